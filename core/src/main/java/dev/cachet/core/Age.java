@@ -1,0 +1,47 @@
+package dev.cachet.core;
+
+import dev.cachet.core.internal.DeltaSeconds;
+import java.time.Instant;
+
+/** The age calculation of RFC 9111 §4.2.3 (F-06), in milliseconds, and the Age field (§5.1). */
+final class Age {
+  private Age() {}
+
+  /**
+   * {@code current_age} of a stored pair at {@code now}:
+   *
+   * <pre>
+   * apparent_age = max(0, response_time - date_value)
+   * response_delay = response_time - request_time
+   * corrected_age_value = age_value + response_delay
+   * corrected_initial_age = max(apparent_age, corrected_age_value)
+   * resident_time = now - response_time
+   * current_age = corrected_initial_age + resident_time
+   * </pre>
+   *
+   * A missing {@code Date} counts as the response time (F-06). Never negative.
+   */
+  static long currentAgeMillis(StoredPair pair, Instant now) {
+    long responseTime = pair.responseTime().toEpochMilli();
+    long requestTime = pair.requestTime().toEpochMilli();
+    var facts = pair.response().facts();
+    long dateValue = facts.date().map(Instant::toEpochMilli).orElse(responseTime);
+    long apparentAge = Math.max(0, responseTime - dateValue);
+    long responseDelay = Math.max(0, responseTime - requestTime);
+    long correctedAgeValue = saturatedAdd(facts.age() * 1000, responseDelay);
+    long correctedInitialAge = Math.max(apparentAge, correctedAgeValue);
+    long residentTime = Math.max(0, now.toEpochMilli() - responseTime);
+    return saturatedAdd(correctedInitialAge, residentTime);
+  }
+
+  /** The {@code Age} field value: whole seconds, non-negative, at most 2^31 (D-01, F-07). */
+  static String fieldValue(long ageMillis) {
+    long seconds = Math.max(0, ageMillis / 1000);
+    return Long.toString(Math.min(seconds, DeltaSeconds.MAX));
+  }
+
+  private static long saturatedAdd(long a, long b) {
+    long r = a + b;
+    return ((a ^ r) & (b ^ r)) < 0 ? Long.MAX_VALUE : r;
+  }
+}

@@ -1,0 +1,59 @@
+package dev.cachet.core;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.cachet.core.internal.RequestFacts;
+import java.time.Instant;
+import java.util.List;
+import java.util.UUID;
+
+/**
+ * Nothing stored may answer the request: send {@link #request()} to the origin (RFC 9111 §4). Also
+ * the state of every unsafe request, which is written through (R4-03).
+ *
+ * <p>Transitions: {@link #next} → {@link StoreAndUse} | {@link CouldNotBeStored} | {@link
+ * InvalidatePairs} (after a 2xx/3xx response to an unsafe method, I-01, I-02).
+ *
+ * @param options the machine's options
+ * @param request the request to send to the origin, unchanged
+ * @param status the {@code Cache-Status} parameters so far ({@code fwd=uri-miss}, ...)
+ * @param reason why the cache could not answer
+ */
+public record CacheMiss(CacheOptions options, Request request, CacheStatus status, Reason reason)
+    implements CacheState, IdleClient.Next, NeedRevalidation.Next {
+
+  /** What may follow a miss. */
+  public sealed interface Next permits StoreAndUse, CouldNotBeStored, InvalidatePairs {}
+
+  /** Creates the state. */
+  public CacheMiss {
+    requireNonNull(options, "options");
+    requireNonNull(request, "request");
+    requireNonNull(status, "status");
+    requireNonNull(reason, "reason");
+  }
+
+  /**
+   * Takes the origin's response.
+   *
+   * @param response the response from the origin (a final response)
+   * @param requestTime when the request was sent
+   * @param responseTime when the response was received
+   * @param newPairId the id of the pair to store, if it is stored
+   */
+  public Next next(Response response, Instant requestTime, Instant responseTime, UUID newPairId) {
+    requireNonNull(response, "response");
+    requireNonNull(requestTime, "requestTime");
+    requireNonNull(responseTime, "responseTime");
+    requireNonNull(newPairId, "newPairId");
+    RequestFacts req = RequestFacts.parse(request.headers()::allValues);
+    InvalidatePairs.Next stored =
+        Serving.storeOrNot(
+            options, request, req, response, requestTime, responseTime, newPairId, status);
+    List<CacheKey> keys = Invalidation.keysAfter(request, response);
+    if (!keys.isEmpty()) {
+      return new InvalidatePairs(options, List.of(), keys, stored);
+    }
+    return (Next) stored;
+  }
+}

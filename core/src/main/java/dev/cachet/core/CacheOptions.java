@@ -1,0 +1,314 @@
+package dev.cachet.core;
+
+import static java.util.Objects.requireNonNull;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Locale;
+import java.util.OptionalLong;
+import java.util.Set;
+
+/**
+ * How a cache behaves where RFC 9111 leaves a choice. The defaults are what a careful private
+ * (single-user) client wants:
+ *
+ * <ul>
+ *   <li>private cache ({@link Builder#shared(boolean)} false);
+ *   <li>caches {@code GET} and {@code HEAD} (RFC 9111 §3);
+ *   <li>heuristic freshness of 10% of the time since {@code Last-Modified}, capped at one day
+ *       (§4.2.2);
+ *   <li>a minimum lifetime of one day for {@code immutable} responses without {@code max-age} (RFC
+ *       8246);
+ *   <li>{@code stale-while-revalidate} and {@code stale-if-error} honoured (RFC 5861);
+ *   <li>no stale response served only because the origin is unreachable;
+ *   <li>{@code pre-check}/{@code post-check} taken at face value;
+ *   <li>no limit on body size; no targeted cache-control field (RFC 9213).
+ * </ul>
+ *
+ * <pre>{@code
+ * CacheOptions shared = CacheOptions.newBuilder().shared(true).build();
+ * }</pre>
+ */
+public final class CacheOptions {
+  private static final CacheOptions DEFAULTS = newBuilder().build();
+
+  private final boolean shared;
+  private final Set<String> cacheableMethods;
+  private final double heuristicFraction;
+  private final Duration heuristicCap;
+  private final Duration immutableMinimumLifetime;
+  private final boolean staleWhileRevalidate;
+  private final boolean staleIfError;
+  private final boolean serveStaleWhenOriginUnreachable;
+  private final boolean ignoreCargoCultDirectives;
+  private final OptionalLong maximumBodySize;
+  private final List<String> targetedFields;
+
+  private CacheOptions(Builder b) {
+    this.shared = b.shared;
+    this.cacheableMethods = Set.copyOf(b.cacheableMethods);
+    this.heuristicFraction = b.heuristicFraction;
+    this.heuristicCap = b.heuristicCap;
+    this.immutableMinimumLifetime = b.immutableMinimumLifetime;
+    this.staleWhileRevalidate = b.staleWhileRevalidate;
+    this.staleIfError = b.staleIfError;
+    this.serveStaleWhenOriginUnreachable = b.serveStaleWhenOriginUnreachable;
+    this.ignoreCargoCultDirectives = b.ignoreCargoCultDirectives;
+    this.maximumBodySize = b.maximumBodySize;
+    this.targetedFields = List.copyOf(b.targetedFields);
+  }
+
+  /** The default options: a private cache. */
+  public static CacheOptions defaults() {
+    return DEFAULTS;
+  }
+
+  /** A builder holding the defaults. */
+  public static Builder newBuilder() {
+    return new Builder();
+  }
+
+  /** A builder holding these options. */
+  public Builder toBuilder() {
+    Builder b = new Builder();
+    b.shared = shared;
+    b.cacheableMethods = cacheableMethods;
+    b.heuristicFraction = heuristicFraction;
+    b.heuristicCap = heuristicCap;
+    b.immutableMinimumLifetime = immutableMinimumLifetime;
+    b.staleWhileRevalidate = staleWhileRevalidate;
+    b.staleIfError = staleIfError;
+    b.serveStaleWhenOriginUnreachable = serveStaleWhenOriginUnreachable;
+    b.ignoreCargoCultDirectives = ignoreCargoCultDirectives;
+    b.maximumBodySize = maximumBodySize;
+    b.targetedFields = targetedFields;
+    return b;
+  }
+
+  /** True for a shared cache (a proxy or CDN), false for a private one (RFC 9111 §1). */
+  public boolean shared() {
+    return shared;
+  }
+
+  /** The request methods whose responses may be stored (RFC 9111 §3), upper-case. */
+  public Set<String> cacheableMethods() {
+    return cacheableMethods;
+  }
+
+  /** The fraction of {@code Date − Last-Modified} used as heuristic lifetime (§4.2.2). */
+  public double heuristicFraction() {
+    return heuristicFraction;
+  }
+
+  /** The largest heuristic lifetime (§4.2.2). */
+  public Duration heuristicCap() {
+    return heuristicCap;
+  }
+
+  /** The lifetime of an {@code immutable} response that gives no {@code max-age} (RFC 8246). */
+  public Duration immutableMinimumLifetime() {
+    return immutableMinimumLifetime;
+  }
+
+  /** Whether the response directive {@code stale-while-revalidate} is honoured (RFC 5861 §3). */
+  public boolean staleWhileRevalidate() {
+    return staleWhileRevalidate;
+  }
+
+  /** Whether the {@code stale-if-error} directive is honoured (RFC 5861 §4). */
+  public boolean staleIfError() {
+    return staleIfError;
+  }
+
+  /**
+   * Whether a stale response may be served when the origin cannot be reached at all, where no
+   * directive allows it and none forbids it (RFC 9111 §4.2.4).
+   */
+  public boolean serveStaleWhenOriginUnreachable() {
+    return serveStaleWhenOriginUnreachable;
+  }
+
+  /**
+   * Whether {@code Cache-Control: pre-check=0, post-check=0} marks the response's other anti-cache
+   * directives ({@code no-cache}, {@code no-store}, {@code must-revalidate}) and its {@code
+   * Expires} and {@code Pragma} as cargo cult, to be ignored.
+   */
+  public boolean ignoreCargoCultDirectives() {
+    return ignoreCargoCultDirectives;
+  }
+
+  /** The largest body the cache stores, in bytes, when limited. */
+  public OptionalLong maximumBodySize() {
+    return maximumBodySize;
+  }
+
+  /**
+   * The targeted cache-control fields this (shared) cache obeys, highest priority first, e.g.
+   * {@code CDN-Cache-Control} (RFC 9213 §2.2). Empty by default.
+   */
+  public List<String> targetedFields() {
+    return targetedFields;
+  }
+
+  @Override
+  public String toString() {
+    return "CacheOptions[shared="
+        + shared
+        + ", methods="
+        + cacheableMethods
+        + ", heuristicFraction="
+        + heuristicFraction
+        + ", heuristicCap="
+        + heuristicCap
+        + ", immutableMinimumLifetime="
+        + immutableMinimumLifetime
+        + ", staleWhileRevalidate="
+        + staleWhileRevalidate
+        + ", staleIfError="
+        + staleIfError
+        + ", serveStaleWhenOriginUnreachable="
+        + serveStaleWhenOriginUnreachable
+        + ", ignoreCargoCultDirectives="
+        + ignoreCargoCultDirectives
+        + ", maximumBodySize="
+        + maximumBodySize
+        + ", targetedFields="
+        + targetedFields
+        + "]";
+  }
+
+  /** Builds {@link CacheOptions}. A builder may be reused; {@link #build()} copies. */
+  public static final class Builder {
+    private boolean shared;
+    private Set<String> cacheableMethods = Set.of("GET", "HEAD");
+    private double heuristicFraction = 0.1;
+    private Duration heuristicCap = Duration.ofDays(1);
+    private Duration immutableMinimumLifetime = Duration.ofDays(1);
+    private boolean staleWhileRevalidate = true;
+    private boolean staleIfError = true;
+    private boolean serveStaleWhenOriginUnreachable;
+    private boolean ignoreCargoCultDirectives;
+    private OptionalLong maximumBodySize = OptionalLong.empty();
+    private List<String> targetedFields = List.of();
+
+    private Builder() {}
+
+    /** A shared cache (true) or a private one (false, the default). */
+    public Builder shared(boolean shared) {
+      this.shared = shared;
+      return this;
+    }
+
+    /**
+     * The methods whose responses are stored; a subset of {@code GET} and {@code HEAD}, the methods
+     * whose cache key the URI alone determines.
+     *
+     * @throws IllegalArgumentException if another method is named
+     */
+    public Builder cacheableMethods(Set<String> methods) {
+      requireNonNull(methods, "methods");
+      for (String m : methods) {
+        String upper = requireNonNull(m, "method").toUpperCase(Locale.ROOT);
+        if (!upper.equals("GET") && !upper.equals("HEAD")) {
+          throw new IllegalArgumentException(
+              "only GET and HEAD can be cached: their key is the URI alone; got " + m);
+        }
+      }
+      this.cacheableMethods =
+          Set.copyOf(methods.stream().map(m -> m.toUpperCase(Locale.ROOT)).toList());
+      return this;
+    }
+
+    /**
+     * The heuristic fraction, 0 (no heuristic freshness) to 1.
+     *
+     * @throws IllegalArgumentException if outside [0, 1]
+     */
+    public Builder heuristicFraction(double fraction) {
+      if (!(fraction >= 0 && fraction <= 1)) {
+        throw new IllegalArgumentException("heuristic fraction must be within [0, 1]: " + fraction);
+      }
+      this.heuristicFraction = fraction;
+      return this;
+    }
+
+    /**
+     * The cap on heuristic lifetime.
+     *
+     * @throws IllegalArgumentException if negative
+     */
+    public Builder heuristicCap(Duration cap) {
+      this.heuristicCap = nonNegative(cap, "heuristicCap");
+      return this;
+    }
+
+    /**
+     * The lifetime given to {@code immutable} responses without {@code max-age}; zero disables.
+     *
+     * @throws IllegalArgumentException if negative
+     */
+    public Builder immutableMinimumLifetime(Duration lifetime) {
+      this.immutableMinimumLifetime = nonNegative(lifetime, "immutableMinimumLifetime");
+      return this;
+    }
+
+    /** Whether {@code stale-while-revalidate} is honoured (default true). */
+    public Builder staleWhileRevalidate(boolean honour) {
+      this.staleWhileRevalidate = honour;
+      return this;
+    }
+
+    /** Whether {@code stale-if-error} is honoured (default true). */
+    public Builder staleIfError(boolean honour) {
+      this.staleIfError = honour;
+      return this;
+    }
+
+    /** Whether to serve stale when the origin is unreachable and nothing forbids it (false). */
+    public Builder serveStaleWhenOriginUnreachable(boolean serve) {
+      this.serveStaleWhenOriginUnreachable = serve;
+      return this;
+    }
+
+    /** Whether to ignore anti-cache directives next to {@code pre-check}/{@code post-check}. */
+    public Builder ignoreCargoCultDirectives(boolean ignore) {
+      this.ignoreCargoCultDirectives = ignore;
+      return this;
+    }
+
+    /**
+     * The largest body to store, in bytes.
+     *
+     * @throws IllegalArgumentException if negative
+     */
+    public Builder maximumBodySize(long bytes) {
+      if (bytes < 0) {
+        throw new IllegalArgumentException("maximumBodySize must not be negative: " + bytes);
+      }
+      this.maximumBodySize = OptionalLong.of(bytes);
+      return this;
+    }
+
+    /**
+     * The targeted cache-control fields to obey before {@code Cache-Control}, highest priority
+     * first (RFC 9213), e.g. {@code List.of("CDN-Cache-Control")}. Only a shared cache uses them.
+     */
+    public Builder targetedFields(List<String> fields) {
+      this.targetedFields = List.copyOf(requireNonNull(fields, "fields"));
+      return this;
+    }
+
+    /** The options. */
+    public CacheOptions build() {
+      return new CacheOptions(this);
+    }
+
+    private static Duration nonNegative(Duration d, String name) {
+      requireNonNull(d, name);
+      if (d.isNegative()) {
+        throw new IllegalArgumentException(name + " must not be negative: " + d);
+      }
+      return d;
+    }
+  }
+}

@@ -1,0 +1,235 @@
+package dev.cachet.core;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.cachet.core.internal.Directives;
+import dev.cachet.core.internal.RequestFacts;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.OptionalLong;
+
+/**
+ * The start state: a request arrives and the cache decides whether stored responses can answer it
+ * (RFC 9111 §4).
+ *
+ * <p>Transitions: {@link #next} → {@link FromCache} (fresh, allowed stale, 304 to a conditional
+ * request, or the 504 of {@code only-if-cached}) | {@link StaleWhileRevalidate} | {@link
+ * NeedRevalidation} | {@link CacheMiss}.
+ *
+ * <pre>{@code
+ * IdleClient idle = IdleClient.forClient();
+ * IdleClient.Next next = idle.next(request, storage.find(request.key()), clock.instant());
+ * if (next instanceof FromCache hit) { ... }
+ * }</pre>
+ *
+ * @param options the machine's options
+ */
+public record IdleClient(CacheOptions options) implements CacheState {
+
+  /** What may follow a request. */
+  public sealed interface Next
+      permits CacheMiss, FromCache, StaleWhileRevalidate, NeedRevalidation {}
+
+  /** Creates the state. */
+  public IdleClient {
+    requireNonNull(options, "options");
+  }
+
+  /** A private cache with default options ({@code create_idle_state("client")}). */
+  public static IdleClient forClient() {
+    return new IdleClient(CacheOptions.defaults());
+  }
+
+  /** A shared cache with default options ({@code create_idle_state("server")}). */
+  public static IdleClient forServer() {
+    return new IdleClient(CacheOptions.newBuilder().shared(true).build());
+  }
+
+  /** A machine with these options. */
+  public static IdleClient of(CacheOptions options) {
+    return new IdleClient(options);
+  }
+
+  /**
+   * Decides how to answer a request.
+   *
+   * @param request the client's request
+   * @param stored the pairs stored under {@code request.key()}, in any order
+   * @param now the current time
+   */
+  public Next next(Request request, List<StoredPair> stored, Instant now) {
+    requireNonNull(request, "request");
+    requireNonNull(stored, "stored");
+    requireNonNull(now, "now");
+    String method = request.method();
+    if (!request.isSafe()) {
+      // R4-03: unsafe methods are written through; CacheMiss.next invalidates (I-01).
+      return new CacheMiss(
+          options,
+          request,
+          CacheStatus.forwarded(CacheStatus.Forward.METHOD),
+          Reason.of("R4-03", "RFC 9111 §4", "unsafe method " + method + " written through"));
+    }
+    boolean get = method.equals("GET");
+    boolean head = method.equals("HEAD");
+    boolean reusable =
+        (get && options.cacheableMethods().contains("GET"))
+            || (head && !options.cacheableMethods().isEmpty());
+    if (!reusable) {
+      return new CacheMiss(
+          options,
+          request,
+          CacheStatus.forwarded(CacheStatus.Forward.METHOD),
+          Reason.of("S3-01", "RFC 9111 §3", "method " + method + " is not cached"));
+    }
+    RequestFacts req = RequestFacts.parse(request.headers()::allValues);
+    Directives rcc = req.cacheControl();
+    boolean onlyIfCached = rcc.has("only-if-cached");
+
+    // K-01, K-02: same URI; GET only from GET, HEAD from GET or HEAD.
+    CacheKey key = null;
+    List<StoredPair> nominated = new ArrayList<>(stored.size());
+    StoredPair selected = null;
+    for (StoredPair p : stored) {
+      String storedMethod = p.request().method();
+      boolean methodOk = storedMethod.equals(method) || (head && storedMethod.equals("GET"));
+      if (!methodOk) {
+        continue;
+      }
+      if (key == null) {
+        key = request.key();
+      }
+      if (!p.key().equals(key)) {
+        continue;
+      }
+      nominated.add(p);
+      if (!VaryMatcher.matches(p, request)) {
+        continue;
+      }
+      // S3-11: in a shared cache, a response to an authorised request serves only authorised ones.
+      if (options.shared()
+          && !req.authorization()
+          && p.request().headers().contains("Authorization")) {
+        continue;
+      }
+      if (selected == null || Validators.NEWEST_FIRST.compare(p, selected) < 0) {
+        selected = p; // R4-04: the most recent by Date.
+      }
+    }
+
+    if (selected == null) {
+      boolean varyMiss = !nominated.isEmpty();
+      Reason why =
+          varyMiss
+              ? Reason.of("R4-05", "RFC 9111 §4.1", "no stored response matches the Vary fields")
+              : Reason.of("R4-01", "RFC 9111 §4", "nothing stored for this URI and method");
+      if (onlyIfCached) {
+        return Serving.gatewayTimeout(options, why);
+      }
+      return new CacheMiss(
+          options,
+          request,
+          CacheStatus.forwarded(
+              varyMiss ? CacheStatus.Forward.VARY_MISS : CacheStatus.Forward.URI_MISS),
+          why);
+    }
+
+    ResponseControl rc = ResponseControl.of(selected.response(), options);
+    long age = Age.currentAgeMillis(selected, now);
+    long lifetime = rc.lifetimeMillis(selected.responseTime().toEpochMilli());
+    boolean fresh = lifetime > age;
+
+    Reason revalidate = null;
+    CacheStatus.Forward fwd = CacheStatus.Forward.STALE;
+    if (rcc.has("no-cache") || req.pragmaNoCache()) {
+      revalidate = Reason.of("R4-06", "RFC 9111 §5.2.1.4", "no-cache in the request");
+      fwd = CacheStatus.Forward.REQUEST;
+    } else if (rc.noCache()) {
+      revalidate = Reason.of("R4-01", "RFC 9111 §5.2.2.4", "no-cache in the stored response");
+    } else if (fresh) {
+      OptionalLong maxAge = rcc.seconds("max-age");
+      OptionalLong minFresh = rcc.seconds("min-fresh");
+      // D-02: while fresh, an immutable response ignores the reload signal max-age (RFC 8246 §2).
+      if (maxAge.isPresent() && age > maxAge.getAsLong() * 1000 && !rc.immutable()) {
+        revalidate = Reason.of("R4-07", "RFC 9111 §5.2.1.1", "older than the request's max-age");
+        fwd = CacheStatus.Forward.REQUEST;
+      } else if (minFresh.isPresent() && lifetime - age < minFresh.getAsLong() * 1000) {
+        revalidate =
+            Reason.of("R4-07", "RFC 9111 §5.2.1.3", "fresh for less than the request's min-fresh");
+        fwd = CacheStatus.Forward.REQUEST;
+      } else {
+        return Serving.fromPair(
+            options, request, req, selected, now, CacheStatus.hit(0), Optional.empty(), false);
+      }
+    } else {
+      long staleness = age - lifetime;
+      if (!rc.forbidsStale()) {
+        if (rcc.has("max-stale")) {
+          // R4-07: max-stale with no value accepts any staleness; an invalid value accepts none.
+          boolean any = rcc.argument("max-stale").isEmpty();
+          OptionalLong maxStale = rcc.seconds("max-stale");
+          if (any || (maxStale.isPresent() && staleness <= maxStale.getAsLong() * 1000)) {
+            Reason why = Reason.of("R4-07", "RFC 9111 §5.2.1.2", "stale, allowed by max-stale");
+            return Serving.fromPair(
+                options,
+                request,
+                req,
+                selected,
+                now,
+                CacheStatus.hit(0).withDetail(why.toString()),
+                Optional.of(why),
+                false);
+          }
+        }
+        OptionalLong swr = rc.seconds("stale-while-revalidate");
+        if (options.staleWhileRevalidate()
+            && !onlyIfCached
+            && swr.isPresent()
+            && staleness <= swr.getAsLong() * 1000) {
+          Reason why =
+              Reason.of("X-02", "RFC 5861 §3", "stale-while-revalidate, revalidating behind");
+          FromCache serve =
+              Serving.fromPair(
+                  options,
+                  request,
+                  req,
+                  selected,
+                  now,
+                  CacheStatus.hit(0).withDetail(why.toString()),
+                  Optional.of(why),
+                  false);
+          NeedRevalidation behind =
+              revalidation(request, selected, nominated, CacheStatus.Forward.STALE, why);
+          return new StaleWhileRevalidate(options, serve, behind);
+        }
+      }
+      revalidate =
+          rc.forbidsStale()
+              ? Reason.of(
+                  "X-01", "RFC 9111 §5.2.2.2", "stale, and its directives forbid serving stale")
+              : Reason.of("F-01", "RFC 9111 §4.2", "stale");
+    }
+    if (onlyIfCached) {
+      return Serving.gatewayTimeout(options, revalidate);
+    }
+    return revalidation(request, selected, nominated, fwd, revalidate);
+  }
+
+  private NeedRevalidation revalidation(
+      Request request,
+      StoredPair selected,
+      List<StoredPair> nominated,
+      CacheStatus.Forward fwd,
+      Reason reason) {
+    return new NeedRevalidation(
+        options,
+        request,
+        Validators.conditional(request, selected, nominated),
+        selected,
+        nominated,
+        CacheStatus.forwarded(fwd),
+        reason);
+  }
+}

@@ -1,0 +1,215 @@
+package dev.cachet.core;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.cachet.core.internal.RequestFacts;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.UUID;
+
+/**
+ * A stored response needs validation: send {@link #conditionalRequest()} to the origin (RFC 9111
+ * §4.3). Core has built it already (V-01): {@code If-None-Match} with the entity tags of every
+ * stored response for the key, {@code If-Modified-Since} from the selected one.
+ *
+ * <p>Transitions: {@link #next} → {@link NeedToBeUpdated} (304 or matching HEAD, V-02, V-05) |
+ * {@link InvalidatePairs} (a full response replaces them, V-03) | {@link CacheMiss} (a 304 that
+ * selects nothing: send the request unconditionally) | {@link FromCache} ({@code stale-if-error},
+ * V-04) | {@link StoreAndUse} | {@link CouldNotBeStored} (a 5xx forwarded, V-04). When the origin
+ * cannot be reached, {@link #onOriginUnreachable} says whether a stale response may be served.
+ *
+ * @param options the machine's options
+ * @param request the client's request
+ * @param conditionalRequest the request to send to the origin
+ * @param selected the stored pair chosen for the request
+ * @param nominated every stored pair for the key whose validators the request carries
+ * @param status the {@code Cache-Status} parameters so far ({@code fwd=stale} or {@code
+ *     fwd=request})
+ * @param reason why validation is needed
+ */
+public record NeedRevalidation(
+    CacheOptions options,
+    Request request,
+    Request conditionalRequest,
+    StoredPair selected,
+    List<StoredPair> nominated,
+    CacheStatus status,
+    Reason reason)
+    implements CacheState, IdleClient.Next {
+
+  /** What may follow a revalidation. */
+  public sealed interface Next
+      permits NeedToBeUpdated,
+          InvalidatePairs,
+          CacheMiss,
+          FromCache,
+          StoreAndUse,
+          CouldNotBeStored {}
+
+  /** Creates the state. */
+  public NeedRevalidation {
+    requireNonNull(options, "options");
+    requireNonNull(request, "request");
+    requireNonNull(conditionalRequest, "conditionalRequest");
+    requireNonNull(selected, "selected");
+    nominated = List.copyOf(nominated);
+    requireNonNull(status, "status");
+    requireNonNull(reason, "reason");
+  }
+
+  /**
+   * A revalidation of one stored pair, as {@link CachePolicy} and callers that pick the pair
+   * themselves need it.
+   */
+  public static NeedRevalidation of(CacheOptions options, Request request, StoredPair stored) {
+    return new NeedRevalidation(
+        options,
+        request,
+        Validators.conditional(request, stored, List.of(stored)),
+        stored,
+        List.of(stored),
+        CacheStatus.forwarded(CacheStatus.Forward.STALE),
+        Reason.of("V-01", "RFC 9111 §4.3.1", "revalidation requested by the caller"));
+  }
+
+  /**
+   * Takes the origin's answer to the conditional request.
+   *
+   * @param response the origin's response
+   * @param requestTime when the conditional request was sent
+   * @param responseTime when the response was received; also "now" for serving
+   * @param newPairId the id of a new pair, if a full response is stored
+   */
+  public Next next(Response response, Instant requestTime, Instant responseTime, UUID newPairId) {
+    requireNonNull(response, "response");
+    requireNonNull(requestTime, "requestTime");
+    requireNonNull(responseTime, "responseTime");
+    requireNonNull(newPairId, "newPairId");
+    RequestFacts req = RequestFacts.parse(request.headers()::allValues);
+    CacheStatus fwd = status.withFwdStatus(response.status());
+
+    if (response.status() == 304) {
+      // V-02: freshen the stored responses the 304 selects (§4.3.4).
+      List<StoredPair> selectedBy = Validators.selectedBy304(response, nominated);
+      List<StoredPair> updated = new ArrayList<>(selectedBy.size());
+      for (StoredPair p : selectedBy) {
+        Headers h = Fields.freshen(p.response().headers(), response.headers());
+        updated.add(p.withResponse(p.response().withHeaders(h), requestTime, responseTime));
+      }
+      Optional<StoredPair> serve =
+          Validators.newestFirst(updated).stream()
+              .filter(p -> VaryMatcher.matches(p, request))
+              .findFirst();
+      if (serve.isEmpty()) {
+        return new CacheMiss(
+            options,
+            request,
+            CacheStatus.forwarded(CacheStatus.Forward.STALE),
+            Reason.of("V-02", "RFC 9111 §4.3.4", "the 304 selects no stored response"));
+      }
+      FromCache then =
+          Serving.fromPair(
+              options, request, req, serve.get(), responseTime, fwd, Optional.empty(), true);
+      return new NeedToBeUpdated(options, updated, then);
+    }
+
+    if (Statuses.isStaleIfErrorStatus(response.status())) {
+      // V-04: serve stale when stale-if-error allows, else forward the error.
+      Optional<FromCache> stale = staleOnError(req, responseTime, false, fwd);
+      if (stale.isPresent()) {
+        return stale.get();
+      }
+      return (Next)
+          Serving.storeOrNot(
+              options, request, req, response, requestTime, responseTime, newPairId, status);
+    }
+
+    InvalidatePairs.Next stored =
+        Serving.storeOrNot(
+            options, request, req, response, requestTime, responseTime, newPairId, status);
+    List<StoredPair> sameVariant =
+        nominated.stream().filter(p -> VaryMatcher.matches(p, request)).toList();
+
+    if (request.method().equals("HEAD") && response.status() == 200) {
+      // V-05: a HEAD response updates the stored GET responses it matches, else they are outdated.
+      List<StoredPair> gets =
+          sameVariant.stream().filter(p -> p.request().method().equals("GET")).toList();
+      if (!gets.isEmpty()
+          && gets.stream().allMatch(p -> Validators.headMatches(response, p.response()))) {
+        List<StoredPair> updated = new ArrayList<>(gets.size());
+        for (StoredPair p : gets) {
+          Headers h = Fields.freshen(p.response().headers(), response.headers());
+          updated.add(p.withResponse(p.response().withHeaders(h), requestTime, responseTime));
+        }
+        FromCache then =
+            Serving.fromPair(
+                options,
+                request,
+                req,
+                Validators.newestFirst(updated).get(0),
+                responseTime,
+                fwd,
+                Optional.empty(),
+                true);
+        return new NeedToBeUpdated(options, updated, then);
+      }
+    }
+    // V-03: a full response replaces the stored responses for this variant.
+    return new InvalidatePairs(options, sameVariant, List.of(), stored);
+  }
+
+  /**
+   * The origin could not be reached (connection refused, reset, timed out): a stale response when
+   * {@code stale-if-error} or the "origin unreachable" option allows it and nothing forbids it
+   * (X-02, RFC 5861 §4, RFC 9111 §4.2.4); empty when the caller must report the failure.
+   *
+   * @param now the current time
+   */
+  public Optional<FromCache> onOriginUnreachable(Instant now) {
+    requireNonNull(now, "now");
+    RequestFacts req = RequestFacts.parse(request.headers()::allValues);
+    return staleOnError(req, now, true, status);
+  }
+
+  private Optional<FromCache> staleOnError(
+      RequestFacts req, Instant now, boolean unreachable, CacheStatus fwd) {
+    ResponseControl rc = ResponseControl.of(selected.response(), options);
+    if (rc.forbidsStale()) {
+      return Optional.empty();
+    }
+    long age = Age.currentAgeMillis(selected, now);
+    long staleness = Math.max(0, age - rc.lifetimeMillis(selected.responseTime().toEpochMilli()));
+    OptionalLong responseSie = rc.seconds("stale-if-error");
+    OptionalLong requestSie = req.cacheControl().seconds("stale-if-error");
+    boolean clientForbids = req.cacheControl().has("no-cache") || req.pragmaNoCache();
+    boolean allowed =
+        options.staleIfError()
+            && ((!clientForbids && covers(responseSie, staleness))
+                || covers(requestSie, staleness));
+    Reason why = Reason.of("X-02", "RFC 5861 §4", "stale-if-error");
+    if (!allowed && unreachable && options.serveStaleWhenOriginUnreachable() && !clientForbids) {
+      allowed = true;
+      why = Reason.of("X-02", "RFC 9111 §4.2.4", "origin unreachable, serving stale");
+    }
+    if (!allowed) {
+      return Optional.empty();
+    }
+    return Optional.of(
+        Serving.fromPair(
+            options,
+            request,
+            req,
+            selected,
+            now,
+            fwd.withDetail(why.toString()),
+            Optional.of(why),
+            false));
+  }
+
+  private static boolean covers(OptionalLong seconds, long stalenessMillis) {
+    return seconds.isPresent() && stalenessMillis <= seconds.getAsLong() * 1000;
+  }
+}

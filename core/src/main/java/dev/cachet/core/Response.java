@@ -1,0 +1,86 @@
+package dev.cachet.core;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.cachet.core.internal.ResponseFacts;
+
+/**
+ * An HTTP response as the cache sees it: status code and header fields, no content (RFC 9110 §15,
+ * §6.3).
+ *
+ * <p>The fields the caching rules read ({@code Cache-Control}, {@code Date}, {@code Expires},
+ * {@code Age}, {@code Last-Modified}, {@code ETag}, {@code Vary}, ...) are parsed once, on first
+ * use, and kept with the response, so a stored response is never parsed again on lookup. Equality
+ * is by status and headers.
+ */
+public final class Response {
+  private final int status;
+  private final Headers headers;
+  private volatile ResponseFacts facts;
+
+  private Response(int status, Headers headers) {
+    this.status = status;
+    this.headers = headers;
+  }
+
+  /**
+   * A response with this status and these header fields.
+   *
+   * @throws NullPointerException if headers is null
+   * @throws IllegalArgumentException if the status is outside 100..999
+   */
+  public static Response of(int status, Headers headers) {
+    requireNonNull(headers, "headers");
+    if (status < 100 || status > 999) {
+      throw new IllegalArgumentException("status code out of range: " + status);
+    }
+    return new Response(status, headers);
+  }
+
+  /** The status code (RFC 9110 §15). */
+  public int status() {
+    return status;
+  }
+
+  /** The header fields. */
+  public Headers headers() {
+    return headers;
+  }
+
+  /** This response with other header fields (its parsed facts are computed afresh). */
+  public Response withHeaders(Headers headers) {
+    return of(status, headers);
+  }
+
+  /** This response with another status code. */
+  public Response withStatus(int status) {
+    Response r = of(status, headers);
+    r.facts = facts;
+    return r;
+  }
+
+  /** The parsed fields, computed on first use and kept. */
+  ResponseFacts facts() {
+    ResponseFacts f = facts;
+    if (f == null) {
+      f = ResponseFacts.parse(headers::allValues);
+      facts = f;
+    }
+    return f;
+  }
+
+  @Override
+  public boolean equals(Object o) {
+    return o instanceof Response r && r.status == status && r.headers.equals(headers);
+  }
+
+  @Override
+  public int hashCode() {
+    return status * 31 + headers.hashCode();
+  }
+
+  @Override
+  public String toString() {
+    return "Response[" + status + " " + headers + "]";
+  }
+}

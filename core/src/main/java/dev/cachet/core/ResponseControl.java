@@ -1,0 +1,175 @@
+package dev.cachet.core;
+
+import dev.cachet.core.internal.DeltaSeconds;
+import dev.cachet.core.internal.Directives;
+import dev.cachet.core.internal.ResponseFacts;
+import dev.cachet.core.internal.ResponseFacts.ExpiresState;
+import java.util.List;
+import java.util.OptionalLong;
+
+/**
+ * A stored or received response's directives as one cache must read them: the targeted field it
+ * obeys (RFC 9213), shared-cache-only directives, and cargo-cult directives ignored when configured
+ * (B-05). Parsed facts come from the response, so building one costs no parsing.
+ */
+final class ResponseControl {
+  final Response response;
+  final ResponseFacts facts;
+  final Directives cc;
+  final CacheOptions options;
+  private final boolean cargoCult;
+
+  private ResponseControl(Response response, Directives cc, CacheOptions options) {
+    this.response = response;
+    this.facts = response.facts();
+    this.cc = cc;
+    this.options = options;
+    this.cargoCult =
+        options.ignoreCargoCultDirectives() && cc.has("pre-check") && cc.has("post-check");
+  }
+
+  static ResponseControl of(Response response, CacheOptions options) {
+    Directives cc = response.facts().cacheControl();
+    if (options.shared()) {
+      // RFC 9213 §2.2: the first targeted field in the cache's list that is present and valid wins.
+      for (String field : options.targetedFields()) {
+        List<String> lines = response.headers().allValues(field);
+        if (!lines.isEmpty()) {
+          Directives targeted = Directives.parse(lines);
+          if (!targeted.isEmpty()) {
+            cc = targeted;
+            break;
+          }
+        }
+      }
+    }
+    return new ResponseControl(response, cc, options);
+  }
+
+  boolean noStore() {
+    return cc.has("no-store") && !cargoCult;
+  }
+
+  /** Unqualified {@code no-cache}: no reuse without validation (§5.2.2.4). */
+  boolean noCache() {
+    return cc.has("no-cache") && cc.argument("no-cache").isEmpty() && !cargoCult;
+  }
+
+  /** The fields named by qualified {@code no-cache="..."} (§5.2.2.4), lower-case. */
+  List<String> noCacheFields() {
+    return cargoCult ? List.of() : cc.fieldNames("no-cache");
+  }
+
+  boolean mustRevalidate() {
+    return cc.has("must-revalidate") && !cargoCult;
+  }
+
+  boolean proxyRevalidate() {
+    return cc.has("proxy-revalidate");
+  }
+
+  boolean isPublic() {
+    return cc.has("public");
+  }
+
+  /** Unqualified {@code private} (§5.2.2.7). */
+  boolean isPrivate() {
+    return cc.has("private") && cc.argument("private").isEmpty();
+  }
+
+  List<String> privateFields() {
+    return cc.fieldNames("private");
+  }
+
+  boolean mustUnderstand() {
+    return cc.has("must-understand");
+  }
+
+  boolean immutable() {
+    return cc.has("immutable");
+  }
+
+  boolean hasSMaxAge() {
+    return options.shared() && cc.has("s-maxage");
+  }
+
+  /** True when the response gives explicit freshness (§4.2.1, S3-07). */
+  boolean hasExplicitFreshness() {
+    return cc.has("max-age")
+        || hasSMaxAge()
+        || (facts.expires() != ExpiresState.ABSENT && !cargoCult);
+  }
+
+  /**
+   * X-01: directives under which a stale response is never served without validation: {@code
+   * must-revalidate}, {@code no-cache}, and in a shared cache {@code proxy-revalidate} and {@code
+   * s-maxage} (§5.2.2.2, §5.2.2.4, §5.2.2.8, §5.2.2.10).
+   */
+  boolean forbidsStale() {
+    return mustRevalidate()
+        || noCache()
+        || (options.shared() && (proxyRevalidate() || cc.has("s-maxage")));
+  }
+
+  /** A delta-seconds response directive such as {@code stale-while-revalidate}, when valid. */
+  OptionalLong seconds(String directive) {
+    return cc.seconds(directive);
+  }
+
+  /**
+   * The freshness lifetime in milliseconds (§4.2.1, F-01..F-05, D-02), clamped to 2^31 seconds
+   * (F-07).
+   *
+   * @param responseTime used as {@code Date} when the response has none (§4.2.1 and F-06)
+   */
+  long lifetimeMillis(long responseTimeMillis) {
+    return Math.min(lifetimeUnclampedMillis(responseTimeMillis), DeltaSeconds.MAX * 1000);
+  }
+
+  private long lifetimeUnclampedMillis(long responseTimeMillis) {
+    long dateMillis = facts.date().map(d -> d.toEpochMilli()).orElse(responseTimeMillis);
+    long explicit;
+    if (hasSMaxAge()) {
+      // F-01: s-maxage first, in a shared cache. Invalid or duplicated: stale (F-04).
+      explicit = cc.seconds("s-maxage").orElse(0) * 1000;
+    } else if (cc.has("max-age")) {
+      // F-02: max-age overrides Expires. Invalid or duplicated: stale (F-04).
+      explicit = cc.seconds("max-age").orElse(0) * 1000;
+    } else if (facts.expires() != ExpiresState.ABSENT && !cargoCult) {
+      // F-03: an invalid Expires means already expired.
+      explicit =
+          facts.expires() == ExpiresState.VALID
+              ? Math.max(0, facts.expiresAt().get().toEpochMilli() - dateMillis)
+              : 0;
+    } else {
+      explicit = -1;
+    }
+    if (immutable() && !cc.has("max-age") && !hasSMaxAge()) {
+      // D-02: RFC 8246 — an immutable response without max-age gets the configured minimum.
+      return Math.max(explicit, options.immutableMinimumLifetime().toMillis());
+    }
+    if (explicit >= 0) {
+      return explicit;
+    }
+    return heuristicMillis(dateMillis);
+  }
+
+  /**
+   * F-05: heuristic freshness, only for heuristically cacheable statuses or {@code public}: the
+   * configured fraction of the time since {@code Last-Modified}, capped (§4.2.2).
+   */
+  private long heuristicMillis(long dateMillis) {
+    if (!(Statuses.isHeuristicallyCacheable(response.status()) || isPublic())) {
+      return 0;
+    }
+    if (facts.lastModified().isEmpty()) {
+      return 0;
+    }
+    long sinceModified = dateMillis - facts.lastModified().get().toEpochMilli();
+    if (sinceModified <= 0) {
+      return 0;
+    }
+    long heuristic = (long) (sinceModified * options.heuristicFraction());
+    return Math.min(heuristic, options.heuristicCap().toMillis());
+  }
+}

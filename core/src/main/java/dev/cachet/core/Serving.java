@@ -1,0 +1,98 @@
+package dev.cachet.core;
+
+import dev.cachet.core.internal.RequestFacts;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+
+/** Builds the terminal outcomes shared by several states. */
+final class Serving {
+  private Serving() {}
+
+  /**
+   * A response served from a stored pair (RFC 9111 §4): the stored headers with {@code Age} (R4-02,
+   * D-01), without the fields qualified {@code no-cache} names unless just validated (S3-09), as a
+   * 304 when the client's own conditions match (V-06), and without body for HEAD (K-02).
+   */
+  static FromCache fromPair(
+      CacheOptions options,
+      Request request,
+      RequestFacts req,
+      StoredPair pair,
+      Instant now,
+      CacheStatus status,
+      Optional<Reason> reason,
+      boolean validated) {
+    ResponseControl rc = ResponseControl.of(pair.response(), options);
+    long ageMillis = Age.currentAgeMillis(pair, now);
+    long ttlSeconds =
+        Math.floorDiv(rc.lifetimeMillis(pair.responseTime().toEpochMilli()) - ageMillis, 1000);
+    Headers h = pair.response().headers();
+    if (!validated) {
+      h = Fields.without(h, rc.noCacheFields());
+    }
+    h = h.with("Age", Age.fieldValue(ageMillis));
+    Response response = pair.response().withHeaders(h);
+    boolean body = !request.method().equals("HEAD");
+    if (Validators.clientConditionMatches(req, response)) {
+      response = Validators.notModifiedFrom(response);
+      body = false;
+    }
+    return new FromCache(
+        options, response, Optional.of(pair), body, status.withTtl(ttlSeconds), reason);
+  }
+
+  /** R4-08: the 504 a cache answers when {@code only-if-cached} finds nothing it may use. */
+  static FromCache gatewayTimeout(CacheOptions options, Reason why) {
+    Reason reason = Reason.of("R4-08", "RFC 9111 §5.2.1.7", "only-if-cached and " + why.phrase());
+    Response response = Response.of(504, Headers.of("Content-Length", "0"));
+    CacheStatus status =
+        new CacheStatus(
+                false,
+                Optional.empty(),
+                java.util.OptionalInt.empty(),
+                java.util.OptionalLong.empty(),
+                false,
+                false,
+                Optional.empty())
+            .withDetail(reason.toString());
+    return new FromCache(options, response, Optional.empty(), false, status, Optional.of(reason));
+  }
+
+  /**
+   * Store or not (RFC 9111 §3), after a response from the origin: {@link StoreAndUse} with a new
+   * pair, or {@link CouldNotBeStored} with the reason.
+   */
+  static InvalidatePairs.Next storeOrNot(
+      CacheOptions options,
+      Request request,
+      RequestFacts req,
+      Response response,
+      Instant requestTime,
+      Instant responseTime,
+      UUID newPairId,
+      CacheStatus status) {
+    Response returned = response.withHeaders(Fields.withoutHopByHop(response.headers()));
+    CacheStatus withFwd = status.withFwdStatus(response.status());
+    Optional<Reason> whyNot = Storability.whyNot(request, req, response, options);
+    if (whyNot.isPresent()) {
+      return new CouldNotBeStored(
+          options, returned, withFwd.withDetail(whyNot.get().toString()), whyNot.get());
+    }
+    Response stored = Storability.storedForm(response, options);
+    StoredPair pair =
+        new StoredPair(newPairId, request.key(), request, stored, requestTime, responseTime);
+    ResponseControl rc = ResponseControl.of(stored, options);
+    long ttl =
+        Math.floorDiv(
+            rc.lifetimeMillis(responseTime.toEpochMilli())
+                - Age.currentAgeMillis(pair, responseTime),
+            1000);
+    return new StoreAndUse(options, pair, returned, withFwd.withStored().withTtl(ttl));
+  }
+
+  static List<StoredPair> only(StoredPair p) {
+    return List.of(p);
+  }
+}

@@ -1,0 +1,125 @@
+package dev.cachet.core.internal;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.function.Function;
+
+/**
+ * What the caching rules need from a response's header fields, parsed once per response and kept
+ * with it, so that a lookup reads parsed values instead of parsing again.
+ *
+ * @param cacheControl the {@code Cache-Control} directives (RFC 9111 §5.2)
+ * @param date the {@code Date} (RFC 9110 §6.6.1), when present and valid
+ * @param expires the {@code Expires} state (RFC 9111 §5.3)
+ * @param expiresAt the {@code Expires} instant when {@code expires} is {@link ExpiresState#VALID}
+ * @param age the {@code Age} value in seconds (RFC 9111 §5.1); 0 when absent or malformed
+ * @param lastModified the {@code Last-Modified}, when present and valid
+ * @param etag the first {@code ETag}, when present
+ * @param varyNames the lower-cased field names {@code Vary} nominates (RFC 9111 §4.1)
+ * @param varyStar true when {@code Vary} contains {@code *}
+ * @param contentLength the {@code Content-Length}, when present and valid
+ */
+public record ResponseFacts(
+    Directives cacheControl,
+    Optional<Instant> date,
+    ExpiresState expires,
+    Optional<Instant> expiresAt,
+    long age,
+    Optional<Instant> lastModified,
+    Optional<String> etag,
+    List<String> varyNames,
+    boolean varyStar,
+    OptionalLong contentLength) {
+
+  /** Whether {@code Expires} is absent, a valid date, or present but unusable. */
+  public enum ExpiresState {
+    ABSENT,
+    VALID,
+    /** Not an HTTP-date (e.g. {@code 0}) or several differing values: already expired (F-03). */
+    INVALID
+  }
+
+  /** Parses the facts from a field-lookup function (name → all field line values). */
+  public static ResponseFacts parse(Function<String, List<String>> field) {
+    Directives cc = Directives.parse(field.apply("Cache-Control"));
+    Optional<Instant> date = single(field.apply("Date")).flatMap(HttpDates::parse);
+
+    List<String> expiresLines = field.apply("Expires");
+    ExpiresState expires = ExpiresState.ABSENT;
+    Optional<Instant> expiresAt = Optional.empty();
+    if (!expiresLines.isEmpty()) {
+      Optional<Instant> parsed = single(expiresLines).flatMap(HttpDates::parse);
+      expires = parsed.isPresent() ? ExpiresState.VALID : ExpiresState.INVALID;
+      expiresAt = parsed;
+    }
+
+    long age = 0;
+    List<String> ageLines = field.apply("Age");
+    if (!ageLines.isEmpty()) {
+      // Age is a single delta-seconds; a list of values uses the first (RFC 9111 §5.1).
+      List<String> members = new ArrayList<>();
+      for (String line : ageLines) {
+        ListFields.split(line, members);
+      }
+      if (!members.isEmpty()) {
+        age = DeltaSeconds.parse(members.get(0)).orElse(0);
+      }
+    }
+
+    Optional<Instant> lastModified = single(field.apply("Last-Modified")).flatMap(HttpDates::parse);
+    Optional<String> etag =
+        field.apply("ETag").stream().map(String::trim).filter(s -> !s.isEmpty()).findFirst();
+
+    List<String> varyMembers = new ArrayList<>();
+    for (String line : field.apply("Vary")) {
+      ListFields.split(line, varyMembers);
+    }
+    boolean star = false;
+    List<String> varyNames = new ArrayList<>(varyMembers.size());
+    for (String m : varyMembers) {
+      if (m.equals("*")) {
+        star = true;
+      } else {
+        varyNames.add(m.toLowerCase(Locale.ROOT));
+      }
+    }
+
+    OptionalLong contentLength = OptionalLong.empty();
+    Optional<String> cl = single(field.apply("Content-Length"));
+    if (cl.isPresent()) {
+      contentLength = DeltaSeconds.parse(cl.get().trim());
+    }
+
+    return new ResponseFacts(
+        cc,
+        date,
+        expires,
+        expiresAt,
+        age,
+        lastModified,
+        etag,
+        List.copyOf(varyNames),
+        star,
+        contentLength);
+  }
+
+  /**
+   * The value when all field lines agree on one, else empty (duplicates that differ are unusable).
+   */
+  private static Optional<String> single(List<String> lines) {
+    if (lines.isEmpty()) {
+      return Optional.empty();
+    }
+    String first = lines.get(0).trim();
+    for (int i = 1; i < lines.size(); i++) {
+      if (!lines.get(i).trim().equals(first)) {
+        return Optional.empty();
+      }
+    }
+    return Optional.of(first);
+  }
+}

@@ -1,0 +1,9 @@
+/**
+ * Cachet storage: the {@link dev.cachet.storage.Storage} SPI that carries out what the core states
+ * decide, with an in-memory and a filesystem implementation.
+ */
+module dev.cachet.storage {
+  requires transitive dev.cachet.core;
+
+  exports dev.cachet.storage;
+}
