@@ -141,7 +141,7 @@ public final class MemoryStorage implements Storage {
                 return head;
               }
               found[0] = true;
-              return head.without(pair.id()).prepend(pair, old.body);
+              return Entry.put(head, pair, old.body);
             });
     return found[0];
   }
@@ -284,8 +284,9 @@ public final class MemoryStorage implements Storage {
       return rest == next ? this : new Entry(pair, body, rest);
     }
 
-    Entry prepend(StoredPair pair, byte[] body) {
-      return new Entry(pair, body, this);
+    /** The list {@code head} (may be null) with this pair in front, replacing one of its id. */
+    static Entry put(Entry head, StoredPair pair, byte[] body) {
+      return new Entry(pair, body, head == null ? null : head.without(pair.id()));
     }
   }
 
@@ -406,20 +407,7 @@ public final class MemoryStorage implements Storage {
                 + " bytes");
       }
       checkOpen();
-      cache
-          .asMap()
-          .compute(
-              pair.key(),
-              (k, head) ->
-                  head == null
-                      ? new Entry(pair, body, null)
-                      : head.find(pair.id()) == null
-                          ? head.prepend(pair, body)
-                          : prependTo(head.without(pair.id()), body));
-    }
-
-    private Entry prependTo(Entry rest, byte[] body) {
-      return rest == null ? new Entry(pair, body, null) : rest.prepend(pair, body);
+      cache.asMap().compute(pair.key(), (k, head) -> Entry.put(head, pair, body));
     }
 
     @Override
