@@ -93,6 +93,14 @@ final class ResponseControl {
     return options.shared() && cc.has("s-maxage");
   }
 
+  /**
+   * S3-06, S3-11: a directive that lets a shared cache store and reuse a response to a request with
+   * {@code Authorization} ({@code must-revalidate}, {@code public}, {@code s-maxage}; §3.5).
+   */
+  boolean allowsSharedAuthorized() {
+    return mustRevalidate() || isPublic() || hasSMaxAge();
+  }
+
   /** True when the response gives explicit freshness (§4.2.1, S3-07). */
   boolean hasExplicitFreshness() {
     return cc.has("max-age")
