@@ -207,9 +207,9 @@ public final class RedisEngine implements Storage {
   }
 
   /**
-   * The bytes of the pairs visible in this storage's entries: each pair's value and its body's
-   * length. It scans the key space ({@code SCAN}), so it costs in proportion to the storage's size:
-   * meant for monitoring, not for every request.
+   * The bytes of the pairs visible in this storage's entries: each pair's value and its body. It
+   * scans the key space ({@code SCAN}), so it costs in proportion to the storage's size: meant for
+   * monitoring, not for every request.
    */
   @Override
   public long size() throws IOException {
@@ -218,13 +218,7 @@ public final class RedisEngine implements Storage {
     scan(
         keys.entryPattern(),
         "size",
-        batch -> {
-          for (byte[] entry : batch) {
-            for (byte[] value : redis.hvals(entry)) {
-              total[0] += value.length + declaredLength(value);
-            }
-          }
-        });
+        batch -> total[0] += (Long) Script.SIZE.run(redis, batch, List.of()));
     return total[0];
   }
 
@@ -324,17 +318,6 @@ public final class RedisEngine implements Storage {
       guard.call("drop", () -> Script.DROP_IF_SAME.run(redis, List.of(entry), List.of(id, value)));
     } catch (StorageException e) {
       LOG.log(System.Logger.Level.DEBUG, "could not drop a corrupt pair", e);
-    }
-  }
-
-  private static long declaredLength(byte[] value) {
-    if (value.length < EntryValue.HEAD_LENGTH) {
-      return 0;
-    }
-    try {
-      return Long.parseLong(new String(value, 32, 16, UTF_8), 16);
-    } catch (NumberFormatException e) {
-      return 0;
     }
   }
 

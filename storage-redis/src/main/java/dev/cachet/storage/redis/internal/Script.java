@@ -162,6 +162,26 @@ final class Script {
           return n
           """);
 
+  /**
+   * The bytes of the pairs under these entry keys whose body is present: each value's length and
+   * its body's length.
+   */
+  static final Script SIZE =
+      new Script(
+          """
+          local total = 0
+          for _, key in ipairs(KEYS) do
+            local prefix = string.sub(key, 1, -2) .. 'b:'
+            for _, v in ipairs(redis.call('HVALS', key)) do
+              if #v >= 48 then
+                local n = redis.call('STRLEN', prefix .. string.sub(v, 1, 32))
+                if n == tonumber(string.sub(v, 33, 48), 16) then total = total + #v + n end
+              end
+            end
+          end
+          return total
+          """);
+
   /** Deletes one pair's value if it is still this value (a corrupt one, found by a reader). */
   static final Script DROP_IF_SAME =
       new Script(
