@@ -413,7 +413,8 @@ public final class RedisStorage implements Storage {
               or(failureBackoff, DEFAULT_FAILURE_BACKOFF),
               linger,
               writeIdleTimeout,
-              or(clock, Clock.systemUTC()));
+              or(clock, Clock.systemUTC()),
+              owns ? () -> ((RedisClient) redis).getPool().clear() : () -> {});
       return new RedisStorage(new RedisEngine(settings), prefix);
     }
 

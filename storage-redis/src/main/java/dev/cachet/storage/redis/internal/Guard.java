@@ -12,12 +12,17 @@ import redis.clients.jedis.exceptions.JedisConnectionException;
  */
 public final class Guard {
   private final long backoffNanos;
+  private final Runnable onConnectionFailure;
   private final AtomicLong openUntil = new AtomicLong();
   private volatile boolean backingOff;
 
-  /** A guard that, after a connection failure, fails fast for {@code backoff} (zero: never). */
-  public Guard(Duration backoff) {
+  /**
+   * A guard that, after a connection failure, runs {@code onConnectionFailure} (to drop pooled
+   * connections that are likely dead too) and fails fast for {@code backoff} (zero: never).
+   */
+  public Guard(Duration backoff, Runnable onConnectionFailure) {
     this.backoffNanos = backoff.toNanos();
+    this.onConnectionFailure = onConnectionFailure;
   }
 
   /** A Redis call. */
@@ -44,6 +49,11 @@ public final class Guard {
     try {
       return call.call();
     } catch (JedisConnectionException e) {
+      try {
+        onConnectionFailure.run();
+      } catch (RuntimeException ignored) {
+        // Best effort: a connection that is still dead fails its next command instead.
+      }
       if (backoffNanos > 0) {
         openUntil.set(System.nanoTime() + backoffNanos);
         backingOff = true;

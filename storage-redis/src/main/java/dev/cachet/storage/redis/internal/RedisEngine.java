@@ -53,6 +53,8 @@ public final class RedisEngine implements Storage {
    * @param linger how long a replaced or removed body stays for readers still streaming it
    * @param writeIdleTimeout how long a body being written survives without a new chunk
    * @param clock the clock freshness is measured with
+   * @param dropIdleConnections drops the pooled idle connections after a connection failure, so
+   *     that none left over from before a Redis restart fails a request after it
    */
   public record Settings(
       UnifiedJedis redis,
@@ -63,7 +65,8 @@ public final class RedisEngine implements Storage {
       Duration failureBackoff,
       Duration linger,
       Duration writeIdleTimeout,
-      Clock clock) {
+      Clock clock,
+      Runnable dropIdleConnections) {
     /** Checks the arguments. */
     public Settings {
       requireNonNull(redis, "redis");
@@ -73,6 +76,7 @@ public final class RedisEngine implements Storage {
       requireNonNull(linger, "linger");
       requireNonNull(writeIdleTimeout, "writeIdleTimeout");
       requireNonNull(clock, "clock");
+      requireNonNull(dropIdleConnections, "dropIdleConnections");
     }
   }
 
@@ -81,7 +85,7 @@ public final class RedisEngine implements Storage {
     this.settings = settings;
     this.redis = settings.redis();
     this.keys = settings.keys();
-    this.guard = new Guard(settings.failureBackoff());
+    this.guard = new Guard(settings.failureBackoff(), settings.dropIdleConnections());
   }
 
   @Override
