@@ -21,4 +21,10 @@ class FileStorageTest extends StorageContract {
         .durable(false)
         .build();
   }
+
+  /** Two writers and two readers on one key, 1,000 writes each: files make each one slower. */
+  @Override
+  protected int concurrentOperations() {
+    return 1000;
+  }
 }
