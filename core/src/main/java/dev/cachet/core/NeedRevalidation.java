@@ -181,7 +181,7 @@ public record NeedRevalidation(
       return Optional.empty();
     }
     long age = Age.currentAgeMillis(selected, now);
-    long staleness = Math.max(0, age - rc.lifetimeMillis(selected.responseTime().toEpochMilli()));
+    long staleness = Math.max(0, age - rc.lifetimeMillis(Age.millis(selected.responseTime())));
     OptionalLong responseSie = rc.seconds("stale-if-error");
     OptionalLong requestSie = req.cacheControl().seconds("stale-if-error");
     boolean clientForbids = req.cacheControl().has("no-cache") || req.pragmaNoCache();
