@@ -35,7 +35,7 @@ final class Serving {
     h = h.with("Age", Age.fieldValue(ageMillis));
     Response response = pair.response().withHeaders(h);
     boolean body = !request.method().equals("HEAD");
-    if (Validators.clientConditionMatches(req, response)) {
+    if (Validators.clientConditionMatches(req, response, pair.responseTime())) {
       response = Validators.notModifiedFrom(response);
       body = false;
     }
