@@ -52,6 +52,7 @@ final class Validators {
    * only one the conditional request named: the 304 can only refer to it.
    */
   static List<StoredPair> selectedBy304(Response notModified, List<StoredPair> nominated) {
+    // nominated: the initial set of §4.3.4, the stored responses that could have been chosen.
     var facts = notModified.facts();
     if (facts.etag().isPresent()) {
       String tag = facts.etag().get();
