@@ -153,7 +153,14 @@ public final class CacheEngine {
 
   /** A snapshot of the counters. */
   public CacheStatistics statistics() {
-    return counters.snapshot(storage.evictionCount());
+    long evictions;
+    try {
+      evictions = storage.evictionCount();
+    } catch (RuntimeException e) {
+      LOG.log(System.Logger.Level.DEBUG, "the storage cannot count its evictions", e);
+      evictions = 0;
+    }
+    return counters.snapshot(evictions);
   }
 
   /** The client that talks to origins. */
