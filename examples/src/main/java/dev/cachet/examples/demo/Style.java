@@ -7,7 +7,7 @@ import java.util.Map;
  * console, {@code TERM} is set and not {@code dumb}, and {@code NO_COLOR} is unset
  * (https://no-color.org).
  */
-final class Style {
+public final class Style {
   private final boolean colour;
 
   private Style(boolean colour) {
@@ -15,7 +15,7 @@ final class Style {
   }
 
   /** The style for this process's standard output. */
-  static Style detect() {
+  public static Style detect() {
     return detect(System.console() != null, System.getenv());
   }
 
@@ -27,7 +27,7 @@ final class Style {
   }
 
   /** Plain text. */
-  static Style plain() {
+  public static Style plain() {
     return new Style(false);
   }
 
