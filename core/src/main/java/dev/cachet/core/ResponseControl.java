@@ -145,7 +145,7 @@ final class ResponseControl {
   }
 
   private long lifetimeUnclampedMillis(long responseTimeMillis) {
-    long dateMillis = facts.date().map(d -> d.toEpochMilli()).orElse(responseTimeMillis);
+    long dateMillis = facts.date().map(Age::millis).orElse(responseTimeMillis);
     long explicit;
     if (hasSMaxAge()) {
       // F-01: s-maxage first, in a shared cache. Invalid or duplicated: stale (F-04).
@@ -157,7 +157,7 @@ final class ResponseControl {
       // F-03: an invalid Expires means already expired.
       explicit =
           facts.expires() == ExpiresState.VALID
-              ? Math.max(0, facts.expiresAt().get().toEpochMilli() - dateMillis)
+              ? Math.max(0, Age.millis(facts.expiresAt().get()) - dateMillis)
               : 0;
     } else {
       explicit = -1;
@@ -182,7 +182,7 @@ final class ResponseControl {
     if (facts.lastModified().isEmpty()) {
       return 0;
     }
-    long sinceModified = dateMillis - facts.lastModified().get().toEpochMilli();
+    long sinceModified = dateMillis - Age.millis(facts.lastModified().get());
     if (sinceModified <= 0) {
       return 0;
     }
