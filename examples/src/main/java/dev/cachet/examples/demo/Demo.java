@@ -20,7 +20,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Comparator;
-import java.util.Optional;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -62,7 +61,7 @@ public final class Demo {
     MutableClock clock = new MutableClock(Instant.now().minus(Duration.ofHours(1)));
     BlockingQueue<CacheEvent> background = new LinkedBlockingQueue<>();
     try (DemoOrigin origin = DemoOrigin.start();
-        Storage storage = Storages.of(Optional.of(dir), STORAGE_BYTES);
+        Storage storage = Storages.temporary(dir, STORAGE_BYTES);
         CachingHttpClient client =
             CachingHttpClient.newBuilder()
                 .storage(storage)
@@ -96,7 +95,7 @@ public final class Demo {
   public static int fetchTwice(URI uri, PrintStream out, Style style)
       throws IOException, InterruptedException {
     Path dir = Files.createTempDirectory("cachet-demo-");
-    try (Storage storage = Storages.of(Optional.of(dir), STORAGE_BYTES);
+    try (Storage storage = Storages.temporary(dir, STORAGE_BYTES);
         CachingHttpClient client =
             CachingHttpClient.newBuilder()
                 .storage(storage)

@@ -12,17 +12,21 @@ import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.wireMoc
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.github.tomakehurst.wiremock.WireMockServer;
+import dev.cachet.examples.Storages;
 import dev.cachet.storage.MemoryStorage;
+import dev.cachet.storage.Storage;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URI;
+import java.nio.file.Path;
 import java.util.Optional;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The reverse proxy in front of a WireMock origin on 127.0.0.1, spoken to in raw HTTP/1.1 so the
@@ -89,6 +93,31 @@ class ProxyIT {
     }
     origin.verify(1, getRequestedFor(urlEqualTo("/fresh")));
     assertThat(proxy.statistics().hits()).isEqualTo(1);
+  }
+
+  @Test
+  void R4_01_fileStorage_servesAHitAfterTheProxyRestarts(@TempDir Path dir) throws IOException {
+    origin.stubFor(
+        get("/kept")
+            .willReturn(aResponse().withHeader("Cache-Control", "max-age=600").withBody("kept")));
+    ProxyOptions options =
+        new ProxyOptions(
+            new InetSocketAddress(InetAddress.getLoopbackAddress(), 0),
+            URI.create(origin.baseUrl()),
+            Optional.of(dir),
+            1L << 20);
+    for (int run = 0; run < 2; run++) {
+      try (Storage files = Storages.of(options.storageDirectory(), options.maxBytes());
+          ReverseProxy onDisk = ReverseProxy.start(options, files, line -> {});
+          RawClient c = new RawClient(onDisk.address())) {
+        RawClient.Response r = c.send(request("/kept")).read();
+        assertThat(r.body()).isEqualTo("kept");
+        if (run == 1) {
+          assertThat(r.header("Cache-Status")).startsWith("Cachet; hit");
+        }
+      }
+    }
+    origin.verify(1, getRequestedFor(urlEqualTo("/kept")));
   }
 
   @Test
