@@ -156,7 +156,7 @@ public final class Main {
                   } catch (IOException e) {
                     out.println("could not close the storage: " + e.getMessage());
                   }
-                  out.println("Cachet proxy stopped. " + proxy.statistics());
+                  out.println("Cachet proxy stopped. " + Statistics.describe(proxy.statistics()));
                   stopped.countDown();
                 },
                 "cachet-proxy-shutdown"));

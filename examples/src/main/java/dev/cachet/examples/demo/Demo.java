@@ -1,5 +1,6 @@
 package dev.cachet.examples.demo;
 
+import dev.cachet.examples.Statistics;
 import dev.cachet.examples.Storages;
 import dev.cachet.httpclient.CacheEvent;
 import dev.cachet.httpclient.CacheListener;
@@ -240,24 +241,8 @@ public final class Demo {
   }
 
   private void printStatistics() {
-    CacheStatistics s = client.statistics();
     out.println();
-    out.println(
-        style.bold("Statistics")
-            + String.format(
-                ": %d requests: %d hits, %d misses, %d revalidations (%d not modified);"
-                    + " %d stored, %d background revalidations, %d evictions, %d storage errors;"
-                    + " hit rate %.0f%%",
-                s.requests(),
-                s.hits(),
-                s.misses(),
-                s.revalidations(),
-                s.notModified(),
-                s.stores(),
-                s.backgroundRevalidations(),
-                s.evictions(),
-                s.storageErrors(),
-                s.hitRate() * 100));
+    out.println(style.bold("Statistics") + ": " + Statistics.describe(client.statistics()));
   }
 
   private static void deleteRecursively(Path dir) {

@@ -2,6 +2,7 @@ package dev.cachet.examples.proxy;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.absent;
+import static com.github.tomakehurst.wiremock.client.WireMock.any;
 import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
 import static com.github.tomakehurst.wiremock.client.WireMock.get;
 import static com.github.tomakehurst.wiremock.client.WireMock.getRequestedFor;
@@ -223,6 +224,19 @@ class ProxyIT {
             .withHeader("Proxy-Authorization", absent())
             .withHeader("TE", absent())
             .withHeader("Via", equalTo("1.1 cachet")));
+  }
+
+  @Test
+  void head_getsTheLengthButNoBody_andTheConnectionStaysInStep() throws IOException {
+    origin.stubFor(
+        any(urlEqualTo("/h"))
+            .willReturn(aResponse().withHeader("Content-Length", "5").withBody("hello")));
+    try (RawClient c = client()) {
+      RawClient.Response head = c.send("HEAD /h HTTP/1.1\r\nHost: proxy\r\n\r\n").read(true);
+      assertThat(head.status()).isEqualTo(200);
+      assertThat(head.header("Content-Length")).isEqualTo("5");
+      assertThat(c.send(request("/h")).read().body()).isEqualTo("hello");
+    }
   }
 
   @Test
