@@ -21,6 +21,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Comparator;
+import java.util.Locale;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -112,12 +113,8 @@ public final class Demo {
       out.println(style.bold("Cachet demo") + ": " + uri + " twice, a private cache in " + dir);
       out.println();
       HttpRequest request = HttpRequest.newBuilder(uri).timeout(TIMEOUT).build();
-      demo.step("The first request goes to the origin", request, o -> true, "");
-      demo.step(
-          "The second is answered from the cache if the response allows it",
-          request,
-          o -> true,
-          "");
+      demo.show("The first request goes to the origin", request);
+      demo.show("The second is answered from the cache if the response allows it", request);
       demo.printStatistics();
       return 0;
     } finally {
@@ -155,15 +152,22 @@ public final class Demo {
   Outcome step(String title, HttpRequest request, Predicate<Outcome> expected, String expectation)
       throws IOException, InterruptedException {
     step++;
-    out.println(style.bold(String.format("%2d. %s", step, title)));
+    out.println(style.bold(String.format(Locale.ROOT, "%2d. %s", step, title)));
     Outcome o = send(request);
     boolean ok = expected.test(o);
-    print(request, o, ok);
+    print(request, o, ok ? style.green("ok") : style.red("!!"));
     if (!ok) {
       failures++;
       out.println(style.red("    expected: " + expectation));
     }
     return o;
+  }
+
+  /** Sends a request and prints its line under a numbered title, without checking it. */
+  void show(String title, HttpRequest request) throws IOException, InterruptedException {
+    step++;
+    out.println(style.bold(String.format(Locale.ROOT, "%2d. %s", step, title)));
+    print(request, send(request), "--");
   }
 
   Outcome send(HttpRequest request) throws IOException, InterruptedException {
@@ -202,7 +206,7 @@ public final class Demo {
     return originRequests.getAsInt();
   }
 
-  private void print(HttpRequest request, Outcome o, boolean ok) {
+  private void print(HttpRequest request, Outcome o, String mark) {
     StringBuilder target = new StringBuilder(request.method()).append(' ');
     target.append(pathOf(request.uri()));
     for (String name : new String[] {"Accept-Language", "Cache-Control"}) {
@@ -212,13 +216,13 @@ public final class Demo {
           .ifPresent(v -> target.append(" [").append(name).append(": ").append(v).append(']'));
     }
     String cacheStatus = o.cacheStatusLine().isEmpty() ? "(no Cache-Status)" : o.cacheStatusLine();
-    String body = o.body().replaceAll("\\s+", " ");
+    String body = o.body().replaceAll("[\\s\\p{Cntrl}]+", " ");
     if (body.length() > 30) {
       body = body.substring(0, 27) + "...";
     }
     out.println(
         "    "
-            + (ok ? style.green("ok") : style.red("!!"))
+            + mark
             + " "
             + target
             + "  "
@@ -226,9 +230,10 @@ public final class Demo {
             + "  "
             + (o.cacheStatus().hit() ? style.green(cacheStatus) : style.yellow(cacheStatus))
             + "  "
-            + style.cyan(String.format("origin: %d (+%d)", o.originRequests(), o.originDelta()))
+            + style.cyan(
+                String.format(Locale.ROOT, "origin: %d (+%d)", o.originRequests(), o.originDelta()))
             + "  "
-            + String.format("%.1f ms", o.millis())
+            + String.format(Locale.ROOT, "%.1f ms", o.millis())
             + "  "
             + style.dim("\"" + body + "\""));
   }
