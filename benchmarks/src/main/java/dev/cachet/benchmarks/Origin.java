@@ -25,9 +25,9 @@ import java.util.concurrent.atomic.LongAdder;
  *
  * <ul>
  *   <li>{@code /fresh/...}: 200, {@code Cache-Control: max-age=3600}, a strong {@code ETag}.
- *   <li>{@code /revalidate/...}: 200, {@code Cache-Control: max-age=0} and a strong {@code ETag}; a
- *       request whose {@code If-None-Match} names that tag gets 304 with no body (RFC 9110 §13.1.2,
- *       RFC 9111 §4.3).
+ *   <li>{@code /revalidate/...}: 200, {@code Cache-Control: private, max-age=0} and a strong {@code
+ *       ETag}; a request whose {@code If-None-Match} names that tag gets 304 with no body (RFC 9110
+ *       §13.1.2, RFC 9111 §4.3).
  *   <li>{@code /miss/...}: 200, {@code Cache-Control: max-age=3600}, a strong {@code ETag}; used
  *       with a new name for every request.
  * </ul>
@@ -135,7 +135,9 @@ final class Origin implements AutoCloseable {
       switch (kind) {
         case "fresh", "miss" -> headers.set("Cache-Control", "max-age=3600");
         case "revalidate" -> {
-          headers.set("Cache-Control", "max-age=0");
+          // "private": Apache's cache stores a response only when it is explicitly cacheable
+          // (public, private, Expires or a positive max-age); max-age=0 alone is not enough.
+          headers.set("Cache-Control", "private, max-age=0");
           if (etag.equals(exchange.getRequestHeaders().getFirst("If-None-Match"))) {
             notModified.increment();
             exchange.sendResponseHeaders(304, -1);
