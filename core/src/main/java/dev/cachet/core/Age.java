@@ -22,16 +22,36 @@ final class Age {
    * A missing {@code Date} counts as the response time (F-06). Never negative.
    */
   static long currentAgeMillis(StoredPair pair, Instant now) {
-    long responseTime = pair.responseTime().toEpochMilli();
-    long requestTime = pair.requestTime().toEpochMilli();
+    long responseTime = millis(pair.responseTime());
+    long requestTime = millis(pair.requestTime());
     var facts = pair.response().facts();
-    long dateValue = facts.date().map(Instant::toEpochMilli).orElse(responseTime);
+    long dateValue = facts.date().map(Age::millis).orElse(responseTime);
     long apparentAge = Math.max(0, responseTime - dateValue);
     long responseDelay = Math.max(0, responseTime - requestTime);
     long correctedAgeValue = saturatedAdd(facts.age() * 1000, responseDelay);
     long correctedInitialAge = Math.max(apparentAge, correctedAgeValue);
-    long residentTime = Math.max(0, now.toEpochMilli() - responseTime);
+    long residentTime = Math.max(0, millis(now) - responseTime);
     return saturatedAdd(correctedInitialAge, residentTime);
+  }
+
+  /**
+   * Instants beyond about 139,000 years from the epoch are clamped, so differences never overflow.
+   */
+  private static final long LIMIT_SECONDS = 1L << 42;
+
+  /**
+   * The instant in epoch milliseconds, clamped to ±2^42 seconds: times are caller input, and an
+   * extreme one (such as {@link Instant#MAX}) must not make the arithmetic throw or overflow.
+   */
+  static long millis(Instant t) {
+    long s = t.getEpochSecond();
+    if (s >= LIMIT_SECONDS) {
+      return LIMIT_SECONDS * 1000;
+    }
+    if (s <= -LIMIT_SECONDS) {
+      return -LIMIT_SECONDS * 1000;
+    }
+    return t.toEpochMilli();
   }
 
   /** The {@code Age} field value: whole seconds, non-negative, at most 2^31 (D-01, F-07). */

@@ -108,7 +108,7 @@ public final class CachePolicy {
   public Duration freshnessLifetime() {
     return Duration.ofMillis(
         ResponseControl.of(pair.response(), options)
-            .lifetimeMillis(pair.responseTime().toEpochMilli()));
+            .lifetimeMillis(Age.millis(pair.responseTime())));
   }
 
   /** The current age (RFC 9111 §4.2.3). */

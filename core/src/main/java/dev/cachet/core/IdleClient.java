@@ -108,10 +108,13 @@ public record IdleClient(CacheOptions options) implements CacheState {
       if (!VaryMatcher.matches(p, request)) {
         continue;
       }
-      // S3-11: in a shared cache, a response to an authorised request serves only authorised ones.
+      // S3-11 (§3.5): in a shared cache, a response to a request with Authorization serves a
+      // request without it only when a directive let a shared cache store it (public,
+      // must-revalidate, s-maxage); the cache then obeys that directive.
       if (options.shared()
           && !req.authorization()
-          && p.request().headers().contains("Authorization")) {
+          && p.request().headers().contains("Authorization")
+          && !ResponseControl.of(p.response(), options).allowsSharedAuthorized()) {
         continue;
       }
       if (selected == null || Validators.NEWEST_FIRST.compare(p, selected) < 0) {
@@ -138,7 +141,7 @@ public record IdleClient(CacheOptions options) implements CacheState {
 
     ResponseControl rc = ResponseControl.of(selected.response(), options);
     long age = Age.currentAgeMillis(selected, now);
-    long lifetime = rc.lifetimeMillis(selected.responseTime().toEpochMilli());
+    long lifetime = rc.lifetimeMillis(Age.millis(selected.responseTime()));
     boolean fresh = lifetime > age;
 
     Reason revalidate = null;

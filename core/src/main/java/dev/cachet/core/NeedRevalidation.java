@@ -2,6 +2,7 @@ package dev.cachet.core;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.cachet.core.internal.HttpDates;
 import dev.cachet.core.internal.RequestFacts;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -91,18 +92,20 @@ public record NeedRevalidation(
     RequestFacts req = RequestFacts.parse(request.headers()::allValues);
     CacheStatus fwd = status.withFwdStatus(response.status());
 
+    // §4.3.4: the responses that could have been chosen for this request (Vary matches).
+    List<StoredPair> sameVariant =
+        nominated.stream().filter(p -> VaryMatcher.matches(p, request)).toList();
+    Headers received = dated(response.headers(), responseTime);
+
     if (response.status() == 304) {
-      // V-02: freshen the stored responses the 304 selects (§4.3.4).
-      List<StoredPair> selectedBy = Validators.selectedBy304(response, nominated);
+      // V-02: freshen the stored responses the 304 selects from that set (§4.3.4).
+      List<StoredPair> selectedBy = Validators.selectedBy304(response, sameVariant);
       List<StoredPair> updated = new ArrayList<>(selectedBy.size());
       for (StoredPair p : selectedBy) {
-        Headers h = Fields.freshen(p.response().headers(), response.headers());
+        Headers h = Fields.freshen(p.response().headers(), received);
         updated.add(p.withResponse(p.response().withHeaders(h), requestTime, responseTime));
       }
-      Optional<StoredPair> serve =
-          Validators.newestFirst(updated).stream()
-              .filter(p -> VaryMatcher.matches(p, request))
-              .findFirst();
+      Optional<StoredPair> serve = Validators.newestFirst(updated).stream().findFirst();
       if (serve.isEmpty()) {
         return new CacheMiss(
             options,
@@ -116,11 +119,15 @@ public record NeedRevalidation(
       return new NeedToBeUpdated(options, updated, then);
     }
 
-    if (Statuses.isStaleIfErrorStatus(response.status())) {
-      // V-04: serve stale when stale-if-error allows, else forward the error.
-      Optional<FromCache> stale = staleOnError(req, responseTime, false, fwd);
-      if (stale.isPresent()) {
-        return stale.get();
+    if (response.status() >= 500) {
+      // V-04 (§4.3.3): a 5xx while validating is forwarded, or the cache acts as if the origin
+      // had not answered and serves stale where stale-if-error allows (500, 502, 503, 504). The
+      // stored responses are kept either way: an error says nothing about them.
+      if (Statuses.isStaleIfErrorStatus(response.status())) {
+        Optional<FromCache> stale = staleOnError(req, responseTime, false, fwd);
+        if (stale.isPresent()) {
+          return stale.get();
+        }
       }
       return (Next)
           Serving.storeOrNot(
@@ -130,8 +137,6 @@ public record NeedRevalidation(
     InvalidatePairs.Next stored =
         Serving.storeOrNot(
             options, request, req, response, requestTime, responseTime, newPairId, status);
-    List<StoredPair> sameVariant =
-        nominated.stream().filter(p -> VaryMatcher.matches(p, request)).toList();
 
     if (request.method().equals("HEAD") && response.status() == 200) {
       // V-05: a HEAD response updates the stored GET responses it matches, else they are outdated.
@@ -141,7 +146,7 @@ public record NeedRevalidation(
           && gets.stream().allMatch(p -> Validators.headMatches(response, p.response()))) {
         List<StoredPair> updated = new ArrayList<>(gets.size());
         for (StoredPair p : gets) {
-          Headers h = Fields.freshen(p.response().headers(), response.headers());
+          Headers h = Fields.freshen(p.response().headers(), received);
           updated.add(p.withResponse(p.response().withHeaders(h), requestTime, responseTime));
         }
         FromCache then =
@@ -159,6 +164,17 @@ public record NeedRevalidation(
     }
     // V-03: a full response replaces the stored responses for this variant.
     return new InvalidatePairs(options, sameVariant, List.of(), stored);
+  }
+
+  /**
+   * RFC 9110 §6.6.1: a recipient with a clock records a {@code Date} for a response that has none.
+   * A freshening response must carry one, or the stored {@code Date} it replaces nothing of would
+   * stay old and make the freshened response stale at once (§4.2.3).
+   */
+  private static Headers dated(Headers received, Instant responseTime) {
+    return received.contains("Date")
+        ? received
+        : received.plus("Date", HttpDates.format(responseTime));
   }
 
   /**
@@ -181,7 +197,7 @@ public record NeedRevalidation(
       return Optional.empty();
     }
     long age = Age.currentAgeMillis(selected, now);
-    long staleness = Math.max(0, age - rc.lifetimeMillis(selected.responseTime().toEpochMilli()));
+    long staleness = Math.max(0, age - rc.lifetimeMillis(Age.millis(selected.responseTime())));
     OptionalLong responseSie = rc.seconds("stale-if-error");
     OptionalLong requestSie = req.cacheControl().seconds("stale-if-error");
     boolean clientForbids = req.cacheControl().has("no-cache") || req.pragmaNoCache();

@@ -19,31 +19,41 @@ final class ResponseControl {
   final CacheOptions options;
   private final boolean cargoCult;
 
-  private ResponseControl(Response response, Directives cc, CacheOptions options) {
+  /**
+   * True when {@code Expires} does not count: a targeted field is obeyed instead (RFC 9213 §2.2:
+   * the cache "MUST ignore the Cache-Control and Expires header fields"), or it is cargo cult.
+   */
+  private final boolean ignoreExpires;
+
+  private ResponseControl(
+      Response response, Directives cc, boolean targeted, CacheOptions options) {
     this.response = response;
     this.facts = response.facts();
     this.cc = cc;
     this.options = options;
     this.cargoCult =
         options.ignoreCargoCultDirectives() && cc.has("pre-check") && cc.has("post-check");
+    this.ignoreExpires = targeted || cargoCult;
   }
 
   static ResponseControl of(Response response, CacheOptions options) {
     Directives cc = response.facts().cacheControl();
+    boolean targeted = false;
     if (options.shared()) {
       // RFC 9213 §2.2: the first targeted field in the cache's list that is present and valid wins.
       for (String field : options.targetedFields()) {
         List<String> lines = response.headers().allValues(field);
         if (!lines.isEmpty()) {
-          Directives targeted = Directives.parse(lines);
-          if (!targeted.isEmpty()) {
-            cc = targeted;
+          Directives parsed = Directives.parse(lines);
+          if (!parsed.isEmpty()) {
+            cc = parsed;
+            targeted = true;
             break;
           }
         }
       }
     }
-    return new ResponseControl(response, cc, options);
+    return new ResponseControl(response, cc, targeted, options);
   }
 
   boolean noStore() {
@@ -93,11 +103,19 @@ final class ResponseControl {
     return options.shared() && cc.has("s-maxage");
   }
 
+  /**
+   * S3-06, S3-11: a directive that lets a shared cache store and reuse a response to a request with
+   * {@code Authorization} ({@code must-revalidate}, {@code public}, {@code s-maxage}; §3.5).
+   */
+  boolean allowsSharedAuthorized() {
+    return mustRevalidate() || isPublic() || hasSMaxAge();
+  }
+
   /** True when the response gives explicit freshness (§4.2.1, S3-07). */
   boolean hasExplicitFreshness() {
     return cc.has("max-age")
         || hasSMaxAge()
-        || (facts.expires() != ExpiresState.ABSENT && !cargoCult);
+        || (facts.expires() != ExpiresState.ABSENT && !ignoreExpires);
   }
 
   /**
@@ -127,7 +145,7 @@ final class ResponseControl {
   }
 
   private long lifetimeUnclampedMillis(long responseTimeMillis) {
-    long dateMillis = facts.date().map(d -> d.toEpochMilli()).orElse(responseTimeMillis);
+    long dateMillis = facts.date().map(Age::millis).orElse(responseTimeMillis);
     long explicit;
     if (hasSMaxAge()) {
       // F-01: s-maxage first, in a shared cache. Invalid or duplicated: stale (F-04).
@@ -135,23 +153,22 @@ final class ResponseControl {
     } else if (cc.has("max-age")) {
       // F-02: max-age overrides Expires. Invalid or duplicated: stale (F-04).
       explicit = cc.seconds("max-age").orElse(0) * 1000;
-    } else if (facts.expires() != ExpiresState.ABSENT && !cargoCult) {
+    } else if (facts.expires() != ExpiresState.ABSENT && !ignoreExpires) {
       // F-03: an invalid Expires means already expired.
       explicit =
           facts.expires() == ExpiresState.VALID
-              ? Math.max(0, facts.expiresAt().get().toEpochMilli() - dateMillis)
+              ? Math.max(0, Age.millis(facts.expiresAt().get()) - dateMillis)
               : 0;
     } else {
       explicit = -1;
     }
+    long lifetime = explicit >= 0 ? explicit : heuristicMillis(dateMillis);
     if (immutable() && !cc.has("max-age") && !hasSMaxAge()) {
-      // D-02: RFC 8246 — an immutable response without max-age gets the configured minimum.
-      return Math.max(explicit, options.immutableMinimumLifetime().toMillis());
+      // D-02: RFC 8246 — an immutable response without max-age lives at least the configured
+      // minimum; a longer explicit or heuristic lifetime is kept.
+      return Math.max(lifetime, options.immutableMinimumLifetime().toMillis());
     }
-    if (explicit >= 0) {
-      return explicit;
-    }
-    return heuristicMillis(dateMillis);
+    return lifetime;
   }
 
   /**
@@ -165,7 +182,7 @@ final class ResponseControl {
     if (facts.lastModified().isEmpty()) {
       return 0;
     }
-    long sinceModified = dateMillis - facts.lastModified().get().toEpochMilli();
+    long sinceModified = dateMillis - Age.millis(facts.lastModified().get());
     if (sinceModified <= 0) {
       return 0;
     }

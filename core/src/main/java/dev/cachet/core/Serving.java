@@ -27,7 +27,7 @@ final class Serving {
     ResponseControl rc = ResponseControl.of(pair.response(), options);
     long ageMillis = Age.currentAgeMillis(pair, now);
     long ttlSeconds =
-        Math.floorDiv(rc.lifetimeMillis(pair.responseTime().toEpochMilli()) - ageMillis, 1000);
+        Math.floorDiv(rc.lifetimeMillis(Age.millis(pair.responseTime())) - ageMillis, 1000);
     Headers h = pair.response().headers();
     if (!validated) {
       h = Fields.without(h, rc.noCacheFields());
@@ -35,7 +35,7 @@ final class Serving {
     h = h.with("Age", Age.fieldValue(ageMillis));
     Response response = pair.response().withHeaders(h);
     boolean body = !request.method().equals("HEAD");
-    if (Validators.clientConditionMatches(req, response)) {
+    if (Validators.clientConditionMatches(req, response, pair.responseTime())) {
       response = Validators.notModifiedFrom(response);
       body = false;
     }
@@ -86,8 +86,7 @@ final class Serving {
     ResponseControl rc = ResponseControl.of(stored, options);
     long ttl =
         Math.floorDiv(
-            rc.lifetimeMillis(responseTime.toEpochMilli())
-                - Age.currentAgeMillis(pair, responseTime),
+            rc.lifetimeMillis(Age.millis(responseTime)) - Age.currentAgeMillis(pair, responseTime),
             1000);
     return new StoreAndUse(options, pair, returned, withFwd.withStored().withTtl(ttl));
   }

@@ -38,9 +38,7 @@ final class Storability {
       return Optional.of(
           Reason.of("S3-05", "RFC 9111 §5.2.2.7", "private response in a shared cache"));
     }
-    if (options.shared()
-        && req.authorization()
-        && !(rc.mustRevalidate() || rc.isPublic() || rc.hasSMaxAge())) {
+    if (options.shared() && req.authorization() && !rc.allowsSharedAuthorized()) {
       return Optional.of(
           Reason.of(
               "S3-06",

@@ -52,6 +52,7 @@ final class Validators {
    * only one the conditional request named: the 304 can only refer to it.
    */
   static List<StoredPair> selectedBy304(Response notModified, List<StoredPair> nominated) {
+    // nominated: the initial set of §4.3.4, the stored responses that could have been chosen.
     var facts = notModified.facts();
     if (facts.etag().isPresent()) {
       String tag = facts.etag().get();
@@ -91,8 +92,11 @@ final class Validators {
   /**
    * V-06: whether a client's conditional request is satisfied by the stored response, so that the
    * cache answers 304 (RFC 9111 §4.3.2; RFC 9110 §13.1.2 with weak comparison, §13.1.3).
+   *
+   * @param receivedAt when the stored response was received, for {@code If-Modified-Since} when it
+   *     has neither {@code Last-Modified} nor {@code Date}
    */
-  static boolean clientConditionMatches(RequestFacts req, Response stored) {
+  static boolean clientConditionMatches(RequestFacts req, Response stored, Instant receivedAt) {
     if (stored.status() != 200) {
       return false;
     }
@@ -110,9 +114,10 @@ final class Validators {
       return false;
     }
     if (req.ifModifiedSince().isPresent()) {
+      // §4.3.2: without Last-Modified, use the stored Date, else the time it was received.
       Instant since = req.ifModifiedSince().get();
-      Optional<Instant> lm = facts.lastModified();
-      return lm.isPresent() && !lm.get().isAfter(since);
+      Instant modified = facts.lastModified().or(facts::date).orElse(receivedAt);
+      return !modified.isAfter(since);
     }
     return false;
   }
