@@ -24,6 +24,7 @@ import redis.clients.jedis.DefaultJedisClientConfig;
 import redis.clients.jedis.HostAndPort;
 import redis.clients.jedis.RedisClient;
 import redis.clients.jedis.RedisProtocol;
+import redis.clients.jedis.SslOptions;
 import redis.clients.jedis.UnifiedJedis;
 import redis.clients.jedis.util.JedisURIHelper;
 
@@ -425,8 +426,11 @@ public final class RedisStorage implements Storage {
               .connectionTimeoutMillis((int) or(connectTimeout, DEFAULT_CONNECT_TIMEOUT).toMillis())
               .socketTimeoutMillis(command)
               .protocol(RedisProtocol.RESP2)
-              .clientName("cachet")
-              .ssl(JedisURIHelper.isRedisSSLScheme(uri));
+              .clientName("cachet");
+      if (JedisURIHelper.isRedisSSLScheme(uri)) {
+        // The JDK's trust store, with the host name verified.
+        config.sslOptions(SslOptions.defaults());
+      }
       if (JedisURIHelper.getUser(uri) != null) {
         config.user(JedisURIHelper.getUser(uri));
       }
