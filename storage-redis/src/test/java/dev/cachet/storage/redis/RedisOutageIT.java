@@ -13,8 +13,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
- * Redis is stopped mid-run: requests still succeed from the origin, the storage errors are counted,
- * and the cache works again when Redis returns. On a Redis of its own, since it kills it.
+ * Redis is stopped or hangs mid-run: requests still succeed from the origin, the storage errors are
+ * counted, and the cache works again when Redis returns. On a Redis of its own, since it kills it.
  */
 class RedisOutageIT extends OriginAndInstances {
   @RegisterExtension static final RedisServerExtension REDIS = new RedisServerExtension();
@@ -58,6 +58,32 @@ class RedisOutageIT extends OriginAndInstances {
     CacheStatistics after = client.statistics();
     assertThat(after.hits()).isEqualTo(2);
     assertThat(after.storageErrors()).as("no new errors").isEqualTo(during.storageErrors());
+  }
+
+  @Test
+  void redisHung_requestsSucceedFromTheOriginAfterTheCommandTimeout_andHitAgainWhenItWakes()
+      throws Exception {
+    origin.stubFor(get("/d").willReturn(ok("delta").withHeader("Cache-Control", "max-age=60")));
+    CachingHttpClient client =
+        instance(b -> b.failureBackoff(Duration.ZERO).commandTimeout(Duration.ofMillis(300)));
+    assertThat(send(client, "/d")).isEqualTo("delta");
+    assertThat(send(client, "/d")).isEqualTo("delta");
+    assertThat(client.statistics().hits()).isEqualTo(1);
+
+    REDIS.server().pause();
+    try {
+      assertThat(send(client, "/d")).isEqualTo("delta");
+      assertThat(originGets("/d")).isEqualTo(2);
+      assertThat(client.statistics().storageErrors()).isPositive();
+    } finally {
+      REDIS.server().resume();
+    }
+
+    long errors = client.statistics().storageErrors();
+    assertThat(send(client, "/d")).isEqualTo("delta"); // what was stored before is still there
+    assertThat(originGets("/d")).isEqualTo(2);
+    assertThat(client.statistics().hits()).isEqualTo(2);
+    assertThat(client.statistics().storageErrors()).isEqualTo(errors);
   }
 
   @Test

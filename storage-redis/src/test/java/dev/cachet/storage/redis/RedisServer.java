@@ -188,6 +188,30 @@ final class RedisServer implements AutoCloseable {
     }
   }
 
+  /**
+   * Freezes the process ({@code SIGSTOP}), as a Redis hung in a long command or a swap storm would
+   * be: connections are still accepted, but nothing is answered.
+   */
+  void pause() throws IOException, InterruptedException {
+    signal("-STOP");
+  }
+
+  /** Lets a {@linkplain #pause() frozen} process go on ({@code SIGCONT}). */
+  void resume() throws IOException, InterruptedException {
+    signal("-CONT");
+  }
+
+  private void signal(String signal) throws IOException, InterruptedException {
+    Process kill = new ProcessBuilder("kill", signal, Long.toString(process.pid())).start();
+    if (kill.waitFor() != 0) {
+      throw new IOException(
+          "kill "
+              + signal
+              + " failed: "
+              + new String(kill.getErrorStream().readAllBytes(), US_ASCII));
+    }
+  }
+
   /** Stops the process. */
   void stop() {
     if (process == null) {
