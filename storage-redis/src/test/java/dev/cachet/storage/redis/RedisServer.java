@@ -19,8 +19,6 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.Assertions;
-import org.junit.jupiter.api.Assumptions;
 import redis.clients.jedis.RedisClient;
 
 /**
@@ -61,14 +59,32 @@ final class RedisServer implements AutoCloseable {
                 }));
   }
 
+  /** Why no server could be started. */
+  static final class Unavailable extends Exception {
+    private static final long serialVersionUID = 1L;
+
+    Unavailable(String message, Throwable cause) {
+      super(message, cause);
+    }
+  }
+
   /**
-   * Starts a server, or aborts the calling test (a skip, with the reason) when none can be started,
-   * unless Redis is required.
+   * Starts a server.
+   *
+   * @throws Unavailable with the reason, when there is no binary or it does not start
    */
-  static RedisServer startOrSkip() {
+  static RedisServer launch() throws Unavailable {
     Optional<Path> binary = findBinary();
     if (binary.isEmpty()) {
-      unavailable(NOT_FOUND, null);
+      String named =
+          System.getProperty("cachet.redis.server", System.getenv("CACHET_REDIS_SERVER"));
+      throw new Unavailable(
+          named == null || named.isBlank()
+              ? NOT_FOUND
+              : "the redis-server named by cachet.redis.server or CACHET_REDIS_SERVER is not an"
+                  + " executable file: "
+                  + named,
+          null);
     }
     try {
       RedisServer server =
@@ -76,22 +92,9 @@ final class RedisServer implements AutoCloseable {
       server.start();
       return server;
     } catch (IOException | RuntimeException e) {
-      unavailable("redis-server " + binary.get() + " could not be started: " + e.getMessage(), e);
-      throw new AssertionError("unreachable");
+      throw new Unavailable(
+          "redis-server " + binary.get() + " could not be started: " + e.getMessage(), e);
     }
-  }
-
-  private static void unavailable(String reason, Throwable cause) {
-    if (required()) {
-      Assertions.fail(
-          reason + " (cachet.redis.required is set, so this fails rather than skips)", cause);
-    }
-    Assumptions.assumeTrue(false, reason);
-  }
-
-  static boolean required() {
-    return Boolean.parseBoolean(System.getProperty("cachet.redis.required"))
-        || "true".equalsIgnoreCase(System.getenv("CACHET_REDIS_REQUIRED"));
   }
 
   static Optional<Path> findBinary() {
