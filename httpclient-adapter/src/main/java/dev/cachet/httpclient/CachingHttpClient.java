@@ -197,6 +197,38 @@ public final class CachingHttpClient extends HttpClient implements AutoCloseable
     engine.close();
   }
 
+  /**
+   * As {@link #close()}. On Java 21 and later this overrides {@code HttpClient.shutdown()}; the
+   * cache's background work stops at once rather than after the exchanges in progress.
+   */
+  public void shutdown() {
+    engine.close();
+  }
+
+  /** As {@link #close()}; overrides {@code HttpClient.shutdownNow()} on Java 21 and later. */
+  public void shutdownNow() {
+    engine.close();
+  }
+
+  /**
+   * True once the client is closed. Overrides {@code HttpClient.isTerminated()} on Java 21 and
+   * later.
+   */
+  public boolean isTerminated() {
+    return engine.isClosed();
+  }
+
+  /**
+   * Returns {@link #isTerminated()} at once: closing the client stops its background work without
+   * waiting. Overrides {@code HttpClient.awaitTermination(Duration)} on Java 21 and later.
+   *
+   * @throws InterruptedException never; declared as the JDK's method does
+   */
+  public boolean awaitTermination(Duration duration) throws InterruptedException {
+    requireNonNull(duration, "duration");
+    return isTerminated();
+  }
+
   private HttpClient wrapped() {
     return engine.origin();
   }
