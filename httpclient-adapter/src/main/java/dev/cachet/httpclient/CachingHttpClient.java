@@ -52,7 +52,9 @@ import javax.net.ssl.SSLParameters;
  *
  * <p><b>Redirects</b> are followed by the cache, per {@link Builder#followRedirects}, one hop at a
  * time, so that each hop is cached on its own. Push promises go to the caller's handler uncached.
- * WebSockets are the wrapped client's.
+ * WebSockets are the wrapped client's. A response served from storage has no {@link
+ * HttpResponse#sslSession() SSL session}; its {@link HttpResponse#request() request} is the
+ * caller's.
  *
  * <pre>{@code
  * CachingHttpClient client = CachingHttpClient.newBuilder()
