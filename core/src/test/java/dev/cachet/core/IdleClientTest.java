@@ -388,4 +388,23 @@ class IdleClientTest {
         .isEqualTo(new Reason("R4-01", "RFC 9111 §4", "nothing stored for this URI and method"));
     assertThat(miss.reason().toString()).isEqualTo("R4-01 nothing stored for this URI and method");
   }
+
+  /**
+   * B-04 (range requests from a complete stored 200) is the adapter's (issue 4): core answers a
+   * request with {@code Range} from the complete stored 200 and never stores a 206 (S3-03).
+   */
+  @Test
+  void B_04_rangeRequest_isAnsweredFromTheCompleteStored200() {
+    FromCache hit = (FromCache) lookup(get("Range", "bytes=0-1"), at(1), fresh60);
+    assertThat(hit.response().status()).isEqualTo(200);
+    assertThat(hit.replayBody()).isTrue();
+    Reason why =
+        Fixtures.notStoredReason(
+            Fixtures.miss(
+                PRIVATE,
+                get("Range", "bytes=0-1"),
+                Fixtures.response(
+                    206, "Cache-Control", "max-age=60", "Content-Range", "bytes 0-1/10")));
+    assertThat(why.id()).isEqualTo("S3-03");
+  }
 }
