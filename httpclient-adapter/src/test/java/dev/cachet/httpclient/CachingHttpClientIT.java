@@ -357,6 +357,42 @@ class CachingHttpClientIT extends OriginSupport {
       assertThat(background).hasSize(1);
       assertThat(client.statistics().backgroundRevalidations()).isEqualTo(1);
     }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource(SETUPS)
+    void X_02_failedBackgroundRevalidation_isReportedToTheListener(Setup setup) throws Exception {
+      origin.stubFor(
+          get("/swr-fail")
+              .willReturn(
+                  ok("kept").withHeader("Cache-Control", "max-age=10, stale-while-revalidate=60")));
+      CountDownLatch failed = new CountDownLatch(1);
+      List<Throwable> failures = new CopyOnWriteArrayList<>();
+      CachingHttpClient client =
+          client(
+              setup,
+              b ->
+                  b.listener(
+                      new CacheListener() {
+                        @Override
+                        public void onBackgroundRevalidationFailure(
+                            java.net.URI uri, Throwable error) {
+                          failures.add(error);
+                          failed.countDown();
+                        }
+                      }));
+      fetch(client, setup, "/swr-fail");
+      origin.stubFor(
+          get("/swr-fail").willReturn(aResponse().withFault(Fault.CONNECTION_RESET_BY_PEER)));
+      clock.advanceSeconds(20);
+
+      HttpResponse<String> stale = fetch(client, setup, "/swr-fail");
+      assertThat(failed.await(10, TimeUnit.SECONDS)).isTrue();
+      HttpResponse<String> staleAgain = fetch(client, setup, "/swr-fail");
+
+      assertThat(stale.body()).isEqualTo("kept");
+      assertThat(staleAgain.body()).isEqualTo("kept");
+      assertThat(failures).singleElement().isInstanceOf(java.io.IOException.class);
+    }
   }
 
   @Nested
