@@ -61,6 +61,7 @@ public final class FileStore implements Storage {
   private final AtomicLong clock = new AtomicLong();
   private final Object[] stripes = new Object[STRIPES];
   private final Object evictionLock = new Object();
+  private final Set<FileBodyWriter> writers = ConcurrentHashMap.newKeySet();
   private volatile boolean closed;
 
   /** An entry this instance knows: its metadata, its bytes, and when it was last used. */
@@ -249,15 +250,26 @@ public final class FileStore implements Storage {
     requireNonNull(pair, "pair");
     checkOpen();
     Path dir = Layout.keyDir(root, pair.key());
+    FileBodyWriter w;
     try {
       Files.createDirectories(dir);
-      return new FileBodyWriter(this, pair, dir);
+      w = new FileBodyWriter(this, pair, dir);
     } catch (NoSuchFileException clearedMeanwhile) {
       Files.createDirectories(dir);
-      return new FileBodyWriter(this, pair, dir);
+      w = new FileBodyWriter(this, pair, dir);
     } catch (IOException e) {
       throw new StorageException("cannot start writing an entry of " + pair.key(), e);
     }
+    writers.add(w);
+    if (closed) {
+      w.abort();
+    }
+    return w;
+  }
+
+  /** Called by a writer when it is committed or aborted. */
+  void finished(FileBodyWriter w) {
+    writers.remove(w);
   }
 
   /** Makes a complete body file visible with its pair; called by the writer's commit. */
@@ -564,6 +576,9 @@ public final class FileStore implements Storage {
       return;
     }
     closed = true;
+    for (FileBodyWriter w : writers) {
+      w.abort();
+    }
     if (sharedLock != null) {
       sharedLock.release();
     }
