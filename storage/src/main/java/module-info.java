@@ -4,6 +4,8 @@
  */
 module dev.cachet.storage {
   requires transitive dev.cachet.core;
+  requires com.github.benmanes.caffeine;
+  requires com.fasterxml.jackson.databind;
 
   exports dev.cachet.storage;
 }

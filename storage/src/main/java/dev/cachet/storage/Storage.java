@@ -42,8 +42,10 @@ public interface Storage extends Closeable {
   BodyWriter newWriter(StoredPair pair) throws IOException;
 
   /**
-   * Opens the body of a committed pair; empty when the pair is gone (removed or evicted). The
-   * caller closes the returned body.
+   * Opens the body of a committed pair; empty when the pair is gone (removed, evicted, or replaced
+   * since it was found: the stored pair with its id no longer {@linkplain StoredPair#equals equals}
+   * it), so the body returned is always the one stored with these headers. The caller closes the
+   * returned body.
    *
    * @throws IOException if the body cannot be read
    */

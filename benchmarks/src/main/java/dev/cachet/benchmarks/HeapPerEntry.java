@@ -1,0 +1,120 @@
+package dev.cachet.benchmarks;
+
+import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryMXBean;
+import java.lang.ref.Reference;
+import java.net.URI;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * Retained heap per cached 1 KiB entry in each in-memory store, next to the floor, a {@code
+ * ConcurrentHashMap<URI, byte[]>} holding the same bodies.
+ *
+ * <p>For each store: open it (with its request objects built and one warm-up exchange done, so the
+ * client's own fixed cost is in the baseline), collect garbage until the used heap settles, fill it
+ * with N entries through the client, read them all once more to prove they are stored (and to let
+ * stores that write in the background finish), collect again, and divide the growth by N. One
+ * unmeasured round first loads classes and static state; the measured rounds are averaged.
+ *
+ * <p>Run it alone in a JVM with a fixed heap and the serial collector, whose used-heap figure after
+ * a full collection is exact: {@code java -Xms2g -Xmx2g -XX:+UseSerialGC -cp benchmarks.jar
+ * dev.cachet.benchmarks.HeapPerEntry [entries] [rounds]}. It prints a Markdown table.
+ */
+public final class HeapPerEntry {
+  private static final int BODY_BYTES = 1024;
+  private static final MemoryMXBean MEMORY = ManagementFactory.getMemoryMXBean();
+
+  private HeapPerEntry() {}
+
+  /** The memory stores measured, the floor last. */
+  static final List<String> STORES =
+      List.of(Contenders.APACHE_MEMORY, Contenders.METHANOL_MEMORY, Contenders.FLOOR_MAP);
+
+  public static void main(String[] args) throws Exception {
+    int entries = args.length > 0 ? Integer.parseInt(args[0]) : 10_000;
+    int rounds = args.length > 1 ? Integer.parseInt(args[1]) : 3;
+    Map<String, Double> bytesPerEntry = new LinkedHashMap<>();
+    Path dir = Dirs.create();
+    try (Origin origin = Origin.start()) {
+      for (String store : STORES) {
+        measure(origin, store, entries, 0, dir); // loads classes and static state
+        double sum = 0;
+        for (int r = 1; r <= rounds; r++) {
+          double b = measure(origin, store, entries, r, dir);
+          System.err.printf(Locale.ROOT, "%s round %d: %.1f bytes/entry%n", store, r, b);
+          sum += b;
+        }
+        bytesPerEntry.put(store, sum / rounds);
+      }
+    } finally {
+      Dirs.delete(dir);
+    }
+    System.out.print(table(bytesPerEntry, entries, rounds));
+  }
+
+  private static double measure(Origin origin, String store, int entries, int round, Path dir)
+      throws Exception {
+    List<URI> uris = new ArrayList<>(origin.uris("fresh", BODY_BYTES, "r" + round + "-", entries));
+    uris.add(origin.uri("fresh", BODY_BYTES, "warm-" + round));
+    Contender client = Contender.open(store, uris, dir);
+    try {
+      Checks.body(client.get(entries), BODY_BYTES, store);
+      long before = settledUsedHeap();
+      for (int i = 0; i < entries; i++) {
+        Checks.body(client.get(i), BODY_BYTES, store);
+      }
+      Thread.sleep(200);
+      Checks.servedWithoutOrigin(origin, client, entries, 1, BODY_BYTES, store);
+      long after = settledUsedHeap();
+      Reference.reachabilityFence(client);
+      return (after - before) / (double) entries;
+    } finally {
+      client.close();
+    }
+  }
+
+  private static long settledUsedHeap() throws InterruptedException {
+    long last = Long.MAX_VALUE;
+    for (int i = 0; i < 10; i++) {
+      MEMORY.gc();
+      Thread.sleep(20);
+      long used = MEMORY.getHeapMemoryUsage().getUsed();
+      if (used == last) {
+        return used;
+      }
+      last = used;
+    }
+    return last;
+  }
+
+  static String table(Map<String, Double> bytesPerEntry, int entries, int rounds) {
+    Double floor = bytesPerEntry.get(Contenders.FLOOR_MAP);
+    StringBuilder md = new StringBuilder();
+    md.append("### Retained heap per cached 1 KiB entry\n\n")
+        .append(
+            String.format(
+                Locale.ROOT,
+                "%,d entries of %d body bytes per store, mean of %d rounds (serial GC,"
+                    + " used heap after full collections).%n%n",
+                entries,
+                BODY_BYTES,
+                rounds))
+        .append("| store | bytes per entry | ratio to floor |\n")
+        .append("|---|---:|---:|\n");
+    bytesPerEntry.forEach(
+        (store, b) ->
+            md.append(
+                String.format(
+                    Locale.ROOT,
+                    "| %s | %,.0f | %s |%n",
+                    store,
+                    b,
+                    floor == null ? "–" : String.format(Locale.ROOT, "%.2f", b / floor))));
+    return md.toString();
+  }
+}

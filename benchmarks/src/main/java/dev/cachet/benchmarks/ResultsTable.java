@@ -1,0 +1,181 @@
+package dev.cachet.benchmarks;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * Turns JMH's JSON results ({@code -rf json}) into Markdown: one table per benchmark and parameter
+ * set, one row per contender, with the median and the mean ± 99.9% error of the iterations, the
+ * allocation per operation when {@code -prof gc} ran, and each contender's standing against
+ * Cachet's memory and file stores.
+ *
+ * <p>Usage: {@code java -cp benchmarks.jar dev.cachet.benchmarks.ResultsTable results.json [more.md
+ * ...]}; Markdown files named after the JSON are appended as they are.
+ */
+public final class ResultsTable {
+  private static final String ALLOC = "·gc.alloc.rate.norm";
+
+  private ResultsTable() {}
+
+  public static void main(String[] args) throws IOException {
+    if (args.length == 0) {
+      System.err.println("usage: ResultsTable results.json [appendix.md ...]");
+      System.exit(2);
+    }
+    JsonNode runs = new ObjectMapper().readTree(Path.of(args[0]).toFile());
+    StringBuilder md = new StringBuilder(render(runs));
+    for (int i = 1; i < args.length; i++) {
+      md.append('\n').append(Files.readString(Path.of(args[i])));
+    }
+    System.out.print(md);
+  }
+
+  /** One result row. */
+  record Row(
+      String contender,
+      double median,
+      double mean,
+      double error,
+      String unit,
+      boolean higherIsBetter,
+      double allocPerOp) {}
+
+  static String render(JsonNode runs) {
+    Map<String, List<Row>> groups = new LinkedHashMap<>();
+    for (JsonNode run : runs) {
+      String benchmark = run.path("benchmark").asText();
+      String shortName =
+          benchmark.substring(benchmark.lastIndexOf('.', benchmark.lastIndexOf('.') - 1) + 1);
+      Map<String, String> params = new TreeMap<>();
+      String contender = "(none)";
+      Iterator<Map.Entry<String, JsonNode>> it = run.path("params").fields();
+      while (it.hasNext()) {
+        Map.Entry<String, JsonNode> e = it.next();
+        if (e.getKey().equals("contender")) {
+          contender = e.getValue().asText();
+        } else {
+          params.put(e.getKey(), e.getValue().asText());
+        }
+      }
+      String mode = run.path("mode").asText();
+      String title =
+          shortName
+              + " ("
+              + mode
+              + ", "
+              + run.path("threads").asInt()
+              + (run.path("threads").asInt() == 1 ? " thread" : " threads")
+              + (params.isEmpty() ? "" : ", " + params.toString().replaceAll("[{}]", ""))
+              + ")";
+      JsonNode metric = run.path("primaryMetric");
+      JsonNode alloc = run.path("secondaryMetrics").path(ALLOC);
+      groups
+          .computeIfAbsent(title, t -> new ArrayList<>())
+          .add(
+              new Row(
+                  contender,
+                  number(metric.path("scorePercentiles").path("50.0")),
+                  number(metric.path("score")),
+                  number(metric.path("scoreError")),
+                  metric.path("scoreUnit").asText(),
+                  mode.equals("thrpt"),
+                  alloc.isMissingNode() ? Double.NaN : number(alloc.path("score"))));
+    }
+    StringBuilder md = new StringBuilder();
+    groups.forEach((title, rows) -> md.append(table(title, rows)).append('\n'));
+    return md.toString();
+  }
+
+  private static String table(String title, List<Row> rows) {
+    rows.sort(Comparator.comparingInt(r -> order(r.contender())));
+    Row memory = find(rows, Contenders.CACHET_MEMORY);
+    Row file = find(rows, Contenders.CACHET_FILE);
+    boolean alloc = rows.stream().anyMatch(r -> !Double.isNaN(r.allocPerOp()));
+    StringBuilder md = new StringBuilder();
+    md.append("#### ").append(title).append("\n\n");
+    md.append("| contender | median | mean ± error (99.9%) | unit |");
+    if (alloc) {
+      md.append(" alloc B/op |");
+    }
+    md.append(" cachet-memory is × faster | cachet-file is × faster |\n");
+    md.append("|---|---:|---:|---|");
+    if (alloc) {
+      md.append("---:|");
+    }
+    md.append("---:|---:|\n");
+    for (Row r : rows) {
+      md.append("| ")
+          .append(r.contender())
+          .append(" | ")
+          .append(figure(r.median()))
+          .append(" | ")
+          .append(figure(r.mean()))
+          .append(" ± ")
+          .append(figure(r.error()))
+          .append(" | ")
+          .append(r.unit())
+          .append(" |");
+      if (alloc) {
+        md.append(' ').append(figure(r.allocPerOp())).append(" |");
+      }
+      md.append(' ').append(advantage(memory, r)).append(" | ");
+      md.append(advantage(file, r)).append(" |\n");
+    }
+    return md.toString();
+  }
+
+  /** How many times faster Cachet's row is than {@code r}: above 1, Cachet wins. */
+  private static String advantage(Row cachet, Row r) {
+    if (cachet == null || cachet == r) {
+      return "–";
+    }
+    double ratio =
+        cachet.higherIsBetter() ? cachet.median() / r.median() : r.median() / cachet.median();
+    return Double.isFinite(ratio) ? String.format(Locale.ROOT, "%.2f", ratio) : "–";
+  }
+
+  private static Row find(List<Row> rows, String contender) {
+    return rows.stream().filter(r -> r.contender().equals(contender)).findFirst().orElse(null);
+  }
+
+  private static int order(String contender) {
+    int i = Contenders.ALL.indexOf(contender);
+    return i < 0 ? Integer.MAX_VALUE : i;
+  }
+
+  private static double number(JsonNode n) {
+    if (n.isNumber()) {
+      return n.asDouble();
+    }
+    try {
+      return Double.parseDouble(n.asText());
+    } catch (NumberFormatException e) {
+      return Double.NaN;
+    }
+  }
+
+  private static String figure(double v) {
+    if (Double.isNaN(v)) {
+      return "–";
+    }
+    double a = Math.abs(v);
+    if (a >= 1000) {
+      return String.format(Locale.ROOT, "%,.0f", v);
+    }
+    if (a >= 10) {
+      return String.format(Locale.ROOT, "%.1f", v);
+    }
+    return String.format(Locale.ROOT, "%.3f", v);
+  }
+}

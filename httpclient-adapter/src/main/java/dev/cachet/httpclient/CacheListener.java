@@ -1,0 +1,40 @@
+package dev.cachet.httpclient;
+
+import java.net.URI;
+
+/**
+ * Told what a {@link CachingHttpClient} does, for metrics and logging. Methods are called on the
+ * thread that completes the step (the caller's, or an executor's) and must return quickly; an
+ * exception thrown by a listener is logged and otherwise ignored.
+ *
+ * <pre>{@code
+ * CacheListener log = new CacheListener() {
+ *   public void onOutcome(CacheEvent e) {
+ *     System.out.println(e.uri() + " " + e.cacheStatus());
+ *   }
+ * };
+ * }</pre>
+ */
+public interface CacheListener {
+
+  /** One look-up's outcome: a hit, a miss, a revalidation, ... */
+  default void onOutcome(CacheEvent event) {}
+
+  /**
+   * A storage call failed. The request it belonged to went on without the cache: it was answered by
+   * the origin, or its response was not stored.
+   *
+   * @param uri the request's target URI
+   * @param error what the storage threw
+   */
+  default void onStorageError(URI uri, Throwable error) {}
+
+  /**
+   * A background revalidation ({@code stale-while-revalidate}, RFC 5861 §3) failed; the stale
+   * response stays stored until it is revalidated or replaced.
+   *
+   * @param uri the target URI revalidated
+   * @param error why it failed
+   */
+  default void onBackgroundRevalidationFailure(URI uri, Throwable error) {}
+}

@@ -1,0 +1,439 @@
+package dev.cachet.httpclient;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.cachet.core.CacheOptions;
+import dev.cachet.httpclient.internal.CacheEngine;
+import dev.cachet.storage.Storage;
+import java.io.IOException;
+import java.net.Authenticator;
+import java.net.CookieHandler;
+import java.net.ProxySelector;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.net.http.HttpResponse.BodyHandler;
+import java.net.http.HttpResponse.PushPromiseHandler;
+import java.net.http.WebSocket;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLParameters;
+
+/**
+ * A {@link HttpClient} with an RFC 9111 HTTP cache in front of it: code that takes an {@code
+ * HttpClient} takes this one unchanged, and a repeated request is answered from storage.
+ *
+ * <p>Each request is looked up in the {@link Storage}. A fresh stored response (RFC 9111 §4.2) is
+ * replayed into the caller's {@link BodyHandler} on the calling thread without contacting the
+ * origin; a stale one is revalidated with a conditional request (§4.3), served at once while it is
+ * revalidated in the background ({@code stale-while-revalidate}, RFC 5861 §3), or served when the
+ * origin fails ({@code stale-if-error}, RFC 5861 §4). Otherwise the request goes to the origin
+ * through the wrapped client, and the response's body streams to the caller and, when it may be
+ * stored (§3), to storage at the same time; only a complete body is committed. Unsafe methods are
+ * written through and invalidate what they change (§4.4). Concurrent misses for one URI make one
+ * origin request (request collapsing). Every response carries an RFC 9211 {@code Cache-Status}
+ * member named {@code Cachet}, e.g. {@code Cachet; hit; ttl=42}.
+ *
+ * <p>A storage failure never fails a request: the client uses the origin, counts the failure in
+ * {@link #statistics()} and tells the {@link CacheListener}.
+ *
+ * <p><b>Fields the JDK adds itself.</b> A {@link CookieHandler} given to the builder is applied by
+ * the cache, not by the wrapped client, so the {@code Cookie} field is part of what the cache
+ * matches with {@code Vary} (RFC 9111 §4.1). An {@link Authenticator} answers challenges inside the
+ * wrapped client, where the cache cannot see the {@code Authorization} it adds; so with an
+ * authenticator a response that varies on {@code Authorization} is not stored, and a shared cache
+ * stores a response to a possibly authorised request only when RFC 9111 §3.5 allows it ({@code
+ * public}, {@code must-revalidate}, {@code s-maxage}). The same holds for {@code Cookie} when a
+ * wrapped client has a cookie handler of its own.
+ *
+ * <p><b>Redirects</b> are followed by the cache, per {@link Builder#followRedirects}, one hop at a
+ * time, so that each hop is cached on its own. Push promises go to the caller's handler uncached.
+ * WebSockets are the wrapped client's.
+ *
+ * <pre>{@code
+ * CachingHttpClient client = CachingHttpClient.newBuilder()
+ *     .storage(FileStorage.newBuilder(Path.of("cache")).build())
+ *     .connectTimeout(Duration.ofSeconds(5))
+ *     .build();
+ * HttpResponse<String> r = client.send(HttpRequest.newBuilder(uri).build(), BodyHandlers.ofString());
+ * client.statistics().hits();
+ * }</pre>
+ */
+public final class CachingHttpClient extends HttpClient implements AutoCloseable {
+  private final CacheEngine engine;
+  private final Redirect redirects;
+
+  private CachingHttpClient(CacheEngine engine, Redirect redirects) {
+    this.engine = engine;
+    this.redirects = redirects;
+  }
+
+  /** A builder with the defaults: a private cache in a bounded memory store. */
+  public static Builder newBuilder() {
+    return new Builder();
+  }
+
+  /** A client caching in front of an existing client, with the defaults otherwise. */
+  public static Builder newBuilder(HttpClient client) {
+    return new Builder().wrap(client);
+  }
+
+  /**
+   * Sends a request, answering it from the cache when RFC 9111 allows, and waits for the response.
+   *
+   * @throws IOException if the origin cannot be reached and no stored response may be served
+   * @throws InterruptedException if interrupted while waiting
+   */
+  @Override
+  public <T> HttpResponse<T> send(HttpRequest request, BodyHandler<T> responseBodyHandler)
+      throws IOException, InterruptedException {
+    requireNonNull(request, "request");
+    requireNonNull(responseBodyHandler, "responseBodyHandler");
+    return engine.send(request, responseBodyHandler);
+  }
+
+  /**
+   * Sends a request asynchronously. The cache look-up runs on the calling thread, so a fresh hit
+   * returns an already completed future.
+   */
+  @Override
+  public <T> CompletableFuture<HttpResponse<T>> sendAsync(
+      HttpRequest request, BodyHandler<T> responseBodyHandler) {
+    requireNonNull(request, "request");
+    requireNonNull(responseBodyHandler, "responseBodyHandler");
+    return engine.sendAsync(request, responseBodyHandler, null);
+  }
+
+  /** As {@link #sendAsync(HttpRequest, BodyHandler)}; push promises reach the handler uncached. */
+  @Override
+  public <T> CompletableFuture<HttpResponse<T>> sendAsync(
+      HttpRequest request,
+      BodyHandler<T> responseBodyHandler,
+      PushPromiseHandler<T> pushPromiseHandler) {
+    requireNonNull(request, "request");
+    requireNonNull(responseBodyHandler, "responseBodyHandler");
+    return engine.sendAsync(request, responseBodyHandler, pushPromiseHandler);
+  }
+
+  /** A snapshot of the cache's counters since the client was built. */
+  public CacheStatistics statistics() {
+    return engine.statistics();
+  }
+
+  /** The storage the cache keeps its responses in. */
+  public Storage storage() {
+    return engine.storage();
+  }
+
+  /** The cache's options. */
+  public CacheOptions cacheOptions() {
+    return engine.options();
+  }
+
+  /** The cookie handler the cache applies to requests and responses (not the wrapped client). */
+  @Override
+  public Optional<CookieHandler> cookieHandler() {
+    return engine.cookieHandler();
+  }
+
+  @Override
+  public Optional<Duration> connectTimeout() {
+    return wrapped().connectTimeout();
+  }
+
+  /** The redirect policy the cache follows, hop by hop. */
+  @Override
+  public Redirect followRedirects() {
+    return redirects;
+  }
+
+  @Override
+  public Optional<ProxySelector> proxy() {
+    return wrapped().proxy();
+  }
+
+  @Override
+  public SSLContext sslContext() {
+    return wrapped().sslContext();
+  }
+
+  @Override
+  public SSLParameters sslParameters() {
+    return wrapped().sslParameters();
+  }
+
+  @Override
+  public Optional<Authenticator> authenticator() {
+    return wrapped().authenticator();
+  }
+
+  @Override
+  public Version version() {
+    return wrapped().version();
+  }
+
+  @Override
+  public Optional<Executor> executor() {
+    return engine.executor();
+  }
+
+  /** A WebSocket builder of the wrapped client; WebSockets are not cached. */
+  @Override
+  public WebSocket.Builder newWebSocketBuilder() {
+    return wrapped().newWebSocketBuilder();
+  }
+
+  /**
+   * Stops the client's own background executor and closes what the builder created: the default
+   * memory storage and, on Java 21 and later, the wrapped client it built. A storage or client
+   * given to the builder is left open. Idempotent.
+   */
+  @Override
+  public void close() {
+    engine.close();
+  }
+
+  private HttpClient wrapped() {
+    return engine.origin();
+  }
+
+  @Override
+  public String toString() {
+    return "CachingHttpClient[" + engine.storage() + ", " + engine.options() + "]";
+  }
+
+  /**
+   * Builds a {@link CachingHttpClient}. Every setting of {@link HttpClient.Builder} configures the
+   * client the cache wraps (the last value given wins, as in the JDK), except {@link
+   * #cookieHandler} and {@link #followRedirects}, which the cache applies itself. The cache's own
+   * settings ({@link #storage}, {@link #cacheOptions}, {@link #listener}, {@link #clock}, {@link
+   * #wrap}) may each be given once. A builder is reusable: {@link #build()} copies it.
+   */
+  public static final class Builder implements HttpClient.Builder {
+    private final HttpClient.Builder jdk = HttpClient.newBuilder();
+    private boolean connectionSettings;
+    private Executor executor;
+    private CookieHandler cookieHandler;
+    private Redirect redirects = Redirect.NEVER;
+    private Storage storage;
+    private CacheOptions options;
+    private CacheListener listener;
+    private Clock clock;
+    private HttpClient wrapped;
+
+    private Builder() {
+      jdk.followRedirects(Redirect.NEVER);
+    }
+
+    /**
+     * The cookie handler, applied by the cache so that the {@code Cookie} field takes part in
+     * {@code Vary} matching (RFC 9111 §4.1).
+     */
+    @Override
+    public Builder cookieHandler(CookieHandler cookieHandler) {
+      this.cookieHandler = requireNonNull(cookieHandler, "cookieHandler");
+      return this;
+    }
+
+    @Override
+    public Builder connectTimeout(Duration duration) {
+      jdk.connectTimeout(duration);
+      connectionSettings = true;
+      return this;
+    }
+
+    @Override
+    public Builder sslContext(SSLContext sslContext) {
+      jdk.sslContext(sslContext);
+      connectionSettings = true;
+      return this;
+    }
+
+    @Override
+    public Builder sslParameters(SSLParameters sslParameters) {
+      jdk.sslParameters(sslParameters);
+      connectionSettings = true;
+      return this;
+    }
+
+    /**
+     * The executor of the wrapped client, also used for background revalidations; without one the
+     * cache runs them on an internal daemon executor stopped by {@link CachingHttpClient#close()}.
+     */
+    @Override
+    public Builder executor(Executor executor) {
+      this.executor = requireNonNull(executor, "executor");
+      return this;
+    }
+
+    /**
+     * The redirect policy, carried out by the cache hop by hop; {@code NEVER} by default, as in the
+     * JDK.
+     */
+    @Override
+    public Builder followRedirects(Redirect policy) {
+      this.redirects = requireNonNull(policy, "policy");
+      return this;
+    }
+
+    @Override
+    public Builder version(Version version) {
+      jdk.version(version);
+      connectionSettings = true;
+      return this;
+    }
+
+    @Override
+    public Builder priority(int priority) {
+      jdk.priority(priority);
+      connectionSettings = true;
+      return this;
+    }
+
+    @Override
+    public Builder proxy(ProxySelector proxySelector) {
+      jdk.proxy(proxySelector);
+      connectionSettings = true;
+      return this;
+    }
+
+    /**
+     * The authenticator of the wrapped client. The cache then does not store responses that vary on
+     * {@code Authorization}, and a shared cache follows RFC 9111 §3.5 for every response.
+     */
+    @Override
+    public Builder authenticator(Authenticator authenticator) {
+      jdk.authenticator(authenticator);
+      connectionSettings = true;
+      return this;
+    }
+
+    /**
+     * Where responses are stored; by default a memory store bounded to 64 MiB of bodies, created
+     * per client and closed with it.
+     *
+     * @throws IllegalStateException if a storage was given already
+     */
+    public Builder storage(Storage storage) {
+      requireNonNull(storage, "storage");
+      if (this.storage != null) {
+        throw new IllegalStateException("storage was already set");
+      }
+      this.storage = storage;
+      return this;
+    }
+
+    /**
+     * How the cache behaves where RFC 9111 leaves a choice; {@link CacheOptions#defaults()} (a
+     * private cache) by default.
+     *
+     * @throws IllegalStateException if options were given already
+     */
+    public Builder cacheOptions(CacheOptions options) {
+      requireNonNull(options, "options");
+      if (this.options != null) {
+        throw new IllegalStateException("cacheOptions was already set");
+      }
+      this.options = options;
+      return this;
+    }
+
+    /**
+     * A listener told of each outcome and of storage failures.
+     *
+     * @throws IllegalStateException if a listener was given already
+     */
+    public Builder listener(CacheListener listener) {
+      requireNonNull(listener, "listener");
+      if (this.listener != null) {
+        throw new IllegalStateException("listener was already set");
+      }
+      this.listener = listener;
+      return this;
+    }
+
+    /**
+     * The clock giving request and response times (RFC 9111 §4.2.3) and "now" for freshness; {@link
+     * Clock#systemUTC()} by default. Tests pass a clock they move.
+     *
+     * @throws IllegalStateException if a clock was given already
+     */
+    public Builder clock(Clock clock) {
+      requireNonNull(clock, "clock");
+      if (this.clock != null) {
+        throw new IllegalStateException("clock was already set");
+      }
+      this.clock = clock;
+      return this;
+    }
+
+    /**
+     * Caches in front of an existing client instead of building one. Its connection settings are
+     * its own, so none of this builder's may be given; if it follows redirects itself, the cache
+     * sees only the final response of each chain. A cookie handler or authenticator it has is
+     * treated as described on {@link CachingHttpClient}.
+     *
+     * @throws IllegalStateException if a client to wrap was given already
+     */
+    public Builder wrap(HttpClient client) {
+      requireNonNull(client, "client");
+      if (client instanceof CachingHttpClient) {
+        throw new IllegalArgumentException("a CachingHttpClient cannot wrap another one");
+      }
+      if (this.wrapped != null) {
+        throw new IllegalStateException("a client to wrap was already set");
+      }
+      this.wrapped = client;
+      return this;
+    }
+
+    /**
+     * Builds the client.
+     *
+     * @throws IllegalStateException if a client to wrap and connection settings were both given
+     */
+    @Override
+    public CachingHttpClient build() {
+      if (wrapped != null && connectionSettings) {
+        throw new IllegalStateException(
+            "connection settings configure the client the cache builds; a wrapped client has its"
+                + " own");
+      }
+      HttpClient origin;
+      boolean ownsOrigin;
+      if (wrapped != null) {
+        origin = wrapped;
+        ownsOrigin = false;
+      } else {
+        if (executor != null) {
+          jdk.executor(executor);
+        }
+        origin = jdk.build();
+        ownsOrigin = true;
+      }
+      Storage s = storage;
+      boolean ownsStorage = false;
+      if (s == null) {
+        s = DefaultStorage.create();
+        ownsStorage = true;
+      }
+      CacheEngine engine =
+          new CacheEngine(
+              origin,
+              ownsOrigin,
+              s,
+              ownsStorage,
+              options != null ? options : CacheOptions.defaults(),
+              clock != null ? clock : Clock.systemUTC(),
+              listener,
+              cookieHandler,
+              redirects,
+              executor);
+      return new CachingHttpClient(engine, redirects);
+    }
+  }
+}

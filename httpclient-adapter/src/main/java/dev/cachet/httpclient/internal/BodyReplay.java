@@ -1,0 +1,127 @@
+package dev.cachet.httpclient.internal;
+
+import dev.cachet.storage.StoredBody;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.Flow;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Feeds a stored body to a caller's subscriber. Chunks are read on the thread that requests them,
+ * so a subscriber that requests everything at once (a string, a byte array) receives the whole body
+ * on the calling thread before {@code onSubscribe} returns, while a stream reads as the caller
+ * reads. Signals are serialised: a request made from inside {@code onNext} is honoured by the loop
+ * already running.
+ */
+final class BodyReplay implements Flow.Subscription {
+  private final Flow.Subscriber<? super List<ByteBuffer>> subscriber;
+  private final StoredBody body;
+  private ByteBuffer first;
+  private boolean ended;
+  private boolean done;
+  private volatile boolean cancelled;
+  private final AtomicLong demand = new AtomicLong();
+  private final AtomicInteger wip = new AtomicInteger();
+
+  private BodyReplay(
+      Flow.Subscriber<? super List<ByteBuffer>> subscriber,
+      StoredBody body,
+      ByteBuffer first,
+      boolean ended) {
+    this.subscriber = subscriber;
+    this.body = body;
+    this.first = first;
+    this.ended = ended;
+  }
+
+  /**
+   * Replays a body whose first chunk has been read already.
+   *
+   * @param body the open body, closed when the replay ends; null for an empty body
+   * @param first the first chunk; null when the body is empty
+   */
+  static void replay(
+      Flow.Subscriber<? super List<ByteBuffer>> subscriber, StoredBody body, ByteBuffer first) {
+    BodyReplay replay = new BodyReplay(subscriber, body, first, first == null);
+    subscriber.onSubscribe(replay);
+  }
+
+  /** Reads the first chunk: empty when the body is empty. */
+  static Optional<ByteBuffer> firstChunk(StoredBody body) throws IOException {
+    return body.nextChunk();
+  }
+
+  @Override
+  public void request(long n) {
+    if (n <= 0) {
+      cancelled = true;
+      drain();
+      subscriber.onError(new IllegalArgumentException("non-positive request: " + n));
+      return;
+    }
+    demand.getAndAccumulate(n, (a, b) -> a + b < 0 ? Long.MAX_VALUE : a + b);
+    drain();
+  }
+
+  @Override
+  public void cancel() {
+    cancelled = true;
+    drain();
+  }
+
+  private void drain() {
+    if (wip.getAndIncrement() != 0) {
+      return;
+    }
+    int missed = 1;
+    do {
+      while (!done) {
+        if (cancelled) {
+          finish();
+          break;
+        }
+        if (demand.get() == 0) {
+          break;
+        }
+        ByteBuffer chunk;
+        if (first != null) {
+          chunk = first;
+          first = null;
+        } else if (ended) {
+          chunk = null;
+        } else {
+          try {
+            chunk = body.nextChunk().orElse(null);
+          } catch (IOException | RuntimeException e) {
+            finish();
+            subscriber.onError(e);
+            break;
+          }
+        }
+        if (chunk == null) {
+          finish();
+          subscriber.onComplete();
+          break;
+        }
+        demand.decrementAndGet();
+        // A duplicate: the subscriber may move its position; the stored buffer stays untouched.
+        subscriber.onNext(List.of(chunk.duplicate()));
+      }
+      missed = wip.addAndGet(-missed);
+    } while (missed != 0);
+  }
+
+  private void finish() {
+    done = true;
+    if (body != null) {
+      try {
+        body.close();
+      } catch (IOException ignored) {
+        // Nothing more is read from it; a failure to release it changes nothing for the caller.
+      }
+    }
+  }
+}

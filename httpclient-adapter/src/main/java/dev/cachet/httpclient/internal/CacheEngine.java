@@ -1,0 +1,546 @@
+package dev.cachet.httpclient.internal;
+
+import dev.cachet.core.CacheKey;
+import dev.cachet.core.CacheOptions;
+import dev.cachet.core.CacheStatus;
+import dev.cachet.core.Headers;
+import dev.cachet.core.IdleClient;
+import dev.cachet.core.InvalidatePairs;
+import dev.cachet.core.NeedRevalidation;
+import dev.cachet.core.Reason;
+import dev.cachet.core.Request;
+import dev.cachet.core.StoredPair;
+import dev.cachet.httpclient.CacheEvent;
+import dev.cachet.httpclient.CacheListener;
+import dev.cachet.httpclient.CacheStatistics;
+import dev.cachet.storage.BodyWriter;
+import dev.cachet.storage.Storage;
+import dev.cachet.storage.StoredBody;
+import java.io.IOException;
+import java.net.CookieHandler;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpClient.Redirect;
+import java.net.http.HttpHeaders;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.net.http.HttpResponse.BodyHandler;
+import java.net.http.HttpResponse.PushPromiseHandler;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * What one {@code CachingHttpClient} holds: the wrapped client, the storage, the options, the
+ * counters and the shared bookkeeping of its exchanges (requests in flight for collapsing, keys
+ * being revalidated in the background). Storage calls go through here, so that every failure is
+ * caught, counted and reported in one place and never reaches the caller.
+ */
+public final class CacheEngine {
+  /** The cache's name in {@code Cache-Status} (RFC 9211 §2). */
+  public static final String CACHE_NAME = "Cachet";
+
+  private static final System.Logger LOG = System.getLogger("dev.cachet.httpclient");
+  private static final AtomicInteger THREADS = new AtomicInteger();
+
+  final HttpClient origin;
+  final Storage storage;
+  final CacheOptions options;
+  final IdleClient idle;
+  final Clock clock;
+  final Redirect redirects;
+  final Counters counters = new Counters();
+  final ConcurrentHashMap<CacheKey, CompletableFuture<Void>> inflight = new ConcurrentHashMap<>();
+  final HitHeaders hitHeaders = new HitHeaders(CACHE_NAME);
+  final long maximumBodySize;
+
+  private final boolean ownsOrigin;
+  private final boolean ownsStorage;
+  private final CacheListener listener;
+  private final CookieHandler cookies;
+  private final boolean authenticatorAddsAuthorization;
+  private final boolean clientAddsCookies;
+  private final Executor executor;
+  private final Set<CacheKey> revalidating = ConcurrentHashMap.newKeySet();
+  private ExecutorService ownExecutor; // guarded by this
+  private boolean closed; // guarded by this
+
+  /**
+   * @param origin the client that talks to origins; it must not follow redirects itself unless
+   *     {@code redirects} is {@code NEVER}
+   * @param ownsOrigin true when {@link #close()} should close it
+   * @param storage the storage
+   * @param ownsStorage true when {@link #close()} should close it
+   * @param options the cache options
+   * @param clock the clock giving request and response times
+   * @param listener the listener, or null
+   * @param cookies the cookie handler the cache applies itself, or null
+   * @param redirects the redirect policy the cache follows
+   * @param executor the executor for background work, or null for an internal one
+   */
+  public CacheEngine(
+      HttpClient origin,
+      boolean ownsOrigin,
+      Storage storage,
+      boolean ownsStorage,
+      CacheOptions options,
+      Clock clock,
+      CacheListener listener,
+      CookieHandler cookies,
+      Redirect redirects,
+      Executor executor) {
+    this.origin = origin;
+    this.ownsOrigin = ownsOrigin;
+    this.storage = storage;
+    this.ownsStorage = ownsStorage;
+    this.options = options;
+    this.idle = IdleClient.of(options);
+    this.clock = clock;
+    this.listener = listener;
+    this.cookies = cookies;
+    this.redirects = redirects;
+    this.executor = executor;
+    this.authenticatorAddsAuthorization = origin.authenticator().isPresent();
+    this.clientAddsCookies = origin.cookieHandler().isPresent();
+    this.maximumBodySize = options.maximumBodySize().orElse(Long.MAX_VALUE);
+  }
+
+  // ---- entry points ----
+
+  /** Sends a request through the cache. */
+  public <T> CompletableFuture<HttpResponse<T>> sendAsync(
+      HttpRequest request, BodyHandler<T> handler, PushPromiseHandler<T> push) {
+    return new Exchange<>(this, request, handler, push, false).start();
+  }
+
+  /** Sends a request through the cache and waits, as {@code HttpClient.send} does. */
+  public <T> HttpResponse<T> send(HttpRequest request, BodyHandler<T> handler)
+      throws IOException, InterruptedException {
+    CompletableFuture<HttpResponse<T>> f = sendAsync(request, handler, null);
+    try {
+      return f.get();
+    } catch (InterruptedException e) {
+      f.cancel(true);
+      throw e;
+    } catch (ExecutionException e) {
+      Throwable cause = unwrap(e.getCause());
+      if (cause instanceof IOException io) {
+        throw io;
+      } else if (cause instanceof RuntimeException re) {
+        throw re;
+      } else if (cause instanceof Error err) {
+        throw err;
+      }
+      throw new IOException(cause);
+    }
+  }
+
+  /** A snapshot of the counters. */
+  public CacheStatistics statistics() {
+    long evictions;
+    try {
+      evictions = storage.evictionCount();
+    } catch (RuntimeException e) {
+      LOG.log(System.Logger.Level.DEBUG, "the storage cannot count its evictions", e);
+      evictions = 0;
+    }
+    return counters.snapshot(evictions);
+  }
+
+  /** The client that talks to origins. */
+  public HttpClient origin() {
+    return origin;
+  }
+
+  /** The storage. */
+  public Storage storage() {
+    return storage;
+  }
+
+  /** The cache options. */
+  public CacheOptions options() {
+    return options;
+  }
+
+  /** The cookie handler the cache applies, if any. */
+  public Optional<CookieHandler> cookieHandler() {
+    return Optional.ofNullable(cookies);
+  }
+
+  /** The executor given to the builder, if any. */
+  public Optional<Executor> executor() {
+    return executor != null ? Optional.of(executor) : origin.executor();
+  }
+
+  /** Stops background work and releases what the engine created itself. Idempotent. */
+  public void close() {
+    ExecutorService own;
+    synchronized (this) {
+      if (closed) {
+        return;
+      }
+      closed = true;
+      own = ownExecutor;
+    }
+    if (own != null) {
+      own.shutdownNow();
+    }
+    if (ownsStorage) {
+      try {
+        storage.close();
+      } catch (IOException | RuntimeException e) {
+        LOG.log(System.Logger.Level.WARNING, "closing the cache storage failed", e);
+      }
+    }
+    if (ownsOrigin && origin instanceof AutoCloseable c) {
+      // On Java 21 and later the JDK client is AutoCloseable and owns threads.
+      try {
+        c.close();
+      } catch (Exception e) {
+        LOG.log(System.Logger.Level.WARNING, "closing the wrapped client failed", e);
+      }
+    }
+  }
+
+  // ---- for exchanges ----
+
+  Instant now() {
+    return clock.instant();
+  }
+
+  boolean listening() {
+    return listener != null;
+  }
+
+  /** The request as the cache sees it: the caller's fields plus the cookies the cache adds. */
+  Request toCore(HttpRequest request) {
+    Headers headers = Conversions.headers(request.headers());
+    if (cookies != null) {
+      try {
+        Map<String, List<String>> got = cookies.get(request.uri(), request.headers().map());
+        List<String> values = got.get("Cookie");
+        if (values != null && !values.isEmpty() && !headers.contains("Cookie")) {
+          headers = headers.plus("Cookie", String.join("; ", values));
+        }
+      } catch (IOException | RuntimeException e) {
+        LOG.log(System.Logger.Level.DEBUG, "cookie handler failed", e);
+      }
+    }
+    return new Request(request.method(), request.uri(), headers);
+  }
+
+  /** Gives a response's cookies to the cookie handler the cache applies. */
+  void putCookies(URI uri, HttpHeaders headers) {
+    if (cookies != null) {
+      try {
+        cookies.put(uri, headers.map());
+      } catch (IOException | RuntimeException e) {
+        LOG.log(System.Logger.Level.DEBUG, "cookie handler failed", e);
+      }
+    }
+  }
+
+  /**
+   * The request to send: the caller's own when the cache changed nothing, else a copy (method,
+   * body, timeout, version) with exactly the fields of {@code toSend}.
+   */
+  HttpRequest originRequest(HttpRequest caller, Request toSend, Request converted) {
+    if (toSend == converted && cookies == null) {
+      return caller;
+    }
+    HttpRequest.Builder b = HttpRequest.newBuilder(caller, (n, v) -> false);
+    for (Headers.Field f : toSend.headers().fields()) {
+      b.header(f.name(), f.value());
+    }
+    return b.build();
+  }
+
+  <T> CompletableFuture<HttpResponse<T>> sendToOrigin(
+      HttpRequest request, BodyHandler<T> handler, PushPromiseHandler<T> push) {
+    try {
+      return push == null
+          ? origin.sendAsync(request, handler)
+          : origin.sendAsync(request, handler, push);
+    } catch (RuntimeException e) {
+      return CompletableFuture.failedFuture(e);
+    }
+  }
+
+  Optional<HttpRequest> redirect(HttpRequest request, int status, HttpHeaders headers) {
+    if (redirects == Redirect.NEVER) {
+      return Optional.empty();
+    }
+    return Redirects.next(redirects, request, status, headers);
+  }
+
+  // ---- storage, never failing the caller ----
+
+  List<StoredPair> find(CacheKey key, URI uri) {
+    try {
+      return storage.find(key);
+    } catch (IOException | RuntimeException e) {
+      storageError(uri, e);
+      return List.of();
+    }
+  }
+
+  /** The pair's body, or null when it is gone or cannot be opened. */
+  StoredBody openBody(StoredPair pair, URI uri) {
+    try {
+      return storage.openBody(pair).orElse(null);
+    } catch (IOException | RuntimeException e) {
+      storageError(uri, e);
+      return null;
+    }
+  }
+
+  /** A writer for the pair, or null when the storage cannot take it. */
+  BodyWriter newWriter(StoredPair pair, URI uri) {
+    try {
+      return storage.newWriter(pair);
+    } catch (IOException | RuntimeException e) {
+      storageError(uri, e);
+      return null;
+    }
+  }
+
+  void update(List<StoredPair> pairs, URI uri) {
+    for (StoredPair p : pairs) {
+      try {
+        storage.update(p);
+      } catch (IOException | RuntimeException e) {
+        storageError(uri, e);
+      }
+    }
+  }
+
+  void invalidate(InvalidatePairs invalidate, URI uri) {
+    Map<CacheKey, List<UUID>> byKey = new LinkedHashMap<>();
+    for (StoredPair p : invalidate.pairs()) {
+      byKey.computeIfAbsent(p.key(), k -> new ArrayList<>()).add(p.id());
+    }
+    for (Map.Entry<CacheKey, List<UUID>> e : byKey.entrySet()) {
+      try {
+        storage.remove(e.getKey(), e.getValue());
+      } catch (IOException | RuntimeException ex) {
+        storageError(uri, ex);
+      }
+    }
+    for (CacheKey key : invalidate.keys()) {
+      try {
+        storage.removeAll(key);
+      } catch (IOException | RuntimeException ex) {
+        storageError(uri, ex);
+      }
+    }
+  }
+
+  void storageError(URI uri, Throwable e) {
+    counters.storageErrors.increment();
+    LOG.log(
+        System.Logger.Level.WARNING, "cache storage failed for " + uri + "; using the origin", e);
+    if (listener != null) {
+      try {
+        listener.onStorageError(uri, e);
+      } catch (RuntimeException le) {
+        LOG.log(System.Logger.Level.WARNING, "cache listener failed", le);
+      }
+    }
+  }
+
+  // ---- the fields a wrapped JDK client adds where the cache cannot see them ----
+
+  /**
+   * Why a response must not be stored although core would store it: the JDK client adds {@code
+   * Authorization} (with an {@code Authenticator}) and {@code Cookie} (with its own {@code
+   * CookieHandler}) after the cache has looked at the request. A response that {@code Vary}s on
+   * such a field cannot be matched to the right user, so it is not stored; in a shared cache a
+   * response to a request that may have been authorised is stored only when RFC 9111 §3.5 allows it
+   * ({@code public}, {@code must-revalidate}, {@code s-maxage}).
+   */
+  Optional<Reason> invisibleFieldVeto(StoredPair pair) {
+    if (!authenticatorAddsAuthorization && !clientAddsCookies) {
+      return Optional.empty();
+    }
+    for (String v : pair.response().headers().listValues("Vary")) {
+      String name = v.toLowerCase(Locale.ROOT);
+      if ((authenticatorAddsAuthorization && name.equals("authorization"))
+          || (clientAddsCookies && name.equals("cookie"))) {
+        return Optional.of(
+            new Reason(
+                "R4-05",
+                "RFC 9111 §4.1",
+                "varies on " + v + ", which the wrapped client adds out of the cache's sight"));
+      }
+    }
+    if (authenticatorAddsAuthorization
+        && options.shared()
+        && !pair.request().headers().contains("Authorization")) {
+      boolean allowed = false;
+      for (String d : pair.response().headers().listValues("Cache-Control")) {
+        String name = d.toLowerCase(Locale.ROOT);
+        int eq = name.indexOf('=');
+        name = (eq < 0 ? name : name.substring(0, eq)).trim();
+        if (name.equals("public") || name.equals("must-revalidate") || name.equals("s-maxage")) {
+          allowed = true;
+        }
+      }
+      if (!allowed) {
+        return Optional.of(
+            new Reason(
+                "S3-06",
+                "RFC 9111 §3.5",
+                "the wrapped client's Authenticator may have authorised the request"));
+      }
+    }
+    return Optional.empty();
+  }
+
+  // ---- outcomes ----
+
+  void report(
+      Exchange<?> exchange,
+      CacheEvent.Outcome outcome,
+      int statusCode,
+      String cacheStatus,
+      boolean stored,
+      Optional<Reason> reason,
+      List<String> states,
+      boolean background) {
+    if (!background) {
+      counters.count(outcome);
+    }
+    if (listener != null) {
+      HttpRequest r = exchange.currentRequest();
+      CacheEvent event =
+          new CacheEvent(
+              outcome,
+              r.method(),
+              r.uri(),
+              statusCode,
+              cacheStatus,
+              stored,
+              reason,
+              states,
+              background);
+      try {
+        listener.onOutcome(event);
+      } catch (RuntimeException e) {
+        LOG.log(System.Logger.Level.WARNING, "cache listener failed", e);
+      }
+    }
+  }
+
+  static CacheStatus notStored(CacheStatus s, Reason why) {
+    return new CacheStatus(
+        s.hit(),
+        s.fwd(),
+        s.fwdStatus(),
+        s.ttl(),
+        false,
+        s.collapsed(),
+        Optional.of(why.toString()));
+  }
+
+  // ---- collapsing and background revalidation ----
+
+  void release(CacheKey key, CompletableFuture<Void> signal) {
+    inflight.remove(key, signal);
+    signal.complete(null);
+  }
+
+  /**
+   * Runs a revalidation behind a stale response (RFC 5861 §3), at most one per key at a time, on
+   * the builder's executor or an internal one; a failure goes to the listener.
+   */
+  void revalidateBehind(HttpRequest request, Request converted, NeedRevalidation revalidation) {
+    CacheKey key = revalidation.selected().key();
+    if (!revalidating.add(key)) {
+      return;
+    }
+    counters.background.increment();
+    URI uri = request.uri();
+    try {
+      backgroundExecutor()
+          .execute(
+              () -> {
+                CompletableFuture<?> f;
+                try {
+                  f =
+                      new Exchange<>(
+                              this, request, HttpResponse.BodyHandlers.discarding(), null, true)
+                          .revalidateBehind(converted, revalidation);
+                } catch (RuntimeException | Error e) {
+                  f = CompletableFuture.failedFuture(e);
+                }
+                f.whenComplete(
+                    (r, e) -> {
+                      revalidating.remove(key);
+                      if (e != null) {
+                        backgroundFailure(uri, unwrap(e));
+                      }
+                    });
+              });
+    } catch (RejectedExecutionException e) {
+      revalidating.remove(key);
+      backgroundFailure(uri, e);
+    }
+  }
+
+  void backgroundFailure(URI uri, Throwable e) {
+    LOG.log(System.Logger.Level.DEBUG, "background revalidation of " + uri + " failed", e);
+    if (listener != null) {
+      try {
+        listener.onBackgroundRevalidationFailure(uri, e);
+      } catch (RuntimeException le) {
+        LOG.log(System.Logger.Level.WARNING, "cache listener failed", le);
+      }
+    }
+  }
+
+  /** The executor for background work and for collapsed requests resuming. */
+  Executor backgroundExecutor() {
+    if (executor != null) {
+      return executor;
+    }
+    synchronized (this) {
+      if (closed) {
+        throw new RejectedExecutionException("the client is closed");
+      }
+      if (ownExecutor == null) {
+        ownExecutor =
+            Executors.newCachedThreadPool(
+                r -> {
+                  Thread t = new Thread(r, "cachet-background-" + THREADS.incrementAndGet());
+                  t.setDaemon(true);
+                  return t;
+                });
+      }
+      return ownExecutor;
+    }
+  }
+
+  static Throwable unwrap(Throwable t) {
+    while ((t instanceof CompletionException || t instanceof ExecutionException)
+        && t.getCause() != null) {
+      t = t.getCause();
+    }
+    return t;
+  }
+}

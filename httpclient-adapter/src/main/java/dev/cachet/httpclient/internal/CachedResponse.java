@@ -1,0 +1,27 @@
+package dev.cachet.httpclient.internal;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpHeaders;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.util.Optional;
+import javax.net.ssl.SSLSession;
+
+/** The response the caller receives, from storage or from the origin with the cache's fields. */
+record CachedResponse<T>(
+    int statusCode,
+    HttpHeaders headers,
+    T body,
+    HttpRequest request,
+    Optional<HttpResponse<T>> previousResponse,
+    Optional<SSLSession> sslSession,
+    URI uri,
+    HttpClient.Version version)
+    implements HttpResponse<T> {
+
+  @Override
+  public String toString() {
+    return "(" + request.method() + " " + uri + ") " + statusCode;
+  }
+}

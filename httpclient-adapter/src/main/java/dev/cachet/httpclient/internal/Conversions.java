@@ -1,0 +1,61 @@
+package dev.cachet.httpclient.internal;
+
+import dev.cachet.core.Headers;
+import java.net.http.HttpHeaders;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.function.BiPredicate;
+
+/** Between {@code java.net.http} header values and core's {@link Headers}. */
+final class Conversions {
+  static final BiPredicate<String, String> ALL = (name, value) -> true;
+  static final String CACHE_STATUS = "Cache-Status";
+
+  private Conversions() {}
+
+  /**
+   * Core headers from JDK headers, without HTTP/2 pseudo-header fields ({@code :status}); a line
+   * core cannot hold (no JDK client produces one) is dropped rather than failing the exchange.
+   */
+  static Headers headers(HttpHeaders http) {
+    Map<String, List<String>> map = http.map();
+    if (map.isEmpty()) {
+      return Headers.empty();
+    }
+    List<Headers.Field> fields = new ArrayList<>(map.size() + 2);
+    for (Map.Entry<String, List<String>> e : map.entrySet()) {
+      String name = e.getKey();
+      if (name.isEmpty() || name.charAt(0) == ':') {
+        continue;
+      }
+      for (String value : e.getValue()) {
+        try {
+          fields.add(new Headers.Field(name, value));
+        } catch (IllegalArgumentException malformed) {
+          // Dropped: such a line can neither be stored nor replayed faithfully.
+        }
+      }
+    }
+    return Headers.ofFields(fields);
+  }
+
+  /**
+   * JDK headers from core headers, with this cache's {@code Cache-Status} member appended to any
+   * upstream member (RFC 9211 §2: the cache nearest the user comes last).
+   */
+  static HttpHeaders httpHeaders(Headers headers, String cacheStatus) {
+    Map<String, List<String>> map = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
+    for (Headers.Field f : headers.fields()) {
+      map.computeIfAbsent(f.name(), k -> new ArrayList<>(1)).add(f.value());
+    }
+    List<String> upstream = map.remove(CACHE_STATUS);
+    String value =
+        upstream == null || upstream.isEmpty()
+            ? cacheStatus
+            : String.join(", ", upstream) + ", " + cacheStatus;
+    map.put(CACHE_STATUS, List.of(value));
+    return HttpHeaders.of(map, ALL);
+  }
+}

@@ -1,0 +1,47 @@
+package dev.cachet.httpclient.internal;
+
+import dev.cachet.httpclient.CacheEvent;
+import dev.cachet.httpclient.CacheStatistics;
+import java.util.concurrent.atomic.LongAdder;
+
+/** The client's counters; contended writes are cheap, a snapshot is consistent enough. */
+final class Counters {
+  final LongAdder hits = new LongAdder();
+  final LongAdder misses = new LongAdder();
+  final LongAdder revalidations = new LongAdder();
+  final LongAdder notModified = new LongAdder();
+  final LongAdder stores = new LongAdder();
+  final LongAdder storageErrors = new LongAdder();
+  final LongAdder collapsed = new LongAdder();
+  final LongAdder background = new LongAdder();
+
+  /** Counts one look-up by its outcome. */
+  void count(CacheEvent.Outcome outcome) {
+    switch (outcome) {
+      case HIT, STALE_WHILE_REVALIDATE -> hits.increment();
+      case MISS, WRITE_THROUGH, GATEWAY_TIMEOUT -> misses.increment();
+      case NOT_MODIFIED -> {
+        revalidations.increment();
+        notModified.increment();
+      }
+      case MODIFIED, STALE_IF_ERROR -> revalidations.increment();
+    }
+  }
+
+  CacheStatistics snapshot(long evictions) {
+    long h = hits.sum();
+    long m = misses.sum();
+    long r = revalidations.sum();
+    return new CacheStatistics(
+        h + m + r,
+        h,
+        m,
+        r,
+        notModified.sum(),
+        stores.sum(),
+        evictions,
+        storageErrors.sum(),
+        collapsed.sum(),
+        background.sum());
+  }
+}

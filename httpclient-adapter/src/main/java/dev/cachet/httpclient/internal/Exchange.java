@@ -1,0 +1,603 @@
+package dev.cachet.httpclient.internal;
+
+import dev.cachet.core.CacheKey;
+import dev.cachet.core.CacheMiss;
+import dev.cachet.core.CacheState;
+import dev.cachet.core.CacheStatus;
+import dev.cachet.core.CouldNotBeStored;
+import dev.cachet.core.FromCache;
+import dev.cachet.core.IdleClient;
+import dev.cachet.core.InvalidatePairs;
+import dev.cachet.core.NeedRevalidation;
+import dev.cachet.core.NeedToBeUpdated;
+import dev.cachet.core.Reason;
+import dev.cachet.core.Request;
+import dev.cachet.core.Response;
+import dev.cachet.core.StaleWhileRevalidate;
+import dev.cachet.core.StoreAndUse;
+import dev.cachet.core.StoredPair;
+import dev.cachet.httpclient.CacheEvent.Outcome;
+import dev.cachet.storage.BodyWriter;
+import dev.cachet.storage.StoredBody;
+import java.io.IOException;
+import java.net.http.HttpClient;
+import java.net.http.HttpHeaders;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.net.http.HttpResponse.BodyHandler;
+import java.net.http.HttpResponse.BodySubscriber;
+import java.net.http.HttpResponse.BodySubscribers;
+import java.net.http.HttpResponse.PushPromiseHandler;
+import java.net.http.HttpResponse.ResponseInfo;
+import java.nio.ByteBuffer;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.OptionalLong;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * One request through the cache: drives the core states from {@link IdleClient} to a terminal state
+ * and carries out what each says, with the storage and the origin. The only place where network and
+ * storage meet.
+ *
+ * <pre>
+ * IdleClient ─► FromCache            replay the stored body into the caller's subscriber
+ *            ─► StaleWhileRevalidate replay now, revalidate behind (one per key)
+ *            ─► NeedRevalidation     conditional request
+ *                 ─► NeedToBeUpdated update the stored pairs ─► FromCache (304)
+ *                 ─► InvalidatePairs remove ─► StoreAndUse | CouldNotBeStored
+ *                 ─► FromCache       stale-if-error
+ *                 ─► CacheMiss       the 304 selected nothing: unconditional request
+ *            ─► CacheMiss            request (collapsed with others for one key)
+ *                 ─► StoreAndUse     body teed to the caller and the storage
+ *                 ─► CouldNotBeStored
+ *                 ─► InvalidatePairs unsafe method: remove ─► CouldNotBeStored
+ * </pre>
+ *
+ * Each stage ends by following a redirect (a new hop, looked up on its own) or by giving the caller
+ * a response. Not thread-safe: an exchange is one request's state, handed from stage to stage
+ * through its futures.
+ */
+final class Exchange<T> {
+  /** Every state this class handles, checked by a test against {@code CacheState}'s permits. */
+  static final List<Class<? extends CacheState>> HANDLED =
+      List.of(
+          IdleClient.class,
+          FromCache.class,
+          StaleWhileRevalidate.class,
+          NeedRevalidation.class,
+          NeedToBeUpdated.class,
+          CacheMiss.class,
+          StoreAndUse.class,
+          CouldNotBeStored.class,
+          InvalidatePairs.class);
+
+  private static final List<String> HIT_PATH = List.of("IdleClient", "FromCache");
+  private static final long COLLAPSE_WAIT_SECONDS = 60;
+
+  private final CacheEngine engine;
+  private final BodyHandler<T> handler;
+  private final PushPromiseHandler<T> push;
+  private final boolean background;
+  private final HttpRequest first;
+  private int hops;
+  private Optional<HttpResponse<T>> previous = Optional.empty();
+
+  // The current hop.
+  private HttpRequest hop;
+  private Request converted;
+  private boolean collapsed;
+  private List<String> states;
+
+  Exchange(
+      CacheEngine engine,
+      HttpRequest request,
+      BodyHandler<T> handler,
+      PushPromiseHandler<T> push,
+      boolean background) {
+    this.engine = engine;
+    this.first = request;
+    this.handler = handler;
+    this.push = push;
+    this.background = background;
+  }
+
+  HttpRequest currentRequest() {
+    return hop;
+  }
+
+  /** Looks the request up on the calling thread; a fresh hit completes before this returns. */
+  CompletableFuture<HttpResponse<T>> start() {
+    return hop(first, true);
+  }
+
+  /** The background half of {@code stale-while-revalidate}. */
+  CompletableFuture<HttpResponse<T>> revalidateBehind(Request request, NeedRevalidation nr) {
+    hop = first;
+    converted = request;
+    states = engine.listening() ? new ArrayList<>(List.of("StaleWhileRevalidate")) : null;
+    return revalidate(nr);
+  }
+
+  private CompletableFuture<HttpResponse<T>> hop(HttpRequest request, boolean mayCollapse) {
+    hop = request;
+    converted = engine.toCore(request);
+    states = null;
+    CacheKey key = CacheKey.of(request.uri());
+    List<StoredPair> stored = engine.find(key, request.uri());
+    IdleClient.Next next = engine.idle.next(converted, stored, engine.now());
+    if (next instanceof FromCache hit) {
+      return fromCache(hit, hit.pair().isPresent() ? Outcome.HIT : Outcome.GATEWAY_TIMEOUT);
+    }
+    startPath();
+    if (next instanceof StaleWhileRevalidate swr) {
+      visit(swr);
+      engine.revalidateBehind(request, converted, swr.revalidate());
+      return fromCache(swr.serve(), Outcome.STALE_WHILE_REVALIDATE);
+    } else if (next instanceof NeedRevalidation nr) {
+      return revalidate(nr);
+    } else if (next instanceof CacheMiss miss) {
+      return mayCollapse && collapsible(miss)
+          ? collapse(key, miss)
+          : miss(miss, missOutcome(), null);
+    }
+    throw new AssertionError(next);
+  }
+
+  // ---- answering from storage ----
+
+  private CompletableFuture<HttpResponse<T>> fromCache(FromCache fc, Outcome outcome) {
+    StoredBody body = null;
+    ByteBuffer firstChunk = null;
+    if (fc.replayBody()) {
+      StoredPair pair = fc.pair().orElseThrow();
+      body = engine.openBody(pair, hop.uri());
+      if (body == null) {
+        return bodyLost(fc);
+      }
+      try {
+        firstChunk = body.nextChunk().orElse(null);
+      } catch (IOException | RuntimeException e) {
+        close(body);
+        engine.storageError(hop.uri(), e);
+        return bodyLost(fc);
+      }
+    }
+    Response r = fc.response();
+    CacheStatus status = collapsed ? fc.status().withCollapsed() : fc.status();
+    HttpHeaders headers;
+    String cacheStatus;
+    if (fc.pair().isPresent()) {
+      UUID id = fc.pair().get().id();
+      headers = engine.hitHeaders.of(id, r.headers(), status);
+      cacheStatus = engine.listening() ? engine.hitHeaders.value(id, status) : null;
+    } else {
+      cacheStatus = status.toFieldValue(CacheEngine.CACHE_NAME);
+      headers = Conversions.httpHeaders(r.headers(), cacheStatus);
+    }
+    int code = r.status();
+    if (engine.listening()) {
+      engine.report(this, outcome, code, cacheStatus, false, fc.reason(), path(fc), background);
+    } else {
+      engine.report(this, outcome, code, null, false, fc.reason(), null, background);
+    }
+    HttpClient.Version version = hop.version().orElse(engine.origin.version());
+    Optional<HttpRequest> redirect = engine.redirect(hop, code, headers);
+    if (redirect.isPresent()) {
+      close(body);
+      return follow(
+          redirect.get(),
+          new CachedResponse<>(
+              code, headers, null, hop, previous, Optional.empty(), hop.uri(), version));
+    }
+    BodySubscriber<T> subscriber;
+    try {
+      subscriber = handler.apply(new Info(code, headers, version));
+    } catch (RuntimeException e) {
+      close(body);
+      return CompletableFuture.failedFuture(e);
+    }
+    BodyReplay.replay(subscriber, body, firstChunk);
+    HttpRequest request = hop;
+    Optional<HttpResponse<T>> prev = previous;
+    return subscriber
+        .getBody()
+        .toCompletableFuture()
+        .thenApply(
+            b ->
+                new CachedResponse<>(
+                    code, headers, b, request, prev, Optional.empty(), request.uri(), version));
+  }
+
+  /** The stored body is gone (evicted, removed) or unreadable: ask the origin instead. */
+  private CompletableFuture<HttpResponse<T>> bodyLost(FromCache fc) {
+    Reason why = new Reason("R4-01", "RFC 9111 §4", "the stored body is gone or unreadable");
+    CacheStatus status =
+        new CacheStatus(
+            false,
+            Optional.of(CacheStatus.Forward.URI_MISS),
+            OptionalInt.empty(),
+            OptionalLong.empty(),
+            false,
+            false,
+            Optional.of(why.toString()));
+    if (states == null && engine.listening()) {
+      startPath();
+    }
+    visit(fc);
+    return miss(new CacheMiss(engine.options, converted, status, why), Outcome.MISS, null);
+  }
+
+  // ---- going to the origin ----
+
+  /** What the origin's answer leads to, given the time it was received. */
+  private interface Decider {
+    CacheState decide(Response response, Instant receivedAt);
+  }
+
+  private CompletableFuture<HttpResponse<T>> revalidate(NeedRevalidation nr) {
+    visit(nr);
+    HttpRequest request = engine.originRequest(hop, nr.conditionalRequest(), null);
+    Instant sentAt = engine.now();
+    Origin o =
+        new Origin(
+            Outcome.MODIFIED,
+            (response, at) -> (CacheState) nr.next(response, sentAt, at, UUID.randomUUID()),
+            nr,
+            null,
+            null);
+    return send(request, o);
+  }
+
+  private CompletableFuture<HttpResponse<T>> miss(
+      CacheMiss miss, Outcome outcome, CompletableFuture<Void> signal) {
+    visit(miss);
+    HttpRequest request = engine.originRequest(hop, miss.request(), converted);
+    Instant sentAt = engine.now();
+    Origin o =
+        new Origin(
+            outcome,
+            (response, at) -> (CacheState) miss.next(response, sentAt, at, UUID.randomUUID()),
+            null,
+            signal == null ? null : miss.request().key(),
+            signal);
+    return send(request, o);
+  }
+
+  private CompletableFuture<HttpResponse<T>> send(HttpRequest request, Origin o) {
+    return engine
+        .sendToOrigin(request, o, push)
+        .handle((response, error) -> error == null ? answered(response, o) : failed(error, o))
+        .thenCompose(f -> f);
+  }
+
+  private CompletableFuture<HttpResponse<T>> failed(Throwable error, Origin o) {
+    o.release();
+    Throwable cause = CacheEngine.unwrap(error);
+    // X-02, V-04: no answer at all from the origin (refused, reset, timed out).
+    if (!o.applied && o.revalidation != null && cause instanceof IOException) {
+      Optional<FromCache> stale = o.revalidation.onOriginUnreachable(engine.now());
+      if (stale.isPresent()) {
+        if (background) {
+          return CompletableFuture.failedFuture(cause);
+        }
+        visit(stale.get());
+        return fromCache(stale.get(), Outcome.STALE_IF_ERROR);
+      }
+    }
+    return CompletableFuture.failedFuture(cause);
+  }
+
+  private CompletableFuture<HttpResponse<T>> answered(HttpResponse<T> response, Origin o) {
+    Object pending = o.pending;
+    if (pending instanceof FromCache fc) {
+      if (background) {
+        engine.report(
+            this,
+            o.outcome,
+            response.statusCode(),
+            fc.status().toFieldValue(CacheEngine.CACHE_NAME),
+            false,
+            fc.reason(),
+            states,
+            true);
+        return CompletableFuture.completedFuture(response);
+      }
+      return fromCache(fc, o.outcome);
+    } else if (pending instanceof CacheMiss m) {
+      return miss(m, Outcome.MODIFIED, null);
+    }
+    String cacheStatus = engine.listening() ? o.status.toFieldValue(CacheEngine.CACHE_NAME) : null;
+    engine.report(this, o.outcome, o.code, cacheStatus, o.stored, o.reason, states, background);
+    if (o.redirect != null) {
+      return follow(
+          o.redirect,
+          new CachedResponse<>(
+              o.code,
+              o.headers,
+              null,
+              hop,
+              previous,
+              response.sslSession(),
+              response.uri(),
+              response.version()));
+    }
+    return CompletableFuture.completedFuture(
+        new CachedResponse<>(
+            o.code,
+            o.headers,
+            response.body(),
+            hop,
+            previous,
+            response.sslSession(),
+            response.uri(),
+            response.version()));
+  }
+
+  private CompletableFuture<HttpResponse<T>> follow(HttpRequest next, HttpResponse<T> withoutBody) {
+    if (++hops > Redirects.MAX_HOPS) {
+      return CompletableFuture.failedFuture(new IOException("too many redirects"));
+    }
+    previous = Optional.of(withoutBody);
+    collapsed = false;
+    return hop(next, true);
+  }
+
+  // ---- collapsing (B-03) ----
+
+  private boolean collapsible(CacheMiss miss) {
+    if (background || !miss.request().method().equals("GET")) {
+      return false;
+    }
+    Optional<CacheStatus.Forward> fwd = miss.status().fwd();
+    if (fwd.isEmpty()
+        || !(fwd.get() == CacheStatus.Forward.URI_MISS
+            || fwd.get() == CacheStatus.Forward.VARY_MISS)) {
+      return false;
+    }
+    for (String d : miss.request().headers().listValues("Cache-Control")) {
+      if (d.regionMatches(true, 0, "no-store", 0, 8)) {
+        return false;
+      }
+    }
+    return !miss.request().headers().contains("Range");
+  }
+
+  /**
+   * B-03: the first miss for a key goes to the origin; the others wait until its response is stored
+   * (or found not storable), then look up again: a hit is marked {@code collapsed}, a miss goes to
+   * the origin itself.
+   */
+  private CompletableFuture<HttpResponse<T>> collapse(CacheKey key, CacheMiss miss) {
+    CompletableFuture<Void> signal = new CompletableFuture<>();
+    CompletableFuture<Void> leader = engine.inflight.putIfAbsent(key, signal);
+    if (leader == null) {
+      CompletableFuture<HttpResponse<T>> f;
+      try {
+        f = miss(miss, Outcome.MISS, signal);
+      } catch (RuntimeException | Error e) {
+        engine.release(key, signal);
+        throw e;
+      }
+      return f.whenComplete(
+          (r, e) -> {
+            if (e != null) {
+              engine.release(key, signal);
+            }
+          });
+    }
+    engine.counters.collapsed.increment();
+    HttpRequest request = hop;
+    long wait = request.timeout().map(Duration::toSeconds).orElse(COLLAPSE_WAIT_SECONDS);
+    return leader
+        .copy()
+        .completeOnTimeout(null, Math.max(1, wait), TimeUnit.SECONDS)
+        .thenComposeAsync(
+            v -> {
+              collapsed = true;
+              return hop(request, false);
+            },
+            engine.backgroundExecutor());
+  }
+
+  // ---- the handler the origin's response goes through ----
+
+  /**
+   * Applied by the wrapped client when the origin's status and headers arrive: takes the next state
+   * from core, carries out its storage side, and gives the body to the caller's subscriber, teed to
+   * storage when the response is stored; a response the cache replaces (304, stale-if-error) or
+   * follows (redirect) is discarded instead.
+   */
+  private final class Origin implements BodyHandler<T> {
+    final Decider decider;
+    final NeedRevalidation revalidation;
+    final CacheKey collapseKey;
+    final CompletableFuture<Void> signal;
+    Outcome outcome;
+    volatile boolean applied;
+    Object pending;
+    HttpRequest redirect;
+    int code;
+    HttpHeaders headers;
+    CacheStatus status;
+    boolean stored;
+    Optional<Reason> reason = Optional.empty();
+
+    Origin(
+        Outcome outcome,
+        Decider decider,
+        NeedRevalidation revalidation,
+        CacheKey collapseKey,
+        CompletableFuture<Void> signal) {
+      this.outcome = outcome;
+      this.decider = decider;
+      this.revalidation = revalidation;
+      this.collapseKey = collapseKey;
+      this.signal = signal;
+    }
+
+    void release() {
+      if (signal != null) {
+        engine.release(collapseKey, signal);
+      }
+    }
+
+    @Override
+    public BodySubscriber<T> apply(ResponseInfo info) {
+      applied = true;
+      Instant receivedAt = engine.now();
+      engine.putCookies(hop.uri(), info.headers());
+      Response response = Response.of(info.statusCode(), Conversions.headers(info.headers()));
+      CacheState state = decider.decide(response, receivedAt);
+      visit(state);
+      if (state instanceof InvalidatePairs invalidate) {
+        engine.invalidate(invalidate, hop.uri());
+        state = (CacheState) invalidate.next();
+        visit(state);
+      }
+      if (state instanceof NeedToBeUpdated update) {
+        engine.update(update.updated(), hop.uri());
+        FromCache then = update.next();
+        visit(then);
+        pending = then;
+        outcome = response.status() == 304 ? Outcome.NOT_MODIFIED : Outcome.MODIFIED;
+        release();
+        return BodySubscribers.replacing(null);
+      } else if (state instanceof FromCache fc) {
+        pending = fc;
+        outcome = Outcome.STALE_IF_ERROR;
+        release();
+        return BodySubscribers.replacing(null);
+      } else if (state instanceof CacheMiss miss) {
+        pending = miss;
+        release();
+        return BodySubscribers.replacing(null);
+      }
+      Response returned;
+      StoredPair pair = null;
+      if (state instanceof StoreAndUse store) {
+        returned = store.response();
+        status = store.status();
+        pair = store.pair();
+        Optional<Reason> veto = engine.invisibleFieldVeto(pair);
+        if (veto.isPresent()) {
+          pair = null;
+          reason = veto;
+          status = CacheEngine.notStored(status, veto.get());
+        }
+      } else if (state instanceof CouldNotBeStored notStored) {
+        returned = notStored.response();
+        status = notStored.status();
+        reason = Optional.of(notStored.reason());
+      } else {
+        throw new AssertionError(state);
+      }
+      BodyWriter writer = pair == null ? null : engine.newWriter(pair, hop.uri());
+      if (pair != null && writer == null) {
+        Reason why = new Reason("S3-01", "RFC 9111 §3", "the storage refused the write");
+        reason = Optional.of(why);
+        status = CacheEngine.notStored(status, why);
+      }
+      if (writer == null) {
+        release();
+      }
+      stored = writer != null;
+      code = returned.status();
+      headers =
+          Conversions.httpHeaders(returned.headers(), status.toFieldValue(CacheEngine.CACHE_NAME));
+      redirect = background ? null : engine.redirect(hop, code, headers).orElse(null);
+      BodySubscriber<T> downstream =
+          redirect != null || background
+              ? BodySubscribers.replacing(null)
+              : handler.apply(new Info(code, headers, info.version()));
+      if (writer == null) {
+        return downstream;
+      }
+      long expected = -1;
+      if (!hop.method().equals("HEAD") && code != 204 && code != 304) {
+        expected = contentLength(returned);
+      }
+      return new TeeSubscriber<>(
+          downstream,
+          writer,
+          expected,
+          engine.maximumBodySize,
+          new TeeSubscriber.Outcome() {
+            @Override
+            public void committed() {
+              engine.counters.stores.increment();
+              release();
+            }
+
+            @Override
+            public void aborted() {
+              release();
+            }
+
+            @Override
+            public void storageFailed(Throwable error) {
+              engine.storageError(hop.uri(), error);
+              release();
+            }
+          });
+    }
+  }
+
+  private static long contentLength(Response response) {
+    Optional<String> v = response.headers().firstValue("Content-Length");
+    if (v.isEmpty()) {
+      return -1;
+    }
+    try {
+      long n = Long.parseLong(v.get().trim());
+      return n < 0 ? -1 : n;
+    } catch (NumberFormatException e) {
+      return -1;
+    }
+  }
+
+  // ---- bookkeeping ----
+
+  private Outcome missOutcome() {
+    return converted.isSafe() ? Outcome.MISS : Outcome.WRITE_THROUGH;
+  }
+
+  private void startPath() {
+    if (engine.listening()) {
+      states = new ArrayList<>(6);
+      states.add("IdleClient");
+    }
+  }
+
+  private void visit(CacheState state) {
+    if (states != null) {
+      states.add(state.getClass().getSimpleName());
+    }
+  }
+
+  private List<String> path(FromCache fc) {
+    if (states == null) {
+      return HIT_PATH;
+    }
+    if (!states.get(states.size() - 1).equals("FromCache")) {
+      visit(fc);
+    }
+    return states;
+  }
+
+  private static void close(StoredBody body) {
+    if (body != null) {
+      try {
+        body.close();
+      } catch (IOException ignored) {
+        // Nothing was or will be read from it.
+      }
+    }
+  }
+}

@@ -1,0 +1,140 @@
+package dev.cachet.httpclient.internal;
+
+import dev.cachet.storage.BodyWriter;
+import java.io.IOException;
+import java.net.http.HttpResponse.BodySubscriber;
+import java.nio.ByteBuffer;
+import java.util.List;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Flow;
+
+/**
+ * Sends the origin's body to the caller's subscriber and, chunk by chunk, to a storage writer,
+ * without holding the body in memory. The pair is committed only when the body is complete: on
+ * {@code onComplete}, and only when its length matches {@code Content-Length} (S3-10, RFC 9111
+ * §3.3). An error, a cancellation, a timeout or an over-long body aborts the write. A storage
+ * failure aborts the write and is reported; the caller's stream goes on untouched.
+ */
+final class TeeSubscriber<T> implements BodySubscriber<T> {
+
+  /** What the tee tells its owner. */
+  interface Outcome {
+    void committed();
+
+    void aborted();
+
+    void storageFailed(Throwable error);
+  }
+
+  private final BodySubscriber<T> downstream;
+  private final long expectedLength;
+  private final long maximumLength;
+  private final Outcome outcome;
+  private BodyWriter writer; // guarded by this
+
+  /**
+   * @param expectedLength the {@code Content-Length}, or -1 when absent
+   * @param maximumLength the largest body to store, or {@code Long.MAX_VALUE}
+   */
+  TeeSubscriber(
+      BodySubscriber<T> downstream,
+      BodyWriter writer,
+      long expectedLength,
+      long maximumLength,
+      Outcome outcome) {
+    this.downstream = downstream;
+    this.writer = writer;
+    this.expectedLength = expectedLength;
+    this.maximumLength = maximumLength;
+    this.outcome = outcome;
+  }
+
+  @Override
+  public CompletionStage<T> getBody() {
+    return downstream.getBody();
+  }
+
+  @Override
+  public void onSubscribe(Flow.Subscription subscription) {
+    downstream.onSubscribe(
+        new Flow.Subscription() {
+          @Override
+          public void request(long n) {
+            subscription.request(n);
+          }
+
+          @Override
+          public void cancel() {
+            abort();
+            subscription.cancel();
+          }
+        });
+  }
+
+  @Override
+  public void onNext(List<ByteBuffer> items) {
+    synchronized (this) {
+      if (writer != null) {
+        try {
+          for (ByteBuffer item : items) {
+            writer.write(item.duplicate());
+          }
+          if (writer.bytesWritten() > maximumLength) {
+            abort();
+          }
+        } catch (IOException | RuntimeException e) {
+          fail(e);
+        }
+      }
+    }
+    downstream.onNext(items);
+  }
+
+  @Override
+  public void onError(Throwable throwable) {
+    abort();
+    downstream.onError(throwable);
+  }
+
+  @Override
+  public void onComplete() {
+    synchronized (this) {
+      BodyWriter w = writer;
+      if (w != null) {
+        writer = null;
+        if (expectedLength >= 0 && w.bytesWritten() != expectedLength) {
+          w.abort(); // S3-10: a body cut short (or too long) is never stored as complete.
+          outcome.aborted();
+        } else {
+          try {
+            w.commit();
+            outcome.committed();
+          } catch (IOException | RuntimeException e) {
+            w.abort();
+            outcome.storageFailed(e);
+          }
+        }
+      }
+    }
+    // Committed before the caller sees the end, so its next request finds the pair.
+    downstream.onComplete();
+  }
+
+  private synchronized void abort() {
+    BodyWriter w = writer;
+    if (w != null) {
+      writer = null;
+      w.abort();
+      outcome.aborted();
+    }
+  }
+
+  private void fail(Throwable e) {
+    BodyWriter w = writer;
+    writer = null;
+    if (w != null) {
+      w.abort();
+    }
+    outcome.storageFailed(e);
+  }
+}

@@ -1,0 +1,14 @@
+/**
+ * {@link dev.cachet.httpclient.CachingHttpClient}, a {@link java.net.http.HttpClient} that caches
+ * responses as RFC 9111 says, with its statistics ({@link dev.cachet.httpclient.CacheStatistics})
+ * and its listener ({@link dev.cachet.httpclient.CacheListener}).
+ *
+ * <pre>{@code
+ * CachingHttpClient client = CachingHttpClient.newBuilder()
+ *     .connectTimeout(Duration.ofSeconds(5))
+ *     .build();
+ * HttpResponse<String> r = client.send(request, BodyHandlers.ofString());
+ * r.headers().firstValue("Cache-Status"); // Cachet; fwd=uri-miss; fwd-status=200; stored; ttl=60
+ * }</pre>
+ */
+package dev.cachet.httpclient;

@@ -1,0 +1,12 @@
+/**
+ * Cachet's drop-in {@link java.net.http.HttpClient}: {@link
+ * dev.cachet.httpclient.CachingHttpClient} answers requests from an RFC 9111 cache and forwards the
+ * rest to a wrapped client.
+ */
+module dev.cachet.httpclient {
+  requires transitive java.net.http;
+  requires transitive dev.cachet.core;
+  requires transitive dev.cachet.storage;
+
+  exports dev.cachet.httpclient;
+}

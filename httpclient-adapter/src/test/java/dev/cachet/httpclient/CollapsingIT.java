@@ -1,0 +1,89 @@
+package dev.cachet.httpclient;
+
+import static com.github.tomakehurst.wiremock.client.WireMock.get;
+import static com.github.tomakehurst.wiremock.client.WireMock.ok;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.net.http.HttpResponse.BodyHandlers;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/** B-03: concurrent misses for one key make one origin request. */
+class CollapsingIT extends OriginSupport {
+  static final int N = 8;
+
+  List<HttpResponse<String>> concurrently(CachingHttpClient client, Setup setup, String path)
+      throws Exception {
+    ExecutorService pool = Executors.newFixedThreadPool(N);
+    try {
+      CyclicBarrier start = new CyclicBarrier(N);
+      HttpRequest request = request(path).build();
+      List<Future<HttpResponse<String>>> futures = new ArrayList<>();
+      for (int i = 0; i < N; i++) {
+        futures.add(
+            pool.submit(
+                () -> {
+                  start.await();
+                  return setup.send(client, request, BodyHandlers.ofString());
+                }));
+      }
+      List<HttpResponse<String>> out = new ArrayList<>();
+      for (Future<HttpResponse<String>> f : futures) {
+        out.add(f.get(30, TimeUnit.SECONDS));
+      }
+      return out;
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource(CachingHttpClientIT.SETUPS)
+  void B_03_concurrentMissesForOneUri_makeOneOriginRequest(Setup setup) throws Exception {
+    origin.stubFor(
+        get("/one")
+            .willReturn(
+                ok("shared").withHeader("Cache-Control", "max-age=60").withFixedDelay(400)));
+    CachingHttpClient client = client(setup);
+
+    List<HttpResponse<String>> responses = concurrently(client, setup, "/one");
+
+    assertThat(responses).allSatisfy(r -> assertThat(r.body()).isEqualTo("shared"));
+    assertThat(responses).allSatisfy(r -> assertThat(r.statusCode()).isEqualTo(200));
+    assertThat(originGets("/one")).isEqualTo(1);
+    List<String> statuses =
+        responses.stream().map(r -> r.headers().firstValue("Cache-Status").orElseThrow()).toList();
+    assertThat(statuses).filteredOn(s -> s.contains("fwd=uri-miss")).hasSize(1);
+    assertThat(statuses).filteredOn(s -> s.startsWith("Cachet; hit; collapsed")).hasSize(N - 1);
+    CacheStatistics s = client.statistics();
+    assertThat(s.collapsed()).isEqualTo(N - 1);
+    assertThat(s.requests()).isEqualTo(N);
+    assertThat(s.hits()).isEqualTo(N - 1);
+    assertThat(s.misses()).isEqualTo(1);
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource(CachingHttpClientIT.SETUPS)
+  void B_03_whenTheLeadersResponseIsNotStorable_othersGoToTheOriginThemselves(Setup setup)
+      throws Exception {
+    origin.stubFor(
+        get("/private")
+            .willReturn(ok("mine").withHeader("Cache-Control", "no-store").withFixedDelay(400)));
+    CachingHttpClient client = client(setup);
+
+    List<HttpResponse<String>> responses = concurrently(client, setup, "/private");
+
+    assertThat(responses).allSatisfy(r -> assertThat(r.body()).isEqualTo("mine"));
+    assertThat(originGets("/private")).isEqualTo(N);
+    assertThat(client.statistics().misses()).isEqualTo(N);
+  }
+}

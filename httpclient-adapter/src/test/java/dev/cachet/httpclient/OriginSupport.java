@@ -1,0 +1,88 @@
+package dev.cachet.httpclient;
+
+import static com.github.tomakehurst.wiremock.client.WireMock.getRequestedFor;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
+import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options;
+
+import com.github.tomakehurst.wiremock.WireMockServer;
+import com.github.tomakehurst.wiremock.matching.RequestPatternBuilder;
+import dev.cachet.storage.Storage;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpRequest;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Consumer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A real WireMock origin on loopback for a test class, reset before each test, and the clients a
+ * test builds, closed after it.
+ */
+abstract class OriginSupport {
+  static WireMockServer origin;
+
+  @TempDir Path dir;
+  final MutableClock clock = MutableClock.startingNow();
+  private final List<AutoCloseable> toClose = new ArrayList<>();
+
+  @BeforeAll
+  static void startOrigin() {
+    origin = new WireMockServer(options().bindAddress("127.0.0.1").dynamicPort());
+    origin.start();
+  }
+
+  @AfterAll
+  static void stopOrigin() {
+    origin.stop();
+  }
+
+  @BeforeEach
+  void resetOrigin() {
+    origin.resetAll();
+  }
+
+  @AfterEach
+  void closeClients() throws Exception {
+    for (AutoCloseable c : toClose) {
+      c.close();
+    }
+  }
+
+  URI uri(String path) {
+    return URI.create("http://127.0.0.1:" + origin.port() + path);
+  }
+
+  HttpRequest.Builder request(String path) {
+    return HttpRequest.newBuilder(uri(path));
+  }
+
+  /** A client on a new storage of the setup's kind, with the test's clock. */
+  CachingHttpClient client(Setup setup) throws IOException {
+    return client(setup, b -> {});
+  }
+
+  CachingHttpClient client(Setup setup, Consumer<CachingHttpClient.Builder> config)
+      throws IOException {
+    Storage storage = setup.newStorage(dir);
+    toClose.add(storage);
+    CachingHttpClient.Builder b = CachingHttpClient.newBuilder().storage(storage).clock(clock);
+    config.accept(b);
+    CachingHttpClient client = b.build();
+    toClose.add(0, client);
+    return client;
+  }
+
+  static int originRequests(RequestPatternBuilder pattern) {
+    return origin.countRequestsMatching(pattern.build()).getCount();
+  }
+
+  static int originGets(String path) {
+    return originRequests(getRequestedFor(urlEqualTo(path)));
+  }
+}

@@ -1,0 +1,194 @@
+package dev.cachet.storage;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.cachet.core.CacheKey;
+import dev.cachet.core.StoredPair;
+import dev.cachet.storage.internal.FileStore;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.Collection;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+
+/**
+ * A {@link Storage} in a directory of the filesystem, which survives restarts and crashes.
+ *
+ * <p>Under the root there is one directory per cache key, named by the SHA-256 of the key (never by
+ * the URL), holding per stored pair a JSON metadata file ({@code <id>.json}, with a format version,
+ * the request and response header fields, the times, and the body's length and CRC32C) and a body
+ * file. A write streams the body to a temporary file; commit moves it to its final name and then
+ * moves the metadata into place atomically, which is the moment it becomes visible. A crash at any
+ * instant leaves the old entry or the new one, never a torn one. With {@link
+ * Builder#durable(boolean)} on (the default) every file and directory change is forced to the disk
+ * before it counts.
+ *
+ * <p>Opening recovers the directory: temporary files and unreferenced bodies are deleted, and a
+ * metadata file that is corrupt, truncated, of an unknown format version, or whose body's length or
+ * checksum does not match, is logged and deleted, never served. Reading a body checks its checksum
+ * at the end and fails the read with a {@link StorageException} (and drops the entry) on a
+ * mismatch.
+ *
+ * <p>The total bytes (bodies and metadata) are bounded with least-recently-used eviction; recency
+ * is kept as the metadata files' modification times, so the bound and the order survive a restart.
+ * Several instances, in one or more processes, may share a directory: none ever reads a torn entry.
+ * The layout and its guarantees are described in the module's {@code README.md}.
+ *
+ * <pre>{@code
+ * Storage storage = FileStorage.newBuilder(Path.of("/var/cache/myapp/http"))
+ *     .maximumBytes(512L << 20)
+ *     .build();
+ * }</pre>
+ */
+public final class FileStorage implements Storage {
+  private final FileStore store;
+
+  private FileStorage(FileStore store) {
+    this.store = store;
+  }
+
+  /**
+   * A builder for a storage in this directory, created when it does not exist.
+   *
+   * @throws NullPointerException if root is null
+   */
+  public static Builder newBuilder(Path root) {
+    return new Builder(requireNonNull(root, "root"));
+  }
+
+  @Override
+  public List<StoredPair> find(CacheKey key) throws IOException {
+    return store.find(key);
+  }
+
+  @Override
+  public BodyWriter newWriter(StoredPair pair) throws IOException {
+    return store.newWriter(pair);
+  }
+
+  @Override
+  public Optional<StoredBody> openBody(StoredPair pair) throws IOException {
+    return store.openBody(pair);
+  }
+
+  @Override
+  public boolean update(StoredPair pair) throws IOException {
+    return store.update(pair);
+  }
+
+  @Override
+  public void remove(CacheKey key, Collection<UUID> ids) throws IOException {
+    store.remove(key, ids);
+  }
+
+  @Override
+  public void removeAll(CacheKey key) throws IOException {
+    store.removeAll(key);
+  }
+
+  /** The bytes of the bodies and metadata files this instance knows of. */
+  @Override
+  public long size() throws IOException {
+    return store.size();
+  }
+
+  @Override
+  public long evictionCount() {
+    return store.evictionCount();
+  }
+
+  /** Deletes every entry; writes in progress are left to commit or abort. */
+  @Override
+  public void clear() throws IOException {
+    store.clear();
+  }
+
+  /** Releases the directory; the files stay for the next storage that opens it. */
+  @Override
+  public void close() throws IOException {
+    store.close();
+  }
+
+  @Override
+  public String toString() {
+    return store.toString();
+  }
+
+  /**
+   * Configures a {@link FileStorage}. Setters validate at once; {@link #build()} may be called
+   * again.
+   */
+  public static final class Builder {
+    private final Path root;
+    private long maximumBytes = -1;
+    private Boolean durable;
+    private Boolean verifyChecksumsOnOpen;
+
+    private Builder(Path root) {
+      this.root = root;
+    }
+
+    /**
+     * The bound on the bytes of all bodies and metadata files (default 256 MiB).
+     *
+     * @throws IllegalArgumentException if not positive
+     * @throws IllegalStateException if already set
+     */
+    public Builder maximumBytes(long maximumBytes) {
+      if (maximumBytes <= 0) {
+        throw new IllegalArgumentException("maximumBytes must be positive: " + maximumBytes);
+      }
+      if (this.maximumBytes != -1) {
+        throw new IllegalStateException("maximumBytes was already set");
+      }
+      this.maximumBytes = maximumBytes;
+      return this;
+    }
+
+    /**
+     * Whether each commit forces the body, the metadata and the directory to the disk before it
+     * returns (default true). Off, a crash of the process still leaves no torn entry, but a crash
+     * of the machine may lose recent entries.
+     *
+     * @throws IllegalStateException if already set
+     */
+    public Builder durable(boolean durable) {
+      if (this.durable != null) {
+        throw new IllegalStateException("durable was already set");
+      }
+      this.durable = durable;
+      return this;
+    }
+
+    /**
+     * Whether opening reads every body to check its CRC32C against the metadata (default true).
+     * Off, opening checks lengths only, and a mismatch is found when the body is read.
+     *
+     * @throws IllegalStateException if already set
+     */
+    public Builder verifyChecksumsOnOpen(boolean verify) {
+      if (this.verifyChecksumsOnOpen != null) {
+        throw new IllegalStateException("verifyChecksumsOnOpen was already set");
+      }
+      this.verifyChecksumsOnOpen = verify;
+      return this;
+    }
+
+    /**
+     * Opens the directory, creating it if needed, and recovers it.
+     *
+     * @throws StorageException if the directory cannot be used, or holds files that are not a
+     *     Cachet file storage (it is never cleaned then)
+     * @throws IOException if the directory cannot be read
+     */
+    public FileStorage build() throws IOException {
+      return new FileStorage(
+          FileStore.open(
+              root,
+              maximumBytes == -1 ? 256L << 20 : maximumBytes,
+              durable == null || durable,
+              verifyChecksumsOnOpen == null || verifyChecksumsOnOpen));
+    }
+  }
+}

@@ -1,0 +1,114 @@
+package dev.cachet.storage.internal;
+
+import dev.cachet.storage.StorageException;
+import dev.cachet.storage.StoredBody;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.util.Optional;
+import java.util.zip.CRC32C;
+
+/**
+ * A committed body file being read. Body files are never modified once committed, so the open
+ * channel reads the same bytes even if the pair is replaced or removed meanwhile. The CRC32C of the
+ * bytes read is checked against the metadata at the end; a mismatch fails the read and reports the
+ * entry as corrupt.
+ */
+final class FileBody implements StoredBody {
+  static final int CHUNK = 64 * 1024;
+
+  private final FileChannel channel;
+  private final long length;
+  private final long expectedCrc;
+  private final Runnable onCorrupt;
+  private final CRC32C crc = new CRC32C();
+  private long read;
+  private boolean verified;
+
+  FileBody(FileChannel channel, long length, long expectedCrc, Runnable onCorrupt) {
+    this.channel = channel;
+    this.length = length;
+    this.expectedCrc = expectedCrc;
+    this.onCorrupt = onCorrupt;
+  }
+
+  @Override
+  public long length() {
+    return length;
+  }
+
+  @Override
+  public Optional<ByteBuffer> nextChunk() throws IOException {
+    if (read >= length) {
+      verify();
+      return Optional.empty();
+    }
+    ByteBuffer buf = ByteBuffer.allocate((int) Math.min(CHUNK, length - read));
+    readFully(buf);
+    buf.flip();
+    crc.update(buf.duplicate());
+    read += buf.remaining();
+    return Optional.of(buf.asReadOnlyBuffer());
+  }
+
+  private void readFully(ByteBuffer buf) throws IOException {
+    while (buf.hasRemaining()) {
+      if (channel.read(buf) < 0) {
+        onCorrupt.run();
+        throw new StorageException("body file ended early at byte " + (read + buf.position()));
+      }
+    }
+  }
+
+  private void verify() throws StorageException {
+    if (verified) {
+      return;
+    }
+    verified = true;
+    if (crc.getValue() != expectedCrc) {
+      onCorrupt.run();
+      throw new StorageException("body checksum mismatch: the stored entry is corrupt");
+    }
+  }
+
+  @Override
+  public InputStream asInputStream() {
+    return new InputStream() {
+      @Override
+      public int read() throws IOException {
+        byte[] one = new byte[1];
+        int n = read(one, 0, 1);
+        return n < 0 ? -1 : one[0] & 0xff;
+      }
+
+      @Override
+      public int read(byte[] b, int off, int len) throws IOException {
+        java.util.Objects.checkFromIndexSize(off, len, b.length);
+        if (len == 0) {
+          return 0;
+        }
+        if (read >= length) {
+          verify();
+          return -1;
+        }
+        ByteBuffer buf = ByteBuffer.wrap(b, off, (int) Math.min(len, length - read));
+        readFully(buf);
+        int n = buf.position() - off;
+        crc.update(b, off, n);
+        read += n;
+        return n;
+      }
+
+      @Override
+      public void close() throws IOException {
+        FileBody.this.close();
+      }
+    };
+  }
+
+  @Override
+  public void close() throws IOException {
+    channel.close();
+  }
+}

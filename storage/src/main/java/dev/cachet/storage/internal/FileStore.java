@@ -1,0 +1,603 @@
+package dev.cachet.storage.internal;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.cachet.core.CacheKey;
+import dev.cachet.core.StoredPair;
+import dev.cachet.storage.BodyWriter;
+import dev.cachet.storage.Storage;
+import dev.cachet.storage.StorageException;
+import dev.cachet.storage.StoredBody;
+import java.io.IOException;
+import java.lang.System.Logger.Level;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryNotEmptyException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.FileTime;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Comparator;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * The engine of {@code FileStorage}: the files are the truth, and this instance keeps an index of
+ * the entries it knows (size and recency) for the byte bound and least-recently-used eviction.
+ *
+ * <p>A commit writes the body to a temporary file, moves it to its final name, then writes the
+ * metadata to a temporary file and moves it over {@code <id>.json} atomically: that move is the
+ * commit. Only then is the replaced body deleted. Committed body files are never modified, so a
+ * reader that opened one reads it whole whatever happens after. Recency is the metadata file's
+ * modification time, set on every use, so it survives a restart.
+ */
+public final class FileStore implements Storage {
+  static final System.Logger LOG = System.getLogger("dev.cachet.storage.FileStorage");
+  private static final int STRIPES = 64;
+
+  private final Path root;
+  private final long maximumBytes;
+  private final boolean durable;
+  private final FileChannel lockChannel;
+  private final FileLock sharedLock;
+  private final Map<Path, Tracked> index = new ConcurrentHashMap<>();
+  private final AtomicLong total = new AtomicLong();
+  private final AtomicLong evictions = new AtomicLong();
+  private final AtomicLong clock = new AtomicLong();
+  private final Object[] stripes = new Object[STRIPES];
+  private final Object evictionLock = new Object();
+  private volatile boolean closed;
+
+  /** An entry this instance knows: its metadata, its bytes, and when it was last used. */
+  private static final class Tracked {
+    final Metadata meta;
+    final long bytes;
+    volatile long lastAccess;
+
+    Tracked(Metadata meta, long bytes, long lastAccess) {
+      this.meta = meta;
+      this.bytes = bytes;
+      this.lastAccess = lastAccess;
+    }
+  }
+
+  private FileStore(
+      Path root, long maximumBytes, boolean durable, FileChannel lockChannel, FileLock sharedLock) {
+    this.root = root;
+    this.maximumBytes = maximumBytes;
+    this.durable = durable;
+    this.lockChannel = lockChannel;
+    this.sharedLock = sharedLock;
+    for (int i = 0; i < STRIPES; i++) {
+      stripes[i] = new Object();
+    }
+  }
+
+  /**
+   * Opens (creating if needed) a storage directory and recovers it.
+   *
+   * @throws StorageException if the directory cannot be used, or holds files but no marker
+   */
+  public static FileStore open(
+      Path root, long maximumBytes, boolean durable, boolean verifyChecksums) throws IOException {
+    Files.createDirectories(root);
+    Path marker = root.resolve(Layout.MARKER);
+    if (!Files.exists(marker)) {
+      try (DirectoryStream<Path> entries = Files.newDirectoryStream(root)) {
+        for (Path p : entries) {
+          if (!p.getFileName().toString().equals(Layout.MARKER)) {
+            throw new StorageException(
+                root + " holds files but is not a Cachet file storage; refusing to use it");
+          }
+        }
+      }
+      try {
+        Files.write(
+            marker,
+            ("Cachet file storage, format version " + MetadataCodec.FORMAT_VERSION + "\n")
+                .getBytes(StandardCharsets.UTF_8),
+            StandardOpenOption.CREATE_NEW,
+            StandardOpenOption.WRITE);
+      } catch (FileAlreadyExistsException raced) {
+        // Another storage created it first.
+      }
+    }
+    FileChannel lockChannel =
+        FileChannel.open(marker, StandardOpenOption.READ, StandardOpenOption.WRITE);
+    try {
+      FileLock exclusive = tryLock(lockChannel, false);
+      List<Recovery.Loaded> loaded = Recovery.run(root, exclusive != null, verifyChecksums);
+      if (exclusive != null) {
+        exclusive.release();
+      }
+      // The shared lock tells other processes that this one may have writes in progress.
+      FileStore store =
+          new FileStore(root, maximumBytes, durable, lockChannel, tryLock(lockChannel, true));
+      long latest = 0;
+      for (Recovery.Loaded l : loaded) {
+        store.index.put(l.metaPath(), new Tracked(l.meta(), l.bytes(), l.lastAccess()));
+        store.total.addAndGet(l.bytes());
+        latest = Math.max(latest, l.lastAccess());
+      }
+      store.clock.set(latest);
+      store.evictIfNeeded();
+      return store;
+    } catch (IOException | RuntimeException e) {
+      lockChannel.close();
+      throw e;
+    }
+  }
+
+  private static FileLock tryLock(FileChannel channel, boolean shared) throws IOException {
+    try {
+      return channel.tryLock(0, Long.MAX_VALUE, shared);
+    } catch (OverlappingFileLockException sameJvm) {
+      // Another storage in this JVM has the directory open.
+      return null;
+    }
+  }
+
+  long maximumBytes() {
+    return maximumBytes;
+  }
+
+  boolean durable() {
+    return durable;
+  }
+
+  @Override
+  public List<StoredPair> find(CacheKey key) throws IOException {
+    requireNonNull(key, "key");
+    checkOpen();
+    Path dir = Layout.keyDir(root, key);
+    List<StoredPair> pairs = new ArrayList<>(2);
+    try (DirectoryStream<Path> files = Files.newDirectoryStream(dir, "*" + Layout.META_SUFFIX)) {
+      for (Path metaPath : files) {
+        if (!Layout.isMeta(metaPath.getFileName().toString())) {
+          continue;
+        }
+        Metadata meta = readServable(dir, metaPath);
+        if (meta != null && meta.pair().key().equals(key)) {
+          pairs.add(meta.pair());
+        }
+      }
+    } catch (NoSuchFileException none) {
+      return List.of();
+    } catch (IOException e) {
+      throw new StorageException("cannot read the entries of " + key, e);
+    }
+    return pairs;
+  }
+
+  /**
+   * Reads a metadata file and checks its body is there with the right length; null when it is gone,
+   * or is corrupt (then it is dropped). Learns it into the index.
+   */
+  private Metadata readServable(Path dir, Path metaPath) throws IOException {
+    byte[] bytes;
+    try {
+      bytes = Files.readAllBytes(metaPath);
+    } catch (NoSuchFileException gone) {
+      forget(metaPath);
+      return null;
+    }
+    Metadata meta;
+    try {
+      meta = MetadataCodec.read(bytes);
+    } catch (MetadataCodec.Corrupt e) {
+      LOG.log(Level.WARNING, "dropping corrupt file storage metadata {0}: {1}", metaPath, e);
+      Files.deleteIfExists(metaPath);
+      forget(metaPath);
+      return null;
+    }
+    if (!metaPath.getFileName().toString().equals(Layout.metaName(meta.pair().id()))) {
+      LOG.log(Level.WARNING, "dropping misnamed file storage metadata {0}", metaPath);
+      Files.deleteIfExists(metaPath);
+      forget(metaPath);
+      return null;
+    }
+    long size;
+    try {
+      size = Files.size(dir.resolve(meta.bodyFile()));
+    } catch (NoSuchFileException replacedOrBroken) {
+      // Replaced by another storage meanwhile, or broken: not servable either way.
+      return null;
+    }
+    if (size != meta.bodyLength()) {
+      drop(metaPath, meta, "body has " + size + " bytes, not " + meta.bodyLength());
+      return null;
+    }
+    learn(metaPath, meta, meta.bodyLength() + bytes.length);
+    return meta;
+  }
+
+  private void learn(Path metaPath, Metadata meta, long bytes) {
+    Tracked known = index.get(metaPath);
+    if (known != null && known.meta.equals(meta)) {
+      return;
+    }
+    long lastAccess = known != null ? known.lastAccess : tick();
+    Tracked t = new Tracked(meta, bytes, lastAccess);
+    Tracked old = index.put(metaPath, t);
+    total.addAndGet(bytes - (old == null ? 0 : old.bytes));
+  }
+
+  private void forget(Path metaPath) {
+    Tracked old = index.remove(metaPath);
+    if (old != null) {
+      total.addAndGet(-old.bytes);
+    }
+  }
+
+  @Override
+  public BodyWriter newWriter(StoredPair pair) throws IOException {
+    requireNonNull(pair, "pair");
+    checkOpen();
+    Path dir = Layout.keyDir(root, pair.key());
+    try {
+      Files.createDirectories(dir);
+      return new FileBodyWriter(this, pair, dir);
+    } catch (NoSuchFileException clearedMeanwhile) {
+      Files.createDirectories(dir);
+      return new FileBodyWriter(this, pair, dir);
+    } catch (IOException e) {
+      throw new StorageException("cannot start writing an entry of " + pair.key(), e);
+    }
+  }
+
+  /** Makes a complete body file visible with its pair; called by the writer's commit. */
+  void publish(StoredPair pair, Path dir, Path tempBody, String bodyName, long length, long crc)
+      throws IOException {
+    checkOpen();
+    Path body = dir.resolve(bodyName);
+    Files.move(tempBody, body, StandardCopyOption.ATOMIC_MOVE);
+    Metadata meta = new Metadata(pair, bodyName, length, crc);
+    try {
+      writeMeta(dir, meta, true);
+    } catch (IOException | RuntimeException e) {
+      Files.deleteIfExists(body);
+      throw e;
+    }
+    evictIfNeeded();
+  }
+
+  /**
+   * Writes metadata to a temporary file and moves it over the pair's metadata file, the commit
+   * point; then deletes the body the old metadata named, if another.
+   */
+  private void writeMeta(Path dir, Metadata meta, boolean newBody) throws IOException {
+    byte[] bytes = MetadataCodec.write(meta);
+    Path metaPath = dir.resolve(Layout.metaName(meta.pair().id()));
+    Path temp =
+        dir.resolve(
+            Layout.metaName(meta.pair().id()) + "." + Layout.newGeneration() + Layout.TEMP_SUFFIX);
+    try (FileChannel ch =
+        FileChannel.open(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+      ByteBuffer b = ByteBuffer.wrap(bytes);
+      while (b.hasRemaining()) {
+        ch.write(b);
+      }
+      if (durable) {
+        ch.force(true);
+      }
+    } catch (IOException e) {
+      Files.deleteIfExists(temp);
+      throw e;
+    }
+    synchronized (stripe(dir)) {
+      String oldBody = newBody ? bodyFileOnDisk(metaPath) : null;
+      try {
+        Files.move(temp, metaPath, StandardCopyOption.ATOMIC_MOVE);
+      } catch (IOException e) {
+        Files.deleteIfExists(temp);
+        throw e;
+      }
+      if (durable) {
+        syncDirectory(dir);
+      }
+      long now = tick();
+      touchFile(metaPath, now);
+      Tracked old = index.put(metaPath, new Tracked(meta, meta.bodyLength() + bytes.length, now));
+      total.addAndGet(meta.bodyLength() + bytes.length - (old == null ? 0 : old.bytes));
+      if (oldBody != null && !oldBody.equals(meta.bodyFile())) {
+        deleteQuietly(dir.resolve(oldBody));
+      }
+    }
+  }
+
+  /** The body file named by the metadata on disk, or null when there is none or it is corrupt. */
+  private static String bodyFileOnDisk(Path metaPath) {
+    try {
+      return MetadataCodec.read(Files.readAllBytes(metaPath)).bodyFile();
+    } catch (IOException | MetadataCodec.Corrupt e) {
+      return null;
+    }
+  }
+
+  @Override
+  public Optional<StoredBody> openBody(StoredPair pair) throws IOException {
+    requireNonNull(pair, "pair");
+    checkOpen();
+    Path dir = Layout.keyDir(root, pair.key());
+    Path metaPath = dir.resolve(Layout.metaName(pair.id()));
+    Tracked t = index.get(metaPath);
+    Metadata meta = t != null && t.meta.pair().equals(pair) ? t.meta : null;
+    if (meta == null) {
+      meta = readServable(dir, metaPath);
+      if (meta == null || !meta.pair().equals(pair)) {
+        return Optional.empty();
+      }
+    }
+    FileChannel ch;
+    try {
+      ch = FileChannel.open(dir.resolve(meta.bodyFile()), StandardOpenOption.READ);
+    } catch (NoSuchFileException replacedOrRemoved) {
+      return Optional.empty();
+    } catch (IOException e) {
+      throw new StorageException("cannot open the body of " + pair.key(), e);
+    }
+    try {
+      long size = ch.size();
+      if (size != meta.bodyLength()) {
+        ch.close();
+        drop(metaPath, meta, "body has " + size + " bytes, not " + meta.bodyLength());
+        return Optional.empty();
+      }
+    } catch (IOException e) {
+      ch.close();
+      throw new StorageException("cannot open the body of " + pair.key(), e);
+    }
+    touch(metaPath);
+    Metadata served = meta;
+    return Optional.of(
+        new FileBody(
+            ch,
+            meta.bodyLength(),
+            meta.crc32c(),
+            () -> drop(metaPath, served, "body checksum or length does not match")));
+  }
+
+  /** Records a use: in the index, and as the metadata file's modification time. */
+  private void touch(Path metaPath) {
+    long now = tick();
+    Tracked t = index.get(metaPath);
+    if (t != null) {
+      t.lastAccess = now;
+    }
+    touchFile(metaPath, now);
+  }
+
+  private static void touchFile(Path metaPath, long millis) {
+    try {
+      Files.setLastModifiedTime(metaPath, FileTime.fromMillis(millis));
+    } catch (IOException ignored) {
+      // Recency is a hint; a lost touch only makes eviction less exact.
+    }
+  }
+
+  /** A strictly increasing time in milliseconds, at least the wall clock. */
+  private long tick() {
+    return clock.updateAndGet(prev -> Math.max(prev + 1, System.currentTimeMillis()));
+  }
+
+  /** Deletes an entry found corrupt, if its metadata still names this body. */
+  private void drop(Path metaPath, Metadata meta, String why) {
+    LOG.log(Level.WARNING, "dropping file storage entry {0}: {1}", metaPath, why);
+    Path dir = metaPath.getParent();
+    synchronized (stripe(dir)) {
+      if (meta.bodyFile().equals(bodyFileOnDisk(metaPath))) {
+        deleteQuietly(metaPath);
+        deleteQuietly(dir.resolve(meta.bodyFile()));
+        forget(metaPath);
+      }
+    }
+  }
+
+  @Override
+  public boolean update(StoredPair pair) throws IOException {
+    requireNonNull(pair, "pair");
+    checkOpen();
+    Path dir = Layout.keyDir(root, pair.key());
+    Path metaPath = dir.resolve(Layout.metaName(pair.id()));
+    try {
+      synchronized (stripe(dir)) {
+        Metadata current;
+        try {
+          current = MetadataCodec.read(Files.readAllBytes(metaPath));
+        } catch (NoSuchFileException gone) {
+          return false;
+        } catch (MetadataCodec.Corrupt e) {
+          LOG.log(Level.WARNING, "dropping corrupt file storage metadata {0}: {1}", metaPath, e);
+          deleteQuietly(metaPath);
+          forget(metaPath);
+          return false;
+        }
+        if (!current.pair().key().equals(pair.key())
+            || !Files.exists(dir.resolve(current.bodyFile()))) {
+          return false;
+        }
+        writeMeta(dir, current.withPair(pair), false);
+        return true;
+      }
+    } catch (IOException e) {
+      throw e instanceof StorageException ? e : new StorageException("cannot update " + pair, e);
+    }
+  }
+
+  @Override
+  public void remove(CacheKey key, Collection<UUID> ids) throws IOException {
+    requireNonNull(key, "key");
+    requireNonNull(ids, "ids");
+    checkOpen();
+    if (!ids.isEmpty()) {
+      deleteEntries(Layout.keyDir(root, key), new HashSet<>(ids));
+    }
+  }
+
+  @Override
+  public void removeAll(CacheKey key) throws IOException {
+    requireNonNull(key, "key");
+    checkOpen();
+    deleteEntries(Layout.keyDir(root, key), null);
+  }
+
+  /**
+   * Deletes the entries of these ids (all when null) in a key directory: the metadata files first,
+   * so nothing is visible, then their bodies.
+   */
+  private void deleteEntries(Path dir, Set<UUID> ids) throws StorageException {
+    synchronized (stripe(dir)) {
+      try {
+        List<Path> bodies = new ArrayList<>();
+        try (DirectoryStream<Path> files = Files.newDirectoryStream(dir)) {
+          for (Path f : files) {
+            String name = f.getFileName().toString();
+            if (Layout.isMeta(name) && selected(name, ids)) {
+              Files.deleteIfExists(f);
+              forget(f);
+            } else if (Layout.isBody(name) && selected(name, ids)) {
+              bodies.add(f);
+            }
+          }
+        }
+        for (Path b : bodies) {
+          Files.deleteIfExists(b);
+        }
+      } catch (NoSuchFileException nothingStored) {
+        // No entries under this key.
+      } catch (IOException e) {
+        throw new StorageException("cannot remove entries in " + dir, e);
+      }
+    }
+  }
+
+  private static boolean selected(String fileName, Set<UUID> ids) {
+    if (ids == null) {
+      return true;
+    }
+    try {
+      return ids.contains(UUID.fromString(fileName.substring(0, 36)));
+    } catch (IllegalArgumentException e) {
+      return false;
+    }
+  }
+
+  @Override
+  public long size() throws IOException {
+    checkOpen();
+    return total.get();
+  }
+
+  @Override
+  public long evictionCount() {
+    return evictions.get();
+  }
+
+  private void evictIfNeeded() {
+    if (total.get() <= maximumBytes) {
+      return;
+    }
+    synchronized (evictionLock) {
+      if (total.get() <= maximumBytes) {
+        return;
+      }
+      List<Map.Entry<Path, Tracked>> byAge = new ArrayList<>(index.entrySet());
+      byAge.sort(Comparator.comparingLong(e -> e.getValue().lastAccess));
+      for (Map.Entry<Path, Tracked> e : byAge) {
+        if (total.get() <= maximumBytes) {
+          break;
+        }
+        evict(e.getKey(), e.getValue());
+      }
+    }
+  }
+
+  private void evict(Path metaPath, Tracked t) {
+    Path dir = metaPath.getParent();
+    synchronized (stripe(dir)) {
+      if (index.remove(metaPath, t)) {
+        total.addAndGet(-t.bytes);
+        deleteQuietly(metaPath);
+        deleteQuietly(dir.resolve(t.meta.bodyFile()));
+        evictions.incrementAndGet();
+      }
+    }
+  }
+
+  @Override
+  public void clear() throws IOException {
+    checkOpen();
+    try (DirectoryStream<Path> dirs = Files.newDirectoryStream(root)) {
+      for (Path dir : dirs) {
+        if (Layout.isKeyDir(dir.getFileName().toString())) {
+          deleteEntries(dir, null);
+          try {
+            Files.deleteIfExists(dir);
+          } catch (DirectoryNotEmptyException inUse) {
+            // A write in progress keeps it.
+          }
+        }
+      }
+    } catch (IOException e) {
+      throw e instanceof StorageException ? e : new StorageException("cannot clear " + root, e);
+    }
+  }
+
+  @Override
+  public void close() throws IOException {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    if (sharedLock != null) {
+      sharedLock.release();
+    }
+    lockChannel.close();
+  }
+
+  @Override
+  public String toString() {
+    return "FileStorage[" + root + ", maximumBytes=" + maximumBytes + "]";
+  }
+
+  private void checkOpen() throws StorageException {
+    if (closed) {
+      throw new StorageException("the storage is closed");
+    }
+  }
+
+  private Object stripe(Path dir) {
+    return stripes[Math.floorMod(dir.getFileName().toString().hashCode(), STRIPES)];
+  }
+
+  private static void syncDirectory(Path dir) {
+    try (FileChannel ch = FileChannel.open(dir, StandardOpenOption.READ)) {
+      ch.force(true);
+    } catch (IOException unsupported) {
+      // Some platforms cannot sync a directory; the renames are still atomic.
+    }
+  }
+
+  private static void deleteQuietly(Path p) {
+    try {
+      Files.deleteIfExists(p);
+    } catch (IOException e) {
+      LOG.log(Level.DEBUG, "cannot delete {0}: {1}", p, e);
+    }
+  }
+}
