@@ -26,6 +26,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
@@ -505,6 +506,32 @@ class CachingHttpClientIT extends OriginSupport {
       assertThat(cacheStatus(maxStale)).startsWith("Cachet; hit");
       assertThat(maxStale.body()).isEqualTo("x");
       assertThat(originGets("/age")).isEqualTo(3);
+    }
+  }
+
+  @Nested
+  class PushPromises {
+    @ParameterizedTest
+    @EnumSource(Storages.Kind.class)
+    void sendAsyncWithPushPromiseHandler_isCachedLikeTheOthers(Storages.Kind kind)
+        throws Exception {
+      Setup setup = new Setup(kind, true);
+      origin.stubFor(get("/push").willReturn(ok("p").withHeader("Cache-Control", "max-age=60")));
+      CachingHttpClient client = client(setup);
+      List<String> promised = new CopyOnWriteArrayList<>();
+      HttpResponse.PushPromiseHandler<String> push =
+          (initiating, pushRequest, acceptor) -> promised.add(pushRequest.uri().toString());
+
+      HttpResponse<String> miss =
+          client.sendAsync(request("/push").build(), BodyHandlers.ofString(), push).join();
+      HttpResponse<String> hit =
+          client.sendAsync(request("/push").build(), BodyHandlers.ofString(), push).join();
+
+      assertThat(miss.body()).isEqualTo("p");
+      assertThat(hit.body()).isEqualTo("p");
+      assertThat(cacheStatus(hit)).startsWith("Cachet; hit");
+      assertThat(originGets("/push")).isEqualTo(1);
+      assertThat(promised).isEmpty(); // HTTP/1.1 has no push; the handler is only passed on
     }
   }
 
