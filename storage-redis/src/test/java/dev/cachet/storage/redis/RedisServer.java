@@ -43,12 +43,22 @@ final class RedisServer implements AutoCloseable {
   private final Path binary;
   private final Path dir;
   private final int port;
-  private Process process;
+  private volatile Process process;
 
   private RedisServer(Path binary, Path dir, int port) {
     this.binary = binary;
     this.dir = dir;
     this.port = port;
+    // Should the test JVM die before close(), the server must not outlive it.
+    Runtime.getRuntime()
+        .addShutdownHook(
+            new Thread(
+                () -> {
+                  Process p = process;
+                  if (p != null) {
+                    p.destroyForcibly();
+                  }
+                }));
   }
 
   /**

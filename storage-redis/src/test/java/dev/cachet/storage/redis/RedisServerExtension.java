@@ -14,17 +14,26 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  */
 final class RedisServerExtension implements BeforeAllCallback, AfterAllCallback {
   private RedisServer server;
+  private String owner;
 
+  /**
+   * Starts the server for the outermost class only: JUnit calls this again for each {@code @Nested}
+   * class, which shares it.
+   */
   @Override
   public void beforeAll(ExtensionContext context) {
-    server = RedisServer.startOrSkip();
+    if (server == null) {
+      server = RedisServer.startOrSkip();
+      owner = context.getUniqueId();
+    }
   }
 
   @Override
   public void afterAll(ExtensionContext context) {
-    if (server != null) {
+    if (server != null && context.getUniqueId().equals(owner)) {
       server.close();
       server = null;
+      owner = null;
     }
   }
 

@@ -440,4 +440,78 @@ class RedisStorageTest {
       }
     }
   }
+
+  @Nested
+  class Building {
+    @Test
+    void onAGivenClient_storesAndReads_andLeavesTheClientOpen() throws IOException {
+      try (RedisClient client = REDIS.server().newClient()) {
+        RedisStorage s = RedisStorage.newBuilder(client).keyPrefix("given").build();
+        StoredPair p = pair();
+        store(s, p, "on a given client");
+        assertThat(read(s, p)).isEqualTo("on a given client");
+        s.close();
+        assertThat(client.ping()).isEqualTo("PONG");
+        assertThatThrownBy(() -> s.find(KEY)).isInstanceOf(StorageException.class);
+      }
+    }
+
+    @Test
+    void settingsOfTheStoragesOwnConnections_areRefusedForAGivenClient() {
+      try (RedisClient client = REDIS.server().newClient()) {
+        RedisStorage.Builder b = RedisStorage.newBuilder(client);
+        assertThatThrownBy(() -> b.commandTimeout(Duration.ofSeconds(1)))
+            .isInstanceOf(IllegalStateException.class)
+            .hasMessageContaining("given client");
+        assertThatThrownBy(() -> b.connectTimeout(Duration.ofSeconds(1)))
+            .isInstanceOf(IllegalStateException.class);
+        assertThatThrownBy(() -> b.maximumConnections(4)).isInstanceOf(IllegalStateException.class);
+      }
+    }
+
+    @Test
+    void badValues_areRefusedEagerly() {
+      RedisStorage.Builder b = RedisStorage.newBuilder(REDIS.server().uri());
+      assertThatThrownBy(() -> b.keyPrefix("")).isInstanceOf(IllegalArgumentException.class);
+      assertThatThrownBy(() -> b.keyPrefix("a{b}")).isInstanceOf(IllegalArgumentException.class);
+      assertThatThrownBy(() -> b.keyPrefix("a b")).isInstanceOf(IllegalArgumentException.class);
+      assertThatThrownBy(() -> b.grace(Duration.ofSeconds(-1)))
+          .isInstanceOf(IllegalArgumentException.class);
+      assertThatThrownBy(() -> b.maximumTtl(Duration.ZERO))
+          .isInstanceOf(IllegalArgumentException.class);
+      assertThatThrownBy(() -> b.commandTimeout(Duration.ZERO))
+          .isInstanceOf(IllegalArgumentException.class);
+      assertThatThrownBy(() -> b.chunkSize(0)).isInstanceOf(IllegalArgumentException.class);
+      assertThatThrownBy(() -> b.maximumConnections(0))
+          .isInstanceOf(IllegalArgumentException.class);
+      assertThatThrownBy(() -> RedisStorage.newBuilder(URI.create("http://127.0.0.1:6379")))
+          .isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void aSettingGivenTwice_isAnIllegalState() {
+      RedisStorage.Builder b = RedisStorage.newBuilder(REDIS.server().uri()).keyPrefix("once");
+      assertThatThrownBy(() -> b.keyPrefix("twice"))
+          .isInstanceOf(IllegalStateException.class)
+          .hasMessageContaining("keyPrefix");
+    }
+
+    @Test
+    void minimumTtlAboveMaximum_isRefusedAtBuild() {
+      RedisStorage.Builder b =
+          RedisStorage.newBuilder(REDIS.server().uri())
+              .minimumTtl(Duration.ofHours(2))
+              .maximumTtl(Duration.ofHours(1));
+      assertThatThrownBy(b::build).isInstanceOf(IllegalStateException.class);
+    }
+
+    @Test
+    void buildingDoesNotConnect_soADownRedisFailsNoStartup() throws IOException {
+      int port = RedisServer.freePort();
+      RedisStorage s = RedisStorage.newBuilder(URI.create("redis://127.0.0.1:" + port)).build();
+      assertThat(s.keyPrefix()).isEqualTo("cachet");
+      assertThat(s.evictionCount()).isZero();
+      s.close();
+    }
+  }
 }
