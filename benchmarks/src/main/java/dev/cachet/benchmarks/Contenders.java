@@ -26,6 +26,7 @@ final class Contenders {
 
   static final String CACHET_MEMORY = "cachet-memory";
   static final String CACHET_FILE = "cachet-file";
+  static final String CACHET_FILE_NOSYNC = "cachet-file-nosync";
   static final String APACHE_MEMORY = "apache-memory";
   static final String APACHE_FILE = "apache-file";
   static final String METHANOL_MEMORY = "methanol-memory";
@@ -39,6 +40,7 @@ final class Contenders {
       List.of(
           CACHET_MEMORY,
           CACHET_FILE,
+          CACHET_FILE_NOSYNC,
           APACHE_MEMORY,
           APACHE_FILE,
           METHANOL_MEMORY,
@@ -51,6 +53,9 @@ final class Contenders {
 
   static Contender open(String name, List<URI> uris, Path dir) throws IOException {
     return switch (name) {
+      case CACHET_MEMORY -> CachetContender.memory(uris);
+      case CACHET_FILE -> CachetContender.file(uris, dir, true);
+      case CACHET_FILE_NOSYNC -> CachetContender.file(uris, dir, false);
       case APACHE_MEMORY -> ApacheContender.open(uris, null);
       case APACHE_FILE -> ApacheContender.open(uris, dir);
       case METHANOL_MEMORY ->

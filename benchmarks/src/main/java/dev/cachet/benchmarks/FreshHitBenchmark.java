@@ -40,6 +40,8 @@ public class FreshHitBenchmark {
   static final int URLS = 1_000;
 
   @Param({
+    Contenders.CACHET_MEMORY,
+    Contenders.CACHET_FILE,
     Contenders.APACHE_MEMORY,
     Contenders.APACHE_FILE,
     Contenders.METHANOL_MEMORY,

@@ -33,7 +33,11 @@ public final class HeapPerEntry {
 
   /** The memory stores measured, the floor last. */
   static final List<String> STORES =
-      List.of(Contenders.APACHE_MEMORY, Contenders.METHANOL_MEMORY, Contenders.FLOOR_MAP);
+      List.of(
+          Contenders.CACHET_MEMORY,
+          Contenders.APACHE_MEMORY,
+          Contenders.METHANOL_MEMORY,
+          Contenders.FLOOR_MAP);
 
   public static void main(String[] args) throws Exception {
     int entries = args.length > 0 ? Integer.parseInt(args[0]) : 10_000;

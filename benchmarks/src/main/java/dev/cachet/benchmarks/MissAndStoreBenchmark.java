@@ -42,6 +42,9 @@ public class MissAndStoreBenchmark {
   private static final int SAMPLE = 100;
 
   @Param({
+    Contenders.CACHET_MEMORY,
+    Contenders.CACHET_FILE,
+    Contenders.CACHET_FILE_NOSYNC,
     Contenders.APACHE_MEMORY,
     Contenders.APACHE_FILE,
     Contenders.METHANOL_MEMORY,

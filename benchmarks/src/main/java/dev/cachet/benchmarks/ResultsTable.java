@@ -69,8 +69,14 @@ public final class ResultsTable {
         }
       }
       String mode = run.path("mode").asText();
+      String heading = shortName;
+      if (contender.equals("(none)")) {
+        // No contenders (Cachet alone): one table per class, one row per method.
+        contender = shortName.substring(shortName.indexOf('.') + 1);
+        heading = shortName.substring(0, shortName.indexOf('.'));
+      }
       String title =
-          shortName
+          heading
               + " ("
               + mode
               + ", "

@@ -41,6 +41,8 @@ public class RevalidationBenchmark {
   static final int BODY_BYTES = 1024;
 
   @Param({
+    Contenders.CACHET_MEMORY,
+    Contenders.CACHET_FILE,
     Contenders.APACHE_MEMORY,
     Contenders.APACHE_FILE,
     Contenders.METHANOL_MEMORY,

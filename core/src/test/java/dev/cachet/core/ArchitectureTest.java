@@ -211,7 +211,7 @@ class ArchitectureTest {
             Pattern.DOTALL);
 
     @Test
-    void everyPublicTypeHasJavadocNamingAnRfc() throws Exception {
+    void everyPublicTypeHasJavadocNamingAnRfcSection() throws Exception {
       Path sources = Path.of("src/main/java/dev/cachet/core");
       assertThat(sources).isDirectory();
       List<String> undocumented = new ArrayList<>();
@@ -233,7 +233,7 @@ class ArchitectureTest {
           boolean ok = false;
           while (m.find()) {
             if (m.group(2).equals(name)) {
-              ok = m.group(1).matches("(?s).*RFC \\d{4}.*");
+              ok = m.group(1).matches("(?s).*RFC \\d{4}.*") && m.group(1).contains("§");
             }
           }
           if (!ok) {

@@ -143,8 +143,8 @@ public final class Main {
             + " (shared cache, "
             + options.storageDirectory().map(p -> "storage in " + p).orElse("in memory")
             + ", at most "
-            + options.maxBytes()
-            + " bytes); Ctrl-C to stop");
+            + bytes(options.maxBytes())
+            + "); Ctrl-C to stop");
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime()
         .addShutdownHook(
@@ -166,6 +166,20 @@ public final class Main {
       Thread.currentThread().interrupt();
     }
     return OK;
+  }
+
+  /**
+   * A byte count in the largest binary unit that divides it: {@code 64 MiB}, {@code 1000 bytes}.
+   */
+  static String bytes(long n) {
+    String[] units = {"GiB", "MiB", "KiB"};
+    long[] sizes = {1L << 30, 1L << 20, 1L << 10};
+    for (int i = 0; i < units.length; i++) {
+      if (n % sizes[i] == 0) {
+        return n / sizes[i] + " " + units[i];
+      }
+    }
+    return n + " bytes";
   }
 
   private static String hostPort(ReverseProxy proxy) {

@@ -73,4 +73,12 @@ class MainTest {
           .doesNotContain("\tat ");
     }
   }
+
+  @Test
+  void bytes_areShownInTheLargestExactUnit() {
+    assertThat(Main.bytes(64L << 20)).isEqualTo("64 MiB");
+    assertThat(Main.bytes(3L << 30)).isEqualTo("3 GiB");
+    assertThat(Main.bytes(2048)).isEqualTo("2 KiB");
+    assertThat(Main.bytes(1536)).isEqualTo("1536 bytes");
+  }
 }

@@ -137,6 +137,16 @@ class CachingHttpClientTest {
   }
 
   @Test
+  void shutdownMethodsOfNewerJdks_closeTheClient() throws Exception {
+    CachingHttpClient client = CachingHttpClient.newBuilder().build();
+    assertThat(client.isTerminated()).isFalse();
+    client.shutdown();
+    assertThat(client.isTerminated()).isTrue();
+    assertThat(client.awaitTermination(Duration.ofSeconds(1))).isTrue();
+    client.shutdownNow();
+  }
+
+  @Test
   void close_leavesAGivenStorageOpen() throws Exception {
     MemoryStorage storage = MemoryStorage.newBuilder().build();
     CachingHttpClient.newBuilder().storage(storage).build().close();

@@ -526,6 +526,21 @@ public abstract class StorageContract {
     assertThatThrownBy(() -> s.newWriter(p)).isInstanceOf(IOException.class);
   }
 
+  @Test
+  void closingTheStorage_abortsPendingWriters() throws IOException {
+    Storage s = newStorage(ROOMY);
+    BodyWriter w = s.newWriter(pair("http://example.com/pending"));
+    w.write(ByteBuffer.wrap(bytes(1000, 1)));
+    s.close();
+    assertThatThrownBy(
+            () -> {
+              w.write(ByteBuffer.wrap(bytes(10, 2)));
+              w.commit();
+            })
+        .isInstanceOfAny(IOException.class, IllegalStateException.class);
+    assertThatCode(w::close).doesNotThrowAnyException();
+  }
+
   // ---- threads ----
 
   /**

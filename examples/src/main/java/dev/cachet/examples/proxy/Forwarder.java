@@ -81,6 +81,10 @@ final class Forwarder implements Handler {
     if (head.method().equals("CONNECT")) {
       throw new BadMessage(501, "CONNECT is not supported by a reverse proxy");
     }
+    OptionalLong maxForwards = maxForwards(head);
+    if (maxForwards.isPresent() && maxForwards.getAsLong() == 0) {
+      return answerAsFinalRecipient(head);
+    }
     HttpRequest request = toOrigin(head, body);
     HttpResponse<InputStream> response;
     try {
@@ -99,6 +103,45 @@ final class Forwarder implements Handler {
     return fromOrigin(head, response);
   }
 
+  /**
+   * The {@code Max-Forwards} of a TRACE or OPTIONS request (RFC 9110 §7.6.2); empty for other
+   * methods, or when absent or not a number.
+   */
+  private static OptionalLong maxForwards(RequestHead head) {
+    if (!head.method().equals("TRACE") && !head.method().equals("OPTIONS")) {
+      return OptionalLong.empty();
+    }
+    Optional<String> value = head.headers().firstValue("Max-Forwards");
+    long n = value.map(RequestBody::parseLength).orElse(-1L);
+    return n < 0 ? OptionalLong.empty() : OptionalLong.of(n);
+  }
+
+  /**
+   * RFC 9110 §7.6.2: with {@code Max-Forwards: 0} the proxy answers as the final recipient: OPTIONS
+   * with the methods it forwards, TRACE by reflecting the request head as {@code message/http}
+   * (§9.3.8), without fields that may carry credentials.
+   */
+  private ProxyResponse answerAsFinalRecipient(RequestHead head) {
+    Headers headers = Headers.of("Date", HttpDate.format(clock.instant()));
+    byte[] body = new byte[0];
+    if (head.method().equals("OPTIONS")) {
+      headers = headers.plus("Allow", "GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS, TRACE");
+    } else {
+      StringBuilder sb = new StringBuilder();
+      sb.append(head.method()).append(' ').append(head.target());
+      sb.append(" HTTP/").append(head.viaVersion()).append("\r\n");
+      for (Headers.Field f :
+          head.headers().without("Authorization", "Cookie", "Proxy-Authorization").fields()) {
+        sb.append(f.name()).append(": ").append(f.value()).append("\r\n");
+      }
+      body = sb.append("\r\n").toString().getBytes(StandardCharsets.ISO_8859_1);
+      headers = headers.plus("Content-Type", "message/http");
+    }
+    accessLog.accept(head.method() + " " + head.target() + " 200 answered by the proxy");
+    return new ProxyResponse(
+        200, headers, OptionalLong.of(body.length), new ByteArrayInputStream(body));
+  }
+
   /** A failure reading the client's body is the client's, not the origin's. */
   private static void rethrowBodyFailure(RequestBody body) throws IOException {
     IOException failure = body.failure();
@@ -114,6 +157,10 @@ final class Forwarder implements Handler {
             .method(head.method(), publisher(body));
     timeout.ifPresent(b::timeout);
     Headers headers = HopByHop.strip(head.headers()).without(CLIENT_SET);
+    OptionalLong maxForwards = maxForwards(head);
+    if (maxForwards.isPresent()) {
+      headers = headers.with("Max-Forwards", Long.toString(maxForwards.getAsLong() - 1));
+    }
     try {
       for (Headers.Field f : headers.fields()) {
         b.header(f.name(), f.value());

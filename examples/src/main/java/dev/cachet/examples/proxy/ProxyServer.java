@@ -116,11 +116,17 @@ final class ProxyServer implements Closeable {
       try {
         socket = listener.accept();
       } catch (IOException e) {
-        if (open) {
-          LOG.log(Level.WARNING, "accept failed", e);
-          continue;
+        if (!open) {
+          return;
         }
-        return;
+        // Out of file descriptors, say: back off rather than spin while it lasts.
+        LOG.log(Level.WARNING, "accept failed", e);
+        try {
+          Thread.sleep(100);
+        } catch (InterruptedException interrupted) {
+          return;
+        }
+        continue;
       }
       try {
         socket.setSoTimeout((int) Math.min(Integer.MAX_VALUE, idleTimeout.toMillis()));

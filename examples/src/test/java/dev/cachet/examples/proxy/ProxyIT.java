@@ -3,6 +3,7 @@ package dev.cachet.examples.proxy;
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.absent;
 import static com.github.tomakehurst.wiremock.client.WireMock.any;
+import static com.github.tomakehurst.wiremock.client.WireMock.anyRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
 import static com.github.tomakehurst.wiremock.client.WireMock.get;
 import static com.github.tomakehurst.wiremock.client.WireMock.getRequestedFor;
@@ -237,6 +238,27 @@ class ProxyIT {
       assertThat(head.header("Content-Length")).isEqualTo("5");
       assertThat(c.send(request("/h")).read().body()).isEqualTo("hello");
     }
+  }
+
+  @Test
+  void maxForwards_isDecremented_andZeroIsAnsweredByTheProxy() throws IOException {
+    origin.stubFor(any(urlEqualTo("/opt")).willReturn(aResponse().withStatus(204)));
+    try (RawClient c = client()) {
+      c.send("OPTIONS /opt HTTP/1.1\r\nHost: proxy\r\nMax-Forwards: 3\r\n\r\n").read();
+      RawClient.Response own =
+          c.send("OPTIONS /opt HTTP/1.1\r\nHost: proxy\r\nMax-Forwards: 0\r\n\r\n").read();
+      assertThat(own.status()).isEqualTo(200);
+      assertThat(own.header("Allow")).contains("GET");
+      RawClient.Response trace =
+          c.send(
+                  "TRACE /opt HTTP/1.1\r\nHost: proxy\r\nMax-Forwards: 0\r\n"
+                      + "Cookie: secret=1\r\n\r\n")
+              .read();
+      assertThat(trace.header("Content-Type")).isEqualTo("message/http");
+      assertThat(trace.body()).startsWith("TRACE /opt HTTP/1.1\r\n").doesNotContain("secret");
+    }
+    origin.verify(1, anyRequestedFor(urlEqualTo("/opt")).withHeader("Max-Forwards", equalTo("2")));
+    assertThat(origin.getAllServeEvents()).hasSize(1);
   }
 
   @Test
