@@ -124,6 +124,30 @@ class FileStorageSharedDirectoryTest {
     assertThat(reads).as("bodies read and checked").isPositive();
   }
 
+  /**
+   * A POSIX file lock belongs to the process and is dropped when any descriptor of the file is
+   * closed: closing one instance must not leave another instance of the JVM unlocked, or the next
+   * opener thinks it is alone and cleans the live instance's write in progress.
+   */
+  @Test
+  void closingOneOfTwoInstances_doesNotLetANewInstanceCleanTheOthersWriteInProgress()
+      throws Exception {
+    Path dir = temp.resolve("lock");
+    StoredPair p = versioned(URI.create("http://example.com/locked"), UUID.randomUUID(), 1, 3000);
+    Storage first = FileStorage.newBuilder(dir).durable(false).build();
+    try (Storage live = FileStorage.newBuilder(dir).durable(false).build()) {
+      first.close();
+      try (BodyWriter w = live.newWriter(p)) {
+        w.write(java.nio.ByteBuffer.wrap(StorageContract.bytes(3000, 1)));
+        try (Storage opener = FileStorage.newBuilder(dir).durable(false).build()) {
+          w.commit();
+        }
+      }
+      assertThat(live.find(p.key())).containsExactly(p);
+      assertThat(StorageContract.readChunks(live, p)).contains(StorageContract.bytes(3000, 1));
+    }
+  }
+
   /** Reads every pair under a key; each body must be the one its headers describe. */
   private static long checkAll(Storage s, CacheKey key) throws Exception {
     long checked = 0;
