@@ -194,23 +194,19 @@ public final class FileStore implements Storage {
   void publish(StoredPair pair, Path dir, Path tempBody, String bodyName, long length, long crc)
       throws IOException {
     checkOpen();
-    Path body = dir.resolve(bodyName);
-    Files.move(tempBody, body, StandardCopyOption.ATOMIC_MOVE);
     Metadata meta = new Metadata(pair, bodyName, length, crc);
-    try {
-      writeMeta(dir, meta, true);
-    } catch (IOException | RuntimeException e) {
-      Files.deleteIfExists(body);
-      throw e;
-    }
+    writeMeta(dir, meta, tempBody);
     evictIfNeeded();
   }
 
   /**
    * Writes metadata to a temporary file and moves it over the pair's metadata file, the commit
-   * point; then deletes the body the old metadata named, if another.
+   * point; then deletes the body the old metadata named, if another. With a new body, moves its
+   * temporary file to its name first, under the same lock, so that a removal of the pair cannot
+   * delete the body between the two moves and leave metadata without it.
    */
-  private void writeMeta(Path dir, Metadata meta, boolean newBody) throws IOException {
+  private void writeMeta(Path dir, Metadata meta, Path tempBody) throws IOException {
+    boolean newBody = tempBody != null;
     byte[] bytes = MetadataCodec.write(meta);
     Path metaPath = dir.resolve(Layout.metaName(meta.pair().id()));
     Path temp =
@@ -231,10 +227,17 @@ public final class FileStore implements Storage {
     }
     synchronized (stripe(dir)) {
       String oldBody = newBody ? bodyFileOnDisk(metaPath) : null;
+      Path body = dir.resolve(meta.bodyFile());
       try {
+        if (newBody) {
+          Files.move(tempBody, body, StandardCopyOption.ATOMIC_MOVE);
+        }
         Files.move(temp, metaPath, StandardCopyOption.ATOMIC_MOVE);
-      } catch (IOException e) {
+      } catch (IOException | RuntimeException e) {
         Files.deleteIfExists(temp);
+        if (newBody) {
+          Files.deleteIfExists(body);
+        }
         throw e;
       }
       if (durable) {
@@ -345,7 +348,7 @@ public final class FileStore implements Storage {
             || !Files.exists(dir.resolve(current.bodyFile()))) {
           return false;
         }
-        writeMeta(dir, current.withPair(pair), false);
+        writeMeta(dir, current.withPair(pair), null);
         return true;
       }
     } catch (IOException e) {
