@@ -148,6 +148,37 @@ class FileStorageSharedDirectoryTest {
     }
   }
 
+  /**
+   * An instance evicting an entry that another instance has replaced since (with a new body file)
+   * deletes the body on the disk, not only the one it knew: nothing unreferenced is left taking
+   * space outside every instance's bound until the next lone opening.
+   */
+  @Test
+  void evictingAnEntryAnotherInstanceReplaced_leavesNoUnreferencedBody() throws Exception {
+    Path dir = temp.resolve("evict-replaced");
+    URI uri = URI.create("http://example.com/replaced");
+    UUID id = UUID.randomUUID();
+    StoredPair first = versioned(uri, id, 1, 40_000);
+    StoredPair second = versioned(uri, id, 2, 40_000);
+    try (Storage a = FileStorage.newBuilder(dir).maximumBytes(100_000).durable(false).build();
+        Storage b = FileStorage.newBuilder(dir).durable(false).build()) {
+      StorageContract.store(a, first, StorageContract.bytes(40_000, 1));
+      StorageContract.store(b, second, StorageContract.bytes(40_000, 2));
+      // a knows only its own version; storing more makes it evict that entry.
+      StorageContract.store(
+          a,
+          versioned(URI.create("http://example.com/other"), UUID.randomUUID(), 3, 70_000),
+          StorageContract.bytes(70_000, 3));
+      assertThat(a.evictionCount()).isEqualTo(1);
+      Path keyDir = dir.resolve(dev.cachet.storage.internal.Layout.keyDirName(first.key()));
+      try (java.util.stream.Stream<Path> files = java.nio.file.Files.list(keyDir)) {
+        assertThat(files.map(f -> f.getFileName().toString()))
+            .as("files left under the evicted key")
+            .isEmpty();
+      }
+    }
+  }
+
   /** Reads every pair under a key; each body must be the one its headers describe. */
   private static long checkAll(Storage s, CacheKey key) throws Exception {
     long checked = 0;

@@ -446,8 +446,13 @@ public final class FileStore implements Storage {
     Path dir = metaPath.getParent();
     synchronized (stripe(dir)) {
       if (index.forget(metaPath, t)) {
+        // Another storage may have replaced the entry since: its body goes too.
+        String onDisk = bodyFileOnDisk(metaPath);
         deleteQuietly(metaPath);
         deleteQuietly(dir.resolve(t.meta.bodyFile()));
+        if (onDisk != null && !onDisk.equals(t.meta.bodyFile())) {
+          deleteQuietly(dir.resolve(onDisk));
+        }
         evictions.incrementAndGet();
       }
     }
