@@ -224,6 +224,19 @@ class FileStorageRecoveryTest {
   }
 
   @Test
+  void aLinkNamedLikeAKeyDirectory_isRemoved_andWhatItPointsToIsLeftAlone() throws IOException {
+    Path foreign = Files.createDirectories(temp.resolve("elsewhere"));
+    Path precious = Files.writeString(foreign.resolve("thesis.tex"), "years of work");
+    Path link = root.resolve("ab".repeat(32));
+    Files.createSymbolicLink(link, foreign);
+    try (Storage s = open()) {
+      assertThat(precious).hasContent("years of work");
+      assertThat(link).doesNotExist();
+      assertThat(readChunks(s, healthy)).contains(healthyBody);
+    }
+  }
+
+  @Test
   void aDirectoryWithOtherFiles_isRefused_andLeftAlone() throws IOException {
     Path foreign = Files.createDirectories(temp.resolve("home"));
     Path precious = Files.writeString(foreign.resolve("thesis.tex"), "years of work");
