@@ -21,7 +21,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * {@link FileStorage} on a real disk passes the contract. Forcing to the disk ({@code durable})
  * changes no logic, only when the bytes reach the platter, so the contract runs without it to keep
- * the build fast; {@code FileStorageDurabilityTest} covers the durable default.
+ * the build fast; {@code FileStorageRecoveryTest.Restart} and the crash test cover the durable
+ * default.
  */
 class FileStorageTest extends StorageContract {
   @TempDir Path temp;
