@@ -149,6 +149,36 @@ class FileStorageSharedDirectoryTest {
   }
 
   /**
+   * Closing one of two instances of a JVM closes a channel of the marker file, which on POSIX drops
+   * every lock the process holds on it: another process opening then must still not think it is
+   * alone and clean the remaining instance's write in progress.
+   */
+  @Test
+  void closingOneOfTwoInstances_keepsAnotherProcessFromCleaningTheOthersWriteInProgress()
+      throws Exception {
+    Path dir = temp.resolve("posix-lock");
+    StoredPair p = versioned(URI.create("http://example.com/posix"), UUID.randomUUID(), 1, 3000);
+    try (Storage live = FileStorage.newBuilder(dir).durable(false).build()) {
+      FileStorage.newBuilder(dir).durable(false).build().close();
+      try (BodyWriter w = live.newWriter(p)) {
+        w.write(java.nio.ByteBuffer.wrap(StorageContract.bytes(3000, 1)));
+        Process other =
+            ChildJvm.builder(
+                    OpenAndCloseMain.class,
+                    List.of("-Xmx64m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1"),
+                    dir.toString())
+                .start();
+        String out = new String(other.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(other.waitFor(1, TimeUnit.MINUTES)).isTrue();
+        assertThat(out).contains("opened");
+        w.commit();
+      }
+      assertThat(live.find(p.key())).containsExactly(p);
+      assertThat(StorageContract.readChunks(live, p)).contains(StorageContract.bytes(3000, 1));
+    }
+  }
+
+  /**
    * An instance evicting an entry that another instance has replaced since (with a new body file)
    * deletes the body on the disk, not only the one it knew: nothing unreferenced is left taking
    * space outside every instance's bound until the next lone opening.
