@@ -35,9 +35,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * The engine of {@code FileStorage}: the files are the truth, and this instance keeps an index of
  * the entries it knows (size and recency) for the byte bound and least-recently-used eviction.
  *
- * <p>A commit writes the body to a temporary file, moves it to its final name, then writes the
- * metadata to a temporary file and moves it over {@code <id>.json} atomically: that move is the
- * commit. Only then is the replaced body deleted. Committed body files are never modified, so a
+ * <p>A commit writes the body and then the metadata to temporary files; under the key's lock it
+ * moves the body to its final name and the metadata over {@code <id>.json} atomically: that move is
+ * the commit. Only then is the replaced body deleted. Committed body files are never modified, so a
  * reader that opened one reads it whole whatever happens after. Recency is the metadata file's
  * modification time, set on every use, so it survives a restart.
  */
