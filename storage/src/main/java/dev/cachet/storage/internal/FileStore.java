@@ -12,6 +12,7 @@ import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
+import java.nio.file.DirectoryIteratorException;
 import java.nio.file.DirectoryNotEmptyException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
@@ -395,9 +396,14 @@ public final class FileStore implements Storage {
         for (Path b : bodies) {
           Files.deleteIfExists(b);
         }
+        if (durable) {
+          // Durable means every change survives a power cut, removals included: otherwise an
+          // invalidated entry (RFC 9111 §4.4) could come back after a restart.
+          syncDirectory(dir);
+        }
       } catch (NoSuchFileException nothingStored) {
         // No entries under this key.
-      } catch (IOException e) {
+      } catch (IOException | DirectoryIteratorException e) {
         throw new StorageException("cannot remove entries in " + dir, e);
       }
     }
