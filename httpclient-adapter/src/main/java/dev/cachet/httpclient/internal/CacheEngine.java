@@ -431,6 +431,40 @@ public final class CacheEngine {
     if (!background) {
       counters.count(outcome);
     }
+    tell(exchange, outcome, statusCode, cacheStatus, stored, reason, states, background);
+  }
+
+  /**
+   * Counts and reports a look-up whose exchange with the origin ended in an exception that the
+   * caller receives: the miss or revalidation it was, and an origin error.
+   */
+  void reportOriginError(
+      Exchange<?> exchange,
+      boolean revalidation,
+      int statusCode,
+      String cacheStatus,
+      List<String> states) {
+    counters.countOriginError(revalidation);
+    tell(
+        exchange,
+        CacheEvent.Outcome.ORIGIN_ERROR,
+        statusCode,
+        cacheStatus,
+        false,
+        Optional.empty(),
+        states,
+        false);
+  }
+
+  private void tell(
+      Exchange<?> exchange,
+      CacheEvent.Outcome outcome,
+      int statusCode,
+      String cacheStatus,
+      boolean stored,
+      Optional<Reason> reason,
+      List<String> states,
+      boolean background) {
     if (listener != null) {
       HttpRequest r = exchange.currentRequest();
       CacheEvent event =
