@@ -534,10 +534,21 @@ final class Exchange<T> {
       headers =
           Conversions.httpHeaders(returned.headers(), status.toFieldValue(CacheEngine.CACHE_NAME));
       redirect = background ? null : engine.redirect(hop, code, headers).orElse(null);
-      BodySubscriber<T> downstream =
-          redirect != null || background
-              ? BodySubscribers.replacing(null)
-              : handler.apply(new Info(code, headers, info.version()));
+      BodySubscriber<T> downstream;
+      try {
+        downstream =
+            redirect != null || background
+                ? BodySubscribers.replacing(null)
+                : handler.apply(new Info(code, headers, info.version()));
+      } catch (RuntimeException | Error e) {
+        // The caller's handler threw: no body will come, so nothing may stay half-written.
+        if (writer != null) {
+          writer.abort();
+          stored = false;
+        }
+        release();
+        throw e;
+      }
       if (writer == null) {
         return downstream;
       }
