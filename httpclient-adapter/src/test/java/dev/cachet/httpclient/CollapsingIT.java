@@ -156,4 +156,30 @@ class CollapsingIT extends OriginSupport {
     // Each one went to the origin itself (the JDK client retries a reset GET once on its own).
     assertThat(originGets("/down")).isGreaterThanOrEqualTo(N);
   }
+
+  /**
+   * close() stops the client's own background executor; a request collapsed behind another one must
+   * still be answered (the JDK client keeps answering after close on Java 17 too), not fail with
+   * the executor's RejectedExecutionException.
+   */
+  @ParameterizedTest(name = "{0}")
+  @MethodSource(CachingHttpClientIT.SETUPS)
+  void B_03_followersAreAnswered_whenTheClientIsClosedMeanwhile(Setup setup) throws Exception {
+    origin.stubFor(
+        get("/slow")
+            .willReturn(ok("late").withHeader("Cache-Control", "max-age=60").withFixedDelay(400)));
+    CachingHttpClient client = client(setup);
+
+    CompletableFuture<HttpResponse<String>> leader =
+        client.sendAsync(request("/slow").build(), BodyHandlers.ofString());
+    CompletableFuture<HttpResponse<String>> waiting =
+        client.sendAsync(request("/slow").build(), BodyHandlers.ofString());
+    client.close();
+    CompletableFuture<HttpResponse<String>> afterClose =
+        client.sendAsync(request("/slow").build(), BodyHandlers.ofString());
+
+    assertThat(leader.get(30, TimeUnit.SECONDS).body()).isEqualTo("late");
+    assertThat(waiting.get(30, TimeUnit.SECONDS).body()).isEqualTo("late");
+    assertThat(afterClose.get(30, TimeUnit.SECONDS).body()).isEqualTo("late");
+  }
 }

@@ -43,6 +43,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -550,6 +551,18 @@ public final class CacheEngine {
       } catch (RuntimeException le) {
         LOG.log(System.Logger.Level.WARNING, "cache listener failed", le);
       }
+    }
+  }
+
+  /**
+   * Runs a collapsed request's next look-up: on the background executor, or on the common pool once
+   * {@link #close()} has stopped it, so that the request is still answered.
+   */
+  void resume(Runnable task) {
+    try {
+      backgroundExecutor().execute(task);
+    } catch (RejectedExecutionException closed) {
+      ForkJoinPool.commonPool().execute(task);
     }
   }
 

@@ -422,7 +422,7 @@ final class Exchange<T> {
               collapsed = true;
               return hop(request, false);
             },
-            engine.backgroundExecutor());
+            engine::resume);
   }
 
   // ---- the handler the origin's response goes through ----
