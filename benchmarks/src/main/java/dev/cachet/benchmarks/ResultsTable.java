@@ -30,13 +30,23 @@ public final class ResultsTable {
 
   public static void main(String[] args) throws IOException {
     if (args.length == 0) {
-      System.err.println("usage: ResultsTable results.json [appendix.md ...]");
+      System.err.println("usage: ResultsTable results.json... [appendix.md ...]");
       System.exit(2);
     }
-    JsonNode runs = new ObjectMapper().readTree(Path.of(args[0]).toFile());
+    ObjectMapper json = new ObjectMapper();
+    List<JsonNode> runs = new ArrayList<>();
+    List<Path> appendices = new ArrayList<>();
+    for (String arg : args) {
+      Path file = Path.of(arg);
+      if (arg.endsWith(".json")) {
+        json.readTree(file.toFile()).forEach(runs::add);
+      } else {
+        appendices.add(file);
+      }
+    }
     StringBuilder md = new StringBuilder(render(runs));
-    for (int i = 1; i < args.length; i++) {
-      md.append('\n').append(Files.readString(Path.of(args[i])));
+    for (Path appendix : appendices) {
+      md.append('\n').append(Files.readString(appendix));
     }
     System.out.print(md);
   }
@@ -51,7 +61,7 @@ public final class ResultsTable {
       boolean higherIsBetter,
       double allocPerOp) {}
 
-  static String render(JsonNode runs) {
+  static String render(List<JsonNode> runs) {
     Map<String, List<Row>> groups = new LinkedHashMap<>();
     for (JsonNode run : runs) {
       String benchmark = run.path("benchmark").asText();
