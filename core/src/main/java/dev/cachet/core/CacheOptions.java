@@ -143,8 +143,8 @@ public final class CacheOptions {
   }
 
   /**
-   * The targeted cache-control fields this (shared) cache obeys, highest priority first, e.g.
-   * {@code CDN-Cache-Control} (RFC 9213 §2.2). Empty by default.
+   * The targeted cache-control fields this cache obeys, highest priority first, e.g. {@code
+   * CDN-Cache-Control} (RFC 9213 §2.2). Empty by default.
    */
   public List<String> targetedFields() {
     return targetedFields;
@@ -291,7 +291,9 @@ public final class CacheOptions {
 
     /**
      * The targeted cache-control fields to obey before {@code Cache-Control}, highest priority
-     * first (RFC 9213), e.g. {@code List.of("CDN-Cache-Control")}. Only a shared cache uses them.
+     * first (RFC 9213 §2.2), e.g. {@code List.of("CDN-Cache-Control")}. Any cache configured with a
+     * target list obeys it, shared or private; empty (the default) obeys only {@code
+     * Cache-Control}.
      */
     public Builder targetedFields(List<String> fields) {
       this.targetedFields = List.copyOf(requireNonNull(fields, "fields"));

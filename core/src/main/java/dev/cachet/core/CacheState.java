@@ -1,10 +1,11 @@
 package dev.cachet.core;
 
 /**
- * One state of Cachet's RFC 9111 cache state machine. A machine starts at {@link IdleClient}; each
- * non-terminal state's {@code next(...)} takes exactly what that step needs (a response, the times
- * of the exchange, a new pair id) and returns the narrowest sealed union of the states that may
- * follow. Terminal states carry everything the I/O side needs.
+ * One state of Cachet's cache state machine, which carries out RFC 9111 §3 (storing) and §4
+ * (constructing responses from caches). A machine starts at {@link IdleClient}; each non-terminal
+ * state's {@code next(...)} takes exactly what that step needs (a response, the times of the
+ * exchange, a new pair id) and returns the narrowest sealed union of the states that may follow.
+ * Terminal states carry everything the I/O side needs.
  *
  * <pre>
  * IdleClient ──► FromCache                                  (fresh, or stale and allowed)

@@ -168,8 +168,8 @@ public record NeedRevalidation(
 
   /**
    * RFC 9110 §6.6.1: a recipient with a clock records a {@code Date} for a response that has none.
-   * A freshening response must carry one, or the stored {@code Date} it replaces nothing of would
-   * stay old and make the freshened response stale at once (§4.2.3).
+   * A freshening response needs one: otherwise the old stored {@code Date} stays, and with the new
+   * response time the freshened response would be stale at once (§4.2.3).
    */
   private static Headers dated(Headers received, Instant responseTime) {
     return received.contains("Date")

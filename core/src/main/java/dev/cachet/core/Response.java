@@ -52,10 +52,10 @@ public final class Response {
     return of(status, headers);
   }
 
-  /** This response with another status code. */
+  /** This response with another status code; it shares this response's parsed facts. */
   public Response withStatus(int status) {
     Response r = of(status, headers);
-    r.facts = facts;
+    r.facts = facts();
     return r;
   }
 

@@ -39,17 +39,16 @@ final class ResponseControl {
   static ResponseControl of(Response response, CacheOptions options) {
     Directives cc = response.facts().cacheControl();
     boolean targeted = false;
-    if (options.shared()) {
-      // RFC 9213 §2.2: the first targeted field in the cache's list that is present and valid wins.
-      for (String field : options.targetedFields()) {
-        List<String> lines = response.headers().allValues(field);
-        if (!lines.isEmpty()) {
-          Directives parsed = Directives.parse(lines);
-          if (!parsed.isEmpty()) {
-            cc = parsed;
-            targeted = true;
-            break;
-          }
+    // RFC 9213 §2.2: a cache with a target list (shared or private: the list is its owner's
+    // choice) obeys the first listed field that is present and non-empty.
+    for (String field : options.targetedFields()) {
+      List<String> lines = response.headers().allValues(field);
+      if (!lines.isEmpty()) {
+        Directives parsed = Directives.parse(lines);
+        if (!parsed.isEmpty()) {
+          cc = parsed;
+          targeted = true;
+          break;
         }
       }
     }

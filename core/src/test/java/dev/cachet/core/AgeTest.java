@@ -83,6 +83,19 @@ class AgeTest {
     }
 
     @Test
+    void F_07_extremeExchangeTimes_neverThrow() {
+      StoredPair p = store(get(), ok("Cache-Control", "max-age=1", "ETag", "\"x\""));
+      NeedRevalidation rev = (NeedRevalidation) lookup(get(), at(10), p);
+      Response notModified = Response.of(304, Headers.of("ETag", "\"x\""));
+      for (java.time.Instant t :
+          new java.time.Instant[] {java.time.Instant.MAX, java.time.Instant.MIN}) {
+        NeedToBeUpdated up = (NeedToBeUpdated) rev.next(notModified, t, t, Fixtures.newId());
+        assertThat(up.updated().get(0).response().headers().contains("Date")).isTrue();
+        assertThat(lookup(get(), t, up.updated().get(0))).isNotNull();
+      }
+    }
+
+    @Test
     void F_07_farFutureNow_saturates() {
       StoredPair p = pair(get(), ok("Age", "2147483648"), at(0), at(0));
       assertThat(Age.currentAgeMillis(p, java.time.Instant.MAX)).isPositive();

@@ -249,8 +249,10 @@ class IdleClientTest {
     @Test
     void R4_08_onlyIfCached_neverRevalidatesBehind() {
       StoredPair swr = store(get(), ok("Cache-Control", "max-age=1, stale-while-revalidate=60"));
-      assertThat(lookup(get("Cache-Control", "only-if-cached"), at(5), swr))
-          .isInstanceOf(FromCache.class);
+      // Serving stale under stale-while-revalidate needs a revalidation; only-if-cached forbids it.
+      FromCache gw = (FromCache) lookup(get("Cache-Control", "only-if-cached"), at(5), swr);
+      assertThat(gw.response().status()).isEqualTo(504);
+      assertThat(gw.pair()).isEmpty();
     }
   }
 
@@ -387,5 +389,24 @@ class IdleClientTest {
     assertThat(miss.reason())
         .isEqualTo(new Reason("R4-01", "RFC 9111 §4", "nothing stored for this URI and method"));
     assertThat(miss.reason().toString()).isEqualTo("R4-01 nothing stored for this URI and method");
+  }
+
+  /**
+   * B-04 (range requests from a complete stored 200) is the adapter's (issue 4): core answers a
+   * request with {@code Range} from the complete stored 200 and never stores a 206 (S3-03).
+   */
+  @Test
+  void B_04_rangeRequest_isAnsweredFromTheCompleteStored200() {
+    FromCache hit = (FromCache) lookup(get("Range", "bytes=0-1"), at(1), fresh60);
+    assertThat(hit.response().status()).isEqualTo(200);
+    assertThat(hit.replayBody()).isTrue();
+    Reason why =
+        Fixtures.notStoredReason(
+            Fixtures.miss(
+                PRIVATE,
+                get("Range", "bytes=0-1"),
+                Fixtures.response(
+                    206, "Cache-Control", "max-age=60", "Content-Range", "bytes 0-1/10")));
+    assertThat(why.id()).isEqualTo("S3-03");
   }
 }

@@ -75,6 +75,15 @@ class NeedRevalidationTest {
       assertThat(rev.conditionalRequest().method()).isEqualTo("GET");
     }
 
+    @ParameterizedTest
+    @ValueSource(strings = {"*", "abc", "\"unterminated", "W/", "\"a\"b\"", "\"a b\""})
+    void V_01_malformedEtag_isNotAValidator(String etag) {
+      // An If-None-Match: * built from a stored "ETag: *" would make any representation match.
+      StoredPair p = store(get(), ok("Cache-Control", "max-age=1", "ETag", etag));
+      NeedRevalidation rev = revalidate(get(), 10, p);
+      assertThat(rev.conditionalRequest().headers().contains("If-None-Match")).isFalse();
+    }
+
     @Test
     void V_01_noValidators_sendsThePlainRequest() {
       StoredPair p = store(get(), ok("Cache-Control", "max-age=1"));

@@ -286,11 +286,18 @@ class ResponseControlTest {
     }
 
     @Test
-    void B_02_targetedFieldIgnoredByPrivateCache() {
+    void B_02_privateCacheObeysATargetListItIsGiven() {
       CacheOptions privateWithTargets =
-          CacheOptions.newBuilder().targetedFields(List.of("CDN-Cache-Control")).build();
+          CacheOptions.newBuilder().targetedFields(List.of("Client-Cache-Control")).build();
+      Response r = ok("Cache-Control", "max-age=10", "Client-Cache-Control", "max-age=600");
+      assertThat(lifetimeSeconds(privateWithTargets, r)).isEqualTo(600);
+    }
+
+    @Test
+    void B_02_withoutATargetList_targetedFieldsAreIgnored() {
       Response r = ok("Cache-Control", "max-age=10", "CDN-Cache-Control", "max-age=600");
-      assertThat(lifetimeSeconds(privateWithTargets, r)).isEqualTo(10);
+      assertThat(lifetimeSeconds(PRIVATE, r)).isEqualTo(10);
+      assertThat(lifetimeSeconds(SHARED, r)).isEqualTo(10);
     }
 
     @Test

@@ -52,7 +52,9 @@ import javax.net.ssl.SSLParameters;
  *
  * <p><b>Redirects</b> are followed by the cache, per {@link Builder#followRedirects}, one hop at a
  * time, so that each hop is cached on its own. Push promises go to the caller's handler uncached.
- * WebSockets are the wrapped client's.
+ * WebSockets are the wrapped client's. A response served from storage has no {@link
+ * HttpResponse#sslSession() SSL session}; its {@link HttpResponse#request() request} is the
+ * caller's.
  *
  * <pre>{@code
  * CachingHttpClient client = CachingHttpClient.newBuilder()
@@ -195,6 +197,38 @@ public final class CachingHttpClient extends HttpClient implements AutoCloseable
   @Override
   public void close() {
     engine.close();
+  }
+
+  /**
+   * As {@link #close()}. On Java 21 and later this overrides {@code HttpClient.shutdown()}; the
+   * cache's background work stops at once rather than after the exchanges in progress.
+   */
+  public void shutdown() {
+    engine.close();
+  }
+
+  /** As {@link #close()}; overrides {@code HttpClient.shutdownNow()} on Java 21 and later. */
+  public void shutdownNow() {
+    engine.close();
+  }
+
+  /**
+   * True once the client is closed. Overrides {@code HttpClient.isTerminated()} on Java 21 and
+   * later.
+   */
+  public boolean isTerminated() {
+    return engine.isClosed();
+  }
+
+  /**
+   * Returns {@link #isTerminated()} at once: closing the client stops its background work without
+   * waiting. Overrides {@code HttpClient.awaitTermination(Duration)} on Java 21 and later.
+   *
+   * @throws InterruptedException never; declared as the JDK's method does
+   */
+  public boolean awaitTermination(Duration duration) throws InterruptedException {
+    requireNonNull(duration, "duration");
+    return isTerminated();
   }
 
   private HttpClient wrapped() {

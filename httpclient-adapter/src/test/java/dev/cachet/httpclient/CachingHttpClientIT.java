@@ -26,6 +26,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
@@ -356,6 +357,42 @@ class CachingHttpClientIT extends OriginSupport {
       assertThat(background).hasSize(1);
       assertThat(client.statistics().backgroundRevalidations()).isEqualTo(1);
     }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource(SETUPS)
+    void X_02_failedBackgroundRevalidation_isReportedToTheListener(Setup setup) throws Exception {
+      origin.stubFor(
+          get("/swr-fail")
+              .willReturn(
+                  ok("kept").withHeader("Cache-Control", "max-age=10, stale-while-revalidate=60")));
+      CountDownLatch failed = new CountDownLatch(1);
+      List<Throwable> failures = new CopyOnWriteArrayList<>();
+      CachingHttpClient client =
+          client(
+              setup,
+              b ->
+                  b.listener(
+                      new CacheListener() {
+                        @Override
+                        public void onBackgroundRevalidationFailure(
+                            java.net.URI uri, Throwable error) {
+                          failures.add(error);
+                          failed.countDown();
+                        }
+                      }));
+      fetch(client, setup, "/swr-fail");
+      origin.stubFor(
+          get("/swr-fail").willReturn(aResponse().withFault(Fault.CONNECTION_RESET_BY_PEER)));
+      clock.advanceSeconds(20);
+
+      HttpResponse<String> stale = fetch(client, setup, "/swr-fail");
+      assertThat(failed.await(10, TimeUnit.SECONDS)).isTrue();
+      HttpResponse<String> staleAgain = fetch(client, setup, "/swr-fail");
+
+      assertThat(stale.body()).isEqualTo("kept");
+      assertThat(staleAgain.body()).isEqualTo("kept");
+      assertThat(failures).singleElement().isInstanceOf(java.io.IOException.class);
+    }
   }
 
   @Nested
@@ -505,6 +542,32 @@ class CachingHttpClientIT extends OriginSupport {
       assertThat(cacheStatus(maxStale)).startsWith("Cachet; hit");
       assertThat(maxStale.body()).isEqualTo("x");
       assertThat(originGets("/age")).isEqualTo(3);
+    }
+  }
+
+  @Nested
+  class PushPromises {
+    @ParameterizedTest
+    @EnumSource(Storages.Kind.class)
+    void sendAsyncWithPushPromiseHandler_isCachedLikeTheOthers(Storages.Kind kind)
+        throws Exception {
+      Setup setup = new Setup(kind, true);
+      origin.stubFor(get("/push").willReturn(ok("p").withHeader("Cache-Control", "max-age=60")));
+      CachingHttpClient client = client(setup);
+      List<String> promised = new CopyOnWriteArrayList<>();
+      HttpResponse.PushPromiseHandler<String> push =
+          (initiating, pushRequest, acceptor) -> promised.add(pushRequest.uri().toString());
+
+      HttpResponse<String> miss =
+          client.sendAsync(request("/push").build(), BodyHandlers.ofString(), push).join();
+      HttpResponse<String> hit =
+          client.sendAsync(request("/push").build(), BodyHandlers.ofString(), push).join();
+
+      assertThat(miss.body()).isEqualTo("p");
+      assertThat(hit.body()).isEqualTo("p");
+      assertThat(cacheStatus(hit)).startsWith("Cachet; hit");
+      assertThat(originGets("/push")).isEqualTo(1);
+      assertThat(promised).isEmpty(); // HTTP/1.1 has no push; the handler is only passed on
     }
   }
 

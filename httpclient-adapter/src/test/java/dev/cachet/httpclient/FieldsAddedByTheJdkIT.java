@@ -85,8 +85,9 @@ class FieldsAddedByTheJdkIT extends OriginSupport {
     stubProfiles();
     CookieManager cookies = new CookieManager(null, CookiePolicy.ACCEPT_ALL);
     login(cookies, uri("/"), "alice");
-    HttpClient jdk = HttpClient.newBuilder().cookieHandler(cookies).build();
-    CachingHttpClient client = client(setup, b -> b.wrap(jdk));
+    HttpClient jdk =
+        HttpClient.newBuilder().cookieHandler(cookies).version(HttpClient.Version.HTTP_1_1).build();
+    CachingHttpClient client = client(setup, b -> b.wrap(jdk), true);
 
     HttpResponse<String> alice =
         setup.send(client, request("/profile").build(), BodyHandlers.ofString());

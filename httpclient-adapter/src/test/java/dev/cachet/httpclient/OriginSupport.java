@@ -9,6 +9,7 @@ import com.github.tomakehurst.wiremock.matching.RequestPatternBuilder;
 import dev.cachet.storage.Storage;
 import java.io.IOException;
 import java.net.URI;
+import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -62,16 +63,30 @@ abstract class OriginSupport {
     return HttpRequest.newBuilder(uri(path));
   }
 
-  /** A client on a new storage of the setup's kind, with the test's clock. */
+  /** A client on a new storage of the setup's kind, with the test's clock, over HTTP/1.1. */
   CachingHttpClient client(Setup setup) throws IOException {
     return client(setup, b -> {});
   }
 
   CachingHttpClient client(Setup setup, Consumer<CachingHttpClient.Builder> config)
       throws IOException {
+    return client(setup, config, false);
+  }
+
+  /**
+   * A client for this test. Clients speak HTTP/1.1 to the origin: WireMock's Jetty fails the JDK
+   * client's cleartext HTTP/2 upgrade now and then (wiremock/wiremock#2459, #2637), and HTTP/2 is
+   * no concern of the cache.
+   */
+  CachingHttpClient client(
+      Setup setup, Consumer<CachingHttpClient.Builder> config, boolean wrapsAClient)
+      throws IOException {
     Storage storage = setup.newStorage(dir);
     toClose.add(storage);
     CachingHttpClient.Builder b = CachingHttpClient.newBuilder().storage(storage).clock(clock);
+    if (!wrapsAClient) {
+      b.version(HttpClient.Version.HTTP_1_1);
+    }
     config.accept(b);
     CachingHttpClient client = b.build();
     toClose.add(0, client);

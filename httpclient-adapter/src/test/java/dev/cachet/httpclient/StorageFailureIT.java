@@ -35,6 +35,7 @@ class StorageFailureIT extends OriginSupport {
         CachingHttpClient.newBuilder()
             .storage(storage)
             .clock(clock)
+            .version(java.net.http.HttpClient.Version.HTTP_1_1)
             .listener(
                 new CacheListener() {
                   @Override

@@ -1,5 +1,6 @@
 package dev.cachet.httpclient;
 
+import dev.cachet.storage.FileStorage;
 import dev.cachet.storage.MemoryStorage;
 import dev.cachet.storage.Storage;
 import java.io.IOException;
@@ -8,7 +9,8 @@ import java.nio.file.Path;
 /** The storages the integration tests run against. */
 final class Storages {
   enum Kind {
-    MEMORY
+    MEMORY,
+    FILE
   }
 
   private Storages() {}
@@ -16,6 +18,7 @@ final class Storages {
   static Storage create(Kind kind, Path dir) throws IOException {
     return switch (kind) {
       case MEMORY -> MemoryStorage.newBuilder().maximumBytes(32L << 20).build();
+      case FILE -> FileStorage.newBuilder(dir.resolve("cache")).build();
     };
   }
 }

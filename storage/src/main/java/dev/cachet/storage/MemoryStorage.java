@@ -332,6 +332,7 @@ public final class MemoryStorage implements Storage {
   /** Gathers a body into a growing array and publishes it with its pair on commit. */
   private final class Writer implements BodyWriter {
     private static final int INITIAL_CAPACITY = 512;
+    private static final int MAXIMUM_PRESIZE = 256 * 1024;
     private final StoredPair pair;
     private final int headerWeight;
     private byte[] buf;
@@ -351,7 +352,8 @@ public final class MemoryStorage implements Storage {
         try {
           long n = Long.parseLong(length.get().trim());
           if (n >= 0 && n <= maximumEntryBytes - headerWeight) {
-            return (int) n;
+            // A server's word is only trusted so far before the bytes arrive.
+            return (int) Math.min(n, MAXIMUM_PRESIZE);
           }
         } catch (NumberFormatException ignored) {
           // A bad Content-Length is only a missed hint.

@@ -25,9 +25,16 @@ public final class HttpDates {
 
   private HttpDates() {}
 
-  /** Formats an instant as IMF-fixdate, e.g. {@code Sun, 06 Nov 1994 08:49:37 GMT}. */
+  private static final Instant FIRST = Instant.parse("0001-01-01T00:00:00Z");
+  private static final Instant LAST = Instant.parse("9999-12-31T23:59:59Z");
+
+  /**
+   * Formats an instant as IMF-fixdate, e.g. {@code Sun, 06 Nov 1994 08:49:37 GMT}. An HTTP-date has
+   * a four-digit year, so instants outside years 1 to 9999 are clamped to them.
+   */
   public static String format(Instant instant) {
-    return IMF.format(instant);
+    Instant t = instant.isBefore(FIRST) ? FIRST : instant.isAfter(LAST) ? LAST : instant;
+    return IMF.format(t);
   }
 
   /** Parses any of the three HTTP-date formats; empty when the value is not one of them. */

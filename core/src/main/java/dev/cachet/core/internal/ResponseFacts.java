@@ -18,7 +18,7 @@ import java.util.function.Function;
  * @param expiresAt the {@code Expires} instant when {@code expires} is {@link ExpiresState#VALID}
  * @param age the {@code Age} value in seconds (RFC 9111 §5.1); 0 when absent or malformed
  * @param lastModified the {@code Last-Modified}, when present and valid
- * @param etag the first {@code ETag}, when present
+ * @param etag the first {@code ETag}, when present and a valid entity-tag
  * @param varyNames the lower-cased field names {@code Vary} nominates (RFC 9111 §4.1)
  * @param varyStar true when {@code Vary} contains {@code *}
  * @param contentLength the {@code Content-Length}, when present and valid
@@ -71,8 +71,14 @@ public record ResponseFacts(
     }
 
     Optional<Instant> lastModified = single(field.apply("Last-Modified")).flatMap(HttpDates::parse);
+    // ETag is a singleton (RFC 9110 §8.8.3): the first line, and only when it is a valid
+    // entity-tag; a malformed one (e.g. *) must never reach a conditional request.
     Optional<String> etag =
-        field.apply("ETag").stream().map(String::trim).filter(s -> !s.isEmpty()).findFirst();
+        field.apply("ETag").stream()
+            .map(String::trim)
+            .filter(s -> !s.isEmpty())
+            .findFirst()
+            .filter(EntityTags::isValid);
 
     List<String> varyMembers = new ArrayList<>();
     for (String line : field.apply("Vary")) {

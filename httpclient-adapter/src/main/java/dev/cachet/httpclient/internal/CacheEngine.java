@@ -188,6 +188,11 @@ public final class CacheEngine {
     return executor != null ? Optional.of(executor) : origin.executor();
   }
 
+  /** True once {@link #close()} was called. */
+  public synchronized boolean isClosed() {
+    return closed;
+  }
+
   /** Stops background work and releases what the engine created itself. Idempotent. */
   public void close() {
     ExecutorService own;

@@ -25,7 +25,7 @@ final class FileBodyWriter implements BodyWriter {
   private final CRC32C crc = new CRC32C();
   private FileChannel channel;
   private long written;
-  private boolean done;
+  private volatile boolean done;
 
   FileBodyWriter(FileStore store, StoredPair pair, Path dir) throws IOException {
     this.store = store;
@@ -70,6 +70,7 @@ final class FileBodyWriter implements BodyWriter {
       throw new IllegalStateException("the writer is already committed or aborted");
     }
     done = true;
+    store.finished(this);
     try {
       if (store.durable()) {
         channel.force(true);
@@ -91,6 +92,7 @@ final class FileBodyWriter implements BodyWriter {
       return;
     }
     done = true;
+    store.finished(this);
     deleteTemp();
   }
 

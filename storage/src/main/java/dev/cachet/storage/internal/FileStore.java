@@ -12,12 +12,8 @@ import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
-import java.nio.channels.FileLock;
-import java.nio.channels.OverlappingFileLockException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryNotEmptyException;
 import java.nio.file.DirectoryStream;
-import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -26,7 +22,6 @@ import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.FileTime;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -53,36 +48,19 @@ public final class FileStore implements Storage {
   private final Path root;
   private final long maximumBytes;
   private final boolean durable;
-  private final FileChannel lockChannel;
-  private final FileLock sharedLock;
-  private final Map<Path, Tracked> index = new ConcurrentHashMap<>();
-  private final AtomicLong total = new AtomicLong();
+  private final DirectoryLock lock;
+  private final EntryIndex index = new EntryIndex();
   private final AtomicLong evictions = new AtomicLong();
-  private final AtomicLong clock = new AtomicLong();
   private final Object[] stripes = new Object[STRIPES];
   private final Object evictionLock = new Object();
+  private final Set<FileBodyWriter> writers = ConcurrentHashMap.newKeySet();
   private volatile boolean closed;
 
-  /** An entry this instance knows: its metadata, its bytes, and when it was last used. */
-  private static final class Tracked {
-    final Metadata meta;
-    final long bytes;
-    volatile long lastAccess;
-
-    Tracked(Metadata meta, long bytes, long lastAccess) {
-      this.meta = meta;
-      this.bytes = bytes;
-      this.lastAccess = lastAccess;
-    }
-  }
-
-  private FileStore(
-      Path root, long maximumBytes, boolean durable, FileChannel lockChannel, FileLock sharedLock) {
+  private FileStore(Path root, long maximumBytes, boolean durable, DirectoryLock lock) {
     this.root = root;
     this.maximumBytes = maximumBytes;
     this.durable = durable;
-    this.lockChannel = lockChannel;
-    this.sharedLock = sharedLock;
+    this.lock = lock;
     for (int i = 0; i < STRIPES; i++) {
       stripes[i] = new Object();
     }
@@ -95,60 +73,19 @@ public final class FileStore implements Storage {
    */
   public static FileStore open(
       Path root, long maximumBytes, boolean durable, boolean verifyChecksums) throws IOException {
-    Files.createDirectories(root);
-    Path marker = root.resolve(Layout.MARKER);
-    if (!Files.exists(marker)) {
-      try (DirectoryStream<Path> entries = Files.newDirectoryStream(root)) {
-        for (Path p : entries) {
-          if (!p.getFileName().toString().equals(Layout.MARKER)) {
-            throw new StorageException(
-                root + " holds files but is not a Cachet file storage; refusing to use it");
-          }
-        }
-      }
-      try {
-        Files.write(
-            marker,
-            ("Cachet file storage, format version " + MetadataCodec.FORMAT_VERSION + "\n")
-                .getBytes(StandardCharsets.UTF_8),
-            StandardOpenOption.CREATE_NEW,
-            StandardOpenOption.WRITE);
-      } catch (FileAlreadyExistsException raced) {
-        // Another storage created it first.
-      }
-    }
-    FileChannel lockChannel =
-        FileChannel.open(marker, StandardOpenOption.READ, StandardOpenOption.WRITE);
+    DirectoryLock lock = DirectoryLock.acquire(root);
     try {
-      FileLock exclusive = tryLock(lockChannel, false);
-      List<Recovery.Loaded> loaded = Recovery.run(root, exclusive != null, verifyChecksums);
-      if (exclusive != null) {
-        exclusive.release();
-      }
-      // The shared lock tells other processes that this one may have writes in progress.
-      FileStore store =
-          new FileStore(root, maximumBytes, durable, lockChannel, tryLock(lockChannel, true));
-      long latest = 0;
+      List<Recovery.Loaded> loaded = Recovery.run(root, lock.alone(), verifyChecksums);
+      lock.share();
+      FileStore store = new FileStore(root, maximumBytes, durable, lock);
       for (Recovery.Loaded l : loaded) {
-        store.index.put(l.metaPath(), new Tracked(l.meta(), l.bytes(), l.lastAccess()));
-        store.total.addAndGet(l.bytes());
-        latest = Math.max(latest, l.lastAccess());
+        store.index.put(l.metaPath(), l.meta(), l.bytes(), l.lastAccess());
       }
-      store.clock.set(latest);
       store.evictIfNeeded();
       return store;
     } catch (IOException | RuntimeException e) {
-      lockChannel.close();
+      lock.close();
       throw e;
-    }
-  }
-
-  private static FileLock tryLock(FileChannel channel, boolean shared) throws IOException {
-    try {
-      return channel.tryLock(0, Long.MAX_VALUE, shared);
-    } catch (OverlappingFileLockException sameJvm) {
-      // Another storage in this JVM has the directory open.
-      return null;
     }
   }
 
@@ -193,7 +130,7 @@ public final class FileStore implements Storage {
     try {
       bytes = Files.readAllBytes(metaPath);
     } catch (NoSuchFileException gone) {
-      forget(metaPath);
+      index.forget(metaPath);
       return null;
     }
     Metadata meta;
@@ -202,13 +139,13 @@ public final class FileStore implements Storage {
     } catch (MetadataCodec.Corrupt e) {
       LOG.log(Level.WARNING, "dropping corrupt file storage metadata {0}: {1}", metaPath, e);
       Files.deleteIfExists(metaPath);
-      forget(metaPath);
+      index.forget(metaPath);
       return null;
     }
     if (!metaPath.getFileName().toString().equals(Layout.metaName(meta.pair().id()))) {
       LOG.log(Level.WARNING, "dropping misnamed file storage metadata {0}", metaPath);
       Files.deleteIfExists(metaPath);
-      forget(metaPath);
+      index.forget(metaPath);
       return null;
     }
     long size;
@@ -222,26 +159,8 @@ public final class FileStore implements Storage {
       drop(metaPath, meta, "body has " + size + " bytes, not " + meta.bodyLength());
       return null;
     }
-    learn(metaPath, meta, meta.bodyLength() + bytes.length);
+    index.learn(metaPath, meta, meta.bodyLength() + bytes.length);
     return meta;
-  }
-
-  private void learn(Path metaPath, Metadata meta, long bytes) {
-    Tracked known = index.get(metaPath);
-    if (known != null && known.meta.equals(meta)) {
-      return;
-    }
-    long lastAccess = known != null ? known.lastAccess : tick();
-    Tracked t = new Tracked(meta, bytes, lastAccess);
-    Tracked old = index.put(metaPath, t);
-    total.addAndGet(bytes - (old == null ? 0 : old.bytes));
-  }
-
-  private void forget(Path metaPath) {
-    Tracked old = index.remove(metaPath);
-    if (old != null) {
-      total.addAndGet(-old.bytes);
-    }
   }
 
   @Override
@@ -249,15 +168,26 @@ public final class FileStore implements Storage {
     requireNonNull(pair, "pair");
     checkOpen();
     Path dir = Layout.keyDir(root, pair.key());
+    FileBodyWriter w;
     try {
       Files.createDirectories(dir);
-      return new FileBodyWriter(this, pair, dir);
+      w = new FileBodyWriter(this, pair, dir);
     } catch (NoSuchFileException clearedMeanwhile) {
       Files.createDirectories(dir);
-      return new FileBodyWriter(this, pair, dir);
+      w = new FileBodyWriter(this, pair, dir);
     } catch (IOException e) {
       throw new StorageException("cannot start writing an entry of " + pair.key(), e);
     }
+    writers.add(w);
+    if (closed) {
+      w.abort();
+    }
+    return w;
+  }
+
+  /** Called by a writer when it is committed or aborted. */
+  void finished(FileBodyWriter w) {
+    writers.remove(w);
   }
 
   /** Makes a complete body file visible with its pair; called by the writer's commit. */
@@ -310,10 +240,9 @@ public final class FileStore implements Storage {
       if (durable) {
         syncDirectory(dir);
       }
-      long now = tick();
+      long now = index.tick();
       touchFile(metaPath, now);
-      Tracked old = index.put(metaPath, new Tracked(meta, meta.bodyLength() + bytes.length, now));
-      total.addAndGet(meta.bodyLength() + bytes.length - (old == null ? 0 : old.bytes));
+      index.put(metaPath, meta, meta.bodyLength() + bytes.length, now);
       if (oldBody != null && !oldBody.equals(meta.bodyFile())) {
         deleteQuietly(dir.resolve(oldBody));
       }
@@ -335,7 +264,7 @@ public final class FileStore implements Storage {
     checkOpen();
     Path dir = Layout.keyDir(root, pair.key());
     Path metaPath = dir.resolve(Layout.metaName(pair.id()));
-    Tracked t = index.get(metaPath);
+    EntryIndex.Tracked t = index.get(metaPath);
     Metadata meta = t != null && t.meta.pair().equals(pair) ? t.meta : null;
     if (meta == null) {
       meta = readServable(dir, metaPath);
@@ -362,7 +291,7 @@ public final class FileStore implements Storage {
       ch.close();
       throw new StorageException("cannot open the body of " + pair.key(), e);
     }
-    touch(metaPath);
+    touchFile(metaPath, index.touch(metaPath));
     Metadata served = meta;
     return Optional.of(
         new FileBody(
@@ -370,16 +299,6 @@ public final class FileStore implements Storage {
             meta.bodyLength(),
             meta.crc32c(),
             () -> drop(metaPath, served, "body checksum or length does not match")));
-  }
-
-  /** Records a use: in the index, and as the metadata file's modification time. */
-  private void touch(Path metaPath) {
-    long now = tick();
-    Tracked t = index.get(metaPath);
-    if (t != null) {
-      t.lastAccess = now;
-    }
-    touchFile(metaPath, now);
   }
 
   private static void touchFile(Path metaPath, long millis) {
@@ -390,11 +309,6 @@ public final class FileStore implements Storage {
     }
   }
 
-  /** A strictly increasing time in milliseconds, at least the wall clock. */
-  private long tick() {
-    return clock.updateAndGet(prev -> Math.max(prev + 1, System.currentTimeMillis()));
-  }
-
   /** Deletes an entry found corrupt, if its metadata still names this body. */
   private void drop(Path metaPath, Metadata meta, String why) {
     LOG.log(Level.WARNING, "dropping file storage entry {0}: {1}", metaPath, why);
@@ -403,7 +317,7 @@ public final class FileStore implements Storage {
       if (meta.bodyFile().equals(bodyFileOnDisk(metaPath))) {
         deleteQuietly(metaPath);
         deleteQuietly(dir.resolve(meta.bodyFile()));
-        forget(metaPath);
+        index.forget(metaPath);
       }
     }
   }
@@ -424,7 +338,7 @@ public final class FileStore implements Storage {
         } catch (MetadataCodec.Corrupt e) {
           LOG.log(Level.WARNING, "dropping corrupt file storage metadata {0}: {1}", metaPath, e);
           deleteQuietly(metaPath);
-          forget(metaPath);
+          index.forget(metaPath);
           return false;
         }
         if (!current.pair().key().equals(pair.key())
@@ -469,7 +383,7 @@ public final class FileStore implements Storage {
             String name = f.getFileName().toString();
             if (Layout.isMeta(name) && selected(name, ids)) {
               Files.deleteIfExists(f);
-              forget(f);
+              index.forget(f);
             } else if (Layout.isBody(name) && selected(name, ids)) {
               bodies.add(f);
             }
@@ -500,7 +414,7 @@ public final class FileStore implements Storage {
   @Override
   public long size() throws IOException {
     checkOpen();
-    return total.get();
+    return index.total();
   }
 
   @Override
@@ -509,17 +423,15 @@ public final class FileStore implements Storage {
   }
 
   private void evictIfNeeded() {
-    if (total.get() <= maximumBytes) {
+    if (index.total() <= maximumBytes) {
       return;
     }
     synchronized (evictionLock) {
-      if (total.get() <= maximumBytes) {
+      if (index.total() <= maximumBytes) {
         return;
       }
-      List<Map.Entry<Path, Tracked>> byAge = new ArrayList<>(index.entrySet());
-      byAge.sort(Comparator.comparingLong(e -> e.getValue().lastAccess));
-      for (Map.Entry<Path, Tracked> e : byAge) {
-        if (total.get() <= maximumBytes) {
+      for (Map.Entry<Path, EntryIndex.Tracked> e : index.leastRecentlyUsedFirst()) {
+        if (index.total() <= maximumBytes) {
           break;
         }
         evict(e.getKey(), e.getValue());
@@ -527,11 +439,10 @@ public final class FileStore implements Storage {
     }
   }
 
-  private void evict(Path metaPath, Tracked t) {
+  private void evict(Path metaPath, EntryIndex.Tracked t) {
     Path dir = metaPath.getParent();
     synchronized (stripe(dir)) {
-      if (index.remove(metaPath, t)) {
-        total.addAndGet(-t.bytes);
+      if (index.forget(metaPath, t)) {
         deleteQuietly(metaPath);
         deleteQuietly(dir.resolve(t.meta.bodyFile()));
         evictions.incrementAndGet();
@@ -564,10 +475,10 @@ public final class FileStore implements Storage {
       return;
     }
     closed = true;
-    if (sharedLock != null) {
-      sharedLock.release();
+    for (FileBodyWriter w : writers) {
+      w.abort();
     }
-    lockChannel.close();
+    lock.close();
   }
 
   @Override

@@ -1,0 +1,192 @@
+package dev.cachet.examples;
+
+import dev.cachet.examples.demo.Demo;
+import dev.cachet.examples.demo.Style;
+import dev.cachet.examples.proxy.ProxyOptions;
+import dev.cachet.examples.proxy.ReverseProxy;
+import dev.cachet.storage.Storage;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.net.BindException;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.CountDownLatch;
+
+/**
+ * The examples' command line: {@code demo [URL]} and {@code proxy ...}. No arguments print the
+ * usage; bad arguments print one {@code error:} line and the usage, and exit with status 2.
+ */
+public final class Main {
+  /** Exit status for success. */
+  static final int OK = 0;
+
+  /** Exit status when the command ran and failed (a demo step, a port in use). */
+  static final int FAILED = 1;
+
+  /** Exit status for bad arguments. */
+  static final int USAGE = 2;
+
+  static final String USAGE_TEXT =
+      String.join(
+          "\n",
+          "usage: java -jar cachet-examples.jar <command> [options]",
+          "",
+          "commands:",
+          "  demo [URL]   show Cachet caching against an embedded origin, step by step;",
+          "               with a URL, fetch it twice through the cache instead",
+          "  proxy        run a caching reverse proxy (a shared cache) in front of an origin:",
+          ProxyOptions.USAGE,
+          "",
+          "example: java -jar cachet-examples.jar proxy --listen 127.0.0.1:8080"
+              + " --origin http://127.0.0.1:9000");
+
+  private Main() {}
+
+  /** Runs a command and exits with its status. */
+  public static void main(String[] args) {
+    int status = run(Arrays.asList(args), System.out, System.err);
+    if (status != OK || args.length == 0 || !args[0].equals("proxy")) {
+      // After Ctrl-C the proxy returns from within JVM shutdown, where System.exit would block.
+      System.exit(status);
+    }
+  }
+
+  /** Runs a command and returns its exit status. */
+  static int run(List<String> args, PrintStream out, PrintStream err) {
+    if (args.isEmpty()) {
+      out.println(USAGE_TEXT);
+      return OK;
+    }
+    String command = args.get(0);
+    List<String> rest = args.subList(1, args.size());
+    try {
+      switch (command) {
+        case "demo":
+          return demo(rest, out);
+        case "proxy":
+          return proxy(rest, out);
+        case "-h":
+        case "--help":
+        case "help":
+          out.println(USAGE_TEXT);
+          return OK;
+        default:
+          throw new IllegalArgumentException("unknown command: " + command);
+      }
+    } catch (IllegalArgumentException e) {
+      err.println("error: " + e.getMessage());
+      err.println(USAGE_TEXT);
+      return USAGE;
+    } catch (IOException e) {
+      err.println("error: " + e.getMessage());
+      return FAILED;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      err.println("error: interrupted");
+      return FAILED;
+    }
+  }
+
+  private static int demo(List<String> args, PrintStream out)
+      throws IOException, InterruptedException {
+    if (args.isEmpty()) {
+      return Demo.story(out, Style.detect());
+    }
+    if (args.size() > 1) {
+      throw new IllegalArgumentException("demo takes at most one URL");
+    }
+    if (args.get(0).equals("-h") || args.get(0).equals("--help")) {
+      out.println(USAGE_TEXT);
+      return OK;
+    }
+    return Demo.fetchTwice(parseUrl(args.get(0)), out, Style.detect());
+  }
+
+  private static URI parseUrl(String value) {
+    try {
+      URI uri = new URI(value);
+      String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
+      if ((scheme.equals("http") || scheme.equals("https")) && uri.getHost() != null) {
+        return uri;
+      }
+    } catch (URISyntaxException e) {
+      // reported below
+    }
+    throw new IllegalArgumentException("not an http or https URL: " + value);
+  }
+
+  private static int proxy(List<String> args, PrintStream out) throws IOException {
+    if (args.contains("-h") || args.contains("--help")) {
+      out.println(USAGE_TEXT);
+      return OK;
+    }
+    ProxyOptions options = ProxyOptions.parse(args);
+    Storage storage = Storages.of(options.storageDirectory(), options.maxBytes());
+    ReverseProxy proxy;
+    try {
+      proxy = ReverseProxy.start(options, storage, out::println);
+    } catch (IOException | RuntimeException e) {
+      storage.close();
+      if (e instanceof BindException) {
+        throw new IOException("cannot listen on " + options.listen() + ": " + e.getMessage(), e);
+      }
+      throw e;
+    }
+    out.println(
+        "Cachet proxy on http://"
+            + hostPort(proxy)
+            + " -> "
+            + options.origin()
+            + " (shared cache, "
+            + options.storageDirectory().map(p -> "storage in " + p).orElse("in memory")
+            + ", at most "
+            + bytes(options.maxBytes())
+            + "); Ctrl-C to stop");
+    CountDownLatch stopped = new CountDownLatch(1);
+    Runtime.getRuntime()
+        .addShutdownHook(
+            new Thread(
+                () -> {
+                  proxy.close();
+                  try {
+                    storage.close();
+                  } catch (IOException e) {
+                    out.println("could not close the storage: " + e.getMessage());
+                  }
+                  out.println("Cachet proxy stopped. " + Statistics.describe(proxy.statistics()));
+                  stopped.countDown();
+                },
+                "cachet-proxy-shutdown"));
+    try {
+      stopped.await();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    return OK;
+  }
+
+  /**
+   * A byte count in the largest binary unit that divides it: {@code 64 MiB}, {@code 1000 bytes}.
+   */
+  static String bytes(long n) {
+    String[] units = {"GiB", "MiB", "KiB"};
+    long[] sizes = {1L << 30, 1L << 20, 1L << 10};
+    for (int i = 0; i < units.length; i++) {
+      if (n % sizes[i] == 0) {
+        return n / sizes[i] + " " + units[i];
+      }
+    }
+    return n + " bytes";
+  }
+
+  private static String hostPort(ReverseProxy proxy) {
+    String host = proxy.address().getAddress().getHostAddress();
+    if (host.contains(":")) {
+      host = "[" + host + "]";
+    }
+    return host + ":" + proxy.address().getPort();
+  }
+}

@@ -1,0 +1,156 @@
+package dev.cachet.httpclient.internal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.cachet.storage.StoredBody;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.http.HttpResponse.BodySubscriber;
+import java.net.http.HttpResponse.BodySubscribers;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Flow;
+import org.junit.jupiter.api.Test;
+
+/** Replaying a stored body: on demand, in order, closed at the end, errors passed on. */
+class BodyReplayTest {
+
+  /** A body in chunks, as a file store hands it out; counts closes. */
+  static final class ChunkedBody implements StoredBody {
+    final Deque<ByteBuffer> chunks = new ArrayDeque<>();
+    int closes;
+    boolean failAtEnd;
+
+    ChunkedBody(String... parts) {
+      for (String p : parts) {
+        chunks.add(ByteBuffer.wrap(p.getBytes(StandardCharsets.US_ASCII)).asReadOnlyBuffer());
+      }
+    }
+
+    @Override
+    public long length() {
+      return chunks.stream().mapToLong(ByteBuffer::remaining).sum();
+    }
+
+    @Override
+    public Optional<ByteBuffer> nextChunk() throws IOException {
+      if (chunks.isEmpty() && failAtEnd) {
+        throw new IOException("checksum mismatch");
+      }
+      return Optional.ofNullable(chunks.poll());
+    }
+
+    @Override
+    public InputStream asInputStream() {
+      throw new UnsupportedOperationException("the replay reads chunks");
+    }
+
+    @Override
+    public void close() {
+      closes++;
+    }
+  }
+
+  static void replay(Flow.Subscriber<? super List<ByteBuffer>> s, ChunkedBody body)
+      throws IOException {
+    BodyReplay.replay(s, body, body.nextChunk().orElse(null));
+  }
+
+  @Test
+  void wholeBody_reachesAStringSubscriber_synchronously() throws IOException {
+    ChunkedBody body = new ChunkedBody("ab", "cd", "ef");
+    BodySubscriber<String> s = BodySubscribers.ofString(StandardCharsets.US_ASCII);
+    replay(s, body);
+
+    CompletableFuture<String> f = s.getBody().toCompletableFuture();
+    assertThat(f).isCompleted();
+    assertThat(f.join()).isEqualTo("abcdef");
+    assertThat(body.closes).isEqualTo(1);
+  }
+
+  @Test
+  void emptyBody_completesAtOnce() {
+    BodySubscriber<String> s = BodySubscribers.ofString(StandardCharsets.US_ASCII);
+    BodyReplay.replay(s, null, null);
+    assertThat(s.getBody().toCompletableFuture().join()).isEmpty();
+  }
+
+  @Test
+  void chunksAreDeliveredOnlyOnDemand() throws IOException {
+    ChunkedBody body = new ChunkedBody("a", "b", "c");
+    StringBuilder got = new StringBuilder();
+    Flow.Subscription[] sub = new Flow.Subscription[1];
+    boolean[] done = new boolean[1];
+    replay(
+        new Flow.Subscriber<List<ByteBuffer>>() {
+          @Override
+          public void onSubscribe(Flow.Subscription s) {
+            sub[0] = s;
+          }
+
+          @Override
+          public void onNext(List<ByteBuffer> item) {
+            item.forEach(b -> got.append(StandardCharsets.US_ASCII.decode(b)));
+          }
+
+          @Override
+          public void onError(Throwable t) {}
+
+          @Override
+          public void onComplete() {
+            done[0] = true;
+          }
+        },
+        body);
+
+    assertThat(got).isEmpty();
+    sub[0].request(2);
+    assertThat(got.toString()).isEqualTo("ab");
+    assertThat(done[0]).isFalse();
+    sub[0].request(5);
+    assertThat(got.toString()).isEqualTo("abc");
+    assertThat(done[0]).isTrue();
+    assertThat(body.closes).isEqualTo(1);
+  }
+
+  @Test
+  void readFailure_reachesTheSubscriberAsError() throws IOException {
+    ChunkedBody body = new ChunkedBody("abc");
+    body.failAtEnd = true;
+    BodySubscriber<String> s = BodySubscribers.ofString(StandardCharsets.US_ASCII);
+    replay(s, body);
+
+    assertThat(s.getBody().toCompletableFuture()).isCompletedExceptionally();
+    assertThat(body.closes).isEqualTo(1);
+  }
+
+  @Test
+  void cancel_closesTheBody() throws IOException {
+    ChunkedBody body = new ChunkedBody("a", "b");
+    Flow.Subscription[] sub = new Flow.Subscription[1];
+    replay(
+        new Flow.Subscriber<List<ByteBuffer>>() {
+          @Override
+          public void onSubscribe(Flow.Subscription s) {
+            sub[0] = s;
+          }
+
+          @Override
+          public void onNext(List<ByteBuffer> item) {}
+
+          @Override
+          public void onError(Throwable t) {}
+
+          @Override
+          public void onComplete() {}
+        },
+        body);
+    sub[0].cancel();
+    assertThat(body.closes).isEqualTo(1);
+  }
+}

@@ -1,0 +1,95 @@
+package dev.cachet.storage.internal;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * The entries a file storage instance knows, by metadata file: their metadata, bytes and last use,
+ * and the sum of their bytes. The files stay the truth; this is what the byte bound and the
+ * least-recently-used order are computed from.
+ */
+final class EntryIndex {
+  /** One known entry. */
+  static final class Tracked {
+    final Metadata meta;
+    final long bytes;
+    volatile long lastAccess;
+
+    Tracked(Metadata meta, long bytes, long lastAccess) {
+      this.meta = meta;
+      this.bytes = bytes;
+      this.lastAccess = lastAccess;
+    }
+  }
+
+  private final Map<Path, Tracked> entries = new ConcurrentHashMap<>();
+  private final AtomicLong total = new AtomicLong();
+  private final AtomicLong clock = new AtomicLong();
+
+  /** A strictly increasing time in milliseconds, at least the wall clock and every loaded use. */
+  long tick() {
+    return clock.updateAndGet(prev -> Math.max(prev + 1, System.currentTimeMillis()));
+  }
+
+  long total() {
+    return total.get();
+  }
+
+  Tracked get(Path metaPath) {
+    return entries.get(metaPath);
+  }
+
+  /** Records an entry used at this time, replacing what was known of its metadata file. */
+  void put(Path metaPath, Metadata meta, long bytes, long lastAccess) {
+    clock.accumulateAndGet(lastAccess, Math::max);
+    Tracked old = entries.put(metaPath, new Tracked(meta, bytes, lastAccess));
+    total.addAndGet(bytes - (old == null ? 0 : old.bytes));
+  }
+
+  /** Records an entry found on disk, keeping its last use if it was known. */
+  void learn(Path metaPath, Metadata meta, long bytes) {
+    Tracked known = entries.get(metaPath);
+    if (known != null && known.meta.equals(meta)) {
+      return;
+    }
+    put(metaPath, meta, bytes, known != null ? known.lastAccess : tick());
+  }
+
+  /** Marks an entry used now; returns the time. */
+  long touch(Path metaPath) {
+    long now = tick();
+    Tracked t = entries.get(metaPath);
+    if (t != null) {
+      t.lastAccess = now;
+    }
+    return now;
+  }
+
+  void forget(Path metaPath) {
+    Tracked old = entries.remove(metaPath);
+    if (old != null) {
+      total.addAndGet(-old.bytes);
+    }
+  }
+
+  /** Forgets this very entry, unless it was replaced meanwhile; true when it did. */
+  boolean forget(Path metaPath, Tracked t) {
+    if (entries.remove(metaPath, t)) {
+      total.addAndGet(-t.bytes);
+      return true;
+    }
+    return false;
+  }
+
+  /** The known entries, least recently used first. */
+  List<Map.Entry<Path, Tracked>> leastRecentlyUsedFirst() {
+    List<Map.Entry<Path, Tracked>> byAge = new ArrayList<>(entries.entrySet());
+    byAge.sort(Comparator.comparingLong(e -> e.getValue().lastAccess));
+    return byAge;
+  }
+}

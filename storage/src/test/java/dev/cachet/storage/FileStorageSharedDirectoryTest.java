@@ -1,0 +1,155 @@
+package dev.cachet.storage;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.cachet.core.CacheKey;
+import dev.cachet.core.Headers;
+import dev.cachet.core.Request;
+import dev.cachet.core.Response;
+import dev.cachet.core.StoredPair;
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Two {@link FileStorage} instances, in one JVM or in two processes, on one directory: while one
+ * replaces and removes entries, the other never reads a torn one.
+ */
+class FileStorageSharedDirectoryTest {
+  @TempDir Path temp;
+
+  @Test
+  void twoInstancesInOneJvm_writingAndReadingOneKey_neverReadATornEntry() throws Exception {
+    Path dir = temp.resolve("shared");
+    URI uri = URI.create("http://example.com/shared");
+    UUID[] ids = {UUID.randomUUID(), UUID.randomUUID()};
+    int operations = 500;
+    AtomicBoolean stop = new AtomicBoolean();
+    AtomicLong reads = new AtomicLong();
+    ExecutorService pool = Executors.newFixedThreadPool(4);
+    try (Storage a = FileStorage.newBuilder(dir).durable(false).build();
+        Storage b = FileStorage.newBuilder(dir).durable(false).build()) {
+      List<Future<?>> writers = new ArrayList<>();
+      List<Future<?>> readers = new ArrayList<>();
+      Storage[] both = {a, b};
+      for (int w = 0; w < 2; w++) {
+        Storage writer = both[w];
+        long base = (long) w << 32;
+        writers.add(
+            pool.submit(
+                () -> {
+                  for (int i = 0; i < operations; i++) {
+                    long seq = base | i;
+                    int length = 1 + (int) ((seq * 7919) % 5000);
+                    StoredPair p = versioned(uri, ids[i % 2], seq, length);
+                    if (i % 10 == 9) {
+                      writer.remove(p.key(), List.of(p.id()));
+                    } else {
+                      StorageContract.store(writer, p, StorageContract.bytes(length, seq), 700);
+                    }
+                  }
+                  return null;
+                }));
+        // Each instance reads what the other writes.
+        Storage reader = both[1 - w];
+        readers.add(
+            pool.submit(
+                () -> {
+                  while (!stop.get()) {
+                    reads.addAndGet(checkAll(reader, CacheKey.of(uri)));
+                  }
+                  return null;
+                }));
+      }
+      for (Future<?> f : writers) {
+        f.get(5, TimeUnit.MINUTES);
+      }
+      stop.set(true);
+      for (Future<?> f : readers) {
+        f.get(1, TimeUnit.MINUTES);
+      }
+    } finally {
+      stop.set(true);
+      pool.shutdownNow();
+    }
+    assertThat(reads.get()).as("bodies read and checked").isPositive();
+  }
+
+  @Test
+  void aReaderProcess_besideAWriterProcess_neverReadsATornEntry() throws Exception {
+    Path dir = temp.resolve("two-processes");
+    Process writer =
+        ChildJvm.builder(
+                CrashWriterMain.class,
+                List.of("-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1"),
+                dir.toString(),
+                "42",
+                "fast")
+            .start();
+    long reads = 0;
+    try {
+      BufferedReader out =
+          new BufferedReader(
+              new InputStreamReader(writer.getInputStream(), StandardCharsets.UTF_8));
+      assertThat(out.readLine()).isEqualTo("ready");
+      try (Storage reader =
+          FileStorage.newBuilder(dir).maximumBytes(1L << 30).durable(false).build()) {
+        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(3);
+        while (System.nanoTime() < end) {
+          for (int k = 0; k < CrashWriterMain.KEYS; k++) {
+            reads += checkAll(reader, CrashWriterMain.key(k));
+          }
+        }
+      }
+      assertThat(writer.isAlive()).as("the writer was writing all along").isTrue();
+    } finally {
+      writer.destroyForcibly();
+      writer.waitFor(1, TimeUnit.MINUTES);
+    }
+    assertThat(reads).as("bodies read and checked").isPositive();
+  }
+
+  /** Reads every pair under a key; each body must be the one its headers describe. */
+  private static long checkAll(Storage s, CacheKey key) throws Exception {
+    long checked = 0;
+    for (StoredPair p : s.find(key)) {
+      Headers h = p.response().headers();
+      long seed =
+          Long.parseLong(h.firstValue("X-Seed").orElseGet(() -> h.firstValue("X-Seq").get()));
+      int length = Integer.parseInt(h.firstValue("X-Length").get());
+      Optional<byte[]> body = StorageContract.readChunks(s, p);
+      if (body.isPresent()) {
+        assertThat(body.get()).as("body of %s", p).isEqualTo(StorageContract.bytes(length, seed));
+        checked++;
+      }
+    }
+    return checked;
+  }
+
+  private static StoredPair versioned(URI uri, UUID id, long seq, int length) {
+    Instant t = Instant.ofEpochSecond(1_700_000_000L, seq % 1_000_000_000L);
+    return new StoredPair(
+        id,
+        CacheKey.of(uri),
+        Request.get(uri),
+        Response.of(
+            200, Headers.of("X-Seq", Long.toString(seq), "X-Length", Integer.toString(length))),
+        t,
+        t);
+  }
+}

@@ -1,0 +1,124 @@
+package dev.cachet.storage.internal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.cachet.core.CacheKey;
+import dev.cachet.core.Headers;
+import dev.cachet.core.Request;
+import dev.cachet.core.Response;
+import dev.cachet.core.StoredPair;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.constraints.CharRange;
+import net.jqwik.api.constraints.NotEmpty;
+import net.jqwik.api.constraints.Size;
+import org.junit.jupiter.api.Test;
+
+/** The metadata file format, version 1, pinned by a golden file. */
+class MetadataCodecTest {
+  static final UUID ID = UUID.fromString("3f2b8c1e-6a4d-4e2f-9b1a-0c5d7e8f9a01");
+
+  static Metadata golden() {
+    URI uri = URI.create("https://example.com/a/b?x=1");
+    StoredPair pair =
+        new StoredPair(
+            ID,
+            CacheKey.of(uri),
+            new Request("GET", uri, Headers.of("Accept-Encoding", "gzip", "accept", "*/*")),
+            Response.of(
+                200,
+                Headers.of(
+                    "Cache-Control", "max-age=60",
+                    "Vary", "Accept-Encoding",
+                    "Set-Cookie", "a=1",
+                    "Set-Cookie", "b=\"é\"")),
+            Instant.parse("2026-01-02T03:04:05.123456789Z"),
+            Instant.parse("2026-01-02T03:04:05.2Z"));
+    return new Metadata(pair, ID + ".00000000deadbeef.body", 1234, 0xFEDCBA98L);
+  }
+
+  private static String goldenText() throws IOException {
+    try (InputStream in = MetadataCodecTest.class.getResourceAsStream("metadata-v1.json")) {
+      return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+    }
+  }
+
+  @Test
+  void write_matchesTheGoldenFile() throws IOException {
+    String written = new String(MetadataCodec.write(golden()), StandardCharsets.UTF_8);
+    assertThat(written.replace("\r\n", "\n").strip()).isEqualTo(goldenText().strip());
+  }
+
+  @Test
+  void read_ofTheGoldenFile_givesThePairBack() throws Exception {
+    Metadata m = MetadataCodec.read(goldenText().getBytes(StandardCharsets.UTF_8));
+    assertThat(m).isEqualTo(golden());
+    assertThat(m.pair().response().headers().allValues("set-cookie"))
+        .containsExactly("a=1", "b=\"é\"");
+  }
+
+  @Test
+  void read_refusesWhatIsNotVersion1Metadata() {
+    for (String bad :
+        List.of(
+            "",
+            "[]",
+            "{}",
+            "{\"formatVersion\": 2}",
+            "{\"formatVersion\": \"1\"}",
+            "{\"formatVersion\": 1}",
+            "null")) {
+      assertThatThrownBy(() -> MetadataCodec.read(bad.getBytes(StandardCharsets.UTF_8)))
+          .as(bad)
+          .isInstanceOf(MetadataCodec.Corrupt.class);
+    }
+  }
+
+  @Test
+  void read_refusesTrailingGarbageAndDuplicateFields() throws IOException {
+    String golden = goldenText();
+    assertThatThrownBy(() -> MetadataCodec.read((golden + "{}").getBytes(StandardCharsets.UTF_8)))
+        .isInstanceOf(MetadataCodec.Corrupt.class);
+    String duplicated = golden.replaceFirst("\\{", "{\"formatVersion\": 1,");
+    assertThatThrownBy(() -> MetadataCodec.read(duplicated.getBytes(StandardCharsets.UTF_8)))
+        .isInstanceOf(MetadataCodec.Corrupt.class);
+  }
+
+  @Test
+  void read_refusesAHeaderWithCrLf() throws IOException {
+    String bad = goldenText().replace("max-age=60", "max-age=60\\r\\nX-Injected: 1");
+    assertThatThrownBy(() -> MetadataCodec.read(bad.getBytes(StandardCharsets.UTF_8)))
+        .isInstanceOf(MetadataCodec.Corrupt.class);
+  }
+
+  @Property(tries = 100)
+  void anyHeaders_roundTrip(
+      @ForAll @Size(max = 6) List<@NotEmpty @CharRange(from = '!', to = '9') String> names,
+      @ForAll @Size(max = 6) List<@CharRange(from = ' ', to = '\u2000') String> values)
+      throws Exception {
+    List<Headers.Field> fields = new ArrayList<>();
+    for (int i = 0; i < Math.min(names.size(), values.size()); i++) {
+      if (values.get(i).indexOf('\r') < 0 && values.get(i).indexOf('\n') < 0) {
+        fields.add(new Headers.Field(names.get(i), values.get(i)));
+      }
+    }
+    Metadata g = golden();
+    Metadata m =
+        g.withPair(
+            g.pair()
+                .withResponse(
+                    Response.of(203, Headers.ofFields(fields)),
+                    g.pair().requestTime(),
+                    g.pair().responseTime()));
+    assertThat(MetadataCodec.read(MetadataCodec.write(m))).isEqualTo(m);
+  }
+}
