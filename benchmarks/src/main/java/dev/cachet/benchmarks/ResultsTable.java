@@ -2,6 +2,7 @@ package dev.cachet.benchmarks;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.MissingNode;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -24,7 +25,8 @@ import java.util.TreeMap;
  * ...]}; Markdown files named after the JSON are appended as they are.
  */
 public final class ResultsTable {
-  private static final String ALLOC = "·gc.alloc.rate.norm";
+  /** The GC profiler's allocation per operation; older JMH versions prefix it with "·". */
+  private static final List<String> ALLOC = List.of("gc.alloc.rate.norm", "·gc.alloc.rate.norm");
 
   private ResultsTable() {}
 
@@ -95,7 +97,12 @@ public final class ResultsTable {
               + (params.isEmpty() ? "" : ", " + params.toString().replaceAll("[{}]", ""))
               + ")";
       JsonNode metric = run.path("primaryMetric");
-      JsonNode alloc = run.path("secondaryMetrics").path(ALLOC);
+      JsonNode alloc = MissingNode.getInstance();
+      for (String name : ALLOC) {
+        if (run.path("secondaryMetrics").has(name)) {
+          alloc = run.path("secondaryMetrics").path(name);
+        }
+      }
       groups
           .computeIfAbsent(title, t -> new ArrayList<>())
           .add(
@@ -124,12 +131,15 @@ public final class ResultsTable {
     if (alloc) {
       md.append(" alloc B/op |");
     }
-    md.append(" cachet-memory is × faster | cachet-file is × faster |\n");
-    md.append("|---|---:|---:|---|");
+    boolean compare = memory != null || file != null;
+    if (compare) {
+      md.append(" cachet-memory is × faster | cachet-file is × faster |");
+    }
+    md.append("\n|---|---:|---:|---|");
     if (alloc) {
       md.append("---:|");
     }
-    md.append("---:|---:|\n");
+    md.append(compare ? "---:|---:|\n" : "\n");
     for (Row r : rows) {
       md.append("| ")
           .append(r.contender())
@@ -145,8 +155,11 @@ public final class ResultsTable {
       if (alloc) {
         md.append(' ').append(figure(r.allocPerOp())).append(" |");
       }
-      md.append(' ').append(advantage(memory, r)).append(" | ");
-      md.append(advantage(file, r)).append(" |\n");
+      if (compare) {
+        md.append(' ').append(advantage(memory, r)).append(" | ");
+        md.append(advantage(file, r)).append(" |");
+      }
+      md.append('\n');
     }
     return md.toString();
   }
