@@ -2,7 +2,9 @@
 # Runs the standard benchmark set (about 15 minutes on 2 cores) and writes
 #   benchmarks/results/<date>.json   JMH's raw results (not committed)
 #   benchmarks/results/<date>.md     the Markdown tables, with the machine and the command
-# Usage: benchmarks/run.sh [extra JMH arguments, e.g. a benchmark regex]
+# Usage: benchmarks/run.sh                the standard set
+#        benchmarks/run.sh JMH-ARGS...    only the throughput/time benchmarks, with these
+#                                         extra JMH arguments (e.g. a regex, -p contender=...)
 # Needs only a JDK 17+. Run it on an otherwise idle machine: the load is recorded in the output.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -12,25 +14,43 @@ jar=benchmarks/target/benchmarks.jar
 stamp=$(date -u +%Y-%m-%dT%H%MZ)
 mkdir -p benchmarks/results
 json=benchmarks/results/$stamp.json
+json_miss=benchmarks/results/$stamp-miss.json
 md=benchmarks/results/$stamp.md
 heap=$(mktemp)
 trap 'rm -f "$heap"' EXIT
 
-jmh_args=(-f 1 -wi 2 -w 1s -i 3 -r 2s -prof gc -foe true -rf json -rff "$json")
+# Throughput and average-time benchmarks: 2 × 1 s warm-up, 3 × 2 s measured, one fork each.
+timed_args=(-f 1 -wi 2 -w 1s -i 3 -r 2s -prof gc -foe true)
+# Miss and store: each iteration is one batch of 10,000 misses into an empty cache.
+miss_args=(-f 1 -wi 1 -i 3 -prof gc -foe true)
 load_before=$(cut -d' ' -f1-3 /proc/loadavg)
-java -jar "$jar" "${jmh_args[@]}" "$@"
-java -Xms2g -Xmx2g -XX:+UseSerialGC -cp "$jar" dev.cachet.benchmarks.HeapPerEntry 10000 3 >"$heap"
+started=$(date +%s)
+results=("$json")
+if [ $# -gt 0 ]; then
+  # Arguments: only the timed set, narrowed or changed by them.
+  java -jar "$jar" "${timed_args[@]}" -rf json -rff "$json" -e MissAndStore "$@"
+else
+  java -jar "$jar" "${timed_args[@]}" -rf json -rff "$json" -e MissAndStore
+  java -jar "$jar" "${miss_args[@]}" -rf json -rff "$json_miss" MissAndStore
+  java -Xms2g -Xmx2g -XX:+UseSerialGC -cp "$jar" dev.cachet.benchmarks.HeapPerEntry 10000 3 >"$heap"
+  results+=("$json_miss" "$heap")
+fi
 load_after=$(cut -d' ' -f1-3 /proc/loadavg)
 
 {
   echo "## Results of $stamp"
   echo
-  echo "- Command: \`benchmarks/run.sh $*\` (JMH \`${jmh_args[*]} $*\`; heap:"
-  echo "  \`HeapPerEntry 10000 3\` with \`-Xms2g -Xmx2g -XX:+UseSerialGC\`)"
+  if [ $# -gt 0 ]; then
+    echo "- Command: \`benchmarks/run.sh $*\`: JMH with \`${timed_args[*]} -e MissAndStore $*\`;"
+  else
+    echo "- Command: \`benchmarks/run.sh\`: JMH with \`${timed_args[*]} -e MissAndStore\`,"
+    echo "  then \`${miss_args[*]} MissAndStore\`, then \`HeapPerEntry 10000 3\` (\`-Xms2g -Xmx2g -XX:+UseSerialGC\`);"
+  fi
+  echo "  $(( ($(date +%s) - started) / 60 )) minutes in all"
   echo "- Machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'),"
   echo "  $(free -g | awk '/Mem:/ {print $2}') GiB; $(java -version 2>&1 | head -2 | tail -1)"
   echo "- Load average (1/5/15 min) before: $load_before; after: $load_after"
   echo
-  java -cp "$jar" dev.cachet.benchmarks.ResultsTable "$json" "$heap"
+  java -cp "$jar" dev.cachet.benchmarks.ResultsTable "${results[@]}"
 } >"$md"
 echo "wrote $md"

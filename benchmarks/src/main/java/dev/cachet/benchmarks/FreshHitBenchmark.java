@@ -37,7 +37,6 @@ import org.openjdk.jmh.infra.ThreadParams;
 @Warmup(iterations = 2, time = 2)
 @Measurement(iterations = 3, time = 3)
 public class FreshHitBenchmark {
-  static final int URLS = 1_000;
 
   @Param({
     Contenders.CACHET_MEMORY,
@@ -55,6 +54,10 @@ public class FreshHitBenchmark {
   @Param({"1024", "65536"})
   public int bodyBytes;
 
+  /** How many URLs are stored and read in turn (smaller only in the CI smoke run). */
+  @Param({"1000"})
+  public int urls;
+
   private Origin origin;
   private Path dir;
   private Contender client;
@@ -63,12 +66,12 @@ public class FreshHitBenchmark {
   public void setUp() throws Exception {
     origin = Origin.start();
     dir = Dirs.create();
-    client = Contender.open(contender, origin.uris("fresh", bodyBytes, "u", URLS), dir);
-    for (int i = 0; i < URLS; i++) {
+    client = Contender.open(contender, origin.uris("fresh", bodyBytes, "u", urls), dir);
+    for (int i = 0; i < urls; i++) {
       Checks.body(client.get(i), bodyBytes, contender);
     }
     if (client.caches()) {
-      Checks.servedWithoutOrigin(origin, client, URLS, 2, bodyBytes, contender);
+      Checks.servedWithoutOrigin(origin, client, urls, 2, bodyBytes, contender);
     }
   }
 
@@ -86,15 +89,17 @@ public class FreshHitBenchmark {
   @State(Scope.Thread)
   public static class Cursor {
     private int next;
+    private int size;
 
     @Setup(Level.Trial)
-    public void setUp(ThreadParams threads) {
-      next = threads.getThreadIndex() * (URLS / threads.getThreadCount());
+    public void setUp(ThreadParams threads, FreshHitBenchmark benchmark) {
+      size = benchmark.urls;
+      next = threads.getThreadIndex() * (size / threads.getThreadCount());
     }
 
     int advance() {
       int i = next;
-      next = i + 1 == URLS ? 0 : i + 1;
+      next = i + 1 == size ? 0 : i + 1;
       return i;
     }
   }

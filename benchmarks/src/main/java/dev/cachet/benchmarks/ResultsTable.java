@@ -2,6 +2,7 @@ package dev.cachet.benchmarks;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.MissingNode;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -24,19 +25,30 @@ import java.util.TreeMap;
  * ...]}; Markdown files named after the JSON are appended as they are.
  */
 public final class ResultsTable {
-  private static final String ALLOC = "·gc.alloc.rate.norm";
+  /** The GC profiler's allocation per operation; older JMH versions prefix it with "·". */
+  private static final List<String> ALLOC = List.of("gc.alloc.rate.norm", "·gc.alloc.rate.norm");
 
   private ResultsTable() {}
 
   public static void main(String[] args) throws IOException {
     if (args.length == 0) {
-      System.err.println("usage: ResultsTable results.json [appendix.md ...]");
+      System.err.println("usage: ResultsTable results.json... [appendix.md ...]");
       System.exit(2);
     }
-    JsonNode runs = new ObjectMapper().readTree(Path.of(args[0]).toFile());
+    ObjectMapper json = new ObjectMapper();
+    List<JsonNode> runs = new ArrayList<>();
+    List<Path> appendices = new ArrayList<>();
+    for (String arg : args) {
+      Path file = Path.of(arg);
+      if (arg.endsWith(".json")) {
+        json.readTree(file.toFile()).forEach(runs::add);
+      } else {
+        appendices.add(file);
+      }
+    }
     StringBuilder md = new StringBuilder(render(runs));
-    for (int i = 1; i < args.length; i++) {
-      md.append('\n').append(Files.readString(Path.of(args[i])));
+    for (Path appendix : appendices) {
+      md.append('\n').append(Files.readString(appendix));
     }
     System.out.print(md);
   }
@@ -51,7 +63,7 @@ public final class ResultsTable {
       boolean higherIsBetter,
       double allocPerOp) {}
 
-  static String render(JsonNode runs) {
+  static String render(List<JsonNode> runs) {
     Map<String, List<Row>> groups = new LinkedHashMap<>();
     for (JsonNode run : runs) {
       String benchmark = run.path("benchmark").asText();
@@ -85,7 +97,12 @@ public final class ResultsTable {
               + (params.isEmpty() ? "" : ", " + params.toString().replaceAll("[{}]", ""))
               + ")";
       JsonNode metric = run.path("primaryMetric");
-      JsonNode alloc = run.path("secondaryMetrics").path(ALLOC);
+      JsonNode alloc = MissingNode.getInstance();
+      for (String name : ALLOC) {
+        if (run.path("secondaryMetrics").has(name)) {
+          alloc = run.path("secondaryMetrics").path(name);
+        }
+      }
       groups
           .computeIfAbsent(title, t -> new ArrayList<>())
           .add(
@@ -114,12 +131,15 @@ public final class ResultsTable {
     if (alloc) {
       md.append(" alloc B/op |");
     }
-    md.append(" cachet-memory is × faster | cachet-file is × faster |\n");
-    md.append("|---|---:|---:|---|");
+    boolean compare = memory != null || file != null;
+    if (compare) {
+      md.append(" cachet-memory is × faster | cachet-file is × faster |");
+    }
+    md.append("\n|---|---:|---:|---|");
     if (alloc) {
       md.append("---:|");
     }
-    md.append("---:|---:|\n");
+    md.append(compare ? "---:|---:|\n" : "\n");
     for (Row r : rows) {
       md.append("| ")
           .append(r.contender())
@@ -135,8 +155,11 @@ public final class ResultsTable {
       if (alloc) {
         md.append(' ').append(figure(r.allocPerOp())).append(" |");
       }
-      md.append(' ').append(advantage(memory, r)).append(" | ");
-      md.append(advantage(file, r)).append(" |\n");
+      if (compare) {
+        md.append(' ').append(advantage(memory, r)).append(" | ");
+        md.append(advantage(file, r)).append(" |");
+      }
+      md.append('\n');
     }
     return md.toString();
   }

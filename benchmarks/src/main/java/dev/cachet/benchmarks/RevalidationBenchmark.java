@@ -37,7 +37,6 @@ import org.openjdk.jmh.annotations.Warmup;
 @Measurement(iterations = 3, time = 3)
 @Threads(1)
 public class RevalidationBenchmark {
-  static final int URLS = 1_000;
   static final int BODY_BYTES = 1024;
 
   @Param({
@@ -52,6 +51,10 @@ public class RevalidationBenchmark {
   })
   public String contender;
 
+  /** How many URLs are stored and read in turn (smaller only in the CI smoke run). */
+  @Param({"1000"})
+  public int urls;
+
   private Origin origin;
   private Path dir;
   private Contender client;
@@ -61,23 +64,23 @@ public class RevalidationBenchmark {
   public void setUp() throws Exception {
     origin = Origin.start();
     dir = Dirs.create();
-    client = Contender.open(contender, origin.uris("revalidate", BODY_BYTES, "u", URLS), dir);
-    for (int i = 0; i < URLS; i++) {
+    client = Contender.open(contender, origin.uris("revalidate", BODY_BYTES, "u", urls), dir);
+    for (int i = 0; i < urls; i++) {
       Checks.body(client.get(i), BODY_BYTES, contender);
     }
     long full = origin.fullResponses();
     long notModified = origin.notModifiedResponses();
-    for (int i = 0; i < URLS; i++) {
+    for (int i = 0; i < urls; i++) {
       Checks.body(client.get(i), BODY_BYTES, contender);
     }
     long fullNow = origin.fullResponses() - full;
     long notModifiedNow = origin.notModifiedResponses() - notModified;
-    boolean expected = client.caches() ? fullNow == 0 && notModifiedNow == URLS : fullNow == URLS;
+    boolean expected = client.caches() ? fullNow == 0 && notModifiedNow == urls : fullNow == urls;
     if (!expected) {
       throw new IllegalStateException(
           contender
               + " did not revalidate as expected: of "
-              + URLS
+              + urls
               + " requests the origin answered "
               + fullNow
               + " with 200 and "
@@ -99,7 +102,7 @@ public class RevalidationBenchmark {
   @Benchmark
   public byte[] revalidate() throws Exception {
     int i = next;
-    next = i + 1 == URLS ? 0 : i + 1;
+    next = i + 1 == urls ? 0 : i + 1;
     return client.get(i);
   }
 }
