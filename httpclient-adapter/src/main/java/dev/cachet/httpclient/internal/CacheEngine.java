@@ -127,13 +127,14 @@ public final class CacheEngine {
   /** Sends a request through the cache. */
   public <T> CompletableFuture<HttpResponse<T>> sendAsync(
       HttpRequest request, BodyHandler<T> handler, PushPromiseHandler<T> push) {
-    return new Exchange<>(this, request, handler, push, false).start();
+    return new Exchange<>(this, request, handler, push, false, false).start();
   }
 
   /** Sends a request through the cache and waits, as {@code HttpClient.send} does. */
   public <T> HttpResponse<T> send(HttpRequest request, BodyHandler<T> handler)
       throws IOException, InterruptedException {
-    CompletableFuture<HttpResponse<T>> f = sendAsync(request, handler, null);
+    CompletableFuture<HttpResponse<T>> f =
+        new Exchange<>(this, request, handler, null, false, true).start();
     try {
       return f.get();
     } catch (InterruptedException e) {
@@ -143,6 +144,8 @@ public final class CacheEngine {
       Throwable cause = unwrap(e.getCause());
       if (cause instanceof IOException io) {
         throw io;
+      } else if (cause instanceof InterruptedException ie) {
+        throw ie;
       } else if (cause instanceof RuntimeException re) {
         throw re;
       } else if (cause instanceof Error err) {
@@ -277,8 +280,23 @@ public final class CacheEngine {
     return b.build();
   }
 
+  /**
+   * Sends a request to the origin through the wrapped client: with its blocking {@code send} on
+   * this thread when the caller blocks anyway (no thread hop, see {@code Exchange}), else with
+   * {@code sendAsync}.
+   */
   <T> CompletableFuture<HttpResponse<T>> sendToOrigin(
-      HttpRequest request, BodyHandler<T> handler, PushPromiseHandler<T> push) {
+      HttpRequest request, BodyHandler<T> handler, PushPromiseHandler<T> push, boolean blocking) {
+    if (blocking && push == null) {
+      try {
+        return CompletableFuture.completedFuture(origin.send(request, handler));
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return CompletableFuture.failedFuture(e);
+      } catch (IOException | RuntimeException e) {
+        return CompletableFuture.failedFuture(e);
+      }
+    }
     try {
       return push == null
           ? origin.sendAsync(request, handler)
@@ -524,7 +542,12 @@ public final class CacheEngine {
                 try {
                   f =
                       new Exchange<>(
-                              this, request, HttpResponse.BodyHandlers.discarding(), null, true)
+                              this,
+                              request,
+                              HttpResponse.BodyHandlers.discarding(),
+                              null,
+                              true,
+                              false)
                           .revalidateBehind(converted, revalidation);
                 } catch (RuntimeException | Error e) {
                   f = CompletableFuture.failedFuture(e);

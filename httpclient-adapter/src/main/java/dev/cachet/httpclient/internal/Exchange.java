@@ -94,6 +94,15 @@ final class Exchange<T> {
   private final BodyHandler<T> handler;
   private final PushPromiseHandler<T> push;
   private final boolean background;
+
+  /**
+   * True for {@code send}: the origin is called with the wrapped client's blocking {@code send} on
+   * the caller's thread. {@code HttpClient.sendAsync} hands every completion to the
+   * CompletableFuture default executor, which on a machine with fewer than three cores starts a new
+   * thread per request; a blocking caller does not need that hop.
+   */
+  private final boolean blocking;
+
   private final HttpRequest first;
   private int hops;
   private Optional<HttpResponse<T>> previous = Optional.empty();
@@ -109,12 +118,14 @@ final class Exchange<T> {
       HttpRequest request,
       BodyHandler<T> handler,
       PushPromiseHandler<T> push,
-      boolean background) {
+      boolean background,
+      boolean blocking) {
     this.engine = engine;
     this.first = request;
     this.handler = handler;
     this.push = push;
     this.background = background;
+    this.blocking = blocking;
   }
 
   HttpRequest currentRequest() {
@@ -283,7 +294,7 @@ final class Exchange<T> {
 
   private CompletableFuture<HttpResponse<T>> send(HttpRequest request, Origin o) {
     return engine
-        .sendToOrigin(request, o, push)
+        .sendToOrigin(request, o, push, blocking)
         .handle((response, error) -> error == null ? answered(response, o) : failed(error, o))
         .thenCompose(f -> f);
   }
