@@ -13,7 +13,8 @@ import java.util.Optional;
  * @param outcome the kind of outcome
  * @param method the request method
  * @param uri the request's target URI
- * @param statusCode the status code returned to the caller (or, in the background, received)
+ * @param statusCode the status code returned to the caller (or, in the background, received); for
+ *     {@link Outcome#ORIGIN_ERROR} the status received before the exchange failed, or 0
  * @param cacheStatus this cache's member of the {@code Cache-Status} field (RFC 9211), e.g. {@code
  *     Cachet; fwd=uri-miss; fwd-status=200; stored; ttl=60}
  * @param stored true when the response was stored
@@ -53,7 +54,13 @@ public record CacheEvent(
     /** Revalidated: the origin sent a new response, which replaced the stored one (§4.3.3). */
     MODIFIED,
     /** Revalidation failed (5xx or no connection) and a stale response was served (RFC 5861 §4). */
-    STALE_IF_ERROR
+    STALE_IF_ERROR,
+    /**
+     * The exchange with the origin ended in an exception (no connection, reset, timeout, a body
+     * that broke off) and nothing stale could be served: the caller received the exception. Counted
+     * as the miss or revalidation the look-up was, and in {@link CacheStatistics#originErrors()}.
+     */
+    ORIGIN_ERROR
   }
 
   /** Creates an event. */

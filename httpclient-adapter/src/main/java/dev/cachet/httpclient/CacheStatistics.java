@@ -3,7 +3,8 @@ package dev.cachet.httpclient;
 /**
  * A snapshot of a {@link CachingHttpClient}'s counters since it was built. Every cache look-up (one
  * per request, and one per redirect hop the client follows) is counted once as a hit, a miss or a
- * revalidation, so {@code requests == hits + misses + revalidations}.
+ * revalidation, so {@code requests == hits + misses + revalidations}; this holds for look-ups whose
+ * exchange with the origin failed too, which {@code originErrors} counts in addition.
  *
  * @param requests cache look-ups: requests sent through the client, plus redirect hops it followed
  * @param hits look-ups answered from storage without contacting the origin (fresh, or stale where
@@ -20,6 +21,11 @@ package dev.cachet.httpclient;
  *     their own (request collapsing)
  * @param backgroundRevalidations revalidations run in the background for {@code
  *     stale-while-revalidate} (RFC 5861 §3); not part of {@code requests}
+ * @param originErrors look-ups whose exchange with the origin ended in an exception instead of a
+ *     response, with nothing stale to serve instead (connection refused or reset, a timeout, a body
+ *     that broke off, a body handler that threw): the caller received the exception. Each is also
+ *     counted as the miss or revalidation it was. Background revalidations are not counted here;
+ *     {@link CacheListener#onBackgroundRevalidationFailure} hears about them.
  */
 public record CacheStatistics(
     long requests,
@@ -31,7 +37,8 @@ public record CacheStatistics(
     long evictions,
     long storageErrors,
     long collapsed,
-    long backgroundRevalidations) {
+    long backgroundRevalidations,
+    long originErrors) {
 
   /** The share of look-ups answered from storage, between 0 and 1; 0 before the first request. */
   public double hitRate() {

@@ -30,7 +30,7 @@ class CachingHttpClientTest {
         assertThat(client.followRedirects()).isEqualTo(Redirect.NEVER);
         assertThat(client.cookieHandler()).isEmpty();
         assertThat(client.statistics())
-            .isEqualTo(new CacheStatistics(0, 0, 0, 0, 0, 0, 0, 0, 0, 0));
+            .isEqualTo(new CacheStatistics(0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0));
         assertThat(client.statistics().hitRate()).isZero();
       }
     }

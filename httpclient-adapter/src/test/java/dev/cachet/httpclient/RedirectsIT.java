@@ -2,6 +2,7 @@ package dev.cachet.httpclient;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.get;
+import static com.github.tomakehurst.wiremock.client.WireMock.getRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.ok;
 import static com.github.tomakehurst.wiremock.client.WireMock.post;
 import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
@@ -9,11 +10,15 @@ import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.github.tomakehurst.wiremock.WireMockServer;
+import com.github.tomakehurst.wiremock.core.WireMockConfiguration;
+import com.github.tomakehurst.wiremock.verification.LoggedRequest;
 import java.io.IOException;
 import java.net.http.HttpClient.Redirect;
 import java.net.http.HttpRequest.BodyPublishers;
 import java.net.http.HttpResponse;
 import java.net.http.HttpResponse.BodyHandlers;
+import java.util.List;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
@@ -125,5 +130,57 @@ class RedirectsIT extends OriginSupport {
         .isInstanceOf(IOException.class)
         .hasMessageContaining("redirects");
     assertThat(originGets("/loop")).isEqualTo(6);
+  }
+
+  /**
+   * As the JDK client does (HttpRequestImpl.newInstanceForRedirection): a redirect to another
+   * origin (scheme or authority) must not carry the caller's credentials and origin-bound fields.
+   */
+  @ParameterizedTest(name = "{0}")
+  @MethodSource(CachingHttpClientIT.SETUPS)
+  void crossOriginRedirect_doesNotLeakAuthorizationOrCookie(Setup setup) throws Exception {
+    WireMockServer other =
+        new WireMockServer(WireMockConfiguration.options().bindAddress("127.0.0.1").dynamicPort());
+    other.start();
+    try {
+      String target = "http://127.0.0.1:" + other.port() + "/landing";
+      origin.stubFor(
+          get("/away").willReturn(aResponse().withStatus(302).withHeader("Location", target)));
+      origin.stubFor(
+          get("/near").willReturn(aResponse().withStatus(302).withHeader("Location", "/here")));
+      origin.stubFor(get("/here").willReturn(ok("same origin")));
+      other.stubFor(get("/landing").willReturn(ok("elsewhere")));
+      CachingHttpClient client = client(setup, b -> b.followRedirects(Redirect.NORMAL));
+
+      HttpResponse<String> away =
+          setup.send(
+              client,
+              request("/away")
+                  .header("Authorization", "Bearer secret")
+                  .header("Cookie", "session=secret")
+                  .header("X-Trace", "t1")
+                  .build(),
+              BodyHandlers.ofString());
+      HttpResponse<String> near =
+          setup.send(
+              client,
+              request("/near").header("Authorization", "Bearer mine").build(),
+              BodyHandlers.ofString());
+
+      assertThat(away.body()).isEqualTo("elsewhere");
+      List<LoggedRequest> landed = other.findAll(getRequestedFor(urlEqualTo("/landing")));
+      assertThat(landed).hasSize(1);
+      assertThat(landed.get(0).containsHeader("Authorization")).isFalse();
+      assertThat(landed.get(0).containsHeader("Cookie")).isFalse();
+      assertThat(landed.get(0).getHeader("X-Trace")).isEqualTo("t1");
+      assertThat(away.request().headers().firstValue("Authorization")).isEmpty();
+      // Within one origin the fields stay, as with the JDK.
+      assertThat(near.body()).isEqualTo("same origin");
+      List<LoggedRequest> here = origin.findAll(getRequestedFor(urlEqualTo("/here")));
+      assertThat(here).hasSize(1);
+      assertThat(here.get(0).getHeader("Authorization")).isEqualTo("Bearer mine");
+    } finally {
+      other.stop();
+    }
   }
 }

@@ -6,6 +6,7 @@ import dev.cachet.core.CacheKey;
 import dev.cachet.core.StoredPair;
 import dev.cachet.storage.internal.FileStore;
 import java.io.IOException;
+import java.nio.file.DirectoryIteratorException;
 import java.nio.file.Path;
 import java.util.Collection;
 import java.util.List;
@@ -59,7 +60,11 @@ public final class FileStorage implements Storage {
 
   @Override
   public List<StoredPair> find(CacheKey key) throws IOException {
-    return store.find(key);
+    try {
+      return store.find(key);
+    } catch (DirectoryIteratorException e) {
+      throw new StorageException("cannot list the entries of " + key, e.getCause());
+    }
   }
 
   @Override
@@ -101,7 +106,11 @@ public final class FileStorage implements Storage {
   /** Deletes every entry; writes in progress are left to commit or abort. */
   @Override
   public void clear() throws IOException {
-    store.clear();
+    try {
+      store.clear();
+    } catch (DirectoryIteratorException e) {
+      throw new StorageException("cannot list the entries to clear", e.getCause());
+    }
   }
 
   /** Releases the directory; the files stay for the next storage that opens it. */

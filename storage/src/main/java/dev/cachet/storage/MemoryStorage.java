@@ -11,6 +11,7 @@ import dev.cachet.core.StoredPair;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -320,7 +321,20 @@ public final class MemoryStorage implements Storage {
         return InputStream.nullInputStream();
       }
       consumed = true;
-      return new ByteArrayInputStream(body);
+      return new ByteArrayInputStream(body) {
+        @Override
+        public synchronized long transferTo(OutputStream out) throws IOException {
+          // ByteArrayInputStream hands its own array to out.write; a sink that changed it would
+          // change the stored body. Copy through a buffer of its own instead.
+          byte[] chunk = new byte[(int) Math.min(8192, Math.max(1, available()))];
+          long n = 0;
+          for (int r = read(chunk, 0, chunk.length); r > 0; r = read(chunk, 0, chunk.length)) {
+            out.write(chunk, 0, r);
+            n += r;
+          }
+          return n;
+        }
+      };
     }
 
     @Override

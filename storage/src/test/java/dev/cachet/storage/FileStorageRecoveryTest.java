@@ -159,6 +159,40 @@ class FileStorageRecoveryTest {
   }
 
   @Test
+  void wrongChecksum_failsTheReadOfTheLastByte_evenWhenTheReaderStopsAtTheLength()
+      throws IOException {
+    flipAByte(body(damaged));
+    try (Storage s = FileStorage.newBuilder(root).verifyChecksumsOnOpen(false).build()) {
+      StoredPair found = s.find(damaged.key()).get(0);
+      try (StoredBody b = s.openBody(found).orElseThrow()) {
+        // A reader that knows the length reads exactly that much, and never asks for the end.
+        assertThatThrownBy(() -> b.asInputStream().readNBytes((int) b.length()))
+            .isInstanceOf(StorageException.class)
+            .hasMessageContaining("checksum");
+      }
+      assertThat(s.find(damaged.key())).isEmpty();
+    }
+  }
+
+  @Test
+  void wrongChecksum_ofASingleChunkBody_failsThatChunk_beforeItIsHandedOut() throws IOException {
+    Path other = temp.resolve("small");
+    StoredPair small = pair("http://example.com/small");
+    try (Storage s = FileStorage.newBuilder(other).durable(false).build()) {
+      store(s, small, bytes(1000, 3));
+    }
+    try (Stream<Path> files = Files.walk(other)) {
+      flipAByte(files.filter(f -> f.toString().endsWith(".body")).findFirst().orElseThrow());
+    }
+    try (Storage s = FileStorage.newBuilder(other).verifyChecksumsOnOpen(false).build();
+        StoredBody b = s.openBody(s.find(small.key()).get(0)).orElseThrow()) {
+      assertThatThrownBy(b::nextChunk)
+          .isInstanceOf(StorageException.class)
+          .hasMessageContaining("checksum");
+    }
+  }
+
+  @Test
   void strayFiles_inTheRootAndInAKeyDirectory_areDeleted() throws IOException {
     Path strayFile = Files.writeString(root.resolve("notes.txt"), "hello");
     Path strayDir = Files.createDirectories(root.resolve("some-dir/nested"));
@@ -185,6 +219,19 @@ class FileStorageRecoveryTest {
       assertThat(tempBody).doesNotExist();
       assertThat(tempMeta).doesNotExist();
       assertThat(orphan).doesNotExist();
+      assertThat(readChunks(s, healthy)).contains(healthyBody);
+    }
+  }
+
+  @Test
+  void aLinkNamedLikeAKeyDirectory_isRemoved_andWhatItPointsToIsLeftAlone() throws IOException {
+    Path foreign = Files.createDirectories(temp.resolve("elsewhere"));
+    Path precious = Files.writeString(foreign.resolve("thesis.tex"), "years of work");
+    Path link = root.resolve("ab".repeat(32));
+    Files.createSymbolicLink(link, foreign);
+    try (Storage s = open()) {
+      assertThat(precious).hasContent("years of work");
+      assertThat(link).doesNotExist();
       assertThat(readChunks(s, healthy)).contains(healthyBody);
     }
   }

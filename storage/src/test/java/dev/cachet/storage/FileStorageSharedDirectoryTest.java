@@ -124,6 +124,91 @@ class FileStorageSharedDirectoryTest {
     assertThat(reads).as("bodies read and checked").isPositive();
   }
 
+  /**
+   * A POSIX file lock belongs to the process and is dropped when any descriptor of the file is
+   * closed: closing one instance must not leave another instance of the JVM unlocked, or the next
+   * opener thinks it is alone and cleans the live instance's write in progress.
+   */
+  @Test
+  void closingOneOfTwoInstances_doesNotLetANewInstanceCleanTheOthersWriteInProgress()
+      throws Exception {
+    Path dir = temp.resolve("lock");
+    StoredPair p = versioned(URI.create("http://example.com/locked"), UUID.randomUUID(), 1, 3000);
+    Storage first = FileStorage.newBuilder(dir).durable(false).build();
+    try (Storage live = FileStorage.newBuilder(dir).durable(false).build()) {
+      first.close();
+      try (BodyWriter w = live.newWriter(p)) {
+        w.write(java.nio.ByteBuffer.wrap(StorageContract.bytes(3000, 1)));
+        try (Storage opener = FileStorage.newBuilder(dir).durable(false).build()) {
+          w.commit();
+        }
+      }
+      assertThat(live.find(p.key())).containsExactly(p);
+      assertThat(StorageContract.readChunks(live, p)).contains(StorageContract.bytes(3000, 1));
+    }
+  }
+
+  /**
+   * Closing one of two instances of a JVM closes a channel of the marker file, which on POSIX drops
+   * every lock the process holds on it: another process opening then must still not think it is
+   * alone and clean the remaining instance's write in progress.
+   */
+  @Test
+  void closingOneOfTwoInstances_keepsAnotherProcessFromCleaningTheOthersWriteInProgress()
+      throws Exception {
+    Path dir = temp.resolve("posix-lock");
+    StoredPair p = versioned(URI.create("http://example.com/posix"), UUID.randomUUID(), 1, 3000);
+    try (Storage live = FileStorage.newBuilder(dir).durable(false).build()) {
+      FileStorage.newBuilder(dir).durable(false).build().close();
+      try (BodyWriter w = live.newWriter(p)) {
+        w.write(java.nio.ByteBuffer.wrap(StorageContract.bytes(3000, 1)));
+        Process other =
+            ChildJvm.builder(
+                    OpenAndCloseMain.class,
+                    List.of("-Xmx64m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1"),
+                    dir.toString())
+                .start();
+        String out = new String(other.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(other.waitFor(1, TimeUnit.MINUTES)).isTrue();
+        assertThat(out).contains("opened");
+        w.commit();
+      }
+      assertThat(live.find(p.key())).containsExactly(p);
+      assertThat(StorageContract.readChunks(live, p)).contains(StorageContract.bytes(3000, 1));
+    }
+  }
+
+  /**
+   * An instance evicting an entry that another instance has replaced since (with a new body file)
+   * deletes the body on the disk, not only the one it knew: nothing unreferenced is left taking
+   * space outside every instance's bound until the next lone opening.
+   */
+  @Test
+  void evictingAnEntryAnotherInstanceReplaced_leavesNoUnreferencedBody() throws Exception {
+    Path dir = temp.resolve("evict-replaced");
+    URI uri = URI.create("http://example.com/replaced");
+    UUID id = UUID.randomUUID();
+    StoredPair first = versioned(uri, id, 1, 40_000);
+    StoredPair second = versioned(uri, id, 2, 40_000);
+    try (Storage a = FileStorage.newBuilder(dir).maximumBytes(100_000).durable(false).build();
+        Storage b = FileStorage.newBuilder(dir).durable(false).build()) {
+      StorageContract.store(a, first, StorageContract.bytes(40_000, 1));
+      StorageContract.store(b, second, StorageContract.bytes(40_000, 2));
+      // a knows only its own version; storing more makes it evict that entry.
+      StorageContract.store(
+          a,
+          versioned(URI.create("http://example.com/other"), UUID.randomUUID(), 3, 70_000),
+          StorageContract.bytes(70_000, 3));
+      assertThat(a.evictionCount()).isEqualTo(1);
+      Path keyDir = dir.resolve(dev.cachet.storage.internal.Layout.keyDirName(first.key()));
+      try (java.util.stream.Stream<Path> files = java.nio.file.Files.list(keyDir)) {
+        assertThat(files.map(f -> f.getFileName().toString()))
+            .as("files left under the evicted key")
+            .isEmpty();
+      }
+    }
+  }
+
   /** Reads every pair under a key; each body must be the one its headers describe. */
   private static long checkAll(Storage s, CacheKey key) throws Exception {
     long checked = 0;

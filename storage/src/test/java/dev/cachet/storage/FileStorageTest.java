@@ -1,14 +1,28 @@
 package dev.cachet.storage;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.cachet.core.StoredPair;
+import dev.cachet.storage.internal.Layout;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
  * {@link FileStorage} on a real disk passes the contract. Forcing to the disk ({@code durable})
  * changes no logic, only when the bytes reach the platter, so the contract runs without it to keep
- * the build fast; {@code FileStorageDurabilityTest} covers the durable default.
+ * the build fast; {@code FileStorageRecoveryTest.Restart} and the crash test cover the durable
+ * default.
  */
 class FileStorageTest extends StorageContract {
   @TempDir Path temp;
@@ -26,5 +40,55 @@ class FileStorageTest extends StorageContract {
   @Override
   protected int concurrentOperations() {
     return 1000;
+  }
+
+  /**
+   * A commit racing a removal of the same pair ends with the pair stored whole or gone, never as
+   * metadata whose body the removal deleted (a commit that returned, yet stored nothing, and bytes
+   * counted in size() that are not on the disk).
+   */
+  @Test
+  void commitRacingRemovalOfThePair_neverLeavesMetadataWithoutItsBody() throws Exception {
+    Path root = temp.resolve("race");
+    ExecutorService pool = Executors.newFixedThreadPool(2);
+    try (Storage s = FileStorage.newBuilder(root).durable(false).build()) {
+      CyclicBarrier together = new CyclicBarrier(2);
+      for (int round = 0; round < 1500; round++) {
+        StoredPair p = pair("http://example.com/race");
+        Future<?> commit =
+            pool.submit(
+                () -> {
+                  BodyWriter w = s.newWriter(p);
+                  w.write(java.nio.ByteBuffer.wrap(bytes(100, 1)));
+                  together.await();
+                  w.commit();
+                  return null;
+                });
+        Future<?> removal =
+            pool.submit(
+                () -> {
+                  together.await();
+                  s.remove(p.key(), List.of(p.id()));
+                  return null;
+                });
+        commit.get(1, TimeUnit.MINUTES);
+        removal.get(1, TimeUnit.MINUTES);
+        Path dir = root.resolve(Layout.keyDirName(p.key()));
+        boolean metaOnDisk = Files.exists(dir.resolve(p.id() + ".json"));
+        boolean bodyOnDisk;
+        try (Stream<Path> files = Files.list(dir)) {
+          bodyOnDisk = files.anyMatch(f -> f.getFileName().toString().endsWith(".body"));
+        }
+        assertThat(bodyOnDisk)
+            .as("round %d: a body file exactly when the metadata", round)
+            .isEqualTo(metaOnDisk);
+        assertThat(s.size())
+            .as("round %d: size() counts what is on the disk", round)
+            .isEqualTo(metaOnDisk ? Files.size(dir.resolve(p.id() + ".json")) + 100 : 0);
+        s.removeAll(p.key());
+      }
+    } finally {
+      pool.shutdownNow();
+    }
   }
 }

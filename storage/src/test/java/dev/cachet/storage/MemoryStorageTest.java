@@ -69,6 +69,29 @@ class MemoryStorageTest extends StorageContract {
   }
 
   @Test
+  void storedBody_cannotBeChangedThroughTheStreamOfAReader() throws IOException {
+    MemoryStorage s = MemoryStorage.newBuilder().build();
+    StoredPair p = pair("http://example.com/shared-array");
+    store(s, p, bytes(3000, 5), 100);
+    try (StoredBody body = s.openBody(p).orElseThrow()) {
+      body.asInputStream()
+          .transferTo(
+              new java.io.OutputStream() {
+                @Override
+                public void write(int b) {}
+
+                @Override
+                public void write(byte[] b, int off, int len) {
+                  // A sink that scrambles what it is given, as an in-place encoder may.
+                  java.util.Arrays.fill(b, off, off + len, (byte) 0);
+                }
+              });
+    }
+    assertThat(readChunks(s, p)).contains(bytes(3000, 5));
+    s.close();
+  }
+
+  @Test
   void builder_validatesEagerly_andDefaults() {
     assertThatThrownBy(() -> MemoryStorage.newBuilder().maximumBytes(0))
         .isInstanceOf(IllegalArgumentException.class);

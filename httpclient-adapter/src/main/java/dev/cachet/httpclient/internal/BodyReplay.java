@@ -23,6 +23,7 @@ final class BodyReplay implements Flow.Subscription {
   private boolean ended;
   private boolean done;
   private volatile boolean cancelled;
+  private volatile IllegalArgumentException badRequest; // RS §3.9, signalled by the drain loop
   private final AtomicLong demand = new AtomicLong();
   private final AtomicInteger wip = new AtomicInteger();
 
@@ -57,9 +58,12 @@ final class BodyReplay implements Flow.Subscription {
   @Override
   public void request(long n) {
     if (n <= 0) {
-      cancelled = true;
+      // §3.9 while the subscription is live; a no-op once it has ended (§3.6). The error goes out
+      // from the drain loop, so it never overlaps or nests inside an onNext (§1.3).
+      if (!cancelled && badRequest == null) {
+        badRequest = new IllegalArgumentException("non-positive request: " + n);
+      }
       drain();
-      subscriber.onError(new IllegalArgumentException("non-positive request: " + n));
       return;
     }
     demand.getAndAccumulate(n, (a, b) -> a + b < 0 ? Long.MAX_VALUE : a + b);
@@ -81,6 +85,12 @@ final class BodyReplay implements Flow.Subscription {
       while (!done) {
         if (cancelled) {
           finish();
+          break;
+        }
+        IllegalArgumentException bad = badRequest;
+        if (bad != null) {
+          finish();
+          subscriber.onError(bad);
           break;
         }
         if (demand.get() == 0) {

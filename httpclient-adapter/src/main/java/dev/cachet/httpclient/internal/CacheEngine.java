@@ -43,6 +43,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -431,6 +432,40 @@ public final class CacheEngine {
     if (!background) {
       counters.count(outcome);
     }
+    tell(exchange, outcome, statusCode, cacheStatus, stored, reason, states, background);
+  }
+
+  /**
+   * Counts and reports a look-up whose exchange with the origin ended in an exception that the
+   * caller receives: the miss or revalidation it was, and an origin error.
+   */
+  void reportOriginError(
+      Exchange<?> exchange,
+      boolean revalidation,
+      int statusCode,
+      String cacheStatus,
+      List<String> states) {
+    counters.countOriginError(revalidation);
+    tell(
+        exchange,
+        CacheEvent.Outcome.ORIGIN_ERROR,
+        statusCode,
+        cacheStatus,
+        false,
+        Optional.empty(),
+        states,
+        false);
+  }
+
+  private void tell(
+      Exchange<?> exchange,
+      CacheEvent.Outcome outcome,
+      int statusCode,
+      String cacheStatus,
+      boolean stored,
+      Optional<Reason> reason,
+      List<String> states,
+      boolean background) {
     if (listener != null) {
       HttpRequest r = exchange.currentRequest();
       CacheEvent event =
@@ -516,6 +551,18 @@ public final class CacheEngine {
       } catch (RuntimeException le) {
         LOG.log(System.Logger.Level.WARNING, "cache listener failed", le);
       }
+    }
+  }
+
+  /**
+   * Runs a collapsed request's next look-up: on the background executor, or on the common pool once
+   * {@link #close()} has stopped it, so that the request is still answered.
+   */
+  void resume(Runnable task) {
+    try {
+      backgroundExecutor().execute(task);
+    } catch (RejectedExecutionException closed) {
+      ForkJoinPool.commonPool().execute(task);
     }
   }
 

@@ -14,6 +14,7 @@ final class Counters {
   final LongAdder storageErrors = new LongAdder();
   final LongAdder collapsed = new LongAdder();
   final LongAdder background = new LongAdder();
+  final LongAdder originErrors = new LongAdder();
 
   /** Counts one look-up by its outcome. */
   void count(CacheEvent.Outcome outcome) {
@@ -25,7 +26,14 @@ final class Counters {
         notModified.increment();
       }
       case MODIFIED, STALE_IF_ERROR -> revalidations.increment();
+      case ORIGIN_ERROR -> throw new IllegalArgumentException("use countOriginError");
     }
+  }
+
+  /** Counts one look-up whose origin exchange failed, as the miss or revalidation it was. */
+  void countOriginError(boolean revalidation) {
+    (revalidation ? revalidations : misses).increment();
+    originErrors.increment();
   }
 
   CacheStatistics snapshot(long evictions) {
@@ -42,6 +50,7 @@ final class Counters {
         evictions,
         storageErrors.sum(),
         collapsed.sum(),
-        background.sum());
+        background.sum(),
+        originErrors.sum());
   }
 }

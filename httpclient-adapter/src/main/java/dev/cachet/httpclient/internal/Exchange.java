@@ -80,6 +80,15 @@ final class Exchange<T> {
 
   private static final List<String> HIT_PATH = List.of("IdleClient", "FromCache");
   private static final long COLLAPSE_WAIT_SECONDS = 60;
+  private static final CacheStatus FORWARDED_STALE =
+      new CacheStatus(
+          false,
+          Optional.of(CacheStatus.Forward.STALE),
+          OptionalInt.empty(),
+          OptionalLong.empty(),
+          false,
+          false,
+          Optional.empty());
 
   private final CacheEngine engine;
   private final BodyHandler<T> handler;
@@ -250,6 +259,7 @@ final class Exchange<T> {
             Outcome.MODIFIED,
             (response, at) -> (CacheState) nr.next(response, sentAt, at, UUID.randomUUID()),
             nr,
+            FORWARDED_STALE,
             null,
             null);
     return send(request, o);
@@ -265,6 +275,7 @@ final class Exchange<T> {
             outcome,
             (response, at) -> (CacheState) miss.next(response, sentAt, at, UUID.randomUUID()),
             null,
+            miss.status(),
             signal == null ? null : miss.request().key(),
             signal);
     return send(request, o);
@@ -290,6 +301,14 @@ final class Exchange<T> {
         visit(stale.get());
         return fromCache(stale.get(), Outcome.STALE_IF_ERROR);
       }
+    }
+    if (!background) {
+      // The look-up still counts, as the miss or revalidation it was; background failures go to
+      // onBackgroundRevalidationFailure instead.
+      boolean revalidation = o.outcome != Outcome.MISS && o.outcome != Outcome.WRITE_THROUGH;
+      CacheStatus status = o.status != null ? o.status : o.forwarded;
+      String cacheStatus = engine.listening() ? status.toFieldValue(CacheEngine.CACHE_NAME) : null;
+      engine.reportOriginError(this, revalidation, o.code, cacheStatus, states);
     }
     return CompletableFuture.failedFuture(cause);
   }
@@ -403,7 +422,7 @@ final class Exchange<T> {
               collapsed = true;
               return hop(request, false);
             },
-            engine.backgroundExecutor());
+            engine::resume);
   }
 
   // ---- the handler the origin's response goes through ----
@@ -417,6 +436,7 @@ final class Exchange<T> {
   private final class Origin implements BodyHandler<T> {
     final Decider decider;
     final NeedRevalidation revalidation;
+    final CacheStatus forwarded;
     final CacheKey collapseKey;
     final CompletableFuture<Void> signal;
     Outcome outcome;
@@ -433,11 +453,13 @@ final class Exchange<T> {
         Outcome outcome,
         Decider decider,
         NeedRevalidation revalidation,
+        CacheStatus forwarded,
         CacheKey collapseKey,
         CompletableFuture<Void> signal) {
       this.outcome = outcome;
       this.decider = decider;
       this.revalidation = revalidation;
+      this.forwarded = forwarded;
       this.collapseKey = collapseKey;
       this.signal = signal;
     }
@@ -512,10 +534,21 @@ final class Exchange<T> {
       headers =
           Conversions.httpHeaders(returned.headers(), status.toFieldValue(CacheEngine.CACHE_NAME));
       redirect = background ? null : engine.redirect(hop, code, headers).orElse(null);
-      BodySubscriber<T> downstream =
-          redirect != null || background
-              ? BodySubscribers.replacing(null)
-              : handler.apply(new Info(code, headers, info.version()));
+      BodySubscriber<T> downstream;
+      try {
+        downstream =
+            redirect != null || background
+                ? BodySubscribers.replacing(null)
+                : handler.apply(new Info(code, headers, info.version()));
+      } catch (RuntimeException | Error e) {
+        // The caller's handler threw: no body will come, so nothing may stay half-written.
+        if (writer != null) {
+          writer.abort();
+          stored = false;
+        }
+        release();
+        throw e;
+      }
       if (writer == null) {
         return downstream;
       }

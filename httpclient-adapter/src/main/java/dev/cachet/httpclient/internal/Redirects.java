@@ -5,13 +5,16 @@ import java.net.URISyntaxException;
 import java.net.http.HttpClient.Redirect;
 import java.net.http.HttpHeaders;
 import java.net.http.HttpRequest;
+import java.util.List;
 import java.util.Optional;
+import java.util.function.BiPredicate;
 
 /**
  * Redirects followed by the cache itself, one hop at a time, so that each hop is looked up and
  * stored on its own (a stored 301 is followed without contacting the origin). Mirrors the JDK
  * client: {@code NORMAL} follows all but https→http, {@code ALWAYS} follows all; 303 turns the
- * method into GET (HEAD stays HEAD), 301 and 302 turn POST into GET; at most five hops.
+ * method into GET (HEAD stays HEAD), 301 and 302 turn POST into GET; at most five hops; a hop to
+ * another origin drops {@code Authorization}, {@code Cookie}, {@code Origin} and {@code Referer}.
  */
 final class Redirects {
   /** The JDK's default {@code jdk.httpclient.redirects.retrylimit}. */
@@ -58,12 +61,33 @@ final class Redirects {
     boolean toGet =
         (status == 303 && !method.equals("HEAD"))
             || ((status == 301 || status == 302) && method.equals("POST"));
-    HttpRequest.Builder b = HttpRequest.newBuilder(request, Conversions.ALL).uri(target);
+    boolean sameOrigin =
+        scheme.equalsIgnoreCase(request.uri().getScheme())
+            && target.getRawAuthority().equals(request.uri().getRawAuthority());
+    BiPredicate<String, String> keep =
+        (n, v) -> (sameOrigin || !isOriginBoundField(n)) && !(toGet && isContentField(n));
+    HttpRequest.Builder b = HttpRequest.newBuilder(request, keep).uri(target);
     if (toGet) {
-      b = HttpRequest.newBuilder(request, (n, v) -> !isContentField(n)).uri(target).GET();
+      b.GET();
     }
     return Optional.of(b.build());
   }
+
+  /**
+   * The fields the JDK client drops when it follows a redirect to another origin (scheme or
+   * authority), so that credentials are not sent where they were not meant to go.
+   */
+  private static boolean isOriginBoundField(String name) {
+    for (String f : ORIGIN_BOUND) {
+      if (f.equalsIgnoreCase(name)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private static final List<String> ORIGIN_BOUND =
+      List.of("Authorization", "Cookie", "Origin", "Referer", "Host");
 
   private static boolean isContentField(String name) {
     return name.regionMatches(true, 0, "Content-", 0, 8);

@@ -153,4 +153,80 @@ class BodyReplayTest {
     sub[0].cancel();
     assertThat(body.closes).isEqualTo(1);
   }
+
+  /** Records every signal in order; acts on the subscription as a test says. */
+  static final class Recorder implements Flow.Subscriber<List<ByteBuffer>> {
+    final List<String> signals = new java.util.ArrayList<>();
+    Flow.Subscription subscription;
+    boolean insideOnNext;
+    java.util.function.Consumer<Flow.Subscription> onFirstNext = s -> {};
+
+    @Override
+    public void onSubscribe(Flow.Subscription s) {
+      subscription = s;
+    }
+
+    @Override
+    public void onNext(List<ByteBuffer> item) {
+      signals.add("next");
+      insideOnNext = true;
+      try {
+        java.util.function.Consumer<Flow.Subscription> once = onFirstNext;
+        onFirstNext = x -> {};
+        once.accept(subscription);
+      } finally {
+        insideOnNext = false;
+      }
+    }
+
+    @Override
+    public void onError(Throwable t) {
+      signals.add((insideOnNext ? "nested " : "") + "error " + t.getClass().getSimpleName());
+    }
+
+    @Override
+    public void onComplete() {
+      signals.add("complete");
+    }
+  }
+
+  @Test
+  void nonPositiveRequest_signalsOneIllegalArgumentError_andNothingAfterIt() throws IOException {
+    ChunkedBody body = new ChunkedBody("ab", "cd");
+    Recorder r = new Recorder();
+    replay(r, body);
+
+    r.subscription.request(0); // RS §3.9
+    r.subscription.request(-1); // after the error the subscription is cancelled: §3.6, a no-op
+    r.subscription.request(5);
+
+    assertThat(r.signals).containsExactly("error IllegalArgumentException");
+    assertThat(body.closes).isEqualTo(1);
+  }
+
+  @Test
+  void nonPositiveRequest_afterCompletion_signalsNothing() throws IOException {
+    ChunkedBody body = new ChunkedBody("ab");
+    Recorder r = new Recorder();
+    replay(r, body);
+    r.subscription.request(10);
+
+    r.subscription.request(0); // RS §3.6: the subscription has ended, so a no-op
+
+    assertThat(r.signals).containsExactly("next", "complete");
+  }
+
+  @Test
+  void nonPositiveRequest_fromInsideOnNext_errorIsSignalledAfterOnNextReturns() throws IOException {
+    ChunkedBody body = new ChunkedBody("ab", "cd", "ef");
+    Recorder r = new Recorder();
+    r.onFirstNext = s -> s.request(-3);
+    replay(r, body);
+
+    r.subscription.request(1);
+
+    // RS §1.3: signals are serial, never one inside another.
+    assertThat(r.signals).containsExactly("next", "error IllegalArgumentException");
+    assertThat(body.closes).isEqualTo(1);
+  }
 }

@@ -4,32 +4,59 @@ import dev.cachet.storage.StorageException;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
-import java.nio.channels.OverlappingFileLockException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.locks.ReentrantLock;
 
 /**
- * The marker file that makes a directory a Cachet file storage, and the lock on it. Every open
- * storage holds a shared lock; a storage that can take the lock exclusively knows no other (in any
- * process) has the directory open, so files of writes in progress can only be a crash's leftovers.
+ * The marker file that makes a directory a Cachet file storage, and the locks on it. Every process
+ * with the directory open holds a shared lock on the marker's "open" region; a storage that can
+ * lock that region exclusively knows no other (in any process) has the directory open, so files of
+ * writes in progress can only be a crash's leftovers.
+ *
+ * <p>File locks belong to the process, and on POSIX systems closing any channel of a file drops
+ * every lock the process holds on it. So the storages of one JVM on one directory share a single
+ * channel and lock, counted, and closed with the last of them. Opening is serialised, within the
+ * JVM by a Java lock and across processes by an exclusive lock on the marker's "opening" region,
+ * held until recovery is done: no storage opens, and starts writing, while another one recovers the
+ * directory believing it is alone, and trading the exclusive lock for a shared one leaves no gap.
  */
 final class DirectoryLock implements AutoCloseable {
-  private final FileChannel channel;
-  private FileLock lock;
-  private final boolean alone;
+  private static final long OPENING = 0;
+  private static final long OPEN = 1;
+  private static final Map<Path, Shared> SHARED = new HashMap<>();
 
-  private DirectoryLock(FileChannel channel, FileLock exclusive) {
-    this.channel = channel;
-    this.lock = exclusive;
-    this.alone = exclusive != null;
+  /** The one channel, and shared lock, of this JVM on one marker file. */
+  private static final class Shared {
+    final ReentrantLock opening = new ReentrantLock();
+    FileChannel channel;
+    FileLock openLock;
+    int users;
+  }
+
+  private final Path marker;
+  private final Shared shared;
+  private final boolean alone;
+  private FileLock openingLock;
+  private boolean registered;
+  private boolean closed;
+
+  private DirectoryLock(Path marker, Shared shared, boolean alone, FileLock openingLock) {
+    this.marker = marker;
+    this.shared = shared;
+    this.alone = alone;
+    this.openingLock = openingLock;
   }
 
   /**
    * Creates the directory and its marker if needed, and takes the lock: exclusively if it can.
+   * Until {@link #share()}, no other storage can open the directory.
    *
    * @throws StorageException if the directory holds files but no marker: it is not ours to clean
    */
@@ -56,12 +83,41 @@ final class DirectoryLock implements AutoCloseable {
         // Another storage created it first.
       }
     }
-    FileChannel channel =
-        FileChannel.open(marker, StandardOpenOption.READ, StandardOpenOption.WRITE);
+    marker = marker.toRealPath();
+    Shared s;
+    while (true) {
+      synchronized (SHARED) {
+        s = SHARED.computeIfAbsent(marker, m -> new Shared());
+      }
+      s.opening.lock();
+      synchronized (SHARED) {
+        if (SHARED.get(marker) == s) {
+          break;
+        }
+      }
+      // The last storage closed and forgot it meanwhile: start again.
+      s.opening.unlock();
+    }
     try {
-      return new DirectoryLock(channel, tryLock(channel, false));
+      if (s.users > 0) {
+        // This JVM has the directory open already: its shared lock covers this storage too.
+        return new DirectoryLock(marker, s, false, null);
+      }
+      FileChannel channel =
+          FileChannel.open(marker, StandardOpenOption.READ, StandardOpenOption.WRITE);
+      try {
+        FileLock opening = channel.lock(OPENING, 1, false);
+        FileLock open = channel.tryLock(OPEN, 1, false);
+        s.channel = channel;
+        s.openLock = open;
+        return new DirectoryLock(marker, s, open != null, opening);
+      } catch (IOException | RuntimeException e) {
+        channel.close();
+        throw e;
+      }
     } catch (IOException | RuntimeException e) {
-      channel.close();
+      s.opening.unlock();
+      forgetIfUnused(marker, s);
       throw e;
     }
   }
@@ -76,26 +132,78 @@ final class DirectoryLock implements AutoCloseable {
    * the directory too (without cleaning what this one may be writing).
    */
   void share() throws IOException {
-    if (lock != null && !lock.isShared()) {
-      lock.release();
-      lock = null;
+    if (registered) {
+      return;
     }
-    if (lock == null) {
-      lock = tryLock(channel, true);
+    if (shared.users == 0) {
+      if (shared.openLock != null) {
+        shared.openLock.release();
+      }
+      // Any other holder of the open region holds it shared; an exclusive holder would need the
+      // opening region, which this storage holds.
+      shared.openLock = shared.channel.lock(OPEN, 1, true);
     }
+    shared.users++;
+    registered = true;
+    releaseOpening();
   }
 
-  private static FileLock tryLock(FileChannel channel, boolean shared) throws IOException {
+  private void releaseOpening() throws IOException {
     try {
-      return channel.tryLock(0, Long.MAX_VALUE, shared);
-    } catch (OverlappingFileLockException sameJvm) {
-      // Another storage in this JVM has the directory open.
-      return null;
+      if (openingLock != null) {
+        openingLock.release();
+        openingLock = null;
+      }
+    } finally {
+      shared.opening.unlock();
     }
   }
 
   @Override
   public void close() throws IOException {
-    channel.close();
+    if (closed) {
+      return;
+    }
+    closed = true;
+    if (!registered) {
+      // Opening failed before share(): give up the opening locks, and the channel if unused.
+      try {
+        if (openingLock != null) {
+          openingLock.release();
+          openingLock = null;
+        }
+      } finally {
+        try {
+          if (shared.users == 0 && shared.channel != null) {
+            shared.channel.close();
+            shared.channel = null;
+            shared.openLock = null;
+          }
+        } finally {
+          shared.opening.unlock();
+          forgetIfUnused(marker, shared);
+        }
+      }
+      return;
+    }
+    shared.opening.lock();
+    try {
+      if (--shared.users == 0) {
+        shared.channel.close();
+        shared.channel = null;
+        shared.openLock = null;
+      }
+    } finally {
+      shared.opening.unlock();
+      forgetIfUnused(marker, shared);
+    }
+  }
+
+  private static void forgetIfUnused(Path marker, Shared s) {
+    synchronized (SHARED) {
+      if (s.users == 0 && !s.opening.isLocked() && SHARED.get(marker) == s) {
+        SHARED.remove(marker);
+      }
+    }
   }
 }

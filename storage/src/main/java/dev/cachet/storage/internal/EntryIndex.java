@@ -88,8 +88,18 @@ final class EntryIndex {
 
   /** The known entries, least recently used first. */
   List<Map.Entry<Path, Tracked>> leastRecentlyUsedFirst() {
-    List<Map.Entry<Path, Tracked>> byAge = new ArrayList<>(entries.entrySet());
-    byAge.sort(Comparator.comparingLong(e -> e.getValue().lastAccess));
-    return byAge;
+    // Sorted by the times as they were when listed: readers touch entries meanwhile, and a sort
+    // whose keys change under it may fail ("Comparison method violates its general contract").
+    record Aged(Map.Entry<Path, Tracked> entry, long lastAccess) {}
+    List<Aged> byAge = new ArrayList<>(entries.size());
+    for (Map.Entry<Path, Tracked> e : entries.entrySet()) {
+      byAge.add(new Aged(Map.entry(e.getKey(), e.getValue()), e.getValue().lastAccess));
+    }
+    byAge.sort(Comparator.comparingLong(Aged::lastAccess));
+    List<Map.Entry<Path, Tracked>> order = new ArrayList<>(byAge.size());
+    for (Aged a : byAge) {
+      order.add(a.entry());
+    }
+    return order;
   }
 }

@@ -12,8 +12,8 @@ import java.util.zip.CRC32C;
 /**
  * A committed body file being read. Body files are never modified once committed, so the open
  * channel reads the same bytes even if the pair is replaced or removed meanwhile. The CRC32C of the
- * bytes read is checked against the metadata at the end; a mismatch fails the read and reports the
- * entry as corrupt.
+ * bytes read is checked against the metadata when the last byte is read, before it is handed out; a
+ * mismatch fails the read and reports the entry as corrupt.
  */
 final class FileBody implements StoredBody {
   static final int CHUNK = 64 * 1024;
@@ -49,6 +49,10 @@ final class FileBody implements StoredBody {
     buf.flip();
     crc.update(buf.duplicate());
     read += buf.remaining();
+    if (read == length) {
+      // Checked before the last bytes are handed out, so no reader gets them unchecked.
+      verify();
+    }
     return Optional.of(buf.asReadOnlyBuffer());
   }
 
@@ -97,6 +101,9 @@ final class FileBody implements StoredBody {
         int n = buf.position() - off;
         crc.update(b, off, n);
         read += n;
+        if (read == length) {
+          verify();
+        }
         return n;
       }
 

@@ -12,6 +12,7 @@ import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
+import java.nio.file.DirectoryIteratorException;
 import java.nio.file.DirectoryNotEmptyException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
@@ -35,9 +36,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * The engine of {@code FileStorage}: the files are the truth, and this instance keeps an index of
  * the entries it knows (size and recency) for the byte bound and least-recently-used eviction.
  *
- * <p>A commit writes the body to a temporary file, moves it to its final name, then writes the
- * metadata to a temporary file and moves it over {@code <id>.json} atomically: that move is the
- * commit. Only then is the replaced body deleted. Committed body files are never modified, so a
+ * <p>A commit writes the body and then the metadata to temporary files; under the key's lock it
+ * moves the body to its final name and the metadata over {@code <id>.json} atomically: that move is
+ * the commit. Only then is the replaced body deleted. Committed body files are never modified, so a
  * reader that opened one reads it whole whatever happens after. Recency is the metadata file's
  * modification time, set on every use, so it survives a restart.
  */
@@ -194,23 +195,19 @@ public final class FileStore implements Storage {
   void publish(StoredPair pair, Path dir, Path tempBody, String bodyName, long length, long crc)
       throws IOException {
     checkOpen();
-    Path body = dir.resolve(bodyName);
-    Files.move(tempBody, body, StandardCopyOption.ATOMIC_MOVE);
     Metadata meta = new Metadata(pair, bodyName, length, crc);
-    try {
-      writeMeta(dir, meta, true);
-    } catch (IOException | RuntimeException e) {
-      Files.deleteIfExists(body);
-      throw e;
-    }
+    writeMeta(dir, meta, tempBody);
     evictIfNeeded();
   }
 
   /**
    * Writes metadata to a temporary file and moves it over the pair's metadata file, the commit
-   * point; then deletes the body the old metadata named, if another.
+   * point; then deletes the body the old metadata named, if another. With a new body, moves its
+   * temporary file to its name first, under the same lock, so that a removal of the pair cannot
+   * delete the body between the two moves and leave metadata without it.
    */
-  private void writeMeta(Path dir, Metadata meta, boolean newBody) throws IOException {
+  private void writeMeta(Path dir, Metadata meta, Path tempBody) throws IOException {
+    boolean newBody = tempBody != null;
     byte[] bytes = MetadataCodec.write(meta);
     Path metaPath = dir.resolve(Layout.metaName(meta.pair().id()));
     Path temp =
@@ -231,10 +228,17 @@ public final class FileStore implements Storage {
     }
     synchronized (stripe(dir)) {
       String oldBody = newBody ? bodyFileOnDisk(metaPath) : null;
+      Path body = dir.resolve(meta.bodyFile());
       try {
+        if (newBody) {
+          Files.move(tempBody, body, StandardCopyOption.ATOMIC_MOVE);
+        }
         Files.move(temp, metaPath, StandardCopyOption.ATOMIC_MOVE);
-      } catch (IOException e) {
+      } catch (IOException | RuntimeException e) {
         Files.deleteIfExists(temp);
+        if (newBody) {
+          Files.deleteIfExists(body);
+        }
         throw e;
       }
       if (durable) {
@@ -345,7 +349,7 @@ public final class FileStore implements Storage {
             || !Files.exists(dir.resolve(current.bodyFile()))) {
           return false;
         }
-        writeMeta(dir, current.withPair(pair), false);
+        writeMeta(dir, current.withPair(pair), null);
         return true;
       }
     } catch (IOException e) {
@@ -392,9 +396,14 @@ public final class FileStore implements Storage {
         for (Path b : bodies) {
           Files.deleteIfExists(b);
         }
+        if (durable) {
+          // Durable means every change survives a power cut, removals included: otherwise an
+          // invalidated entry (RFC 9111 §4.4) could come back after a restart.
+          syncDirectory(dir);
+        }
       } catch (NoSuchFileException nothingStored) {
         // No entries under this key.
-      } catch (IOException e) {
+      } catch (IOException | DirectoryIteratorException e) {
         throw new StorageException("cannot remove entries in " + dir, e);
       }
     }
@@ -443,8 +452,13 @@ public final class FileStore implements Storage {
     Path dir = metaPath.getParent();
     synchronized (stripe(dir)) {
       if (index.forget(metaPath, t)) {
+        // Another storage may have replaced the entry since: its body goes too.
+        String onDisk = bodyFileOnDisk(metaPath);
         deleteQuietly(metaPath);
         deleteQuietly(dir.resolve(t.meta.bodyFile()));
+        if (onDisk != null && !onDisk.equals(t.meta.bodyFile())) {
+          deleteQuietly(dir.resolve(onDisk));
+        }
         evictions.incrementAndGet();
       }
     }

@@ -9,6 +9,7 @@ import java.nio.file.DirectoryNotEmptyException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.SimpleFileVisitor;
@@ -61,7 +62,7 @@ final class Recovery {
         if (name.equals(Layout.MARKER)) {
           continue;
         }
-        if (Layout.isKeyDir(name) && Files.isDirectory(p)) {
+        if (Layout.isKeyDir(name) && Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS)) {
           r.recoverKeyDir(p);
         } else {
           LOG.log(Level.WARNING, "deleting stray file in the file storage: {0}", p);
@@ -200,7 +201,7 @@ final class Recovery {
   }
 
   static void deleteTree(Path p) throws IOException {
-    if (!Files.isDirectory(p, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+    if (!Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS)) {
       Files.deleteIfExists(p);
       return;
     }
