@@ -37,7 +37,33 @@ final class VaryMatcher {
     for (String line : lines) {
       ListFields.split(line, members);
     }
-    members.replaceAll(m -> m.replaceAll("[ \\t]+", " "));
+    members.replaceAll(VaryMatcher::collapseWhitespace);
     return members;
+  }
+
+  /** Each run of spaces and tabs as one space, without a regular expression on the lookup path. */
+  private static String collapseWhitespace(String member) {
+    int i = 0;
+    while (i < member.length() && member.charAt(i) != ' ' && member.charAt(i) != '\t') {
+      i++;
+    }
+    if (i == member.length()) {
+      return member;
+    }
+    StringBuilder sb = new StringBuilder(member.length()).append(member, 0, i);
+    boolean inRun = false;
+    for (; i < member.length(); i++) {
+      char c = member.charAt(i);
+      if (c == ' ' || c == '\t') {
+        if (!inRun) {
+          sb.append(' ');
+          inRun = true;
+        }
+      } else {
+        sb.append(c);
+        inRun = false;
+      }
+    }
+    return sb.toString();
   }
 }

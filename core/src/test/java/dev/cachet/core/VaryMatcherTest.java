@@ -28,6 +28,8 @@ class VaryMatcherTest {
         "gzip, br | gzip,br | true", // whitespace around list members
         "gzip,   br | gzip, br | true",
         "'gzip;q=1,  br' | 'gzip;q=1, br' | true",
+        "'text/html;   level=1' | 'text/html; level=1' | true", // a run of spaces inside a member
+        "'text/html; level=1' | 'text/html;level=1' | false", // but not whitespace removed
         "- | - | true", // missing matches only missing
         "- | gzip | false",
         "gzip | - | false",
