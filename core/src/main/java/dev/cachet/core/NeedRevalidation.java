@@ -100,11 +100,7 @@ public record NeedRevalidation(
     if (response.status() == 304) {
       // V-02: freshen the stored responses the 304 selects from that set (§4.3.4).
       List<StoredPair> selectedBy = Validators.selectedBy304(response, sameVariant);
-      List<StoredPair> updated = new ArrayList<>(selectedBy.size());
-      for (StoredPair p : selectedBy) {
-        Headers h = Fields.freshen(p.response().headers(), received);
-        updated.add(p.withResponse(p.response().withHeaders(h), requestTime, responseTime));
-      }
+      List<StoredPair> updated = freshened(selectedBy, received, requestTime, responseTime);
       Optional<StoredPair> serve = Validators.newestFirst(updated).stream().findFirst();
       if (serve.isEmpty()) {
         return new CacheMiss(
@@ -144,11 +140,7 @@ public record NeedRevalidation(
           sameVariant.stream().filter(p -> p.request().method().equals("GET")).toList();
       if (!gets.isEmpty()
           && gets.stream().allMatch(p -> Validators.headMatches(response, p.response()))) {
-        List<StoredPair> updated = new ArrayList<>(gets.size());
-        for (StoredPair p : gets) {
-          Headers h = Fields.freshen(p.response().headers(), received);
-          updated.add(p.withResponse(p.response().withHeaders(h), requestTime, responseTime));
-        }
+        List<StoredPair> updated = freshened(gets, received, requestTime, responseTime);
         FromCache then =
             Serving.fromPair(
                 options,
@@ -188,6 +180,17 @@ public record NeedRevalidation(
     requireNonNull(now, "now");
     RequestFacts req = RequestFacts.parse(request.headers()::allValues);
     return staleOnError(req, now, true, status);
+  }
+
+  /** S3-12: the pairs with their headers updated from a freshening response, and its times. */
+  private static List<StoredPair> freshened(
+      List<StoredPair> pairs, Headers received, Instant requestTime, Instant responseTime) {
+    List<StoredPair> updated = new ArrayList<>(pairs.size());
+    for (StoredPair p : pairs) {
+      Headers h = Fields.freshen(p.response().headers(), received);
+      updated.add(p.withResponse(p.response().withHeaders(h), requestTime, responseTime));
+    }
+    return updated;
   }
 
   private Optional<FromCache> staleOnError(

@@ -2,7 +2,6 @@ package dev.cachet.core;
 
 import dev.cachet.core.internal.RequestFacts;
 import java.time.Instant;
-import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 
@@ -91,9 +90,5 @@ final class Serving {
             rc.lifetimeMillis(Age.millis(responseTime)) - Age.currentAgeMillis(pair, responseTime),
             1000);
     return new StoreAndUse(options, pair, returned, withFwd.withStored().withTtl(ttl));
-  }
-
-  static List<StoredPair> only(StoredPair p) {
-    return List.of(p);
   }
 }

@@ -12,17 +12,13 @@ import dev.cachet.storage.BodyWriter;
 import dev.cachet.storage.MemoryStorage;
 import dev.cachet.storage.Storage;
 import dev.cachet.storage.StorageException;
-import dev.cachet.storage.StoredBody;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpRequest.BodyPublishers;
 import java.net.http.HttpResponse;
 import java.net.http.HttpResponse.BodyHandlers;
 import java.nio.ByteBuffer;
-import java.util.Collection;
 import java.util.List;
-import java.util.Optional;
-import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -113,16 +109,9 @@ class StorageFailureIT extends OriginSupport {
   }
 
   /** A real memory storage whose writers fail once they have taken some bytes (a full disk). */
-  static final class WriterFailsAfterFirstChunk implements Storage {
-    private final Storage delegate;
-
+  static final class WriterFailsAfterFirstChunk extends ForwardingStorage {
     WriterFailsAfterFirstChunk(Storage delegate) {
-      this.delegate = delegate;
-    }
-
-    @Override
-    public List<StoredPair> find(CacheKey key) throws IOException {
-      return delegate.find(key);
+      super(delegate);
     }
 
     @Override
@@ -158,46 +147,6 @@ class StorageFailureIT extends OriginSupport {
           w.close();
         }
       };
-    }
-
-    @Override
-    public Optional<StoredBody> openBody(StoredPair pair) throws IOException {
-      return delegate.openBody(pair);
-    }
-
-    @Override
-    public boolean update(StoredPair pair) throws IOException {
-      return delegate.update(pair);
-    }
-
-    @Override
-    public void remove(CacheKey key, Collection<UUID> ids) throws IOException {
-      delegate.remove(key, ids);
-    }
-
-    @Override
-    public void removeAll(CacheKey key) throws IOException {
-      delegate.removeAll(key);
-    }
-
-    @Override
-    public long size() throws IOException {
-      return delegate.size();
-    }
-
-    @Override
-    public long evictionCount() {
-      return delegate.evictionCount();
-    }
-
-    @Override
-    public void clear() throws IOException {
-      delegate.clear();
-    }
-
-    @Override
-    public void close() throws IOException {
-      delegate.close();
     }
   }
 }

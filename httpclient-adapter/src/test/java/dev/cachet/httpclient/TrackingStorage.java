@@ -1,39 +1,29 @@
 package dev.cachet.httpclient;
 
-import dev.cachet.core.CacheKey;
 import dev.cachet.core.StoredPair;
 import dev.cachet.storage.BodyWriter;
 import dev.cachet.storage.Storage;
 import dev.cachet.storage.StoredBody;
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.util.Collection;
-import java.util.List;
 import java.util.Optional;
-import java.util.UUID;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * A real storage, watched: counts the writers and bodies it hands out that are not yet finished
  * (committed, aborted or closed), so a test can prove that none is left open.
  */
-final class TrackingStorage implements Storage {
-  private final Storage real;
+final class TrackingStorage extends ForwardingStorage {
   final AtomicInteger openWriters = new AtomicInteger();
   final AtomicInteger openBodies = new AtomicInteger();
 
   TrackingStorage(Storage real) {
-    this.real = real;
-  }
-
-  @Override
-  public List<StoredPair> find(CacheKey key) throws IOException {
-    return real.find(key);
+    super(real);
   }
 
   @Override
   public BodyWriter newWriter(StoredPair pair) throws IOException {
-    BodyWriter w = real.newWriter(pair);
+    BodyWriter w = delegate.newWriter(pair);
     openWriters.incrementAndGet();
     return new BodyWriter() {
       private boolean finished;
@@ -77,7 +67,7 @@ final class TrackingStorage implements Storage {
 
   @Override
   public Optional<StoredBody> openBody(StoredPair pair) throws IOException {
-    Optional<StoredBody> b = real.openBody(pair);
+    Optional<StoredBody> b = delegate.openBody(pair);
     if (b.isEmpty()) {
       return b;
     }
@@ -111,40 +101,5 @@ final class TrackingStorage implements Storage {
             }
           }
         });
-  }
-
-  @Override
-  public boolean update(StoredPair pair) throws IOException {
-    return real.update(pair);
-  }
-
-  @Override
-  public void remove(CacheKey key, Collection<UUID> ids) throws IOException {
-    real.remove(key, ids);
-  }
-
-  @Override
-  public void removeAll(CacheKey key) throws IOException {
-    real.removeAll(key);
-  }
-
-  @Override
-  public long size() throws IOException {
-    return real.size();
-  }
-
-  @Override
-  public long evictionCount() {
-    return real.evictionCount();
-  }
-
-  @Override
-  public void clear() throws IOException {
-    real.clear();
-  }
-
-  @Override
-  public void close() throws IOException {
-    real.close();
   }
 }
