@@ -191,15 +191,16 @@ final class Exchange<T> {
     }
     Response r = fc.response();
     CacheStatus status = collapsed ? fc.status().withCollapsed() : fc.status();
-    HttpHeaders headers;
+    LazyHeaders headers;
     String cacheStatus;
     if (fc.pair().isPresent()) {
       UUID id = fc.pair().get().id();
-      headers = engine.hitHeaders.of(id, r.headers(), status);
+      // Built only when the caller (or a redirect, or the BodyHandler) reads them.
+      headers = LazyHeaders.of(() -> engine.hitHeaders.of(id, r.headers(), status));
       cacheStatus = engine.listening() ? engine.hitHeaders.value(id, status) : null;
     } else {
       cacheStatus = status.toFieldValue(CacheEngine.CACHE_NAME);
-      headers = Conversions.httpHeaders(r.headers(), cacheStatus);
+      headers = LazyHeaders.built(Conversions.httpHeaders(r.headers(), cacheStatus));
     }
     int code = r.status();
     if (engine.listening()) {
@@ -208,13 +209,15 @@ final class Exchange<T> {
       engine.report(this, outcome, code, null, false, fc.reason(), null, background);
     }
     HttpClient.Version version = hop.version().orElse(engine.origin.version());
-    Optional<HttpRequest> redirect = engine.redirect(hop, code, headers);
-    if (redirect.isPresent()) {
-      close(body);
-      return follow(
-          redirect.get(),
-          new CachedResponse<>(
-              code, headers, null, hop, previous, Optional.empty(), hop.uri(), version));
+    if (Redirects.isRedirect(code)) {
+      Optional<HttpRequest> redirect = engine.redirect(hop, code, headers.get());
+      if (redirect.isPresent()) {
+        close(body);
+        return follow(
+            redirect.get(),
+            new CachedResponse<>(
+                code, headers, null, hop, previous, Optional.empty(), hop.uri(), version));
+      }
     }
     BodySubscriber<T> subscriber;
     try {
@@ -350,7 +353,7 @@ final class Exchange<T> {
           o.redirect,
           new CachedResponse<>(
               o.code,
-              o.headers,
+              LazyHeaders.built(o.headers),
               null,
               hop,
               previous,
@@ -361,7 +364,7 @@ final class Exchange<T> {
     return CompletableFuture.completedFuture(
         new CachedResponse<>(
             o.code,
-            o.headers,
+            LazyHeaders.built(o.headers),
             response.body(),
             hop,
             previous,
@@ -550,7 +553,7 @@ final class Exchange<T> {
         downstream =
             redirect != null || background
                 ? BodySubscribers.replacing(null)
-                : handler.apply(new Info(code, headers, info.version()));
+                : handler.apply(new Info(code, LazyHeaders.built(headers), info.version()));
       } catch (RuntimeException | Error e) {
         // The caller's handler threw: no body will come, so nothing may stay half-written.
         if (writer != null) {
