@@ -21,7 +21,6 @@ import dev.cachet.storage.BodyWriter;
 import dev.cachet.storage.StoredBody;
 import java.io.IOException;
 import java.net.http.HttpClient;
-import java.net.http.HttpHeaders;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.HttpResponse.BodyHandler;
@@ -353,7 +352,7 @@ final class Exchange<T> {
           o.redirect,
           new CachedResponse<>(
               o.code,
-              LazyHeaders.built(o.headers),
+              o.headers,
               null,
               hop,
               previous,
@@ -364,7 +363,7 @@ final class Exchange<T> {
     return CompletableFuture.completedFuture(
         new CachedResponse<>(
             o.code,
-            LazyHeaders.built(o.headers),
+            o.headers,
             response.body(),
             hop,
             previous,
@@ -458,7 +457,7 @@ final class Exchange<T> {
     Object pending;
     HttpRequest redirect;
     int code;
-    HttpHeaders headers;
+    LazyHeaders headers;
     CacheStatus status;
     boolean stored;
     Optional<Reason> reason = Optional.empty();
@@ -545,15 +544,23 @@ final class Exchange<T> {
       }
       stored = writer != null;
       code = returned.status();
+      Response forCaller = returned;
+      CacheStatus statusForCaller = status;
       headers =
-          Conversions.httpHeaders(returned.headers(), status.toFieldValue(CacheEngine.CACHE_NAME));
-      redirect = background ? null : engine.redirect(hop, code, headers).orElse(null);
+          LazyHeaders.of(
+              () ->
+                  Conversions.httpHeaders(
+                      forCaller.headers(), statusForCaller.toFieldValue(CacheEngine.CACHE_NAME)));
+      redirect =
+          background || !Redirects.isRedirect(code)
+              ? null
+              : engine.redirect(hop, code, headers.get()).orElse(null);
       BodySubscriber<T> downstream;
       try {
         downstream =
             redirect != null || background
                 ? BodySubscribers.replacing(null)
-                : handler.apply(new Info(code, LazyHeaders.built(headers), info.version()));
+                : handler.apply(new Info(code, headers, info.version()));
       } catch (RuntimeException | Error e) {
         // The caller's handler threw: no body will come, so nothing may stay half-written.
         if (writer != null) {
