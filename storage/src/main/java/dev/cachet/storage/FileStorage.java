@@ -19,11 +19,12 @@ import java.util.UUID;
  * <p>Under the root there is one directory per cache key, named by the SHA-256 of the key (never by
  * the URL), holding per stored pair a JSON metadata file ({@code <id>.json}, with a format version,
  * the request and response header fields, the times, and the body's length and CRC32C) and a body
- * file. A write streams the body to a temporary file; commit moves it to its final name and then
- * moves the metadata into place atomically, which is the moment it becomes visible. A crash at any
- * instant leaves the old entry or the new one, never a torn one. With {@link
- * Builder#durable(boolean)} on (the default) every file and directory change is forced to the disk
- * before it counts.
+ * file. A write holds a small body in memory and writes it at commit (starting a write costs no
+ * file-system call); a body larger than {@link Builder#writeBufferBytes(int)} streams to a
+ * temporary file. Commit moves the body file to its final name and then moves the metadata into
+ * place atomically, which is the moment it becomes visible. A crash at any instant leaves the old
+ * entry or the new one, never a torn one. With {@link Builder#durable(boolean)} on (the default)
+ * every file and directory change is forced to the disk before it counts.
  *
  * <p>Opening recovers the directory: temporary files and unreferenced bodies are deleted, and a
  * metadata file that is corrupt, truncated, of an unknown format version, or whose body's length or
@@ -133,6 +134,7 @@ public final class FileStorage implements Storage {
     private long maximumBytes = -1;
     private Boolean durable;
     private Boolean verifyChecksumsOnOpen;
+    private int writeBufferBytes = -1;
 
     private Builder(Path root) {
       this.root = root;
@@ -185,6 +187,28 @@ public final class FileStorage implements Storage {
     }
 
     /**
+     * How many bytes of a body a writer holds in memory (default 64 KiB). A body no larger is
+     * written to the disk only at commit, in one go, so starting a write costs no file-system call
+     * and an aborted one leaves no trace; a larger body streams to a temporary file from the chunk
+     * that passes this size on. Each writer in progress holds at most this much. Zero streams every
+     * body to a file from its first chunk.
+     *
+     * @throws IllegalArgumentException if negative or over 16 MiB
+     * @throws IllegalStateException if already set
+     */
+    public Builder writeBufferBytes(int writeBufferBytes) {
+      if (writeBufferBytes < 0 || writeBufferBytes > 16 << 20) {
+        throw new IllegalArgumentException(
+            "writeBufferBytes must be between 0 and 16 MiB: " + writeBufferBytes);
+      }
+      if (this.writeBufferBytes != -1) {
+        throw new IllegalStateException("writeBufferBytes was already set");
+      }
+      this.writeBufferBytes = writeBufferBytes;
+      return this;
+    }
+
+    /**
      * Opens the directory, creating it if needed, and recovers it.
      *
      * @throws StorageException if the directory cannot be used, or holds files that are not a
@@ -197,6 +221,7 @@ public final class FileStorage implements Storage {
               root,
               maximumBytes == -1 ? 256L << 20 : maximumBytes,
               durable == null || durable,
+              writeBufferBytes == -1 ? 64 << 10 : writeBufferBytes,
               verifyChecksumsOnOpen == null || verifyChecksumsOnOpen));
     }
   }

@@ -135,7 +135,8 @@ class FileStorageSharedDirectoryTest {
     Path dir = temp.resolve("lock");
     StoredPair p = versioned(URI.create("http://example.com/locked"), UUID.randomUUID(), 1, 3000);
     Storage first = FileStorage.newBuilder(dir).durable(false).build();
-    try (Storage live = FileStorage.newBuilder(dir).durable(false).build()) {
+    // No write buffer: the write in progress is a temporary file from its first chunk.
+    try (Storage live = FileStorage.newBuilder(dir).durable(false).writeBufferBytes(0).build()) {
       first.close();
       try (BodyWriter w = live.newWriter(p)) {
         w.write(java.nio.ByteBuffer.wrap(StorageContract.bytes(3000, 1)));
@@ -158,7 +159,8 @@ class FileStorageSharedDirectoryTest {
       throws Exception {
     Path dir = temp.resolve("posix-lock");
     StoredPair p = versioned(URI.create("http://example.com/posix"), UUID.randomUUID(), 1, 3000);
-    try (Storage live = FileStorage.newBuilder(dir).durable(false).build()) {
+    // No write buffer: the write in progress is a temporary file from its first chunk.
+    try (Storage live = FileStorage.newBuilder(dir).durable(false).writeBufferBytes(0).build()) {
       FileStorage.newBuilder(dir).durable(false).build().close();
       try (BodyWriter w = live.newWriter(p)) {
         w.write(java.nio.ByteBuffer.wrap(StorageContract.bytes(3000, 1)));
