@@ -135,7 +135,8 @@ class FileStorageSharedDirectoryTest {
     Path dir = temp.resolve("lock");
     StoredPair p = versioned(URI.create("http://example.com/locked"), UUID.randomUUID(), 1, 3000);
     Storage first = FileStorage.newBuilder(dir).durable(false).build();
-    try (Storage live = FileStorage.newBuilder(dir).durable(false).build()) {
+    // No write buffer: the write in progress is a temporary file from its first chunk.
+    try (Storage live = FileStorage.newBuilder(dir).durable(false).writeBufferBytes(0).build()) {
       first.close();
       try (BodyWriter w = live.newWriter(p)) {
         w.write(java.nio.ByteBuffer.wrap(StorageContract.bytes(3000, 1)));
@@ -158,7 +159,8 @@ class FileStorageSharedDirectoryTest {
       throws Exception {
     Path dir = temp.resolve("posix-lock");
     StoredPair p = versioned(URI.create("http://example.com/posix"), UUID.randomUUID(), 1, 3000);
-    try (Storage live = FileStorage.newBuilder(dir).durable(false).build()) {
+    // No write buffer: the write in progress is a temporary file from its first chunk.
+    try (Storage live = FileStorage.newBuilder(dir).durable(false).writeBufferBytes(0).build()) {
       FileStorage.newBuilder(dir).durable(false).build().close();
       try (BodyWriter w = live.newWriter(p)) {
         w.write(java.nio.ByteBuffer.wrap(StorageContract.bytes(3000, 1)));
@@ -190,8 +192,15 @@ class FileStorageSharedDirectoryTest {
     UUID id = UUID.randomUUID();
     StoredPair first = versioned(uri, id, 1, 40_000);
     StoredPair second = versioned(uri, id, 2, 40_000);
-    try (Storage a = FileStorage.newBuilder(dir).maximumBytes(100_000).durable(false).build();
-        Storage b = FileStorage.newBuilder(dir).durable(false).build()) {
+    // Each commit on its caller's thread: the order of the two instances' writes on the disk is
+    // the point.
+    try (Storage a =
+            FileStorage.newBuilder(dir)
+                .maximumBytes(100_000)
+                .durable(false)
+                .writeBehindBytes(0)
+                .build();
+        Storage b = FileStorage.newBuilder(dir).durable(false).writeBehindBytes(0).build()) {
       StorageContract.store(a, first, StorageContract.bytes(40_000, 1));
       StorageContract.store(b, second, StorageContract.bytes(40_000, 2));
       // a knows only its own version; storing more makes it evict that entry.

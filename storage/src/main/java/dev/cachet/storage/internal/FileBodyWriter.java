@@ -8,40 +8,51 @@ import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
+import java.util.Arrays;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.zip.CRC32C;
 
 /**
- * Streams a body into a temporary file in the key directory, computing its CRC32C; on commit hands
- * the complete file to the {@link FileStore}, which makes it visible. Any failure deletes the
- * temporary file, so an aborted or failed write leaves nothing behind.
+ * Collects a body, computing its CRC32C, and on commit hands the complete file to the {@link
+ * FileStore}, which makes it visible. A body up to the store's buffer size is held in memory and
+ * touches the disk only at commit, in one write; one that outgrows it streams into a temporary file
+ * in the key directory from then on, so the memory a writer holds stays bounded. Any failure
+ * deletes the temporary file, so an aborted or failed write leaves nothing behind.
  */
 final class FileBodyWriter implements BodyWriter {
+  private static final byte[] EMPTY = new byte[0];
+
   private final FileStore store;
   private final StoredPair pair;
   private final Path dir;
-  private final String generation;
+  private final String bodyName;
   private final Path temp;
+  private final int bufferBytes;
   private final CRC32C crc = new CRC32C();
-  private FileChannel channel;
+  private final AtomicBoolean done = new AtomicBoolean();
+  private byte[] buffer = EMPTY;
+  private int buffered;
+  // Null while the body is in memory. Volatile because close() of the store may abort the writer
+  // from another thread while it moves to the disk: each then sees the other and one cleans up.
+  private volatile FileChannel channel;
   private long written;
-  private volatile boolean done;
 
-  FileBodyWriter(FileStore store, StoredPair pair, Path dir) throws IOException {
+  FileBodyWriter(FileStore store, StoredPair pair, Path dir, int bufferBytes) {
     this.store = store;
     this.pair = pair;
     this.dir = dir;
-    this.generation = Layout.newGeneration();
-    this.temp = dir.resolve(Layout.bodyName(pair.id(), generation) + Layout.TEMP_SUFFIX);
-    this.channel = FileChannel.open(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+    this.bodyName = Layout.bodyName(pair.id(), Layout.newGeneration());
+    this.temp = dir.resolve(bodyName + Layout.TEMP_SUFFIX);
+    this.bufferBytes = bufferBytes;
   }
 
   @Override
   public void write(ByteBuffer chunk) throws IOException {
-    if (done) {
+    if (done.get()) {
       throw new IllegalStateException("the writer is already committed or aborted");
     }
-    long after = written + chunk.remaining();
+    int length = chunk.remaining();
+    long after = written + length;
     if (after > store.maximumBytes()) {
       abort();
       throw new StorageException(
@@ -49,14 +60,42 @@ final class FileBodyWriter implements BodyWriter {
     }
     crc.update(chunk.duplicate());
     try {
-      while (chunk.hasRemaining()) {
-        channel.write(chunk);
+      if (channel == null && after <= bufferBytes) {
+        if (after > buffer.length) {
+          buffer =
+              Arrays.copyOf(buffer, (int) Math.min(bufferBytes, Math.max(after, 2L * buffered)));
+        }
+        chunk.get(buffer, buffered, length);
+        buffered += length;
+      } else {
+        if (channel == null) {
+          toDisk();
+        }
+        writeFully(chunk);
       }
     } catch (IOException e) {
       abort();
       throw new StorageException("cannot write the body of " + pair.key(), e);
     }
     written = after;
+  }
+
+  /** Moves the buffered bytes to a new temporary file, which takes every later chunk. */
+  private void toDisk() throws IOException {
+    channel = store.createFile(dir, temp, pair);
+    if (done.get()) {
+      // Aborted meanwhile by the store's close(), which may not have seen the channel.
+      deleteTemp();
+      throw new StorageException("the storage is closed");
+    }
+    writeFully(ByteBuffer.wrap(buffer, 0, buffered));
+    buffer = null;
+  }
+
+  private void writeFully(ByteBuffer b) throws IOException {
+    while (b.hasRemaining()) {
+      channel.write(b);
+    }
   }
 
   @Override
@@ -66,18 +105,23 @@ final class FileBodyWriter implements BodyWriter {
 
   @Override
   public void commit() throws IOException {
-    if (done) {
+    if (!done.compareAndSet(false, true)) {
       throw new IllegalStateException("the writer is already committed or aborted");
     }
-    done = true;
     store.finished(this);
     try {
+      if (channel == null) {
+        channel = store.createFile(dir, temp, pair);
+        writeFully(ByteBuffer.wrap(buffer, 0, buffered));
+        buffer = null;
+      }
       if (store.durable()) {
-        channel.force(true);
+        // The data and the length, which is all a reader needs; the name is made durable by the
+        // store's sync of the directory after the rename.
+        channel.force(false);
       }
       channel.close();
-      store.publish(
-          pair, dir, temp, Layout.bodyName(pair.id(), generation), written, crc.getValue());
+      store.publish(pair, dir, temp, bodyName, written, crc.getValue());
     } catch (IOException | RuntimeException e) {
       deleteTemp();
       throw e instanceof StorageException se
@@ -88,17 +132,21 @@ final class FileBodyWriter implements BodyWriter {
 
   @Override
   public void abort() {
-    if (done) {
+    if (!done.compareAndSet(false, true)) {
       return;
     }
-    done = true;
     store.finished(this);
+    buffer = null;
     deleteTemp();
   }
 
   private void deleteTemp() {
+    FileChannel ch = channel;
+    if (ch == null) {
+      return;
+    }
     try {
-      channel.close();
+      ch.close();
     } catch (IOException ignored) {
       // Closing is best effort; the file is deleted next.
     }

@@ -15,6 +15,7 @@ import java.nio.channels.FileChannel;
 import java.nio.file.DirectoryIteratorException;
 import java.nio.file.DirectoryNotEmptyException;
 import java.nio.file.DirectoryStream;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -49,6 +50,7 @@ public final class FileStore implements Storage {
   private final Path root;
   private final long maximumBytes;
   private final boolean durable;
+  private final int bufferBytes;
   private final DirectoryLock lock;
   private final EntryIndex index = new EntryIndex();
   private final AtomicLong evictions = new AtomicLong();
@@ -57,10 +59,12 @@ public final class FileStore implements Storage {
   private final Set<FileBodyWriter> writers = ConcurrentHashMap.newKeySet();
   private volatile boolean closed;
 
-  private FileStore(Path root, long maximumBytes, boolean durable, DirectoryLock lock) {
+  private FileStore(
+      Path root, long maximumBytes, boolean durable, int bufferBytes, DirectoryLock lock) {
     this.root = root;
     this.maximumBytes = maximumBytes;
     this.durable = durable;
+    this.bufferBytes = bufferBytes;
     this.lock = lock;
     for (int i = 0; i < STRIPES; i++) {
       stripes[i] = new Object();
@@ -68,17 +72,19 @@ public final class FileStore implements Storage {
   }
 
   /**
-   * Opens (creating if needed) a storage directory and recovers it.
+   * Opens (creating if needed) a storage directory and recovers it. A writer holds a body of up to
+   * {@code bufferBytes} in memory and writes it to the disk at commit.
    *
    * @throws StorageException if the directory cannot be used, or holds files but no marker
    */
   public static FileStore open(
-      Path root, long maximumBytes, boolean durable, boolean verifyChecksums) throws IOException {
+      Path root, long maximumBytes, boolean durable, int bufferBytes, boolean verifyChecksums)
+      throws IOException {
     DirectoryLock lock = DirectoryLock.acquire(root);
     try {
       List<Recovery.Loaded> loaded = Recovery.run(root, lock.alone(), verifyChecksums);
       lock.share();
-      FileStore store = new FileStore(root, maximumBytes, durable, lock);
+      FileStore store = new FileStore(root, maximumBytes, durable, bufferBytes, lock);
       for (Recovery.Loaded l : loaded) {
         store.index.put(l.metaPath(), l.meta(), l.bytes(), l.lastAccess());
       }
@@ -168,22 +174,45 @@ public final class FileStore implements Storage {
   public BodyWriter newWriter(StoredPair pair) throws IOException {
     requireNonNull(pair, "pair");
     checkOpen();
-    Path dir = Layout.keyDir(root, pair.key());
-    FileBodyWriter w;
-    try {
-      Files.createDirectories(dir);
-      w = new FileBodyWriter(this, pair, dir);
-    } catch (NoSuchFileException clearedMeanwhile) {
-      Files.createDirectories(dir);
-      w = new FileBodyWriter(this, pair, dir);
-    } catch (IOException e) {
-      throw new StorageException("cannot start writing an entry of " + pair.key(), e);
-    }
+    // No file-system work here: the key directory and the body's file are made when the body
+    // outgrows the writer's buffer, or at commit.
+    FileBodyWriter w = new FileBodyWriter(this, pair, Layout.keyDir(root, pair.key()), bufferBytes);
     writers.add(w);
     if (closed) {
       w.abort();
     }
     return w;
+  }
+
+  /**
+   * Creates a new file in a key directory for writing, making the directory if it is missing: with
+   * one {@code mkdir} first when this instance knows no entry of the pair (a new key, most often),
+   * else by opening first and making the directory only if that finds it gone (cleared meanwhile).
+   */
+  FileChannel createFile(Path dir, Path file, StoredPair pair) throws StorageException {
+    try {
+      if (index.get(dir.resolve(Layout.metaName(pair.id()))) == null) {
+        makeDirectory(dir);
+      }
+      try {
+        return FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+      } catch (NoSuchFileException clearedMeanwhile) {
+        makeDirectory(dir);
+        return FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+      }
+    } catch (IOException e) {
+      throw new StorageException("cannot write an entry of " + pair.key(), e);
+    }
+  }
+
+  private static void makeDirectory(Path dir) throws IOException {
+    try {
+      Files.createDirectory(dir);
+    } catch (FileAlreadyExistsException exists) {
+      // Most often a directory; if not, creating the file in it fails and says so.
+    } catch (NoSuchFileException rootGone) {
+      Files.createDirectories(dir);
+    }
   }
 
   /** Called by a writer when it is committed or aborted. */
@@ -220,14 +249,15 @@ public final class FileStore implements Storage {
         ch.write(b);
       }
       if (durable) {
-        ch.force(true);
+        // Data and length; the name is made durable by the sync of the directory below.
+        ch.force(false);
       }
     } catch (IOException e) {
       Files.deleteIfExists(temp);
       throw e;
     }
     synchronized (stripe(dir)) {
-      String oldBody = newBody ? bodyFileOnDisk(metaPath) : null;
+      String oldBody = newBody ? bodyFileReplaced(metaPath) : null;
       Path body = dir.resolve(meta.bodyFile());
       try {
         if (newBody) {
@@ -251,6 +281,17 @@ public final class FileStore implements Storage {
         deleteQuietly(dir.resolve(oldBody));
       }
     }
+  }
+
+  /**
+   * The body file of the entry a commit replaces: as this instance knows it, else as the metadata
+   * on the disk names it (for a new pair, one failed open). The index is exact for what this
+   * instance wrote; a replacement by another instance since is missed, and its body is left
+   * unreferenced for recovery, as with any concurrent replacement by two instances.
+   */
+  private String bodyFileReplaced(Path metaPath) {
+    EntryIndex.Tracked known = index.get(metaPath);
+    return known != null ? known.meta.bodyFile() : bodyFileOnDisk(metaPath);
   }
 
   /** The body file named by the metadata on disk, or null when there is none or it is corrupt. */
@@ -500,7 +541,7 @@ public final class FileStore implements Storage {
     return "FileStorage[" + root + ", maximumBytes=" + maximumBytes + "]";
   }
 
-  private void checkOpen() throws StorageException {
+  void checkOpen() throws StorageException {
     if (closed) {
       throw new StorageException("the storage is closed");
     }
