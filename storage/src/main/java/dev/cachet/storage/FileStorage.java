@@ -25,7 +25,9 @@ import java.util.UUID;
  * temporary file. Commit moves the body file to its final name and then moves the metadata into
  * place atomically, which is the moment it becomes visible. A crash at any instant leaves the old
  * entry or the new one, never a torn one. With {@link Builder#durable(boolean)} on (the default)
- * every file and directory change is forced to the disk before it counts.
+ * every file and directory change is forced to the disk before it counts. The commit of a small
+ * body is carried out behind its caller ({@link Builder#writeBehindBytes(long)}): the pair is this
+ * storage's at once, served from memory until it is on the disk, where other instances see it.
  *
  * <p>Opening recovers the directory: temporary files and unreferenced bodies are deleted, and a
  * metadata file that is corrupt, truncated, of an unknown format version, or whose body's length or
