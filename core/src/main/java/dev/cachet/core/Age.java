@@ -25,7 +25,7 @@ final class Age {
     long responseTime = millis(pair.responseTime());
     long requestTime = millis(pair.requestTime());
     var facts = pair.response().facts();
-    long dateValue = facts.date().map(Age::millis).orElse(responseTime);
+    long dateValue = facts.dateMillis(responseTime);
     long apparentAge = Math.max(0, responseTime - dateValue);
     long responseDelay = Math.max(0, responseTime - requestTime);
     long correctedAgeValue = saturatedAdd(facts.age() * 1000, responseDelay);

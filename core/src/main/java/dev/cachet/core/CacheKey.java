@@ -63,6 +63,16 @@ public record CacheKey(String value) {
     return new CacheKey(sb.toString());
   }
 
+  /**
+   * The key of a request that is being stored: {@link #of(URI)}, with the URI's own string as its
+   * value when that is already normalised, so that a stored pair does not hold the same text twice.
+   */
+  static CacheKey ofStored(URI uri) {
+    CacheKey key = of(uri);
+    String given = uri.toString();
+    return given.equals(key.value) ? new CacheKey(given) : key;
+  }
+
   /** True when both URIs have the same origin: scheme, host and port (RFC 9110 §4.3.1). */
   static boolean sameOrigin(URI a, URI b) {
     if (a.getScheme() == null || b.getScheme() == null || a.getHost() == null) {

@@ -188,7 +188,7 @@ public record NeedRevalidation(
     List<StoredPair> updated = new ArrayList<>(pairs.size());
     for (StoredPair p : pairs) {
       Headers h = Fields.freshen(p.response().headers(), received);
-      updated.add(p.withResponse(p.response().withHeaders(h), requestTime, responseTime));
+      updated.add(p.withResponse(p.response().withHeaders(h).shared(), requestTime, responseTime));
     }
     return updated;
   }

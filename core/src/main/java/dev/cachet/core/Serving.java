@@ -83,7 +83,13 @@ final class Serving {
     }
     Response stored = Storability.storedForm(response, options);
     StoredPair pair =
-        new StoredPair(newPairId, request.key(), request, stored, requestTime, responseTime);
+        new StoredPair(
+            newPairId,
+            CacheKey.ofStored(request.uri()),
+            request,
+            stored,
+            requestTime,
+            responseTime);
     ResponseControl rc = ResponseControl.of(stored, options);
     long ttl =
         Math.floorDiv(
