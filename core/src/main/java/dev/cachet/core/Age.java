@@ -22,8 +22,8 @@ final class Age {
    * A missing {@code Date} counts as the response time (F-06). Never negative.
    */
   static long currentAgeMillis(StoredPair pair, Instant now) {
-    long responseTime = millis(pair.responseTime());
-    long requestTime = millis(pair.requestTime());
+    long responseTime = pair.responseTimeMillis();
+    long requestTime = pair.requestTimeMillis();
     var facts = pair.response().facts();
     long dateValue = facts.dateMillis(responseTime);
     long apparentAge = Math.max(0, responseTime - dateValue);

@@ -25,8 +25,7 @@ final class Serving {
       boolean validated) {
     ResponseControl rc = ResponseControl.of(pair.response(), options);
     long ageMillis = Age.currentAgeMillis(pair, now);
-    long ttlSeconds =
-        Math.floorDiv(rc.lifetimeMillis(Age.millis(pair.responseTime())) - ageMillis, 1000);
+    long ttlSeconds = Math.floorDiv(rc.lifetimeMillis(pair.responseTimeMillis()) - ageMillis, 1000);
     Headers h = pair.response().headers();
     if (!validated) {
       h = Fields.without(h, rc.noCacheFields());
@@ -36,7 +35,7 @@ final class Serving {
     boolean body = !request.method().equals("HEAD");
     // The stored response's parsed fields serve for the client's conditions: Age and the fields
     // removed above change no validator, and a fresh Response would parse every field again.
-    if (Validators.clientConditionMatches(req, pair.response(), pair.responseTime())) {
+    if (Validators.clientConditionMatches(req, pair)) {
       response = Validators.notModifiedFrom(response);
       body = false;
     }
