@@ -22,10 +22,10 @@ final class Age {
    * A missing {@code Date} counts as the response time (F-06). Never negative.
    */
   static long currentAgeMillis(StoredPair pair, Instant now) {
-    long responseTime = millis(pair.responseTime());
-    long requestTime = millis(pair.requestTime());
+    long responseTime = pair.responseTimeMillis();
+    long requestTime = pair.requestTimeMillis();
     var facts = pair.response().facts();
-    long dateValue = facts.date().map(Age::millis).orElse(responseTime);
+    long dateValue = facts.dateMillis(responseTime);
     long apparentAge = Math.max(0, responseTime - dateValue);
     long responseDelay = Math.max(0, responseTime - requestTime);
     long correctedAgeValue = saturatedAdd(facts.age() * 1000, responseDelay);

@@ -107,8 +107,7 @@ public final class CachePolicy {
   /** The freshness lifetime (RFC 9111 §4.2.1). */
   public Duration freshnessLifetime() {
     return Duration.ofMillis(
-        ResponseControl.of(pair.response(), options)
-            .lifetimeMillis(Age.millis(pair.responseTime())));
+        ResponseControl.of(pair.response(), options).lifetimeMillis(pair.responseTimeMillis()));
   }
 
   /** The current age (RFC 9111 §4.2.3). */

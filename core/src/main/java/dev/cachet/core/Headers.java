@@ -3,6 +3,7 @@ package dev.cachet.core;
 import static java.util.Objects.requireNonNull;
 
 import dev.cachet.core.internal.ListFields;
+import dev.cachet.core.internal.SharedStrings;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
@@ -277,6 +278,19 @@ public final class Headers {
       return this;
     }
     return j == 0 ? EMPTY : new Headers(Arrays.copyOf(a, j));
+  }
+
+  /**
+   * These headers with their strings shared with other stored responses where equal (names, and
+   * values of common fields): equal to these, for a response that stays stored.
+   */
+  Headers shared() {
+    if (nameValues.length == 0) {
+      return this;
+    }
+    String[] a = nameValues.clone();
+    SharedStrings.shareFields(a);
+    return new Headers(a);
   }
 
   @Override

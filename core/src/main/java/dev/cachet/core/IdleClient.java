@@ -141,7 +141,7 @@ public record IdleClient(CacheOptions options) implements CacheState {
 
     ResponseControl rc = ResponseControl.of(selected.response(), options);
     long age = Age.currentAgeMillis(selected, now);
-    long lifetime = rc.lifetimeMillis(Age.millis(selected.responseTime()));
+    long lifetime = rc.lifetimeMillis(selected.responseTimeMillis());
     boolean fresh = lifetime > age;
 
     Reason revalidate = null;

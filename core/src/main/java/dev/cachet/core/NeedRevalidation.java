@@ -188,7 +188,7 @@ public record NeedRevalidation(
     List<StoredPair> updated = new ArrayList<>(pairs.size());
     for (StoredPair p : pairs) {
       Headers h = Fields.freshen(p.response().headers(), received);
-      updated.add(p.withResponse(p.response().withHeaders(h), requestTime, responseTime));
+      updated.add(p.withResponse(p.response().withHeaders(h).shared(), requestTime, responseTime));
     }
     return updated;
   }
@@ -200,7 +200,7 @@ public record NeedRevalidation(
       return Optional.empty();
     }
     long age = Age.currentAgeMillis(selected, now);
-    long staleness = Math.max(0, age - rc.lifetimeMillis(Age.millis(selected.responseTime())));
+    long staleness = Math.max(0, age - rc.lifetimeMillis(selected.responseTimeMillis()));
     OptionalLong responseSie = rc.seconds("stale-if-error");
     OptionalLong requestSie = req.cacheControl().seconds("stale-if-error");
     boolean clientForbids = req.cacheControl().has("no-cache") || req.pragmaNoCache();

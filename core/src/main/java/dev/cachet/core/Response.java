@@ -59,6 +59,16 @@ public final class Response {
     return r;
   }
 
+  /**
+   * This response as it stays stored: equal to it, with its strings shared with other stored
+   * responses ({@link Headers#shared()}) and its parsed facts, if already computed.
+   */
+  Response shared() {
+    Response r = new Response(status, headers.shared());
+    r.facts = facts;
+    return r;
+  }
+
   /** The parsed fields, computed on first use and kept. */
   ResponseFacts facts() {
     ResponseFacts f = facts;

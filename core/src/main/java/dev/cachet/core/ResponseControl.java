@@ -144,7 +144,7 @@ final class ResponseControl {
   }
 
   private long lifetimeUnclampedMillis(long responseTimeMillis) {
-    long dateMillis = facts.date().map(Age::millis).orElse(responseTimeMillis);
+    long dateMillis = facts.dateMillis(responseTimeMillis);
     long explicit;
     if (hasSMaxAge()) {
       // F-01: s-maxage first, in a shared cache. Invalid or duplicated: stale (F-04).
@@ -156,7 +156,7 @@ final class ResponseControl {
       // F-03: an invalid Expires means already expired.
       explicit =
           facts.expires() == ExpiresState.VALID
-              ? Math.max(0, Age.millis(facts.expiresAt().get()) - dateMillis)
+              ? Math.max(0, facts.expiresAtMillis(0) - dateMillis)
               : 0;
     } else {
       explicit = -1;
@@ -181,7 +181,7 @@ final class ResponseControl {
     if (facts.lastModified().isEmpty()) {
       return 0;
     }
-    long sinceModified = dateMillis - Age.millis(facts.lastModified().get());
+    long sinceModified = dateMillis - facts.lastModifiedMillis(0);
     if (sinceModified <= 0) {
       return 0;
     }

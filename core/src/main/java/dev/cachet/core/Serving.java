@@ -25,7 +25,7 @@ final class Serving {
       boolean validated) {
     ResponseControl rc = ResponseControl.of(pair.response(), options);
     long ageMillis = Age.currentAgeMillis(pair, now);
-    long lifetimeMillis = rc.lifetimeMillis(Age.millis(pair.responseTime()));
+    long lifetimeMillis = rc.lifetimeMillis(pair.responseTimeMillis());
     return fromPair(
         options, request, req, pair, rc, ageMillis, lifetimeMillis, status, reason, validated);
   }
@@ -52,7 +52,7 @@ final class Serving {
     boolean body = !request.method().equals("HEAD");
     // The stored response's parsed fields serve for the client's conditions: Age and the fields
     // removed above change no validator, and a fresh Response would parse every field again.
-    if (Validators.clientConditionMatches(req, pair.response(), pair.responseTime())) {
+    if (Validators.clientConditionMatches(req, pair)) {
       response = Validators.notModifiedFrom(response);
       body = false;
     }
@@ -99,7 +99,8 @@ final class Serving {
     }
     Response stored = Storability.storedForm(response, options);
     StoredPair pair =
-        new StoredPair(newPairId, request.key(), request, stored, requestTime, responseTime);
+        new StoredPair(
+            newPairId, CacheKey.of(request.uri()), request, stored, requestTime, responseTime);
     ResponseControl rc = ResponseControl.of(stored, options);
     long ttl =
         Math.floorDiv(

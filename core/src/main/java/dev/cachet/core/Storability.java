@@ -71,13 +71,14 @@ final class Storability {
 
   /**
    * The response as stored: without hop-by-hop fields (S3-08) and, in a shared cache, without the
-   * fields {@code private="..."} names (S3-09).
+   * fields {@code private="..."} names (S3-09); its strings are shared with other stored responses
+   * where equal.
    */
   static Response storedForm(Response response, CacheOptions options) {
     Headers h = Fields.withoutHopByHop(response.headers());
     if (options.shared()) {
       h = Fields.without(h, ResponseControl.of(response, options).privateFields());
     }
-    return h == response.headers() ? response : response.withHeaders(h);
+    return (h == response.headers() ? response : response.withHeaders(h)).shared();
   }
 }

@@ -3,44 +3,157 @@ package dev.cachet.core;
 import static java.util.Objects.requireNonNull;
 
 import java.time.Instant;
+import java.util.Objects;
 import java.util.UUID;
 
 /**
  * A stored request and response, as a cache keeps them (RFC 9111 §3), with the times the age
  * calculation needs (§4.2.3). The body is not part of the pair; storage holds it under {@link
- * #id()}.
+ * #id()}. Immutable; equal when all six parts are equal.
  *
- * @param id the pair's identity, given by the caller when the pair is created
- * @param key the cache key it is stored under
- * @param request the request that produced it (its header fields drive {@code Vary}, §4.1)
- * @param response the stored response, without hop-by-hop fields (§3.1)
- * @param requestTime when the request that produced the response was sent ({@code request_time})
- * @param responseTime when the response was received ({@code response_time})
+ * <p>A pair lives as long as it is stored, so it keeps its two times as epoch nanoseconds rather
+ * than as two {@link Instant} objects (times outside 1677–2262 are kept as given); {@link
+ * #requestTime()} and {@link #responseTime()} return equal instants.
  */
-public record StoredPair(
-    UUID id,
-    CacheKey key,
-    Request request,
-    Response response,
-    Instant requestTime,
-    Instant responseTime) {
+public final class StoredPair {
+  private static final long NANOS_PER_SECOND = 1_000_000_000L;
+
+  private final UUID id;
+  private final CacheKey key;
+  private final Request request;
+  private final Response response;
+  private final long requestNanos;
+  private final long responseNanos;
+
+  /** Both times as given when either is too far from the epoch for nanoseconds; else null. */
+  private final Instant[] farTimes;
 
   /**
    * Creates a pair.
    *
+   * @param id the pair's identity, given by the caller when the pair is created
+   * @param key the cache key it is stored under
+   * @param request the request that produced it (its header fields drive {@code Vary}, §4.1)
+   * @param response the stored response, without hop-by-hop fields (§3.1)
+   * @param requestTime when the request that produced the response was sent ({@code request_time})
+   * @param responseTime when the response was received ({@code response_time})
    * @throws NullPointerException if any argument is null
    */
-  public StoredPair {
-    requireNonNull(id, "id");
-    requireNonNull(key, "key");
-    requireNonNull(request, "request");
-    requireNonNull(response, "response");
+  public StoredPair(
+      UUID id,
+      CacheKey key,
+      Request request,
+      Response response,
+      Instant requestTime,
+      Instant responseTime) {
+    this.id = requireNonNull(id, "id");
+    this.key = requireNonNull(key, "key");
+    this.request = requireNonNull(request, "request");
+    this.response = requireNonNull(response, "response");
     requireNonNull(requestTime, "requestTime");
     requireNonNull(responseTime, "responseTime");
+    long req = nanos(requestTime);
+    long res = nanos(responseTime);
+    if (req == Long.MIN_VALUE || res == Long.MIN_VALUE) {
+      this.farTimes = new Instant[] {requestTime, responseTime};
+      this.requestNanos = 0;
+      this.responseNanos = 0;
+    } else {
+      this.farTimes = null;
+      this.requestNanos = req;
+      this.responseNanos = res;
+    }
+  }
+
+  /** The instant in epoch nanoseconds, or {@link Long#MIN_VALUE} when it does not fit. */
+  private static long nanos(Instant t) {
+    long s = t.getEpochSecond();
+    // Long.MIN_VALUE itself is kept out, as the marker.
+    if (s >= Long.MAX_VALUE / NANOS_PER_SECOND || s <= Long.MIN_VALUE / NANOS_PER_SECOND) {
+      return Long.MIN_VALUE;
+    }
+    return s * NANOS_PER_SECOND + t.getNano();
+  }
+
+  /** The pair's identity, given by the caller when the pair is created. */
+  public UUID id() {
+    return id;
+  }
+
+  /** The cache key it is stored under. */
+  public CacheKey key() {
+    return key;
+  }
+
+  /** The request that produced it (its header fields drive {@code Vary}, §4.1). */
+  public Request request() {
+    return request;
+  }
+
+  /** The stored response, without hop-by-hop fields (§3.1). */
+  public Response response() {
+    return response;
+  }
+
+  /** When the request that produced the response was sent ({@code request_time}, §4.2.3). */
+  public Instant requestTime() {
+    return farTimes != null ? farTimes[0] : Instant.ofEpochSecond(0, requestNanos);
+  }
+
+  /** When the response was received ({@code response_time}, §4.2.3). */
+  public Instant responseTime() {
+    return farTimes != null ? farTimes[1] : Instant.ofEpochSecond(0, responseNanos);
+  }
+
+  /** {@link #requestTime()} as {@link Age#millis(Instant)} gives it, without an object. */
+  long requestTimeMillis() {
+    return farTimes != null ? Age.millis(farTimes[0]) : Math.floorDiv(requestNanos, 1_000_000L);
+  }
+
+  /** {@link #responseTime()} as {@link Age#millis(Instant)} gives it, without an object. */
+  long responseTimeMillis() {
+    return farTimes != null ? Age.millis(farTimes[1]) : Math.floorDiv(responseNanos, 1_000_000L);
   }
 
   /** This pair with another response and exchange times, as after a freshening 304 (§4.3.4). */
   public StoredPair withResponse(Response response, Instant requestTime, Instant responseTime) {
     return new StoredPair(id, key, request, response, requestTime, responseTime);
+  }
+
+  @Override
+  public boolean equals(Object o) {
+    if (o == this) {
+      return true;
+    }
+    return o instanceof StoredPair p
+        && p.requestNanos == requestNanos
+        && p.responseNanos == responseNanos
+        && p.id.equals(id)
+        && p.key.equals(key)
+        && p.request.equals(request)
+        && p.response.equals(response)
+        && java.util.Arrays.equals(p.farTimes, farTimes);
+  }
+
+  @Override
+  public int hashCode() {
+    return Objects.hash(id, key, request, response, requestTime(), responseTime());
+  }
+
+  @Override
+  public String toString() {
+    return "StoredPair[id="
+        + id
+        + ", key="
+        + key
+        + ", request="
+        + request
+        + ", response="
+        + response
+        + ", requestTime="
+        + requestTime()
+        + ", responseTime="
+        + responseTime()
+        + "]";
   }
 }

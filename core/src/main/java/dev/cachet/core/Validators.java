@@ -91,12 +91,12 @@ final class Validators {
 
   /**
    * V-06: whether a client's conditional request is satisfied by the stored response, so that the
-   * cache answers 304 (RFC 9111 §4.3.2; RFC 9110 §13.1.2 with weak comparison, §13.1.3).
-   *
-   * @param receivedAt when the stored response was received, for {@code If-Modified-Since} when it
-   *     has neither {@code Last-Modified} nor {@code Date}
+   * cache answers 304 (RFC 9111 §4.3.2; RFC 9110 §13.1.2 with weak comparison, §13.1.3). Without
+   * {@code Last-Modified} and {@code Date}, {@code If-Modified-Since} is compared with the time the
+   * stored response was received.
    */
-  static boolean clientConditionMatches(RequestFacts req, Response stored, Instant receivedAt) {
+  static boolean clientConditionMatches(RequestFacts req, StoredPair pair) {
+    Response stored = pair.response();
     if (stored.status() != 200) {
       return false;
     }
@@ -116,7 +116,7 @@ final class Validators {
     if (req.ifModifiedSince().isPresent()) {
       // §4.3.2: without Last-Modified, use the stored Date, else the time it was received.
       Instant since = req.ifModifiedSince().get();
-      Instant modified = facts.lastModified().or(facts::date).orElse(receivedAt);
+      Instant modified = facts.lastModified().or(facts::date).orElseGet(pair::responseTime);
       return !modified.isAfter(since);
     }
     return false;

@@ -10,30 +10,113 @@ import java.util.function.Function;
 
 /**
  * What the caching rules need from a response's header fields, parsed once per response and kept
- * with it, so that a lookup reads parsed values instead of parsing again.
- *
- * @param cacheControl the {@code Cache-Control} directives (RFC 9111 §5.2)
- * @param date the {@code Date} (RFC 9110 §6.6.1), when present and valid
- * @param expires the {@code Expires} state (RFC 9111 §5.3)
- * @param expiresAt the {@code Expires} instant when {@code expires} is {@link ExpiresState#VALID}
- * @param age the {@code Age} value in seconds (RFC 9111 §5.1); 0 when absent or malformed
- * @param lastModified the {@code Last-Modified}, when present and valid
- * @param etag the first {@code ETag}, when present and a valid entity-tag
- * @param varyNames the lower-cased field names {@code Vary} nominates (RFC 9111 §4.1)
- * @param varyStar true when {@code Vary} contains {@code *}
- * @param contentLength the {@code Content-Length}, when present and valid
+ * with it, so that a lookup reads parsed values instead of parsing again. A stored response keeps
+ * its facts as long as it is stored, so they are held as primitives (times in epoch seconds: HTTP
+ * dates have no finer precision) and handed out as {@code Optional}s only when asked.
  */
-public record ResponseFacts(
-    Directives cacheControl,
-    Optional<Instant> date,
-    ExpiresState expires,
-    Optional<Instant> expiresAt,
-    long age,
-    Optional<Instant> lastModified,
-    Optional<String> etag,
-    List<String> varyNames,
-    boolean varyStar,
-    OptionalLong contentLength) {
+public final class ResponseFacts {
+  private static final long ABSENT = Long.MIN_VALUE;
+
+  private final Directives cacheControl;
+  private final long date;
+  private final long expiresAt;
+  private final long lastModified;
+  private final long age;
+  private final long contentLength;
+  private final String etag;
+  private final List<String> varyNames;
+  private final ExpiresState expires;
+  private final boolean varyStar;
+
+  private ResponseFacts(
+      Directives cacheControl,
+      Optional<Instant> date,
+      ExpiresState expires,
+      Optional<Instant> expiresAt,
+      long age,
+      Optional<Instant> lastModified,
+      Optional<String> etag,
+      List<String> varyNames,
+      boolean varyStar,
+      OptionalLong contentLength) {
+    this.cacheControl = cacheControl;
+    this.date = date.map(Instant::getEpochSecond).orElse(ABSENT);
+    this.expires = expires;
+    this.expiresAt = expiresAt.map(Instant::getEpochSecond).orElse(ABSENT);
+    this.age = age;
+    this.lastModified = lastModified.map(Instant::getEpochSecond).orElse(ABSENT);
+    this.etag = etag.orElse(null);
+    this.varyNames = varyNames;
+    this.varyStar = varyStar;
+    this.contentLength = contentLength.orElse(ABSENT);
+  }
+
+  /** The {@code Cache-Control} directives (RFC 9111 §5.2). */
+  public Directives cacheControl() {
+    return cacheControl;
+  }
+
+  /** The {@code Date} (RFC 9110 §6.6.1), when present and valid. */
+  public Optional<Instant> date() {
+    return date == ABSENT ? Optional.empty() : Optional.of(Instant.ofEpochSecond(date));
+  }
+
+  /** The {@code Date} in epoch milliseconds, or {@code orElse} when absent or invalid. */
+  public long dateMillis(long orElse) {
+    return date == ABSENT ? orElse : date * 1000;
+  }
+
+  /** The {@code Expires} state (RFC 9111 §5.3). */
+  public ExpiresState expires() {
+    return expires;
+  }
+
+  /** The {@code Expires} instant when {@link #expires()} is {@link ExpiresState#VALID}. */
+  public Optional<Instant> expiresAt() {
+    return expiresAt == ABSENT ? Optional.empty() : Optional.of(Instant.ofEpochSecond(expiresAt));
+  }
+
+  /** The {@code Expires} instant in epoch milliseconds, or {@code orElse} when not valid. */
+  public long expiresAtMillis(long orElse) {
+    return expiresAt == ABSENT ? orElse : expiresAt * 1000;
+  }
+
+  /** The {@code Age} value in seconds (RFC 9111 §5.1); 0 when absent or malformed. */
+  public long age() {
+    return age;
+  }
+
+  /** The {@code Last-Modified}, when present and valid. */
+  public Optional<Instant> lastModified() {
+    return lastModified == ABSENT
+        ? Optional.empty()
+        : Optional.of(Instant.ofEpochSecond(lastModified));
+  }
+
+  /** The {@code Last-Modified} in epoch milliseconds, or {@code orElse} when absent or invalid. */
+  public long lastModifiedMillis(long orElse) {
+    return lastModified == ABSENT ? orElse : lastModified * 1000;
+  }
+
+  /** The first {@code ETag}, when present and a valid entity-tag. */
+  public Optional<String> etag() {
+    return Optional.ofNullable(etag);
+  }
+
+  /** The lower-cased field names {@code Vary} nominates (RFC 9111 §4.1). */
+  public List<String> varyNames() {
+    return varyNames;
+  }
+
+  /** True when {@code Vary} contains {@code *}. */
+  public boolean varyStar() {
+    return varyStar;
+  }
+
+  /** The {@code Content-Length}, when present and valid. */
+  public OptionalLong contentLength() {
+    return contentLength == ABSENT ? OptionalLong.empty() : OptionalLong.of(contentLength);
+  }
 
   /** Whether {@code Expires} is absent, a valid date, or present but unusable. */
   public enum ExpiresState {
@@ -45,7 +128,7 @@ public record ResponseFacts(
 
   /** Parses the facts from a field-lookup function (name → all field line values). */
   public static ResponseFacts parse(Function<String, List<String>> field) {
-    Directives cc = Directives.parse(field.apply("Cache-Control"));
+    Directives cc = Directives.parse(field.apply("Cache-Control"), true);
     Optional<Instant> date = single(field.apply("Date")).flatMap(HttpDates::parse);
 
     List<String> expiresLines = field.apply("Expires");
@@ -90,7 +173,7 @@ public record ResponseFacts(
       if (m.equals("*")) {
         star = true;
       } else {
-        varyNames.add(m.toLowerCase(Locale.ROOT));
+        varyNames.add(SharedStrings.share(m.toLowerCase(Locale.ROOT)));
       }
     }
 
@@ -108,7 +191,7 @@ public record ResponseFacts(
         age,
         lastModified,
         etag,
-        List.copyOf(varyNames),
+        varyNames.isEmpty() ? List.of() : List.copyOf(varyNames),
         star,
         contentLength);
   }

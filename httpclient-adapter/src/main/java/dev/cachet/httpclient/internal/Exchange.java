@@ -157,8 +157,12 @@ final class Exchange<T> {
     startPath();
     if (next instanceof StaleWhileRevalidate swr) {
       visit(swr);
+      // The stale body is opened (and, for a subscriber that takes it at once, replayed) before
+      // the revalidation starts: a new response it stores may replace the old pair and its body.
+      CompletableFuture<HttpResponse<T>> served =
+          fromCache(swr.serve(), Outcome.STALE_WHILE_REVALIDATE);
       engine.revalidateBehind(request, converted, swr.revalidate());
-      return fromCache(swr.serve(), Outcome.STALE_WHILE_REVALIDATE);
+      return served;
     } else if (next instanceof NeedRevalidation nr) {
       return revalidate(nr);
     } else if (next instanceof CacheMiss miss) {
