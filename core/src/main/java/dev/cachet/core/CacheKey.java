@@ -41,17 +41,21 @@ public record CacheKey(String value) {
       int hash = s.indexOf('#');
       return new CacheKey(hash < 0 ? s : s.substring(0, hash));
     }
+    int port = uri.getPort();
+    boolean defaultPort =
+        port == -1
+            || (port == 80 && scheme.equals("http"))
+            || (port == 443 && scheme.equals("https"));
+    String already = alreadyNormal(uri, scheme, host, port, defaultPort);
+    if (already != null) {
+      return new CacheKey(already);
+    }
     StringBuilder sb = new StringBuilder(64);
     sb.append(scheme).append("://");
     if (uri.getRawUserInfo() != null) {
       sb.append(uri.getRawUserInfo()).append('@');
     }
     sb.append(host.toLowerCase(Locale.ROOT));
-    int port = uri.getPort();
-    boolean defaultPort =
-        port == -1
-            || (port == 80 && scheme.equals("http"))
-            || (port == 443 && scheme.equals("https"));
     if (!defaultPort) {
       sb.append(':').append(port);
     }
@@ -61,6 +65,58 @@ public record CacheKey(String value) {
       sb.append('?').append(uri.getRawQuery());
     }
     return new CacheKey(sb.toString());
+  }
+
+  /**
+   * The URI's own string when it is already the normal form, so that most keys cost no new string:
+   * lower-case scheme and host as given, a port only when not the default, a non-empty path, no
+   * fragment, and nothing else (the length of the parts adds up to the whole string, so there is no
+   * empty port or stray character).
+   */
+  private static String alreadyNormal(
+      URI uri, String scheme, String host, int port, boolean defaultPort) {
+    if (port != -1 && defaultPort) {
+      return null;
+    }
+    String path = uri.getRawPath();
+    if (path == null
+        || path.isEmpty()
+        || uri.getRawFragment() != null
+        || !uri.getScheme().equals(scheme)
+        || !isLowerCase(host)) {
+      return null;
+    }
+    String s = uri.toString();
+    String userInfo = uri.getRawUserInfo();
+    String query = uri.getRawQuery();
+    int length =
+        scheme.length()
+            + 3
+            + (userInfo == null ? 0 : userInfo.length() + 1)
+            + host.length()
+            + (port == -1 ? 0 : 1 + digits(port))
+            + path.length()
+            + (query == null ? 0 : query.length() + 1);
+    return s.length() == length && s.startsWith("://", scheme.length()) ? s : null;
+  }
+
+  private static int digits(int n) {
+    int d = 1;
+    while (n >= 10) {
+      n /= 10;
+      d++;
+    }
+    return d;
+  }
+
+  private static boolean isLowerCase(String s) {
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      if (c >= 'A' && c <= 'Z' || c > 0x7f) {
+        return false;
+      }
+    }
+    return true;
   }
 
   /** True when both URIs have the same origin: scheme, host and port (RFC 9110 §4.3.1). */

@@ -164,7 +164,16 @@ public record IdleClient(CacheOptions options) implements CacheState {
         fwd = CacheStatus.Forward.REQUEST;
       } else {
         return Serving.fromPair(
-            options, request, req, selected, now, CacheStatus.hit(0), Optional.empty(), false);
+            options,
+            request,
+            req,
+            selected,
+            rc,
+            age,
+            lifetime,
+            CacheStatus.hit(0),
+            Optional.empty(),
+            false);
       }
     } else {
       long staleness = age - lifetime;

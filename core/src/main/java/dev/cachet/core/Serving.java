@@ -25,8 +25,24 @@ final class Serving {
       boolean validated) {
     ResponseControl rc = ResponseControl.of(pair.response(), options);
     long ageMillis = Age.currentAgeMillis(pair, now);
-    long ttlSeconds =
-        Math.floorDiv(rc.lifetimeMillis(Age.millis(pair.responseTime())) - ageMillis, 1000);
+    long lifetimeMillis = rc.lifetimeMillis(Age.millis(pair.responseTime()));
+    return fromPair(
+        options, request, req, pair, rc, ageMillis, lifetimeMillis, status, reason, validated);
+  }
+
+  /** As above, with the pair's control, current age and lifetime already computed for now. */
+  static FromCache fromPair(
+      CacheOptions options,
+      Request request,
+      RequestFacts req,
+      StoredPair pair,
+      ResponseControl rc,
+      long ageMillis,
+      long lifetimeMillis,
+      CacheStatus status,
+      Optional<Reason> reason,
+      boolean validated) {
+    long ttlSeconds = Math.floorDiv(lifetimeMillis - ageMillis, 1000);
     Headers h = pair.response().headers();
     if (!validated) {
       h = Fields.without(h, rc.noCacheFields());

@@ -5,6 +5,7 @@ import static java.util.Objects.requireNonNull;
 import dev.cachet.core.CacheKey;
 import dev.cachet.core.StoredPair;
 import dev.cachet.storage.internal.FileStore;
+import dev.cachet.storage.internal.WriteBehind;
 import java.io.IOException;
 import java.nio.file.DirectoryIteratorException;
 import java.nio.file.Path;
@@ -24,7 +25,9 @@ import java.util.UUID;
  * temporary file. Commit moves the body file to its final name and then moves the metadata into
  * place atomically, which is the moment it becomes visible. A crash at any instant leaves the old
  * entry or the new one, never a torn one. With {@link Builder#durable(boolean)} on (the default)
- * every file and directory change is forced to the disk before it counts.
+ * every file and directory change is forced to the disk before it counts. The commit of a small
+ * body is carried out behind its caller ({@link Builder#writeBehindBytes(long)}): the pair is this
+ * storage's at once, served from memory until it is on the disk, where other instances see it.
  *
  * <p>Opening recovers the directory: temporary files and unreferenced bodies are deleted, and a
  * metadata file that is corrupt, truncated, of an unknown format version, or whose body's length or
@@ -45,9 +48,11 @@ import java.util.UUID;
  */
 public final class FileStorage implements Storage {
   private final FileStore store;
+  private final WriteBehind behind; // null when every commit is carried out by its caller
 
-  private FileStorage(FileStore store) {
+  private FileStorage(FileStore store, WriteBehind behind) {
     this.store = store;
+    this.behind = behind;
   }
 
   /**
@@ -62,7 +67,7 @@ public final class FileStorage implements Storage {
   @Override
   public List<StoredPair> find(CacheKey key) throws IOException {
     try {
-      return store.find(key);
+      return behind == null ? store.find(key) : behind.find(key);
     } catch (DirectoryIteratorException e) {
       throw new StorageException("cannot list the entries of " + key, e.getCause());
     }
@@ -70,32 +75,67 @@ public final class FileStorage implements Storage {
 
   @Override
   public BodyWriter newWriter(StoredPair pair) throws IOException {
-    return store.newWriter(pair);
+    return behind == null ? store.newWriter(pair) : behind.newWriter(pair);
   }
 
   @Override
   public Optional<StoredBody> openBody(StoredPair pair) throws IOException {
-    return store.openBody(pair);
+    return behind == null ? store.openBody(pair) : behind.openBody(requireNonNull(pair, "pair"));
   }
 
   @Override
   public boolean update(StoredPair pair) throws IOException {
+    if (behind != null) {
+      behind.settle(requireNonNull(pair, "pair").key());
+    }
     return store.update(pair);
   }
 
   @Override
   public void remove(CacheKey key, Collection<UUID> ids) throws IOException {
+    if (behind != null) {
+      behind.settle(requireNonNull(key, "key"));
+    }
     store.remove(key, ids);
   }
 
   @Override
   public void removeAll(CacheKey key) throws IOException {
+    if (behind != null) {
+      behind.settle(requireNonNull(key, "key"));
+    }
     store.removeAll(key);
   }
 
-  /** The bytes of the bodies and metadata files this instance knows of. */
+  /**
+   * Waits until every pair committed so far is on the disk (forced to it when durable), where other
+   * instances sharing the directory see it. Commits of small bodies are carried out behind their
+   * callers (see {@link Builder#writeBehindBytes(long)}); this storage sees them at once either
+   * way.
+   *
+   * @throws java.io.InterruptedIOException if interrupted while waiting
+   */
+  public void flush() throws IOException {
+    if (behind != null) {
+      behind.settleAll();
+    }
+  }
+
+  /**
+   * How many commits carried out behind their callers have failed (each logged); their pairs were
+   * dropped, as if evicted.
+   */
+  public long writeBehindFailures() {
+    return behind == null ? 0 : behind.failures();
+  }
+
+  /**
+   * The bytes of the bodies and metadata files this instance knows of, once the commits pending now
+   * are on the disk (this waits for them, see {@link #flush()}).
+   */
   @Override
   public long size() throws IOException {
+    flush();
     return store.size();
   }
 
@@ -107,6 +147,7 @@ public final class FileStorage implements Storage {
   /** Deletes every entry; writes in progress are left to commit or abort. */
   @Override
   public void clear() throws IOException {
+    flush();
     try {
       store.clear();
     } catch (DirectoryIteratorException e) {
@@ -114,10 +155,19 @@ public final class FileStorage implements Storage {
     }
   }
 
-  /** Releases the directory; the files stay for the next storage that opens it. */
+  /**
+   * Writes what is pending to the disk and releases the directory; the files stay for the next
+   * storage that opens it.
+   */
   @Override
   public void close() throws IOException {
-    store.close();
+    try {
+      if (behind != null) {
+        behind.close();
+      }
+    } finally {
+      store.close();
+    }
   }
 
   @Override
@@ -135,6 +185,7 @@ public final class FileStorage implements Storage {
     private Boolean durable;
     private Boolean verifyChecksumsOnOpen;
     private int writeBufferBytes = -1;
+    private long writeBehindBytes = -1;
 
     private Builder(Path root) {
       this.root = root;
@@ -209,6 +260,31 @@ public final class FileStorage implements Storage {
     }
 
     /**
+     * How many bytes of committed bodies may wait in memory for the disk (default 16 MiB). The
+     * commit of a body no larger than {@link #writeBufferBytes(int)} makes its pair visible to this
+     * storage at once and leaves the file work (writing, forcing when {@link #durable(boolean)
+     * durable}, renaming into place) to a background thread, so a caller does not wait for the
+     * disk; {@link FileStorage#flush()} and {@link FileStorage#close()} wait for it. The on-disk
+     * protocol is the same, so a crash never leaves a torn entry; it may lose pairs still waiting,
+     * as a crash before their commit would. When this much is waiting, commits are carried out by
+     * their callers again. Zero carries out every commit on its caller's thread.
+     *
+     * @throws IllegalArgumentException if negative
+     * @throws IllegalStateException if already set
+     */
+    public Builder writeBehindBytes(long writeBehindBytes) {
+      if (writeBehindBytes < 0) {
+        throw new IllegalArgumentException(
+            "writeBehindBytes must not be negative: " + writeBehindBytes);
+      }
+      if (this.writeBehindBytes != -1) {
+        throw new IllegalStateException("writeBehindBytes was already set");
+      }
+      this.writeBehindBytes = writeBehindBytes;
+      return this;
+    }
+
+    /**
      * Opens the directory, creating it if needed, and recovers it.
      *
      * @throws StorageException if the directory cannot be used, or holds files that are not a
@@ -216,13 +292,18 @@ public final class FileStorage implements Storage {
      * @throws IOException if the directory cannot be read
      */
     public FileStorage build() throws IOException {
-      return new FileStorage(
+      int buffer = writeBufferBytes == -1 ? 64 << 10 : writeBufferBytes;
+      long pending = writeBehindBytes == -1 ? 16L << 20 : writeBehindBytes;
+      FileStore store =
           FileStore.open(
               root,
               maximumBytes == -1 ? 256L << 20 : maximumBytes,
               durable == null || durable,
-              writeBufferBytes == -1 ? 64 << 10 : writeBufferBytes,
-              verifyChecksumsOnOpen == null || verifyChecksumsOnOpen));
+              buffer,
+              verifyChecksumsOnOpen == null || verifyChecksumsOnOpen);
+      WriteBehind behind =
+          pending == 0 || buffer == 0 ? null : new WriteBehind(store, buffer, pending, 1);
+      return new FileStorage(store, behind);
     }
   }
 }

@@ -268,16 +268,20 @@ class FileStorageRecoveryTest {
       StoredPair b = pair("http://example.com/b");
       StoredPair c = pair("http://example.com/c");
       long bound;
-      try (Storage s = FileStorage.newBuilder(lruRoot).durable(false).build()) {
+      try (FileStorage s = FileStorage.newBuilder(lruRoot).durable(false).build()) {
         store(s, a, bytes(40_000, 1));
         store(s, b, bytes(40_000, 2));
         store(s, c, bytes(40_000, 3));
+        // A write's recency is when it reaches the disk: let all three get there first.
+        s.flush();
         // a is used after b and c were stored: b is now the least recently used.
         assertThat(readChunks(s, a)).isPresent();
         bound = s.size() + 1000;
       }
-      try (Storage s = FileStorage.newBuilder(lruRoot).durable(false).maximumBytes(bound).build()) {
+      try (FileStorage s =
+          FileStorage.newBuilder(lruRoot).durable(false).maximumBytes(bound).build()) {
         store(s, pair("http://example.com/d"), bytes(40_000, 4));
+        s.flush(); // eviction happens when the pending write reaches the disk
         assertThat(s.evictionCount()).isEqualTo(1);
         assertThat(s.find(b.key())).isEmpty();
         assertThat(s.find(a.key())).containsExactly(a);

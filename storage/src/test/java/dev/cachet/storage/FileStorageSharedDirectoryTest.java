@@ -192,8 +192,15 @@ class FileStorageSharedDirectoryTest {
     UUID id = UUID.randomUUID();
     StoredPair first = versioned(uri, id, 1, 40_000);
     StoredPair second = versioned(uri, id, 2, 40_000);
-    try (Storage a = FileStorage.newBuilder(dir).maximumBytes(100_000).durable(false).build();
-        Storage b = FileStorage.newBuilder(dir).durable(false).build()) {
+    // Each commit on its caller's thread: the order of the two instances' writes on the disk is
+    // the point.
+    try (Storage a =
+            FileStorage.newBuilder(dir)
+                .maximumBytes(100_000)
+                .durable(false)
+                .writeBehindBytes(0)
+                .build();
+        Storage b = FileStorage.newBuilder(dir).durable(false).writeBehindBytes(0).build()) {
       StorageContract.store(a, first, StorageContract.bytes(40_000, 1));
       StorageContract.store(b, second, StorageContract.bytes(40_000, 2));
       // a knows only its own version; storing more makes it evict that entry.

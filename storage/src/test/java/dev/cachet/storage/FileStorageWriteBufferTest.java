@@ -30,7 +30,12 @@ class FileStorageWriteBufferTest {
   @TempDir Path temp;
 
   private FileStorage storage(Path root) throws IOException {
-    return FileStorage.newBuilder(root).durable(false).writeBufferBytes(BUFFER).build();
+    // Commits on the caller's thread, so that the disk can be checked right after them.
+    return FileStorage.newBuilder(root)
+        .durable(false)
+        .writeBufferBytes(BUFFER)
+        .writeBehindBytes(0)
+        .build();
   }
 
   @Test

@@ -11,7 +11,7 @@ import javax.net.ssl.SSLSession;
 /** The response the caller receives, from storage or from the origin with the cache's fields. */
 record CachedResponse<T>(
     int statusCode,
-    HttpHeaders headers,
+    LazyHeaders lazyHeaders,
     T body,
     HttpRequest request,
     Optional<HttpResponse<T>> previousResponse,
@@ -19,6 +19,11 @@ record CachedResponse<T>(
     URI uri,
     HttpClient.Version version)
     implements HttpResponse<T> {
+
+  @Override
+  public HttpHeaders headers() {
+    return lazyHeaders.get();
+  }
 
   @Override
   public String toString() {

@@ -21,7 +21,6 @@ import dev.cachet.storage.BodyWriter;
 import dev.cachet.storage.StoredBody;
 import java.io.IOException;
 import java.net.http.HttpClient;
-import java.net.http.HttpHeaders;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.HttpResponse.BodyHandler;
@@ -191,15 +190,16 @@ final class Exchange<T> {
     }
     Response r = fc.response();
     CacheStatus status = collapsed ? fc.status().withCollapsed() : fc.status();
-    HttpHeaders headers;
+    LazyHeaders headers;
     String cacheStatus;
     if (fc.pair().isPresent()) {
       UUID id = fc.pair().get().id();
-      headers = engine.hitHeaders.of(id, r.headers(), status);
+      // Built only when the caller (or a redirect, or the BodyHandler) reads them.
+      headers = LazyHeaders.of(() -> engine.hitHeaders.of(id, r.headers(), status));
       cacheStatus = engine.listening() ? engine.hitHeaders.value(id, status) : null;
     } else {
       cacheStatus = status.toFieldValue(CacheEngine.CACHE_NAME);
-      headers = Conversions.httpHeaders(r.headers(), cacheStatus);
+      headers = LazyHeaders.built(Conversions.httpHeaders(r.headers(), cacheStatus));
     }
     int code = r.status();
     if (engine.listening()) {
@@ -208,13 +208,15 @@ final class Exchange<T> {
       engine.report(this, outcome, code, null, false, fc.reason(), null, background);
     }
     HttpClient.Version version = hop.version().orElse(engine.origin.version());
-    Optional<HttpRequest> redirect = engine.redirect(hop, code, headers);
-    if (redirect.isPresent()) {
-      close(body);
-      return follow(
-          redirect.get(),
-          new CachedResponse<>(
-              code, headers, null, hop, previous, Optional.empty(), hop.uri(), version));
+    if (Redirects.isRedirect(code)) {
+      Optional<HttpRequest> redirect = engine.redirect(hop, code, headers.get());
+      if (redirect.isPresent()) {
+        close(body);
+        return follow(
+            redirect.get(),
+            new CachedResponse<>(
+                code, headers, null, hop, previous, Optional.empty(), hop.uri(), version));
+      }
     }
     BodySubscriber<T> subscriber;
     try {
@@ -455,7 +457,7 @@ final class Exchange<T> {
     Object pending;
     HttpRequest redirect;
     int code;
-    HttpHeaders headers;
+    LazyHeaders headers;
     CacheStatus status;
     boolean stored;
     Optional<Reason> reason = Optional.empty();
@@ -542,9 +544,17 @@ final class Exchange<T> {
       }
       stored = writer != null;
       code = returned.status();
+      Response forCaller = returned;
+      CacheStatus statusForCaller = status;
       headers =
-          Conversions.httpHeaders(returned.headers(), status.toFieldValue(CacheEngine.CACHE_NAME));
-      redirect = background ? null : engine.redirect(hop, code, headers).orElse(null);
+          LazyHeaders.of(
+              () ->
+                  Conversions.httpHeaders(
+                      forCaller.headers(), statusForCaller.toFieldValue(CacheEngine.CACHE_NAME)));
+      redirect =
+          background || !Redirects.isRedirect(code)
+              ? null
+              : engine.redirect(hop, code, headers.get()).orElse(null);
       BodySubscriber<T> downstream;
       try {
         downstream =

@@ -9,11 +9,11 @@ import java.util.concurrent.atomic.AtomicReferenceArray;
 /**
  * The hit path's header conversion, remembered per stored pair: the {@code HttpHeaders} of a hit
  * change only when its {@code Age} (whole seconds) or its {@code Cache-Status} changes, so most
- * hits reuse the last value instead of building a new map. A small direct-mapped table: a collision
- * only costs a rebuild.
+ * hits reuse the last value instead of building a new map. A small two-way set-associative table
+ * (the newest memo of a set first): a third pair in a set only costs a rebuild.
  */
 final class HitHeaders {
-  private static final int SLOTS = 1024;
+  private static final int SLOTS = 2048;
 
   private record Memo(
       UUID id, Headers headers, CacheStatus status, String value, HttpHeaders http) {}
@@ -27,24 +27,37 @@ final class HitHeaders {
 
   /** The caller's headers for a response served from the pair {@code id}. */
   HttpHeaders of(UUID id, Headers headers, CacheStatus status) {
-    int slot = (id.hashCode() ^ (id.hashCode() >>> 16)) & (SLOTS - 1);
-    Memo m = table.get(slot);
-    if (m != null && m.id.equals(id) && m.status.equals(status) && m.headers.equals(headers)) {
-      return m.http;
+    int set = set(id);
+    for (int i = set; i < set + 2; i++) {
+      Memo m = table.get(i);
+      if (m != null && m.id.equals(id) && m.status.equals(status) && m.headers.equals(headers)) {
+        return m.http;
+      }
     }
     String value = status.toFieldValue(cacheName);
     HttpHeaders http = Conversions.httpHeaders(headers, value);
-    table.lazySet(slot, new Memo(id, headers, status, value, http));
+    Memo newest = table.get(set);
+    if (newest != null && !newest.id.equals(id)) {
+      table.lazySet(set + 1, newest);
+    }
+    table.lazySet(set, new Memo(id, headers, status, value, http));
     return http;
   }
 
   /** The {@code Cache-Status} member last built for this pair and status. */
   String value(UUID id, CacheStatus status) {
-    int slot = (id.hashCode() ^ (id.hashCode() >>> 16)) & (SLOTS - 1);
-    Memo m = table.get(slot);
-    if (m != null && m.id.equals(id) && m.status.equals(status)) {
-      return m.value;
+    int set = set(id);
+    for (int i = set; i < set + 2; i++) {
+      Memo m = table.get(i);
+      if (m != null && m.id.equals(id) && m.status.equals(status)) {
+        return m.value;
+      }
     }
     return status.toFieldValue(cacheName);
+  }
+
+  private static int set(UUID id) {
+    int h = id.hashCode();
+    return (h ^ (h >>> 16)) & (SLOTS - 2);
   }
 }

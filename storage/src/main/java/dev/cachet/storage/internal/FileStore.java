@@ -573,7 +573,7 @@ public final class FileStore implements Storage {
     return "FileStorage[" + root + ", maximumBytes=" + maximumBytes + "]";
   }
 
-  private void checkOpen() throws StorageException {
+  void checkOpen() throws StorageException {
     if (closed) {
       throw new StorageException("the storage is closed");
     }

@@ -1,0 +1,429 @@
+package dev.cachet.storage.internal;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.cachet.core.CacheKey;
+import dev.cachet.core.StoredPair;
+import dev.cachet.storage.BodyWriter;
+import dev.cachet.storage.StorageException;
+import dev.cachet.storage.StoredBody;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InterruptedIOException;
+import java.lang.System.Logger.Level;
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Commits of small bodies to a {@link FileStore}, carried out behind the caller. A writer holds a
+ * body of up to {@code bufferBytes} in memory; its commit makes the pair visible to this storage at
+ * once (from memory) and hands the file work (files written, forced to the disk when durable,
+ * renamed into place) to background threads. Until that is done the pair is <em>pending</em>:
+ * {@link #find} and {@link #openBody} serve it from memory, and an update or removal of its key
+ * first waits for it, so this storage's callers see their own writes in order. Other instances
+ * sharing the directory see the pair when its metadata is renamed into place, as before.
+ *
+ * <p>On the disk nothing changes: a pending pair is published with the same protocol as a direct
+ * commit, so a crash leaves the old entry or the new one, never a torn one; a crash before the
+ * publication only loses the pending pair, as if it had never been stored. A publication that fails
+ * is logged and counted and the pair disappears, as an eviction would. The memory held by pending
+ * pairs is bounded by {@code maximumPendingBytes}: beyond it a commit publishes on the caller's
+ * thread, so a disk slower than the arrivals slows the callers rather than growing the backlog. A
+ * body larger than {@code bufferBytes} streams to the store's own writer and commits on the
+ * caller's thread.
+ */
+public final class WriteBehind {
+  private static final byte[] EMPTY = new byte[0];
+  private static final AtomicInteger THREADS = new AtomicInteger();
+
+  private final FileStore store;
+  private final int bufferBytes;
+  private final long maximumPendingBytes;
+  private final ConcurrentHashMap<CacheKey, List<Pending>> pending = new ConcurrentHashMap<>();
+  private final AtomicLong pendingBytes = new AtomicLong();
+  private final AtomicLong failures = new AtomicLong();
+  private final ThreadPoolExecutor executor;
+
+  /** A committed pair not yet published to the disk. */
+  private static final class Pending {
+    final StoredPair pair;
+    final byte[] body;
+    final int length;
+    final CompletableFuture<Void> published = new CompletableFuture<>();
+    boolean read; // guarded by this
+    boolean done; // guarded by this
+
+    Pending(StoredPair pair, byte[] body, int length) {
+      this.pair = pair;
+      this.body = body;
+      this.length = length;
+    }
+  }
+
+  /**
+   * @param threads how many publications may run at once (each mostly waits for the disk)
+   */
+  public WriteBehind(FileStore store, int bufferBytes, long maximumPendingBytes, int threads) {
+    this.store = requireNonNull(store, "store");
+    this.bufferBytes = bufferBytes;
+    this.maximumPendingBytes = maximumPendingBytes;
+    this.executor =
+        new ThreadPoolExecutor(
+            threads,
+            threads,
+            10,
+            TimeUnit.SECONDS,
+            new LinkedBlockingQueue<>(),
+            r -> {
+              Thread t = new Thread(r, "cachet-file-writer-" + THREADS.incrementAndGet());
+              t.setDaemon(true);
+              return t;
+            });
+    executor.allowCoreThreadTimeOut(true);
+  }
+
+  /** A writer whose commit is carried out behind the caller when the body is small. */
+  public BodyWriter newWriter(StoredPair pair) throws IOException {
+    requireNonNull(pair, "pair");
+    store.checkOpen();
+    return new Writer(pair);
+  }
+
+  /**
+   * The pairs of {@code key}: those on the disk and those pending. The pending ones are read first,
+   * so a pair published meanwhile is found on the disk instead, never lost between the two reads.
+   */
+  public List<StoredPair> find(CacheKey key) throws IOException {
+    List<Pending> waiting = pending.get(key);
+    List<StoredPair> stored = store.find(key);
+    if (waiting == null) {
+      return stored;
+    }
+    // A pending pair is newer than a pair of its id on the disk (a replacement not yet published),
+    // and of two pending with one id the later wins.
+    List<StoredPair> all = new ArrayList<>(stored.size() + waiting.size());
+    for (StoredPair s : stored) {
+      if (pendingIndex(waiting, s.id()) < 0) {
+        all.add(s);
+      }
+    }
+    for (int i = 0; i < waiting.size(); i++) {
+      if (pendingIndex(waiting, waiting.get(i).pair.id()) == i) {
+        all.add(waiting.get(i).pair);
+      }
+    }
+    return all;
+  }
+
+  /** The index of the last pending pair with this id, or -1. */
+  private static int pendingIndex(List<Pending> waiting, java.util.UUID id) {
+    for (int i = waiting.size() - 1; i >= 0; i--) {
+      if (waiting.get(i).pair.id().equals(id)) {
+        return i;
+      }
+    }
+    return -1;
+  }
+
+  /**
+   * The pair's body: from memory while the pair is pending, else from the disk. Empty when a later
+   * commit of its id replaced it, even if the disk still has it.
+   */
+  public Optional<StoredBody> openBody(StoredPair pair) throws IOException {
+    List<Pending> waiting = pending.get(pair.key());
+    if (waiting != null) {
+      int last = pendingIndex(waiting, pair.id());
+      if (last >= 0) {
+        Pending p = waiting.get(last);
+        if (!p.pair.equals(pair)) {
+          return Optional.empty();
+        }
+        synchronized (p) {
+          if (!p.done) {
+            p.read = true; // the publication marks it used on the disk too
+            return Optional.of(new MemoryBody(p.body, p.length));
+          }
+        }
+        // Published meanwhile: read from the disk, which marks it used there.
+      }
+    }
+    return store.openBody(pair);
+  }
+
+  /** Waits until every pending pair of {@code key} is published (or has failed). */
+  public void settle(CacheKey key) throws IOException {
+    List<Pending> waiting = pending.get(key);
+    if (waiting != null) {
+      for (Pending p : waiting) {
+        await(p);
+      }
+    }
+  }
+
+  /** Waits until every pair pending now is published (or has failed). */
+  public void settleAll() throws IOException {
+    for (List<Pending> waiting : pending.values()) {
+      for (Pending p : waiting) {
+        await(p);
+      }
+    }
+  }
+
+  /** The body bytes held by pending pairs. */
+  public long pendingBytes() {
+    return pendingBytes.get();
+  }
+
+  /** How many publications have failed (each logged); their pairs were dropped. */
+  public long failures() {
+    return failures.get();
+  }
+
+  /** Publishes what is pending and stops the threads; later commits publish on the caller. */
+  public void close() throws IOException {
+    executor.shutdown();
+    settleAll();
+  }
+
+  private static void await(Pending p) throws IOException {
+    try {
+      p.published.get();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new InterruptedIOException("interrupted while a pending write was published");
+    } catch (ExecutionException e) {
+      // Never completed exceptionally: a failed publication completes normally.
+      throw new StorageException("pending write failed", e.getCause());
+    }
+  }
+
+  private void publish(Pending p) {
+    boolean published = false;
+    try {
+      // Publications of one key keep their commit order: an earlier one is done or running on
+      // another thread (the queue is first in, first out), never queued behind this one.
+      List<Pending> waiting = pending.get(p.pair.key());
+      if (waiting != null) {
+        for (Pending earlier : waiting) {
+          if (earlier == p) {
+            break;
+          }
+          await(earlier);
+        }
+      }
+      commitDirectly(p.pair, p.body, p.length);
+      published = true;
+    } catch (IOException | RuntimeException e) {
+      failures.incrementAndGet();
+      FileStore.LOG.log(
+          Level.WARNING, "could not write the pending pair of {0}: {1}", p.pair.key(), e);
+    } finally {
+      pending.computeIfPresent(
+          p.pair.key(),
+          (k, list) -> {
+            List<Pending> rest = new ArrayList<>(list);
+            rest.remove(p);
+            return rest.isEmpty() ? null : List.copyOf(rest);
+          });
+      pendingBytes.addAndGet(-p.length);
+      boolean read;
+      synchronized (p) {
+        p.done = true;
+        read = p.read;
+      }
+      if (published && read) {
+        // Read while pending: opening it on the disk marks it recently used there too.
+        try {
+          store.openBody(p.pair).ifPresent(WriteBehind::closeQuietly);
+        } catch (IOException | RuntimeException e) {
+          // Only its recency is lost.
+        }
+      }
+      p.published.complete(null);
+    }
+  }
+
+  private static void closeQuietly(StoredBody body) {
+    try {
+      body.close();
+    } catch (IOException ignored) {
+      // Nothing was read from it.
+    }
+  }
+
+  private void commitDirectly(StoredPair pair, byte[] body, int length) throws IOException {
+    BodyWriter w = store.newWriter(pair);
+    try {
+      w.write(ByteBuffer.wrap(body, 0, length));
+      w.commit();
+    } catch (IOException | RuntimeException e) {
+      w.abort();
+      throw e;
+    }
+  }
+
+  /** Holds a small body in memory; a larger one goes on to the store's own writer. */
+  private final class Writer implements BodyWriter {
+    private final StoredPair pair;
+    private byte[] buffer = EMPTY;
+    private int count;
+    private BodyWriter direct;
+    private boolean done;
+
+    Writer(StoredPair pair) {
+      this.pair = pair;
+    }
+
+    @Override
+    public void write(ByteBuffer chunk) throws IOException {
+      requireNonNull(chunk, "chunk");
+      if (done) {
+        throw new IllegalStateException("the writer is already committed or aborted");
+      }
+      if (direct != null) {
+        direct.write(chunk);
+        return;
+      }
+      int n = chunk.remaining();
+      long after = (long) count + n;
+      if (after > store.maximumBytes()) {
+        abort();
+        throw new StorageException(
+            "body of " + pair.key() + " exceeds the storage bound of " + store.maximumBytes());
+      }
+      if (after > bufferBytes) {
+        // Too big to hold: the store's writer takes it from here (and checks the bounds).
+        direct = store.newWriter(pair);
+        try {
+          direct.write(ByteBuffer.wrap(buffer, 0, count));
+          buffer = null;
+          direct.write(chunk);
+        } catch (IOException | RuntimeException e) {
+          abort();
+          throw e;
+        }
+        return;
+      }
+      if (after > buffer.length) {
+        buffer = Arrays.copyOf(buffer, (int) Math.min(bufferBytes, Math.max(after, 2L * count)));
+      }
+      chunk.get(buffer, count, n);
+      count = (int) after;
+    }
+
+    @Override
+    public long bytesWritten() {
+      return direct != null ? direct.bytesWritten() : count;
+    }
+
+    @Override
+    public void commit() throws IOException {
+      if (done) {
+        throw new IllegalStateException("the writer is already committed or aborted");
+      }
+      done = true;
+      if (direct != null) {
+        settle(pair.key());
+        direct.commit();
+        return;
+      }
+      store.checkOpen();
+      byte[] body = buffer;
+      buffer = null;
+      if (pendingBytes.addAndGet(count) > maximumPendingBytes) {
+        pendingBytes.addAndGet(-count);
+        settle(pair.key());
+        commitDirectly(pair, body, count);
+        return;
+      }
+      Pending p = new Pending(pair, body, count);
+      pending.merge(
+          pair.key(),
+          List.of(p),
+          (a, b) -> {
+            List<Pending> both = new ArrayList<>(a);
+            both.addAll(b);
+            return List.copyOf(both);
+          });
+      try {
+        executor.execute(() -> publish(p));
+      } catch (RejectedExecutionException closing) {
+        publish(p);
+      }
+    }
+
+    @Override
+    public void abort() {
+      if (done) {
+        return;
+      }
+      done = true;
+      buffer = null;
+      if (direct != null) {
+        direct.abort();
+      }
+    }
+
+    @Override
+    public void close() {
+      if (!done) {
+        abort();
+      }
+    }
+  }
+
+  /** A pending body, read from memory. */
+  private static final class MemoryBody implements StoredBody {
+    private final byte[] body;
+    private final int length;
+    private boolean consumed;
+
+    MemoryBody(byte[] body, int length) {
+      this.body = body;
+      this.length = length;
+    }
+
+    @Override
+    public long length() {
+      return length;
+    }
+
+    @Override
+    public Optional<ByteBuffer> nextChunk() {
+      if (consumed || length == 0) {
+        consumed = true;
+        return Optional.empty();
+      }
+      consumed = true;
+      return Optional.of(ByteBuffer.wrap(body, 0, length).slice().asReadOnlyBuffer());
+    }
+
+    @Override
+    public InputStream asInputStream() {
+      if (consumed) {
+        return InputStream.nullInputStream();
+      }
+      consumed = true;
+      // A copy: a stream's transferTo would hand the array itself to the sink.
+      return new ByteArrayInputStream(Arrays.copyOf(body, length));
+    }
+
+    @Override
+    public void close() {
+      consumed = true;
+    }
+  }
+}

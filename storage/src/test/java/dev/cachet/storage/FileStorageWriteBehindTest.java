@@ -1,0 +1,107 @@
+package dev.cachet.storage;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.cachet.core.StoredPair;
+import dev.cachet.storage.internal.Layout;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A {@link FileStorage} commits a small body behind its caller: the pair is this storage's at once
+ * (served from memory until it reaches the disk), other instances see it once it is on the disk,
+ * and a write that fails there is dropped and counted, never served half-written.
+ */
+class FileStorageWriteBehindTest {
+  @TempDir Path temp;
+
+  @Test
+  void aCommittedPair_isFoundAndReadAtOnce_andReachesTheDiskForOthersOnFlush() throws IOException {
+    Path root = temp.resolve("flush");
+    StoredPair p = StorageContract.pair("http://example.com/a");
+    byte[] body = StorageContract.bytes(1024, 7);
+    try (FileStorage writer = FileStorage.newBuilder(root).build();
+        FileStorage reader = FileStorage.newBuilder(root).writeBehindBytes(0).build()) {
+      StorageContract.store(writer, p, body);
+      assertThat(writer.find(p.key())).containsExactly(p);
+      assertThat(StorageContract.readChunks(writer, p)).contains(body);
+      writer.flush();
+      assertThat(reader.find(p.key())).containsExactly(p);
+      assertThat(StorageContract.readStream(reader, p)).contains(body);
+      assertThat(writer.writeBehindFailures()).isZero();
+    }
+  }
+
+  @Test
+  void closing_writesWhatIsPending_forTheNextOpening() throws IOException {
+    Path root = temp.resolve("close");
+    byte[] body = StorageContract.bytes(2048, 3);
+    StoredPair[] pairs = new StoredPair[50];
+    try (FileStorage s = FileStorage.newBuilder(root).durable(false).build()) {
+      for (int i = 0; i < pairs.length; i++) {
+        pairs[i] = StorageContract.pair("http://example.com/close/" + i);
+        StorageContract.store(s, pairs[i], body);
+      }
+    }
+    try (FileStorage s = FileStorage.newBuilder(root).build()) {
+      for (StoredPair p : pairs) {
+        assertThat(s.find(p.key())).containsExactly(p);
+        assertThat(StorageContract.readChunks(s, p)).contains(body);
+      }
+    }
+  }
+
+  @Test
+  void withNoRoomToWait_aCommitIsOnTheDiskWhenItReturns() throws IOException {
+    Path root = temp.resolve("no-room");
+    StoredPair p = StorageContract.pair("http://example.com/b");
+    byte[] body = StorageContract.bytes(1024, 9);
+    try (FileStorage writer = FileStorage.newBuilder(root).writeBehindBytes(100).build();
+        FileStorage reader = FileStorage.newBuilder(root).writeBehindBytes(0).build()) {
+      StorageContract.store(writer, p, body);
+      assertThat(reader.find(p.key())).as("seen by another instance at once").containsExactly(p);
+    }
+  }
+
+  @Test
+  void aReplacementStillPending_hidesTheReplacedBody() throws IOException {
+    Path root = temp.resolve("replace");
+    StoredPair old = StorageContract.pair("http://example.com/r");
+    StoredPair neu =
+        old.withResponse(
+            old.response().withHeaders(old.response().headers().with("ETag", "\"2\"")),
+            old.requestTime().plusSeconds(1),
+            old.responseTime().plusSeconds(1));
+    try (FileStorage s = FileStorage.newBuilder(root).durable(false).build()) {
+      StorageContract.store(s, old, StorageContract.bytes(100, 1));
+      s.flush();
+      StorageContract.store(s, neu, StorageContract.bytes(200, 2));
+      assertThat(s.find(old.key())).containsExactly(neu);
+      assertThat(s.openBody(old)).isEmpty();
+      assertThat(StorageContract.readChunks(s, neu)).contains(StorageContract.bytes(200, 2));
+      s.flush();
+      assertThat(s.find(old.key())).containsExactly(neu);
+      assertThat(s.openBody(old)).isEmpty();
+    }
+  }
+
+  @Test
+  void aWriteTheDiskRefuses_isDroppedAndCounted_neverServed() throws IOException {
+    Path root = temp.resolve("refused");
+    StoredPair p = StorageContract.pair("http://example.com/refused");
+    try (FileStorage s = FileStorage.newBuilder(root).durable(false).build()) {
+      // A plain file where the key's directory belongs: the background write cannot make it.
+      Path inTheWay = root.resolve(Layout.keyDirName(p.key()));
+      Files.writeString(inTheWay, "in the way");
+      StorageContract.store(s, p, StorageContract.bytes(512, 5));
+      s.flush();
+      assertThat(s.writeBehindFailures()).isEqualTo(1);
+      Files.delete(inTheWay);
+      assertThat(s.find(p.key())).isEmpty();
+      assertThat(s.openBody(p)).isEmpty();
+    }
+  }
+}
