@@ -17,6 +17,8 @@ java -jar "$jar" -f 1 -wi 0 -i 1 -r 100ms -foe true -p urls=50 -rf json -rff "$o
 # Miss and store: one batch of 200 misses per contender instead of 10,000.
 java -jar "$jar" -f 1 -wi 0 -i 1 -bs 200 -foe true -rf json -rff "$out/miss.json" \
   'MissAndStoreBenchmark'
+# The storages alone: one batch of 200 stores each instead of 10,000 (not in the results table).
+java -jar "$jar" -f 1 -wi 0 -i 1 -p pairs=200 -foe true 'StorageWriteBenchmark'
 java -Xmx1g -XX:+UseSerialGC -cp "$jar" dev.cachet.benchmarks.HeapPerEntry 500 1 >"$out/heap.md"
 java -cp "$jar" dev.cachet.benchmarks.ResultsTable "$out/timed.json" "$out/miss.json" "$out/heap.md"
 echo "benchmarks smoke: every benchmark ran once"

@@ -35,6 +35,7 @@ final class FileBodyWriter implements BodyWriter {
   // Null while the body is in memory. Volatile because close() of the store may abort the writer
   // from another thread while it moves to the disk: each then sees the other and one cleans up.
   private volatile FileChannel channel;
+  private boolean inNewDirectory;
   private long written;
 
   FileBodyWriter(FileStore store, StoredPair pair, Path dir, int bufferBytes) {
@@ -82,7 +83,7 @@ final class FileBodyWriter implements BodyWriter {
 
   /** Moves the buffered bytes to a new temporary file, which takes every later chunk. */
   private void toDisk() throws IOException {
-    channel = store.createFile(dir, temp, pair);
+    open();
     if (done.get()) {
       // Aborted meanwhile by the store's close(), which may not have seen the channel.
       deleteTemp();
@@ -90,6 +91,12 @@ final class FileBodyWriter implements BodyWriter {
     }
     writeFully(ByteBuffer.wrap(buffer, 0, buffered));
     buffer = null;
+  }
+
+  private void open() throws IOException {
+    FileStore.NewFile file = store.createFile(dir, temp, pair);
+    inNewDirectory = file.inNewDirectory();
+    channel = file.channel();
   }
 
   private void writeFully(ByteBuffer b) throws IOException {
@@ -111,7 +118,7 @@ final class FileBodyWriter implements BodyWriter {
     store.finished(this);
     try {
       if (channel == null) {
-        channel = store.createFile(dir, temp, pair);
+        open();
         writeFully(ByteBuffer.wrap(buffer, 0, buffered));
         buffer = null;
       }
@@ -121,7 +128,7 @@ final class FileBodyWriter implements BodyWriter {
         channel.force(false);
       }
       channel.close();
-      store.publish(pair, dir, temp, bodyName, written, crc.getValue());
+      store.publish(pair, dir, temp, bodyName, written, crc.getValue(), inNewDirectory);
     } catch (IOException | RuntimeException e) {
       deleteTemp();
       throw e instanceof StorageException se

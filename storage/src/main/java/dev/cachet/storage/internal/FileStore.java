@@ -21,6 +21,7 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributeView;
 import java.nio.file.attribute.FileTime;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -185,33 +186,46 @@ public final class FileStore implements Storage {
   }
 
   /**
+   * A file created for writing; {@code inNewDirectory} when its key directory was made for it, so
+   * that it held no entry yet.
+   */
+  record NewFile(FileChannel channel, boolean inNewDirectory) {}
+
+  /**
    * Creates a new file in a key directory for writing, making the directory if it is missing: with
    * one {@code mkdir} first when this instance knows no entry of the pair (a new key, most often),
    * else by opening first and making the directory only if that finds it gone (cleared meanwhile).
    */
-  FileChannel createFile(Path dir, Path file, StoredPair pair) throws StorageException {
+  NewFile createFile(Path dir, Path file, StoredPair pair) throws StorageException {
     try {
+      boolean made = false;
       if (index.get(dir.resolve(Layout.metaName(pair.id()))) == null) {
-        makeDirectory(dir);
+        made = makeDirectory(dir);
       }
       try {
-        return FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+        return new NewFile(
+            FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE), made);
       } catch (NoSuchFileException clearedMeanwhile) {
-        makeDirectory(dir);
-        return FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+        made = makeDirectory(dir);
+        return new NewFile(
+            FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE), made);
       }
     } catch (IOException e) {
       throw new StorageException("cannot write an entry of " + pair.key(), e);
     }
   }
 
-  private static void makeDirectory(Path dir) throws IOException {
+  /** Makes a key directory if missing; true when it made it. */
+  private static boolean makeDirectory(Path dir) throws IOException {
     try {
       Files.createDirectory(dir);
+      return true;
     } catch (FileAlreadyExistsException exists) {
       // Most often a directory; if not, creating the file in it fails and says so.
+      return false;
     } catch (NoSuchFileException rootGone) {
       Files.createDirectories(dir);
+      return true;
     }
   }
 
@@ -220,12 +234,22 @@ public final class FileStore implements Storage {
     writers.remove(w);
   }
 
-  /** Makes a complete body file visible with its pair; called by the writer's commit. */
-  void publish(StoredPair pair, Path dir, Path tempBody, String bodyName, long length, long crc)
+  /**
+   * Makes a complete body file visible with its pair; called by the writer's commit. {@code
+   * inNewDirectory} when the writer made the key directory, which then held no entry to replace.
+   */
+  void publish(
+      StoredPair pair,
+      Path dir,
+      Path tempBody,
+      String bodyName,
+      long length,
+      long crc,
+      boolean inNewDirectory)
       throws IOException {
     checkOpen();
     Metadata meta = new Metadata(pair, bodyName, length, crc);
-    writeMeta(dir, meta, tempBody);
+    writeMeta(dir, meta, tempBody, inNewDirectory);
     evictIfNeeded();
   }
 
@@ -235,7 +259,8 @@ public final class FileStore implements Storage {
    * temporary file to its name first, under the same lock, so that a removal of the pair cannot
    * delete the body between the two moves and leave metadata without it.
    */
-  private void writeMeta(Path dir, Metadata meta, Path tempBody) throws IOException {
+  private void writeMeta(Path dir, Metadata meta, Path tempBody, boolean inNewDirectory)
+      throws IOException {
     boolean newBody = tempBody != null;
     byte[] bytes = MetadataCodec.write(meta);
     Path metaPath = dir.resolve(Layout.metaName(meta.pair().id()));
@@ -257,7 +282,7 @@ public final class FileStore implements Storage {
       throw e;
     }
     synchronized (stripe(dir)) {
-      String oldBody = newBody ? bodyFileReplaced(metaPath) : null;
+      String oldBody = newBody ? bodyFileReplaced(metaPath, inNewDirectory) : null;
       Path body = dir.resolve(meta.bodyFile());
       try {
         if (newBody) {
@@ -284,14 +309,19 @@ public final class FileStore implements Storage {
   }
 
   /**
-   * The body file of the entry a commit replaces: as this instance knows it, else as the metadata
-   * on the disk names it (for a new pair, one failed open). The index is exact for what this
-   * instance wrote; a replacement by another instance since is missed, and its body is left
-   * unreferenced for recovery, as with any concurrent replacement by two instances.
+   * The body file of the entry a commit replaces: as this instance knows it; else none when the
+   * writer made the key directory (no other instance can have stored this new pair in it, as none
+   * has seen it); else as the metadata on the disk names it (for a new pair, one failed open). The
+   * index is exact for what this instance wrote; a replacement by another instance since is missed,
+   * and its body is left unreferenced for recovery, as with any concurrent replacement by two
+   * instances.
    */
-  private String bodyFileReplaced(Path metaPath) {
+  private String bodyFileReplaced(Path metaPath, boolean inNewDirectory) {
     EntryIndex.Tracked known = index.get(metaPath);
-    return known != null ? known.meta.bodyFile() : bodyFileOnDisk(metaPath);
+    if (known != null) {
+      return known.meta.bodyFile();
+    }
+    return inNewDirectory ? null : bodyFileOnDisk(metaPath);
   }
 
   /** The body file named by the metadata on disk, or null when there is none or it is corrupt. */
@@ -348,7 +378,9 @@ public final class FileStore implements Storage {
 
   private static void touchFile(Path metaPath, long millis) {
     try {
-      Files.setLastModifiedTime(metaPath, FileTime.fromMillis(millis));
+      // Both times given, so the JDK need not read the file's attributes first to keep one.
+      FileTime t = FileTime.fromMillis(millis);
+      Files.getFileAttributeView(metaPath, BasicFileAttributeView.class).setTimes(t, t, null);
     } catch (IOException ignored) {
       // Recency is a hint; a lost touch only makes eviction less exact.
     }
@@ -390,7 +422,7 @@ public final class FileStore implements Storage {
             || !Files.exists(dir.resolve(current.bodyFile()))) {
           return false;
         }
-        writeMeta(dir, current.withPair(pair), null);
+        writeMeta(dir, current.withPair(pair), null, false);
         return true;
       }
     } catch (IOException e) {
