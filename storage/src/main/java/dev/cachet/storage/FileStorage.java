@@ -122,6 +122,15 @@ public final class FileStorage implements Storage {
   }
 
   /**
+   * Whether the commit of a body of this many bytes returns without waiting for the disk (it is
+   * carried out behind the caller, see {@link Builder#writeBehindBytes(long)}), unless the backlog
+   * is full.
+   */
+  public boolean commitsBehind(long bodyBytes) {
+    return behind != null && bodyBytes <= behind.bufferBytes();
+  }
+
+  /**
    * How many commits carried out behind their callers have failed (each logged); their pairs were
    * dropped, as if evicted.
    */

@@ -14,6 +14,8 @@ import dev.cachet.httpclient.CacheEvent;
 import dev.cachet.httpclient.CacheListener;
 import dev.cachet.httpclient.CacheStatistics;
 import dev.cachet.storage.BodyWriter;
+import dev.cachet.storage.FileStorage;
+import dev.cachet.storage.MemoryStorage;
 import dev.cachet.storage.Storage;
 import dev.cachet.storage.StoredBody;
 import java.io.IOException;
@@ -311,6 +313,15 @@ public final class CacheEngine {
       return Optional.empty();
     }
     return Redirects.next(redirects, request, status, headers);
+  }
+
+  /**
+   * Whether committing a body of this length returns without waiting for I/O, so that it may run on
+   * the JDK client's own thread: in memory, or in a {@link FileStorage} that writes it behind.
+   */
+  boolean commitsQuickly(long length) {
+    return storage instanceof MemoryStorage
+        || (storage instanceof FileStorage fs && fs.commitsBehind(length));
   }
 
   // ---- storage, never failing the caller ----

@@ -306,6 +306,7 @@ final class Exchange<T> {
   }
 
   private CompletableFuture<HttpResponse<T>> failed(Throwable error, Origin o) {
+    o.abortCollecting();
     o.release();
     Throwable cause = CacheEngine.unwrap(error);
     // X-02, V-04: no answer at all from the origin (refused, reset, timed out).
@@ -465,6 +466,8 @@ final class Exchange<T> {
     CacheStatus status;
     boolean stored;
     Optional<Reason> reason = Optional.empty();
+    // The writer of a body being collected whole (see storeThenHandOver), until it is handled.
+    volatile BodyWriter collecting;
 
     Origin(
         Outcome outcome,
@@ -581,11 +584,7 @@ final class Exchange<T> {
       if (!hop.method().equals("HEAD") && code != 204 && code != 304) {
         expected = contentLength(returned);
       }
-      return new TeeSubscriber<>(
-          downstream,
-          writer,
-          expected,
-          engine.maximumBodySize,
+      TeeSubscriber.Outcome storing =
           new TeeSubscriber.Outcome() {
             @Override
             public void committed() {
@@ -603,8 +602,75 @@ final class Exchange<T> {
               engine.storageError(hop.uri(), error);
               release();
             }
-          });
+          };
+      if (expected >= 0
+          && expected <= COLLECT_LIMIT
+          && collectsWholeBody(downstream)
+          && engine.commitsQuickly(expected)) {
+        // The caller's subscriber is the JDK's own byte-array one (ofByteArray, ofString): it
+        // sees the body only once complete anyway. Handing the JDK one of its own subscribers
+        // lets it deliver the body inline; to the tee, a subscriber it does not know, it would
+        // deliver through its executor, a thread hop per response. The commit is quick, so it
+        // may run on the JDK's thread.
+        collecting = writer;
+        BodySubscriber<T> caller = downstream;
+        long length = expected;
+        return BodySubscribers.mapping(
+            BodySubscribers.ofByteArray(),
+            bytes -> storeThenHandOver(bytes, length, caller, storing));
+      }
+      return new TeeSubscriber<>(downstream, writer, expected, engine.maximumBodySize, storing);
     }
+
+    /**
+     * The collected body: stored when complete (S3-10: exactly its {@code Content-Length}) and
+     * within the size bound, then replayed to the caller's subscriber, whose result it returns.
+     */
+    private T storeThenHandOver(
+        byte[] bytes, long expected, BodySubscriber<T> caller, TeeSubscriber.Outcome storing) {
+      BodyWriter w = collecting;
+      collecting = null;
+      if (bytes.length != expected || bytes.length > engine.maximumBodySize) {
+        w.abort();
+        stored = false;
+        storing.aborted();
+      } else {
+        try {
+          w.write(ByteBuffer.wrap(bytes));
+          w.commit();
+          storing.committed();
+        } catch (IOException | RuntimeException e) {
+          w.abort();
+          storing.storageFailed(e);
+        }
+      }
+      BodyReplay.replayWhole(caller, ByteBuffer.wrap(bytes));
+      return caller.getBody().toCompletableFuture().join();
+    }
+
+    /** A body that never arrived whole: the collected write is dropped. */
+    void abortCollecting() {
+      BodyWriter w = collecting;
+      if (w != null) {
+        collecting = null;
+        w.abort();
+        stored = false;
+      }
+    }
+  }
+
+  /** Bodies up to this size are collected whole when the caller's subscriber would anyway. */
+  private static final long COLLECT_LIMIT = 64 * 1024;
+
+  /**
+   * Whether the subscriber is the JDK's own byte-array subscriber ({@code BodySubscribers
+   * .ofByteArray()}, {@code ofString}), which hands out the body only when it is complete.
+   */
+  private static boolean collectsWholeBody(BodySubscriber<?> subscriber) {
+    return subscriber
+        .getClass()
+        .getName()
+        .equals("jdk.internal.net.http.ResponseSubscribers$ByteArraySubscriber");
   }
 
   private static long contentLength(Response response) {

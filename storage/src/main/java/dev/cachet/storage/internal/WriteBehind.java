@@ -95,6 +95,11 @@ public final class WriteBehind {
     executor.allowCoreThreadTimeOut(true);
   }
 
+  /** The largest body whose commit is carried out behind the caller. */
+  public int bufferBytes() {
+    return bufferBytes;
+  }
+
   /** A writer whose commit is carried out behind the caller when the body is small. */
   public BodyWriter newWriter(StoredPair pair) throws IOException {
     requireNonNull(pair, "pair");
