@@ -127,7 +127,7 @@ public final class FileStorage implements Storage {
    * is full.
    */
   public boolean commitsBehind(long bodyBytes) {
-    return behind != null && bodyBytes <= behind.bufferBytes();
+    return behind != null && bodyBytes >= 0 && bodyBytes <= behind.bufferBytes();
   }
 
   /**

@@ -50,12 +50,6 @@ final class BodyReplay implements Flow.Subscription {
     subscriber.onSubscribe(replay);
   }
 
-  /** Replays a whole body held in one buffer (empty when it has no bytes). */
-  static void replayWhole(Flow.Subscriber<? super List<ByteBuffer>> subscriber, ByteBuffer whole) {
-    ByteBuffer first = whole.hasRemaining() ? whole : null;
-    subscriber.onSubscribe(new BodyReplay(subscriber, null, first, true));
-  }
-
   /** Reads the first chunk: empty when the body is empty. */
   static Optional<ByteBuffer> firstChunk(StoredBody body) throws IOException {
     return body.nextChunk();
