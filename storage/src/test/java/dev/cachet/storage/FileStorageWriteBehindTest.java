@@ -1,6 +1,7 @@
 package dev.cachet.storage;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 import dev.cachet.core.StoredPair;
 import dev.cachet.storage.internal.Layout;
@@ -85,6 +86,50 @@ class FileStorageWriteBehindTest {
       s.flush();
       assertThat(s.find(old.key())).containsExactly(neu);
       assertThat(s.openBody(old)).isEmpty();
+    }
+  }
+
+  /**
+   * Commits racing on one key from many threads are published in the order they were registered: a
+   * publication that waited for one queued behind it would hang the writer thread and close().
+   */
+  @Test
+  void concurrentCommitsToOneKey_allReachTheDisk_andCloseReturns() throws Exception {
+    Path root = temp.resolve("concurrent");
+    int threads = 8;
+    int perThread = 100;
+    java.util.concurrent.ExecutorService pool =
+        java.util.concurrent.Executors.newFixedThreadPool(threads);
+    try {
+      assertTimeoutPreemptively(
+          java.time.Duration.ofSeconds(60),
+          () -> {
+            try (FileStorage s = FileStorage.newBuilder(root).durable(false).build()) {
+              java.util.List<java.util.concurrent.Future<?>> done = new java.util.ArrayList<>();
+              for (int t = 0; t < threads; t++) {
+                done.add(
+                    pool.submit(
+                        () -> {
+                          for (int i = 0; i < perThread; i++) {
+                            StorageContract.store(
+                                s,
+                                StorageContract.pair("http://example.com/one"),
+                                StorageContract.bytes(256, i));
+                          }
+                          return null;
+                        }));
+              }
+              for (java.util.concurrent.Future<?> f : done) {
+                f.get();
+              }
+              s.flush();
+              assertThat(s.find(StorageContract.pair("http://example.com/one").key()))
+                  .hasSize(threads * perThread);
+              assertThat(s.writeBehindFailures()).isZero();
+            }
+          });
+    } finally {
+      pool.shutdownNow();
     }
   }
 

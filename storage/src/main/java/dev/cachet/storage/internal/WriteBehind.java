@@ -56,6 +56,7 @@ public final class WriteBehind {
   private final AtomicLong pendingBytes = new AtomicLong();
   private final AtomicLong failures = new AtomicLong();
   private final ThreadPoolExecutor executor;
+  private final Object queueLock = new Object();
 
   /** A committed pair not yet published to the disk. */
   private static final class Pending {
@@ -355,17 +356,26 @@ public final class WriteBehind {
         return;
       }
       Pending p = new Pending(pair, body, count);
-      pending.merge(
-          pair.key(),
-          List.of(p),
-          (a, b) -> {
-            List<Pending> both = new ArrayList<>(a);
-            both.addAll(b);
-            return List.copyOf(both);
-          });
-      try {
-        executor.execute(() -> publish(p));
-      } catch (RejectedExecutionException closing) {
+      boolean queued;
+      // Registered and queued under one lock, so that a key's pending list and the (first in,
+      // first out) queue agree on the order: a publication only ever waits for earlier ones.
+      synchronized (queueLock) {
+        pending.merge(
+            pair.key(),
+            List.of(p),
+            (a, b) -> {
+              List<Pending> both = new ArrayList<>(a);
+              both.addAll(b);
+              return List.copyOf(both);
+            });
+        try {
+          executor.execute(() -> publish(p));
+          queued = true;
+        } catch (RejectedExecutionException closing) {
+          queued = false;
+        }
+      }
+      if (!queued) {
         publish(p);
       }
     }
