@@ -8,10 +8,8 @@ import com.github.benmanes.caffeine.cache.RemovalCause;
 import dev.cachet.core.CacheKey;
 import dev.cachet.core.Headers;
 import dev.cachet.core.StoredPair;
-import java.io.ByteArrayInputStream;
+import dev.cachet.storage.internal.ArrayBody;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -121,7 +119,7 @@ public final class MemoryStorage implements Storage {
     checkOpen();
     for (Entry e = cache.getIfPresent(pair.key()); e != null; e = e.next) {
       if (e.pair == pair || e.pair.equals(pair)) {
-        return Optional.of(new Body(e.body));
+        return Optional.of(new ArrayBody(e.body, e.body.length));
       }
     }
     return Optional.empty();
@@ -288,58 +286,6 @@ public final class MemoryStorage implements Storage {
     /** The list {@code head} (may be null) with this pair in front, replacing one of its id. */
     static Entry put(Entry head, StoredPair pair, byte[] body) {
       return new Entry(pair, body, head == null ? null : head.without(pair.id()));
-    }
-  }
-
-  /** A stored body, read without copying. */
-  private static final class Body implements StoredBody {
-    private final byte[] body;
-    private boolean consumed;
-
-    Body(byte[] body) {
-      this.body = body;
-    }
-
-    @Override
-    public long length() {
-      return body.length;
-    }
-
-    @Override
-    public Optional<ByteBuffer> nextChunk() {
-      if (consumed || body.length == 0) {
-        consumed = true;
-        return Optional.empty();
-      }
-      consumed = true;
-      return Optional.of(ByteBuffer.wrap(body).asReadOnlyBuffer());
-    }
-
-    @Override
-    public InputStream asInputStream() {
-      if (consumed) {
-        return InputStream.nullInputStream();
-      }
-      consumed = true;
-      return new ByteArrayInputStream(body) {
-        @Override
-        public synchronized long transferTo(OutputStream out) throws IOException {
-          // ByteArrayInputStream hands its own array to out.write; a sink that changed it would
-          // change the stored body. Copy through a buffer of its own instead.
-          byte[] chunk = new byte[(int) Math.min(8192, Math.max(1, available()))];
-          long n = 0;
-          for (int r = read(chunk, 0, chunk.length); r > 0; r = read(chunk, 0, chunk.length)) {
-            out.write(chunk, 0, r);
-            n += r;
-          }
-          return n;
-        }
-      };
-    }
-
-    @Override
-    public void close() {
-      consumed = true;
     }
   }
 

@@ -321,7 +321,7 @@ public final class CacheEngine {
    */
   boolean commitsQuickly(long length) {
     return storage instanceof MemoryStorage
-        || (storage instanceof FileStorage fs && length >= 0 && fs.commitsBehind(length));
+        || (storage instanceof FileStorage fs && fs.commitsBehind(length));
   }
 
   // ---- storage, never failing the caller ----

@@ -7,9 +7,7 @@ import dev.cachet.core.StoredPair;
 import dev.cachet.storage.BodyWriter;
 import dev.cachet.storage.StorageException;
 import dev.cachet.storage.StoredBody;
-import java.io.ByteArrayInputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.InterruptedIOException;
 import java.lang.System.Logger.Level;
 import java.nio.ByteBuffer;
@@ -160,7 +158,7 @@ public final class WriteBehind {
         synchronized (p) {
           if (!p.done) {
             p.read = true; // the publication marks it used on the disk too
-            return Optional.of(new MemoryBody(p.body, p.length));
+            return Optional.of(new ArrayBody(p.body, p.length));
           }
         }
         // Published meanwhile: read from the disk, which marks it used there.
@@ -397,48 +395,6 @@ public final class WriteBehind {
       if (!done) {
         abort();
       }
-    }
-  }
-
-  /** A pending body, read from memory. */
-  private static final class MemoryBody implements StoredBody {
-    private final byte[] body;
-    private final int length;
-    private boolean consumed;
-
-    MemoryBody(byte[] body, int length) {
-      this.body = body;
-      this.length = length;
-    }
-
-    @Override
-    public long length() {
-      return length;
-    }
-
-    @Override
-    public Optional<ByteBuffer> nextChunk() {
-      if (consumed || length == 0) {
-        consumed = true;
-        return Optional.empty();
-      }
-      consumed = true;
-      return Optional.of(ByteBuffer.wrap(body, 0, length).slice().asReadOnlyBuffer());
-    }
-
-    @Override
-    public InputStream asInputStream() {
-      if (consumed) {
-        return InputStream.nullInputStream();
-      }
-      consumed = true;
-      // A copy: a stream's transferTo would hand the array itself to the sink.
-      return new ByteArrayInputStream(Arrays.copyOf(body, length));
-    }
-
-    @Override
-    public void close() {
-      consumed = true;
     }
   }
 }

@@ -1,0 +1,66 @@
+package dev.cachet.storage.internal;
+
+import dev.cachet.storage.StoredBody;
+import java.io.ByteArrayInputStream;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.ByteBuffer;
+import java.util.Optional;
+
+/**
+ * A body held in memory, read without copying: one read-only chunk, or a stream that never hands
+ * the stored array itself to anyone.
+ */
+public final class ArrayBody implements StoredBody {
+  private final byte[] body;
+  private final int length;
+  private boolean consumed;
+
+  /** The first {@code length} bytes of {@code body}, which must not change afterwards. */
+  public ArrayBody(byte[] body, int length) {
+    this.body = body;
+    this.length = length;
+  }
+
+  @Override
+  public long length() {
+    return length;
+  }
+
+  @Override
+  public Optional<ByteBuffer> nextChunk() {
+    if (consumed || length == 0) {
+      consumed = true;
+      return Optional.empty();
+    }
+    consumed = true;
+    return Optional.of(ByteBuffer.wrap(body, 0, length).slice().asReadOnlyBuffer());
+  }
+
+  @Override
+  public InputStream asInputStream() {
+    if (consumed) {
+      return InputStream.nullInputStream();
+    }
+    consumed = true;
+    return new ByteArrayInputStream(body, 0, length) {
+      @Override
+      public synchronized long transferTo(OutputStream out) throws java.io.IOException {
+        // ByteArrayInputStream hands its own array to out.write; a sink that changed it would
+        // change the stored body. Copy through a buffer of its own instead.
+        byte[] chunk = new byte[(int) Math.min(8192, Math.max(1, available()))];
+        long n = 0;
+        for (int r = read(chunk, 0, chunk.length); r > 0; r = read(chunk, 0, chunk.length)) {
+          out.write(chunk, 0, r);
+          n += r;
+        }
+        return n;
+      }
+    };
+  }
+
+  @Override
+  public void close() {
+    consumed = true;
+  }
+}
