@@ -1,5 +1,6 @@
 package dev.cachet.core;
 
+import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
@@ -15,8 +16,12 @@ final class Fields {
    * Content-Length} (a MUST, §3.2), and {@code Content-Encoding}, {@code Content-Type} and {@code
    * Content-Range}, which §3.2 lets a cache keep to preserve the integrity of what it stored.
    */
-  private static final Set<String> DESCRIBES_BODY =
-      Set.of("content-length", "content-encoding", "content-type", "content-range");
+  private static final String[] DESCRIBES_BODY = {
+    "content-length", "content-encoding", "content-type", "content-range"
+  };
+
+  /** {@link #HOP_BY_HOP} as an array, for checks that compare without lower-casing. */
+  private static final String[] HOP_BY_HOP_NAMES = HOP_BY_HOP.toArray(new String[0]);
 
   private Fields() {}
 
@@ -28,13 +33,27 @@ final class Fields {
   static Headers withoutHopByHop(Headers headers) {
     List<String> named = headers.listValues("Connection");
     if (named.isEmpty()) {
-      return headers.withoutIf(n -> HOP_BY_HOP.contains(n.toLowerCase(Locale.ROOT)));
+      return headers.withoutIf(Fields::isHopByHop);
     }
     Set<String> drop = new HashSet<>(HOP_BY_HOP);
     for (String n : named) {
       drop.add(n.toLowerCase(Locale.ROOT));
     }
     return headers.withoutIf(n -> drop.contains(n.toLowerCase(Locale.ROOT)));
+  }
+
+  private static boolean isHopByHop(String name) {
+    return containsIgnoreCase(HOP_BY_HOP_NAMES, name);
+  }
+
+  /** Whether the lower-case names hold this name, compared without allocating a lower-case copy. */
+  private static boolean containsIgnoreCase(String[] lowerCaseNames, String name) {
+    for (String n : lowerCaseNames) {
+      if (n.equalsIgnoreCase(name)) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** The headers without the named fields (lower-case names). */
@@ -53,18 +72,40 @@ final class Fields {
    */
   static Headers freshen(Headers stored, Headers received) {
     Headers fresh = withoutHopByHop(received);
-    Headers out = stored.without("Age");
-    Set<String> replaced = new HashSet<>();
-    for (Headers.Field f : fresh.fields()) {
-      String lower = f.name().toLowerCase(Locale.ROOT);
-      if (DESCRIBES_BODY.contains(lower)) {
-        continue;
+    int updates = 0;
+    for (int i = 0; i < fresh.size(); i++) {
+      if (!containsIgnoreCase(DESCRIBES_BODY, fresh.name(i))) {
+        updates++;
       }
-      if (replaced.add(lower)) {
-        out = out.without(f.name());
-      }
-      out = out.plus(f.name(), f.value());
     }
-    return out;
+    // The stored lines no updating line replaces, then the updating lines in their order.
+    String[] out = new String[(stored.size() + updates) * 2];
+    int j = 0;
+    for (int i = 0; i < stored.size(); i++) {
+      String name = stored.name(i);
+      if (!name.equalsIgnoreCase("Age") && !updates(fresh, name)) {
+        out[j++] = name;
+        out[j++] = stored.value(i);
+      }
+    }
+    for (int i = 0; i < fresh.size(); i++) {
+      String name = fresh.name(i);
+      if (!containsIgnoreCase(DESCRIBES_BODY, name)) {
+        out[j++] = name;
+        out[j++] = fresh.value(i);
+      }
+    }
+    return Headers.ofChecked(j == out.length ? out : Arrays.copyOf(out, j));
+  }
+
+  /** Whether the freshening lines carry a field of this name that replaces the stored lines. */
+  private static boolean updates(Headers fresh, String name) {
+    for (int i = 0; i < fresh.size(); i++) {
+      String n = fresh.name(i);
+      if (n.equalsIgnoreCase(name) && !containsIgnoreCase(DESCRIBES_BODY, n)) {
+        return true;
+      }
+    }
+    return false;
   }
 }

@@ -11,6 +11,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
@@ -93,6 +94,11 @@ public final class Headers {
     return of(list.toArray(new String[0]));
   }
 
+  /** Headers over this array of alternating names and values, already checked; not copied. */
+  static Headers ofChecked(String[] nameValues) {
+    return nameValues.length == 0 ? EMPTY : new Headers(nameValues);
+  }
+
   /** Headers from field lines, in order. */
   public static Headers ofFields(List<Field> fields) {
     String[] a = new String[fields.size() * 2];
@@ -107,6 +113,25 @@ public final class Headers {
   /** The number of field lines. */
   public int size() {
     return nameValues.length / 2;
+  }
+
+  /**
+   * The name of the field line at this position, as received (OkHttp-style indexed access, without
+   * the allocation of {@link #fields()}).
+   *
+   * @throws IndexOutOfBoundsException unless {@code 0 <= index < size()}
+   */
+  public String name(int index) {
+    return nameValues[Objects.checkIndex(index, size()) * 2];
+  }
+
+  /**
+   * The value of the field line at this position.
+   *
+   * @throws IndexOutOfBoundsException unless {@code 0 <= index < size()}
+   */
+  public String value(int index) {
+    return nameValues[Objects.checkIndex(index, size()) * 2 + 1];
   }
 
   /** True when there are no field lines. */

@@ -93,15 +93,22 @@ public record NeedRevalidation(
     CacheStatus fwd = status.withFwdStatus(response.status());
 
     // §4.3.4: the responses that could have been chosen for this request (Vary matches).
-    List<StoredPair> sameVariant =
-        nominated.stream().filter(p -> VaryMatcher.matches(p, request)).toList();
+    List<StoredPair> sameVariant = new ArrayList<>(nominated.size());
+    for (StoredPair p : nominated) {
+      if (VaryMatcher.matches(p, request)) {
+        sameVariant.add(p);
+      }
+    }
     Headers received = dated(response.headers(), responseTime);
 
     if (response.status() == 304) {
       // V-02: freshen the stored responses the 304 selects from that set (§4.3.4).
       List<StoredPair> selectedBy = Validators.selectedBy304(response, sameVariant);
       List<StoredPair> updated = freshened(selectedBy, received, requestTime, responseTime);
-      Optional<StoredPair> serve = Validators.newestFirst(updated).stream().findFirst();
+      Optional<StoredPair> serve =
+          updated.size() == 1
+              ? Optional.of(updated.get(0))
+              : Validators.newestFirst(updated).stream().findFirst();
       if (serve.isEmpty()) {
         return new CacheMiss(
             options,

@@ -57,15 +57,14 @@ final class Validators {
     if (facts.etag().isPresent()) {
       String tag = facts.etag().get();
       if (!EntityTags.isWeak(tag)) {
-        return nominated.stream()
-            .filter(
-                p ->
-                    p.response()
-                        .facts()
-                        .etag()
-                        .filter(t -> EntityTags.strongMatch(t, tag))
-                        .isPresent())
-            .toList();
+        List<StoredPair> selected = new ArrayList<>(1);
+        for (StoredPair p : nominated) {
+          Optional<String> stored = p.response().facts().etag();
+          if (stored.isPresent() && EntityTags.strongMatch(stored.get(), tag)) {
+            selected.add(p);
+          }
+        }
+        return selected;
       }
       return nominated.stream()
           .filter(

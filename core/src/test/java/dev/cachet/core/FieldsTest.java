@@ -88,6 +88,27 @@ class FieldsTest {
     }
 
     @Test
+    void S3_12_keptStoredLinesComeFirstThenTheReceivedOnes_repeatedAndAnyCase() {
+      Headers stored =
+          Headers.of("ETag", "\"e\"", "x-a", "old", "Age", "9", "Content-Type", "text/plain");
+      Headers received =
+          Headers.of("X-A", "new1", "Expires", "0", "X-A", "new2", "content-type", "text/html");
+      assertThat(Fields.freshen(stored, received))
+          .isEqualTo(
+              Headers.of(
+                  "ETag",
+                  "\"e\"",
+                  "Content-Type",
+                  "text/plain",
+                  "X-A",
+                  "new1",
+                  "Expires",
+                  "0",
+                  "X-A",
+                  "new2"));
+    }
+
+    @Test
     void S3_12_hopByHopFieldsOfThe304AreNotStored() {
       Headers out =
           Fields.freshen(

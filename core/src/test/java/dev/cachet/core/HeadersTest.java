@@ -40,6 +40,14 @@ class HeadersTest {
   }
 
   @Test
+  void fieldLinesByPosition() {
+    assertThat(h.name(1)).isEqualTo("vary");
+    assertThat(h.value(2)).isEqualTo("B, \"c,d\"");
+    assertThatThrownBy(() -> h.name(3)).isInstanceOf(IndexOutOfBoundsException.class);
+    assertThatThrownBy(() -> h.value(-1)).isInstanceOf(IndexOutOfBoundsException.class);
+  }
+
+  @Test
   void valuesAreImmutable() {
     Headers plus = h.plus("X", "1");
     assertThat(h.contains("X")).isFalse();

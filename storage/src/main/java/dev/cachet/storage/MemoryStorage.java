@@ -225,8 +225,8 @@ public final class MemoryStorage implements Storage {
 
   private static long fieldsWeight(Headers headers) {
     long w = 0;
-    for (Headers.Field f : headers.fields()) {
-      w += f.name().length() + f.value().length() + FIELD_OVERHEAD;
+    for (int i = 0; i < headers.size(); i++) {
+      w += headers.name(i).length() + headers.value(i).length() + FIELD_OVERHEAD;
     }
     return w;
   }

@@ -37,11 +37,33 @@ public final class HttpDates {
     return IMF.format(t);
   }
 
+  /** One parsed value; immutable, so racing threads may read and replace it freely. */
+  private record Parsed(String text, Optional<Instant> instant) {}
+
+  /**
+   * The values parsed last, direct-mapped by hash: responses repeat the same dates ({@code Date}
+   * within a second, {@code Expires} and {@code Last-Modified} of one resource), and a hit here
+   * costs a hash and a comparison instead of a parse.
+   */
+  private static final Parsed[] RECENT = new Parsed[64];
+
   /** Parses any of the three HTTP-date formats; empty when the value is not one of them. */
   public static Optional<Instant> parse(String value) {
     if (value == null) {
       return Optional.empty();
     }
+    int h = value.hashCode();
+    int slot = (h ^ (h >>> 16)) & (RECENT.length - 1);
+    Parsed recent = RECENT[slot];
+    if (recent != null && recent.text.equals(value)) {
+      return recent.instant;
+    }
+    Optional<Instant> parsed = parseUncached(value);
+    RECENT[slot] = new Parsed(value, parsed);
+    return parsed;
+  }
+
+  private static Optional<Instant> parseUncached(String value) {
     String s = value.trim();
     try {
       int comma = s.indexOf(',');

@@ -156,12 +156,14 @@ public final class ResponseFacts {
     Optional<Instant> lastModified = single(field.apply("Last-Modified")).flatMap(HttpDates::parse);
     // ETag is a singleton (RFC 9110 §8.8.3): the first line, and only when it is a valid
     // entity-tag; a malformed one (e.g. *) must never reach a conditional request.
-    Optional<String> etag =
-        field.apply("ETag").stream()
-            .map(String::trim)
-            .filter(s -> !s.isEmpty())
-            .findFirst()
-            .filter(EntityTags::isValid);
+    String etag = null;
+    for (String line : field.apply("ETag")) {
+      String tag = line.trim();
+      if (!tag.isEmpty()) {
+        etag = EntityTags.isValid(tag) ? tag : null;
+        break;
+      }
+    }
 
     List<String> varyMembers = new ArrayList<>();
     for (String line : field.apply("Vary")) {
@@ -190,7 +192,7 @@ public final class ResponseFacts {
         expiresAt,
         age,
         lastModified,
-        etag,
+        Optional.ofNullable(etag),
         varyNames.isEmpty() ? List.of() : List.copyOf(varyNames),
         star,
         contentLength);

@@ -47,6 +47,8 @@ public final class SharedStrings {
           "x-content-type-options",
           "x-frame-options");
 
+  private static final String[] SHARED_VALUE_NAMES = SHARED_VALUES.toArray(new String[0]);
+
   private static final String[] TABLE = new String[SLOTS];
 
   private SharedStrings() {}
@@ -81,12 +83,12 @@ public final class SharedStrings {
   }
 
   private static boolean sharesValue(String name) {
-    for (int i = 0; i < name.length(); i++) {
-      char c = name.charAt(i);
-      if (c >= 'A' && c <= 'Z') {
-        return SHARED_VALUES.contains(name.toLowerCase(java.util.Locale.ROOT));
+    // Compared without lower-casing: no copy of each capitalised name.
+    for (String n : SHARED_VALUE_NAMES) {
+      if (n.equalsIgnoreCase(name)) {
+        return true;
       }
     }
-    return SHARED_VALUES.contains(name);
+    return false;
   }
 }

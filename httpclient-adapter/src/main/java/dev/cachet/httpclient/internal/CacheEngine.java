@@ -276,8 +276,9 @@ public final class CacheEngine {
       return caller;
     }
     HttpRequest.Builder b = HttpRequest.newBuilder(caller, (n, v) -> false);
-    for (Headers.Field f : toSend.headers().fields()) {
-      b.header(f.name(), f.value());
+    Headers fields = toSend.headers();
+    for (int i = 0; i < fields.size(); i++) {
+      b.header(fields.name(i), fields.value(i));
     }
     return b.build();
   }

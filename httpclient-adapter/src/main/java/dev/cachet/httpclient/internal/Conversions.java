@@ -47,8 +47,8 @@ final class Conversions {
    */
   static HttpHeaders httpHeaders(Headers headers, String cacheStatus) {
     Map<String, List<String>> map = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
-    for (Headers.Field f : headers.fields()) {
-      map.computeIfAbsent(f.name(), k -> new ArrayList<>(1)).add(f.value());
+    for (int i = 0; i < headers.size(); i++) {
+      map.computeIfAbsent(headers.name(i), k -> new ArrayList<>(1)).add(headers.value(i));
     }
     List<String> upstream = map.remove(CACHE_STATUS);
     String value =
