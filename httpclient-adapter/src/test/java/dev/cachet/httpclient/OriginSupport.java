@@ -75,8 +75,8 @@ abstract class OriginSupport {
 
   /**
    * A client for this test. Clients speak HTTP/1.1 to the origin: WireMock's Jetty fails the JDK
-   * client's cleartext HTTP/2 upgrade now and then (wiremock/wiremock#2459, #2637), and HTTP/2 is
-   * no concern of the cache.
+   * client's cleartext HTTP/2 upgrade now and then (wiremock/wiremock#2459, #2637). HTTP/2 over TLS
+   * has its own tests in {@link Http2IT}.
    */
   CachingHttpClient client(
       Setup setup, Consumer<CachingHttpClient.Builder> config, boolean wrapsAClient)
