@@ -469,10 +469,23 @@ public final class CacheEngine {
       Optional<Reason> reason,
       List<String> states,
       boolean background) {
+    count(outcome, background);
+    tell(
+        exchange.currentRequest(),
+        outcome,
+        statusCode,
+        cacheStatus,
+        stored,
+        reason,
+        states,
+        background);
+  }
+
+  /** Counts a look-up's outcome; background revalidations are counted when they start. */
+  void count(CacheEvent.Outcome outcome, boolean background) {
     if (!background) {
       counters.count(outcome);
     }
-    tell(exchange, outcome, statusCode, cacheStatus, stored, reason, states, background);
   }
 
   /**
@@ -487,7 +500,7 @@ public final class CacheEngine {
       List<String> states) {
     counters.countOriginError(revalidation);
     tell(
-        exchange,
+        exchange.currentRequest(),
         CacheEvent.Outcome.ORIGIN_ERROR,
         statusCode,
         cacheStatus,
@@ -497,8 +510,9 @@ public final class CacheEngine {
         false);
   }
 
-  private void tell(
-      Exchange<?> exchange,
+  /** Tells the listener, if any, what the cache did for this request. */
+  void tell(
+      HttpRequest r,
       CacheEvent.Outcome outcome,
       int statusCode,
       String cacheStatus,
@@ -507,7 +521,6 @@ public final class CacheEngine {
       List<String> states,
       boolean background) {
     if (listener != null) {
-      HttpRequest r = exchange.currentRequest();
       CacheEvent event =
           new CacheEvent(
               outcome,
