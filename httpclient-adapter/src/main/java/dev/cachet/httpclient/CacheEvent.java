@@ -15,8 +15,8 @@ import java.util.Optional;
  * @param uri the request's target URI
  * @param statusCode the status code returned to the caller (or, in the background, received); for
  *     {@link Outcome#ORIGIN_ERROR} the status received before the exchange failed, or 0
- * @param cacheStatus this cache's member of the {@code Cache-Status} field (RFC 9211) as sent to the
- *     caller, e.g. {@code Cachet; fwd=uri-miss; fwd-status=200; stored; ttl=60}; sent with the
+ * @param cacheStatus this cache's member of the {@code Cache-Status} field (RFC 9211) as sent to
+ *     the caller, e.g. {@code Cachet; fwd=uri-miss; fwd-status=200; stored; ttl=60}; sent with the
  *     response's head, before the body, its {@code stored} says the cache set out to store the
  *     response
  * @param stored true when the response was stored with its complete body (RFC 9211 §2.5, RFC 9111
