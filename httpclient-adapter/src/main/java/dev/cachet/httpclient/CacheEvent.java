@@ -15,9 +15,13 @@ import java.util.Optional;
  * @param uri the request's target URI
  * @param statusCode the status code returned to the caller (or, in the background, received); for
  *     {@link Outcome#ORIGIN_ERROR} the status received before the exchange failed, or 0
- * @param cacheStatus this cache's member of the {@code Cache-Status} field (RFC 9211), e.g. {@code
- *     Cachet; fwd=uri-miss; fwd-status=200; stored; ttl=60}
- * @param stored true when the response was stored
+ * @param cacheStatus this cache's member of the {@code Cache-Status} field (RFC 9211) as sent to
+ *     the caller, e.g. {@code Cachet; fwd=uri-miss; fwd-status=200; stored; ttl=60}; sent with the
+ *     response's head, before the body, its {@code stored} says the cache set out to store the
+ *     response
+ * @param stored true when the response was stored with its complete body (RFC 9211 §2.5, RFC 9111
+ *     §3.3); false when the storage refused it, the body was cut short or too long, or the caller
+ *     abandoned it, even if {@code cacheStatus} says {@code stored}
  * @param reason why the response was not stored, not reused or served stale, when the core state
  *     machine gave a reason (e.g. {@code S3-05 private response in a shared cache})
  * @param states the simple names of the core states the exchange went through, in order, e.g.

@@ -17,7 +17,12 @@ import java.net.URI;
  */
 public interface CacheListener {
 
-  /** One look-up's outcome: a hit, a miss, a revalidation, ... */
+  /**
+   * One look-up's outcome: a hit, a miss, a revalidation, ... For a response the cache sets out to
+   * store, told once its body has been committed to storage or abandoned (so {@link
+   * CacheEvent#stored()} is what happened), which for a body the caller streams is when the caller
+   * has read it to the end or closed it.
+   */
   default void onOutcome(CacheEvent event) {}
 
   /**

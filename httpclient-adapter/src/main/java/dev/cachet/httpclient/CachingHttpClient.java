@@ -259,6 +259,7 @@ public final class CachingHttpClient extends HttpClient implements AutoCloseable
     private CacheListener listener;
     private Clock clock;
     private HttpClient wrapped;
+    private Duration backgroundRevalidationTimeout;
 
     private Builder() {
       jdk.followRedirects(Redirect.NEVER);
@@ -407,6 +408,31 @@ public final class CachingHttpClient extends HttpClient implements AutoCloseable
     }
 
     /**
+     * How long a background revalidation ({@code stale-while-revalidate}, RFC 5861 §3) waits for
+     * the origin's response when the request that started it has no {@linkplain
+     * HttpRequest#timeout() timeout} of its own (default 1 minute); a request's own timeout is used
+     * as it is. At most one background revalidation per key runs at a time, so one whose origin
+     * never answered would otherwise keep the key's stale response from ever being revalidated
+     * behind again. A revalidation that times out is told to {@link
+     * CacheListener#onBackgroundRevalidationFailure}.
+     *
+     * @throws IllegalArgumentException if not positive
+     * @throws IllegalStateException if already set
+     */
+    public Builder backgroundRevalidationTimeout(Duration timeout) {
+      requireNonNull(timeout, "timeout");
+      if (timeout.isNegative() || timeout.isZero()) {
+        throw new IllegalArgumentException(
+            "backgroundRevalidationTimeout must be positive: " + timeout);
+      }
+      if (this.backgroundRevalidationTimeout != null) {
+        throw new IllegalStateException("backgroundRevalidationTimeout was already set");
+      }
+      this.backgroundRevalidationTimeout = timeout;
+      return this;
+    }
+
+    /**
      * Caches in front of an existing client instead of building one. Its connection settings are
      * its own, so none of this builder's may be given; if it follows redirects itself, the cache
      * sees only the final response of each chain. A cookie handler or authenticator it has is
@@ -467,7 +493,10 @@ public final class CachingHttpClient extends HttpClient implements AutoCloseable
               listener,
               cookieHandler,
               redirects,
-              executor);
+              executor,
+              backgroundRevalidationTimeout != null
+                  ? backgroundRevalidationTimeout
+                  : CacheEngine.DEFAULT_BACKGROUND_TIMEOUT);
       return new CachingHttpClient(engine, redirects);
     }
   }

@@ -9,6 +9,7 @@ import dev.cachet.storage.internal.WriteBehind;
 import java.io.IOException;
 import java.nio.file.DirectoryIteratorException;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
@@ -195,6 +196,7 @@ public final class FileStorage implements Storage {
     private Boolean verifyChecksumsOnOpen;
     private int writeBufferBytes = -1;
     private long writeBehindBytes = -1;
+    private Duration openTimeout;
 
     private Builder(Path root) {
       this.root = root;
@@ -294,10 +296,34 @@ public final class FileStorage implements Storage {
     }
 
     /**
+     * How long {@link #build()} waits for another storage, in this JVM or another process, that is
+     * opening the same directory (default 1 minute). Openings are serialised while each recovers
+     * the directory; an instance that stops while opening (a frozen process, a recovery stuck on
+     * the disk) would otherwise make every later opening wait forever. Storages that have the
+     * directory open never make an opening wait: they share it.
+     *
+     * @throws IllegalArgumentException if negative
+     * @throws IllegalStateException if already set
+     */
+    public Builder openTimeout(Duration timeout) {
+      requireNonNull(timeout, "timeout");
+      if (timeout.isNegative()) {
+        throw new IllegalArgumentException("openTimeout must not be negative: " + timeout);
+      }
+      if (this.openTimeout != null) {
+        throw new IllegalStateException("openTimeout was already set");
+      }
+      this.openTimeout = timeout;
+      return this;
+    }
+
+    /**
      * Opens the directory, creating it if needed, and recovers it.
      *
      * @throws StorageException if the directory cannot be used, or holds files that are not a
-     *     Cachet file storage (it is never cleaned then)
+     *     Cachet file storage (it is never cleaned then), or another storage is still opening it
+     *     after {@link #openTimeout(Duration)}
+     * @throws java.io.InterruptedIOException if interrupted while waiting for another opening
      * @throws IOException if the directory cannot be read
      */
     public FileStorage build() throws IOException {
@@ -309,7 +335,8 @@ public final class FileStorage implements Storage {
               maximumBytes == -1 ? 256L << 20 : maximumBytes,
               durable == null || durable,
               buffer,
-              verifyChecksumsOnOpen == null || verifyChecksumsOnOpen);
+              verifyChecksumsOnOpen == null || verifyChecksumsOnOpen,
+              openTimeout == null ? Duration.ofMinutes(1) : openTimeout);
       WriteBehind behind =
           pending == 0 || buffer == 0 ? null : new WriteBehind(store, buffer, pending, 1);
       return new FileStorage(store, behind);

@@ -194,7 +194,10 @@ public final class MemoryStorage implements Storage {
     cache.invalidateAll();
   }
 
-  /** Drops every pair; the storage then refuses all calls with a {@link StorageException}. */
+  /**
+   * Drops every pair; the storage then refuses all calls with a {@link StorageException}. Pending
+   * writers are aborted: their next {@code write} or {@code commit} throws one and stores nothing.
+   */
   @Override
   public void close() {
     closed = true;
@@ -328,6 +331,11 @@ public final class MemoryStorage implements Storage {
       if (done) {
         throw new IllegalStateException("the writer is already committed or aborted");
       }
+      if (closed) {
+        // Storage.close(): pending writers are aborted.
+        abort();
+        throw new StorageException("the storage is closed");
+      }
       int n = chunk.remaining();
       long total = (long) count + n;
       if (total + headerWeight > maximumEntryBytes) {
@@ -370,6 +378,12 @@ public final class MemoryStorage implements Storage {
       }
       checkOpen();
       cache.asMap().compute(pair.key(), (k, head) -> Entry.put(head, pair, body));
+      if (closed) {
+        // Closed between the check and the put: close() may have cleared the cache before the
+        // pair arrived, so take it out again rather than leave it in a closed storage.
+        cache.asMap().computeIfPresent(pair.key(), (k, head) -> head.without(pair.id()));
+        throw new StorageException("the storage is closed");
+      }
     }
 
     @Override

@@ -1,6 +1,7 @@
 package dev.cachet.storage;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.cachet.core.CacheKey;
 import dev.cachet.core.Headers;
@@ -12,11 +13,13 @@ import java.io.InputStreamReader;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -177,6 +180,56 @@ class FileStorageSharedDirectoryTest {
       }
       assertThat(live.find(p.key())).containsExactly(p);
       assertThat(StorageContract.readChunks(live, p)).contains(StorageContract.bytes(3000, 1));
+    }
+  }
+
+  /**
+   * Guards against an open that waits forever: while another process holds the directory's opening
+   * lock and never lets go (frozen, or stuck recovering), opening the directory here fails after a
+   * bounded wait with a {@link StorageException} that says who holds it, rather than blocking.
+   */
+  @Test
+  void openingWhileAnotherProcessIsStuckOpening_failsAfterABoundedWait() throws Exception {
+    Path dir = temp.resolve("stuck-opener");
+    FileStorage.newBuilder(dir).durable(false).build().close();
+    Process stuck =
+        ChildJvm.builder(
+                StuckOpenerMain.class,
+                List.of("-Xmx32m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1"),
+                dir.toString())
+            .start();
+    ExecutorService opener = Executors.newSingleThreadExecutor();
+    try {
+      BufferedReader out =
+          new BufferedReader(new InputStreamReader(stuck.getInputStream(), StandardCharsets.UTF_8));
+      assertThat(out.readLine()).isEqualTo("holding");
+      Future<FileStorage> opening =
+          opener.submit(
+              () ->
+                  FileStorage.newBuilder(dir)
+                      .durable(false)
+                      .openTimeout(Duration.ofMillis(500))
+                      .build());
+      // Far beyond the bound: without one, this get times out (the opening waits forever).
+      assertThatThrownBy(() -> opening.get(20, TimeUnit.SECONDS))
+          .isInstanceOf(ExecutionException.class)
+          .cause()
+          .isInstanceOf(StorageException.class)
+          .hasMessageContaining("another process")
+          .hasMessageContaining(".cachet-storage")
+          .hasMessageContaining("PT0.5S");
+      // The holder gone, the directory opens again at once.
+      stuck.getOutputStream().close();
+      assertThat(stuck.waitFor(1, TimeUnit.MINUTES)).isTrue();
+      FileStorage.newBuilder(dir)
+          .durable(false)
+          .openTimeout(Duration.ofSeconds(30))
+          .build()
+          .close();
+    } finally {
+      stuck.getOutputStream().close();
+      assertThat(stuck.waitFor(1, TimeUnit.MINUTES)).isTrue();
+      opener.shutdownNow();
     }
   }
 

@@ -541,6 +541,34 @@ public abstract class StorageContract {
     assertThatCode(w::close).doesNotThrowAnyException();
   }
 
+  /**
+   * Guards against a writer that outlives its storage: once the storage is closed, its pending
+   * writers are aborted (the SPI's {@code close}), so a further chunk is refused at once rather
+   * than gathered for a commit that can never publish it.
+   */
+  @Test
+  void closingTheStorage_abortsPendingWriters_soAFurtherWriteIsRefused() throws IOException {
+    Storage s = newStorage(ROOMY);
+    BodyWriter w = s.newWriter(pair("http://example.com/pending-write"));
+    w.write(ByteBuffer.wrap(bytes(1000, 1)));
+    s.close();
+    assertThatThrownBy(() -> w.write(ByteBuffer.wrap(bytes(10, 2))))
+        .isInstanceOfAny(IOException.class, IllegalStateException.class);
+    assertThatThrownBy(w::commit).isInstanceOfAny(IOException.class, IllegalStateException.class);
+    assertThatCode(w::close).doesNotThrowAnyException();
+  }
+
+  /** A writer whose body was complete before the close still cannot commit after it. */
+  @Test
+  void closingTheStorage_abortsPendingWriters_soACompleteBodyIsNotCommitted() throws IOException {
+    Storage s = newStorage(ROOMY);
+    BodyWriter w = s.newWriter(pair("http://example.com/pending-commit"));
+    w.write(ByteBuffer.wrap(bytes(1000, 1)));
+    s.close();
+    assertThatThrownBy(w::commit).isInstanceOfAny(IOException.class, IllegalStateException.class);
+    assertThatCode(w::close).doesNotThrowAnyException();
+  }
+
   // ---- threads ----
 
   /**

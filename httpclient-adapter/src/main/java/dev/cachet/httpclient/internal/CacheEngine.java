@@ -29,6 +29,7 @@ import java.net.http.HttpResponse;
 import java.net.http.HttpResponse.BodyHandler;
 import java.net.http.HttpResponse.PushPromiseHandler;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -59,6 +60,12 @@ public final class CacheEngine {
   /** The cache's name in {@code Cache-Status} (RFC 9211 §2). */
   public static final String CACHE_NAME = "Cachet";
 
+  /**
+   * How long a background revalidation waits for the origin when the request that started it has no
+   * timeout of its own: as long as a collapsed request waits for its leader.
+   */
+  public static final Duration DEFAULT_BACKGROUND_TIMEOUT = Duration.ofMinutes(1);
+
   private static final System.Logger LOG = System.getLogger("dev.cachet.httpclient");
   private static final AtomicInteger THREADS = new AtomicInteger();
 
@@ -81,6 +88,7 @@ public final class CacheEngine {
   private final boolean clientAddsCookies;
   private final Executor executor;
   private final Set<CacheKey> revalidating = ConcurrentHashMap.newKeySet();
+  private final Duration backgroundTimeout;
   private ExecutorService ownExecutor; // guarded by this
   private boolean closed; // guarded by this
 
@@ -96,6 +104,7 @@ public final class CacheEngine {
    * @param cookies the cookie handler the cache applies itself, or null
    * @param redirects the redirect policy the cache follows
    * @param executor the executor for background work, or null for an internal one
+   * @param backgroundTimeout the timeout of a background revalidation whose request has none
    */
   public CacheEngine(
       HttpClient origin,
@@ -107,7 +116,8 @@ public final class CacheEngine {
       CacheListener listener,
       CookieHandler cookies,
       Redirect redirects,
-      Executor executor) {
+      Executor executor,
+      Duration backgroundTimeout) {
     this.origin = origin;
     this.ownsOrigin = ownsOrigin;
     this.storage = storage;
@@ -119,6 +129,7 @@ public final class CacheEngine {
     this.cookies = cookies;
     this.redirects = redirects;
     this.executor = executor;
+    this.backgroundTimeout = backgroundTimeout;
     this.authenticatorAddsAuthorization = origin.authenticator().isPresent();
     this.clientAddsCookies = origin.cookieHandler().isPresent();
     this.maximumBodySize = options.maximumBodySize().orElse(Long.MAX_VALUE);
@@ -459,10 +470,23 @@ public final class CacheEngine {
       Optional<Reason> reason,
       List<String> states,
       boolean background) {
+    count(outcome, background);
+    tell(
+        exchange.currentRequest(),
+        outcome,
+        statusCode,
+        cacheStatus,
+        stored,
+        reason,
+        states,
+        background);
+  }
+
+  /** Counts a look-up's outcome; background revalidations are counted when they start. */
+  void count(CacheEvent.Outcome outcome, boolean background) {
     if (!background) {
       counters.count(outcome);
     }
-    tell(exchange, outcome, statusCode, cacheStatus, stored, reason, states, background);
   }
 
   /**
@@ -477,7 +501,7 @@ public final class CacheEngine {
       List<String> states) {
     counters.countOriginError(revalidation);
     tell(
-        exchange,
+        exchange.currentRequest(),
         CacheEvent.Outcome.ORIGIN_ERROR,
         statusCode,
         cacheStatus,
@@ -487,8 +511,9 @@ public final class CacheEngine {
         false);
   }
 
-  private void tell(
-      Exchange<?> exchange,
+  /** Tells the listener, if any, what the cache did for this request. */
+  void tell(
+      HttpRequest r,
       CacheEvent.Outcome outcome,
       int statusCode,
       String cacheStatus,
@@ -497,7 +522,6 @@ public final class CacheEngine {
       List<String> states,
       boolean background) {
     if (listener != null) {
-      HttpRequest r = exchange.currentRequest();
       CacheEvent event =
           new CacheEvent(
               outcome,
@@ -537,15 +561,21 @@ public final class CacheEngine {
 
   /**
    * Runs a revalidation behind a stale response (RFC 5861 §3), at most one per key at a time, on
-   * the builder's executor or an internal one; a failure goes to the listener.
+   * the builder's executor or an internal one; a failure goes to the listener. The request is sent
+   * with its own timeout, else with the background timeout, so that an origin that never answers
+   * fails it and frees the key for the next one.
    */
-  void revalidateBehind(HttpRequest request, Request converted, NeedRevalidation revalidation) {
+  void revalidateBehind(HttpRequest caller, Request converted, NeedRevalidation revalidation) {
     CacheKey key = revalidation.selected().key();
     if (!revalidating.add(key)) {
       return;
     }
     counters.background.increment();
-    URI uri = request.uri();
+    URI uri = caller.uri();
+    HttpRequest request =
+        caller.timeout().isPresent()
+            ? caller
+            : HttpRequest.newBuilder(caller, (n, v) -> true).timeout(backgroundTimeout).build();
     try {
       backgroundExecutor()
           .execute(

@@ -20,6 +20,7 @@ import dev.cachet.httpclient.CacheEvent.Outcome;
 import dev.cachet.storage.BodyWriter;
 import dev.cachet.storage.StoredBody;
 import java.io.IOException;
+import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -39,6 +40,7 @@ import java.util.OptionalLong;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 
 /**
  * One request through the cache: drives the core states from {@link IdleClient} to a terminal state
@@ -350,7 +352,16 @@ final class Exchange<T> {
       return miss(m, Outcome.MODIFIED, null);
     }
     String cacheStatus = engine.listening() ? o.status.toFieldValue(CacheEngine.CACHE_NAME) : null;
-    engine.report(this, o.outcome, o.code, cacheStatus, o.stored, o.reason, states, background);
+    engine.count(o.outcome, background);
+    HttpRequest request = hop;
+    List<String> path = states;
+    // RFC 9211 §2.5: "stored" says whether the cache stored the response. The caller's field was
+    // sent with the head and can only say the cache set out to; the event says what happened, so
+    // with a body still streaming it waits until the body has been committed or abandoned.
+    o.whenStoreSettled(
+        stored ->
+            engine.tell(
+                request, o.outcome, o.code, cacheStatus, stored, o.reason, path, background));
     if (o.redirect != null) {
       return follow(
           o.redirect,
@@ -463,8 +474,10 @@ final class Exchange<T> {
     int code;
     LazyHeaders headers;
     CacheStatus status;
-    boolean stored;
     Optional<Reason> reason = Optional.empty();
+    private boolean storing; // guarded by this: a writer was made and has not finished
+    private boolean stored; // guarded by this: the writer committed
+    private Consumer<Boolean> untold; // guarded by this: the report waiting for the writer
 
     Origin(
         Outcome outcome,
@@ -484,6 +497,36 @@ final class Exchange<T> {
     void release() {
       if (signal != null) {
         engine.release(collapseKey, signal);
+      }
+    }
+
+    /** Runs {@code report} with whether the response was stored, now or once the body settles. */
+    void whenStoreSettled(Consumer<Boolean> report) {
+      boolean now;
+      synchronized (this) {
+        if (storing) {
+          untold = report;
+          return;
+        }
+        now = stored;
+      }
+      report.accept(now);
+    }
+
+    /** The writer committed (true) or was aborted (false). */
+    void storeSettled(boolean committed) {
+      Consumer<Boolean> report;
+      synchronized (this) {
+        if (!storing) {
+          return;
+        }
+        storing = false;
+        stored = committed;
+        report = untold;
+        untold = null;
+      }
+      if (report != null) {
+        report.accept(committed);
       }
     }
 
@@ -546,7 +589,9 @@ final class Exchange<T> {
       if (writer == null) {
         release();
       }
-      stored = writer != null;
+      synchronized (this) {
+        storing = writer != null;
+      }
       code = returned.status();
       Response forCaller = returned;
       CacheStatus statusForCaller = status;
@@ -569,7 +614,7 @@ final class Exchange<T> {
         // The caller's handler threw: no body will come, so nothing may stay half-written.
         if (writer != null) {
           writer.abort();
-          stored = false;
+          storeSettled(false);
         }
         release();
         throw e;
@@ -581,27 +626,31 @@ final class Exchange<T> {
       if (!hop.method().equals("HEAD") && code != 204 && code != 304) {
         expected = contentLength(returned);
       }
-      TeeSubscriber.Outcome storing =
+      URI uri = hop.uri();
+      TeeSubscriber.Outcome onStored =
           new TeeSubscriber.Outcome() {
             @Override
             public void committed() {
               engine.counters.stores.increment();
               release();
+              storeSettled(true);
             }
 
             @Override
             public void aborted() {
               release();
+              storeSettled(false);
             }
 
             @Override
             public void storageFailed(Throwable error) {
-              engine.storageError(hop.uri(), error);
+              engine.storageError(uri, error);
               release();
+              storeSettled(false);
             }
           };
       TeeSubscriber<T> tee =
-          new TeeSubscriber<>(downstream, writer, expected, engine.maximumBodySize, storing);
+          new TeeSubscriber<>(downstream, writer, expected, engine.maximumBodySize, onStored);
       if (collectsWholeBody(downstream) && engine.commitsQuickly(expected)) {
         // The caller's subscriber is the JDK's own byte-array one (ofByteArray, ofString), which
         // yields the body only once complete. The JDK client delivers a body inline to its own

@@ -2,6 +2,7 @@ package dev.cachet.storage.internal;
 
 import dev.cachet.storage.StorageException;
 import java.io.IOException;
+import java.io.InterruptedIOException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.charset.StandardCharsets;
@@ -10,8 +11,10 @@ import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
@@ -26,10 +29,14 @@ import java.util.concurrent.locks.ReentrantLock;
  * JVM by a Java lock and across processes by an exclusive lock on the marker's "opening" region,
  * held until recovery is done: no storage opens, and starts writing, while another one recovers the
  * directory believing it is alone, and trading the exclusive lock for a shared one leaves no gap.
+ * Waiting for another storage that is opening the directory is bounded: one that stops while it
+ * opens (a frozen process, a recovery stuck on the disk) makes the next opening fail with a {@link
+ * StorageException}, never hang.
  */
 final class DirectoryLock implements AutoCloseable {
   private static final long OPENING = 0;
   private static final long OPEN = 1;
+  private static final long LONGEST_PAUSE_NANOS = TimeUnit.MILLISECONDS.toNanos(50);
   private static final Map<Path, Shared> SHARED = new HashMap<>();
 
   /** The one channel, and shared lock, of this JVM on one marker file. */
@@ -58,9 +65,15 @@ final class DirectoryLock implements AutoCloseable {
    * Creates the directory and its marker if needed, and takes the lock: exclusively if it can.
    * Until {@link #share()}, no other storage can open the directory.
    *
-   * @throws StorageException if the directory holds files but no marker: it is not ours to clean
+   * @param timeout how long to wait for another storage, in this JVM or another process, that is
+   *     opening the directory
+   * @throws StorageException if the directory holds files but no marker: it is not ours to clean;
+   *     or if another storage is still opening it after {@code timeout}
+   * @throws InterruptedIOException if interrupted while waiting
    */
-  static DirectoryLock acquire(Path root) throws IOException {
+  static DirectoryLock acquire(Path root, Duration timeout) throws IOException {
+    long start = System.nanoTime();
+    long budget = saturatedNanos(timeout);
     Files.createDirectories(root);
     Path marker = root.resolve(Layout.MARKER);
     if (!Files.exists(marker)) {
@@ -89,7 +102,22 @@ final class DirectoryLock implements AutoCloseable {
       synchronized (SHARED) {
         s = SHARED.computeIfAbsent(marker, m -> new Shared());
       }
-      s.opening.lock();
+      boolean locked;
+      try {
+        locked = s.opening.tryLock(remaining(start, budget), TimeUnit.NANOSECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new InterruptedIOException("interrupted while waiting to open " + root);
+      }
+      if (!locked) {
+        forgetIfUnused(marker, s);
+        throw new StorageException(
+            "another FileStorage of this JVM has been opening "
+                + root
+                + " for over "
+                + timeout
+                + " (recovering it, or stopped while it did); not waiting longer");
+      }
       synchronized (SHARED) {
         if (SHARED.get(marker) == s) {
           break;
@@ -106,7 +134,7 @@ final class DirectoryLock implements AutoCloseable {
       FileChannel channel =
           FileChannel.open(marker, StandardOpenOption.READ, StandardOpenOption.WRITE);
       try {
-        FileLock opening = channel.lock(OPENING, 1, false);
+        FileLock opening = lockOpening(channel, marker, start, budget, timeout);
         FileLock open = channel.tryLock(OPEN, 1, false);
         s.channel = channel;
         s.openLock = open;
@@ -120,6 +148,53 @@ final class DirectoryLock implements AutoCloseable {
       forgetIfUnused(marker, s);
       throw e;
     }
+  }
+
+  /**
+   * Takes the marker's "opening" region exclusively, waiting until the deadline at most for another
+   * process that holds it while it opens the directory. Polled, since {@code FileChannel.lock}
+   * waits without a bound.
+   */
+  private static FileLock lockOpening(
+      FileChannel channel, Path marker, long start, long budget, Duration timeout)
+      throws IOException {
+    long pause = TimeUnit.MILLISECONDS.toNanos(1);
+    while (true) {
+      FileLock opening = channel.tryLock(OPENING, 1, false);
+      if (opening != null) {
+        return opening;
+      }
+      long left = remaining(start, budget);
+      if (left == 0) {
+        throw new StorageException(
+            "another process has held the opening lock (the first byte) of "
+                + marker
+                + " for over "
+                + timeout
+                + " (it is recovering the directory, or stopped while it did); not waiting"
+                + " longer");
+      }
+      try {
+        TimeUnit.NANOSECONDS.sleep(Math.min(pause, left));
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new InterruptedIOException("interrupted while waiting to open " + marker);
+      }
+      pause = Math.min(pause * 2, LONGEST_PAUSE_NANOS);
+    }
+  }
+
+  private static long saturatedNanos(Duration d) {
+    try {
+      return d.toNanos();
+    } catch (ArithmeticException tooLong) {
+      return Long.MAX_VALUE;
+    }
+  }
+
+  /** The nanoseconds left of a budget that started at {@code start}; zero when spent. */
+  private static long remaining(long start, long budget) {
+    return Math.max(0, budget - (System.nanoTime() - start));
   }
 
   /** True when the lock was taken exclusively: no other storage had the directory open. */

@@ -23,6 +23,7 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributeView;
 import java.nio.file.attribute.FileTime;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashSet;
@@ -76,12 +77,19 @@ public final class FileStore implements Storage {
    * Opens (creating if needed) a storage directory and recovers it. A writer holds a body of up to
    * {@code bufferBytes} in memory and writes it to the disk at commit.
    *
-   * @throws StorageException if the directory cannot be used, or holds files but no marker
+   * @param openTimeout how long to wait for another storage that is opening the directory
+   * @throws StorageException if the directory cannot be used, holds files but no marker, or is
+   *     still being opened by another storage after {@code openTimeout}
    */
   public static FileStore open(
-      Path root, long maximumBytes, boolean durable, int bufferBytes, boolean verifyChecksums)
+      Path root,
+      long maximumBytes,
+      boolean durable,
+      int bufferBytes,
+      boolean verifyChecksums,
+      Duration openTimeout)
       throws IOException {
-    DirectoryLock lock = DirectoryLock.acquire(root);
+    DirectoryLock lock = DirectoryLock.acquire(root, openTimeout);
     try {
       List<Recovery.Loaded> loaded = Recovery.run(root, lock.alone(), verifyChecksums);
       lock.share();

@@ -301,6 +301,13 @@ public final class WriteBehind {
         direct.write(chunk);
         return;
       }
+      try {
+        // Storage.close(): pending writers are aborted; the store's own writers are aborted by it.
+        store.checkOpen();
+      } catch (StorageException closed) {
+        abort();
+        throw closed;
+      }
       int n = chunk.remaining();
       long after = (long) count + n;
       if (after > store.maximumBytes()) {

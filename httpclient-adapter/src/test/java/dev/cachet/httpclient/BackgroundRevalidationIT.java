@@ -1,0 +1,95 @@
+package dev.cachet.httpclient;
+
+import static com.github.tomakehurst.wiremock.client.WireMock.get;
+import static com.github.tomakehurst.wiremock.client.WireMock.ok;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.net.URI;
+import java.net.http.HttpResponse;
+import java.net.http.HttpResponse.BodyHandlers;
+import java.net.http.HttpTimeoutException;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * The background half of {@code stale-while-revalidate} (RFC 5861 §3) against an origin that does
+ * not answer: at most one revalidation per key runs at a time, so one that never ends must not hold
+ * its key forever.
+ */
+class BackgroundRevalidationIT extends OriginSupport {
+  private static final String SETUPS = "dev.cachet.httpclient.Setup#all";
+
+  /** Longer than the test waits for anything: to the cache, an origin that never answers. */
+  private static final int HANG_MILLIS = 8_000;
+
+  private static final long PATIENCE_MILLIS = 5_000;
+
+  /**
+   * Guards against a hung background revalidation blocking every later one of its key: the caller's
+   * request has no timeout, the origin holds the conditional request past the test's patience, and
+   * yet the revalidation ends (timed out, told to the listener) and the next stale response starts
+   * a new one.
+   */
+  @ParameterizedTest(name = "{0}")
+  @MethodSource(SETUPS)
+  void X_02_hungBackgroundRevalidation_timesOut_andTheNextStaleResponseRevalidatesAgain(Setup setup)
+      throws Exception {
+    origin.stubFor(
+        get("/hang")
+            .willReturn(
+                ok("v1").withHeader("Cache-Control", "max-age=10, stale-while-revalidate=600")));
+    List<Throwable> failures = new CopyOnWriteArrayList<>();
+    CountDownLatch failed = new CountDownLatch(1);
+    CachingHttpClient client =
+        client(
+            setup,
+            b ->
+                b.backgroundRevalidationTimeout(Duration.ofMillis(500))
+                    .listener(
+                        new CacheListener() {
+                          @Override
+                          public void onBackgroundRevalidationFailure(URI uri, Throwable error) {
+                            failures.add(error);
+                            failed.countDown();
+                          }
+                        }));
+    fetch(client, setup);
+    origin.stubFor(
+        get("/hang")
+            .willReturn(
+                ok("v2")
+                    .withHeader("Cache-Control", "max-age=10, stale-while-revalidate=600")
+                    .withFixedDelay(HANG_MILLIS)));
+    clock.advanceSeconds(20);
+
+    HttpResponse<String> stale = fetch(client, setup);
+    awaitOriginGets(2);
+    boolean ended = failed.await(PATIENCE_MILLIS, TimeUnit.MILLISECONDS);
+    HttpResponse<String> staleAgain = fetch(client, setup);
+
+    assertThat(stale.body()).isEqualTo("v1");
+    assertThat(staleAgain.body()).isEqualTo("v1");
+    assertThat(ended).as("the hung revalidation ended within the test's patience").isTrue();
+    assertThat(failures).singleElement().isInstanceOf(HttpTimeoutException.class);
+    awaitOriginGets(3);
+    assertThat(client.statistics().backgroundRevalidations()).isEqualTo(2);
+  }
+
+  private HttpResponse<String> fetch(CachingHttpClient client, Setup setup) throws Exception {
+    return setup.send(client, request("/hang").build(), BodyHandlers.ofString());
+  }
+
+  /** Waits (polling the origin's journal) until it has seen this many GETs, or fails. */
+  private static void awaitOriginGets(int n) throws InterruptedException {
+    long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(PATIENCE_MILLIS);
+    while (originGets("/hang") < n && System.nanoTime() < deadline) {
+      Thread.sleep(10);
+    }
+    assertThat(originGets("/hang")).as("origin GETs").isEqualTo(n);
+  }
+}
