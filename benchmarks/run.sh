@@ -5,6 +5,8 @@
 # Usage: benchmarks/run.sh                the standard set
 #        benchmarks/run.sh --steady       revalidation and miss-and-store only, every contender
 #                                         warmed until steady (about 12 minutes; see below)
+#        benchmarks/run.sh --interleaved  a cache's revalidation and miss next to a plain GET, taking
+#                                         turns in one JVM so that machine drift cancels (~10 min)
 #        benchmarks/run.sh JMH-ARGS...    only the throughput/time benchmarks, with these
 #                                         extra JMH arguments (e.g. a regex, -p contender=...)
 # Needs only a JDK 17+. Run it on an otherwise idle machine: the load is recorded in the output.
@@ -12,8 +14,12 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 steady=false
+interleaved=false
 if [ "${1:-}" = "--steady" ]; then
   steady=true
+  shift
+elif [ "${1:-}" = "--interleaved" ]; then
+  interleaved=true
   shift
 fi
 
@@ -22,13 +28,15 @@ jar=benchmarks/target/benchmarks.jar
 stamp=$(date -u +%Y-%m-%dT%H%MZ)
 if $steady; then
   stamp=$stamp-steady
+elif $interleaved; then
+  stamp=$stamp-interleaved
 fi
 mkdir -p benchmarks/results
 json=benchmarks/results/$stamp.json
 json_miss=benchmarks/results/$stamp-miss.json
 md=benchmarks/results/$stamp.md
-heap=$(mktemp)
-trap 'rm -f "$heap"' EXIT
+appendix=$(mktemp)
+trap 'rm -f "$appendix"' EXIT
 
 # Throughput and average-time benchmarks: 2 × 1 s warm-up, 3 × 1 s measured, one fork each.
 timed_args=(-f 1 -wi 2 -w 1s -i 3 -r 1s -prof gc -foe true)
@@ -47,7 +55,15 @@ steady_miss_args=(-f 1 -wi 3 -i 3 -prof gc -foe true
 load_before=$(cut -d' ' -f1-3 /proc/loadavg)
 started=$(date +%s)
 results=("$json")
-if $steady; then
+if $interleaved; then
+  # Revalidation: 5,000 requests per contender per round, 10 warm-up rounds, 10 measured.
+  # Miss and store: each round 10,000 misses into new caches, 4 warm-up rounds, 6 measured.
+  java -Xms2g -Xmx2g -cp "$jar" dev.cachet.benchmarks.Interleaved revalidate \
+    cachet-memory,httpclient-nocache 5000 10 10 >"$appendix"
+  echo >>"$appendix"
+  java -Xms2g -Xmx2g -cp "$jar" dev.cachet.benchmarks.Interleaved miss \
+    cachet-memory,cachet-file,httpclient-nocache 10000 4 6 >>"$appendix"
+elif $steady; then
   java -jar "$jar" "${steady_timed_args[@]}" -rf json -rff "$json" "$@" RevalidationBenchmark
   java -jar "$jar" "${steady_miss_args[@]}" -rf json -rff "$json_miss" "$@" MissAndStore
   results+=("$json_miss")
@@ -59,15 +75,18 @@ else
   # benchmarks/run.sh StorageWrite
   java -jar "$jar" "${timed_args[@]}" -rf json -rff "$json" -e 'MissAndStore|StorageWrite'
   java -jar "$jar" "${miss_args[@]}" -rf json -rff "$json_miss" MissAndStore
-  java -Xms2g -Xmx2g -XX:+UseSerialGC -cp "$jar" dev.cachet.benchmarks.HeapPerEntry 10000 1 >"$heap"
-  results+=("$json_miss" "$heap")
+  java -Xms2g -Xmx2g -XX:+UseSerialGC -cp "$jar" dev.cachet.benchmarks.HeapPerEntry 10000 1 >"$appendix"
+  results+=("$json_miss" "$appendix")
 fi
 load_after=$(cut -d' ' -f1-3 /proc/loadavg)
 
 {
   echo "## Results of $stamp"
   echo
-  if $steady; then
+  if $interleaved; then
+    echo "- Command: \`benchmarks/run.sh --interleaved\`: \`Interleaved revalidate cachet-memory,httpclient-nocache 5000 10 10\`,"
+    echo "  then \`Interleaved miss cachet-memory,cachet-file,httpclient-nocache 10000 4 6\` (\`-Xms2g -Xmx2g\`);"
+  elif $steady; then
     echo "- Command: \`benchmarks/run.sh --steady $*\`: JMH with \`${steady_timed_args[*]} $* RevalidationBenchmark\`,"
     echo "  then \`${steady_miss_args[*]} $* MissAndStore\`;"
   elif [ $# -gt 0 ]; then
@@ -81,6 +100,10 @@ load_after=$(cut -d' ' -f1-3 /proc/loadavg)
   echo "  $(free -g | awk '/Mem:/ {print $2}') GiB; $(java -version 2>&1 | head -2 | tail -1)"
   echo "- Load average (1/5/15 min) before: $load_before; after: $load_after"
   echo
-  java -cp "$jar" dev.cachet.benchmarks.ResultsTable "${results[@]}"
+  if $interleaved; then
+    cat "$appendix"
+  else
+    java -cp "$jar" dev.cachet.benchmarks.ResultsTable "${results[@]}"
+  fi
 } >"$md"
 echo "wrote $md"

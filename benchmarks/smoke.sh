@@ -20,5 +20,8 @@ java -jar "$jar" -f 1 -wi 0 -i 1 -bs 200 -foe true -rf json -rff "$out/miss.json
 # The storages alone: one batch of 200 stores each instead of 10,000 (not in the results table).
 java -jar "$jar" -f 1 -wi 0 -i 1 -p pairs=200 -foe true 'StorageWriteBenchmark'
 java -Xmx1g -XX:+UseSerialGC -cp "$jar" dev.cachet.benchmarks.HeapPerEntry 500 1 >"$out/heap.md"
+# The interleaved cost measurements: one round of 50 requests each.
+java -cp "$jar" dev.cachet.benchmarks.Interleaved revalidate cachet-memory,httpclient-nocache 50 0 1 >/dev/null
+java -cp "$jar" dev.cachet.benchmarks.Interleaved miss cachet-memory,cachet-file,httpclient-nocache 50 0 1 >/dev/null
 java -cp "$jar" dev.cachet.benchmarks.ResultsTable "$out/timed.json" "$out/miss.json" "$out/heap.md"
 echo "benchmarks smoke: every benchmark ran once"

@@ -164,16 +164,26 @@ public final class Headers {
   /** The values of all field lines with this name, in order. */
   public List<String> allValues(String name) {
     requireNonNull(name, "name");
+    int first = -1;
     List<String> values = null;
     for (int i = 0; i < nameValues.length; i += 2) {
       if (nameValues[i].equalsIgnoreCase(name)) {
-        if (values == null) {
-          values = new ArrayList<>(2);
+        if (first < 0) {
+          first = i;
+        } else {
+          if (values == null) {
+            values = new ArrayList<>(4);
+            values.add(nameValues[first + 1]);
+          }
+          values.add(nameValues[i + 1]);
         }
-        values.add(nameValues[i + 1]);
       }
     }
-    return values == null ? List.of() : Collections.unmodifiableList(values);
+    if (first < 0) {
+      return List.of();
+    }
+    // Most fields have one line: one small immutable list, no copy.
+    return values == null ? List.of(nameValues[first + 1]) : Collections.unmodifiableList(values);
   }
 
   /**

@@ -47,7 +47,7 @@ public final class SharedStrings {
           "x-content-type-options",
           "x-frame-options");
 
-  private static final String[] SHARED_VALUE_NAMES = SHARED_VALUES.toArray(new String[0]);
+  private static final String[][] BY_LENGTH = byLength(SHARED_VALUES);
 
   private static final String[] TABLE = new String[SLOTS];
 
@@ -83,12 +83,30 @@ public final class SharedStrings {
   }
 
   private static boolean sharesValue(String name) {
-    // Compared without lower-casing: no copy of each capitalised name.
-    for (String n : SHARED_VALUE_NAMES) {
+    // Compared without lower-casing (no copy of each capitalised name), and only with the names
+    // of the same length.
+    if (name.length() >= BY_LENGTH.length) {
+      return false;
+    }
+    for (String n : BY_LENGTH[name.length()]) {
       if (n.equalsIgnoreCase(name)) {
         return true;
       }
     }
     return false;
+  }
+
+  /** {@link #SHARED_VALUES} by length: {@code BY_LENGTH[n]} holds the names of n characters. */
+  private static String[][] byLength(Set<String> names) {
+    int longest = 0;
+    for (String n : names) {
+      longest = Math.max(longest, n.length());
+    }
+    String[][] byLength = new String[longest + 1][];
+    for (int len = 0; len <= longest; len++) {
+      int length = len;
+      byLength[len] = names.stream().filter(n -> n.length() == length).toArray(String[]::new);
+    }
+    return byLength;
   }
 }

@@ -1,0 +1,220 @@
+package dev.cachet.benchmarks;
+
+import java.io.IOException;
+import java.net.URI;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * A cache's cost next to a plain GET, measured so that a shared machine's drift cancels out:
+ * contenders take turns in one JVM, round after round, and each round's time per request is
+ * compared with the plain client's in the same round. JMH runs one contender after another, so on a
+ * machine whose speed wanders by tens of percent over minutes (a virtual machine with busy
+ * neighbours) a JMH ratio of two contenders carries that drift; a ratio within a round does not.
+ *
+ * <p>Scenarios, with the same origin and checks as the JMH benchmarks:
+ *
+ * <ul>
+ *   <li>{@code revalidate}: 1,000 URLs stored with {@code max-age=0}; each request is a conditional
+ *       request answered 304 (for the plain client, a full GET). Each contender is opened once.
+ *   <li>{@code miss}: each round opens every contender afresh over new URLs (outside the timing)
+ *       and times {@code requests} misses that are stored.
+ * </ul>
+ *
+ * <p>The order of the contenders rotates from round to round. Warm-up rounds run the same way and
+ * are not reported. Usage: {@code java -cp benchmarks.jar dev.cachet.benchmarks.Interleaved
+ * scenario contenders requests warmupRounds rounds}, e.g. {@code Interleaved revalidate
+ * cachet-memory,httpclient-nocache 5000 8 10}. The last contender is the baseline; it prints a
+ * Markdown table.
+ */
+public final class Interleaved {
+  private static final int BODY_BYTES = 1024;
+  private static final int URLS = 1000;
+
+  private Interleaved() {}
+
+  public static void main(String[] args) throws Exception {
+    if (args.length != 5) {
+      throw new IllegalArgumentException(
+          "usage: Interleaved revalidate|miss contender,...,baseline requests warmupRounds rounds");
+    }
+    String scenario = args[0];
+    List<String> contenders = List.of(args[1].split(","));
+    int requests = Integer.parseInt(args[2]);
+    int warmup = Integer.parseInt(args[3]);
+    int rounds = Integer.parseInt(args[4]);
+    if (!scenario.equals("revalidate") && !scenario.equals("miss")) {
+      throw new IllegalArgumentException("unknown scenario: " + scenario);
+    }
+    Map<String, double[]> micros = new LinkedHashMap<>();
+    for (String c : contenders) {
+      micros.put(c, new double[rounds]);
+    }
+    long started = System.nanoTime();
+    try (Origin origin = Origin.start()) {
+      Map<String, Open> open = new LinkedHashMap<>();
+      if (scenario.equals("revalidate")) {
+        for (String c : contenders) {
+          open.put(c, Open.revalidating(origin, c));
+        }
+      }
+      try {
+        for (int r = 0; r < warmup + rounds; r++) {
+          for (int k = 0; k < contenders.size(); k++) {
+            String c = contenders.get((r + k) % contenders.size());
+            double us =
+                scenario.equals("revalidate")
+                    ? open.get(c).revalidations(origin, requests)
+                    : Open.misses(origin, c, requests, "r" + r + "-");
+            if (r >= warmup) {
+              micros.get(c)[r - warmup] = us;
+            }
+          }
+        }
+      } finally {
+        for (Open o : open.values()) {
+          o.close();
+        }
+      }
+    }
+    long seconds = (System.nanoTime() - started) / 1_000_000_000L;
+    System.out.print(table(scenario, micros, requests, warmup, rounds, seconds));
+  }
+
+  /** One contender opened over the 1,000 revalidation URLs. */
+  private record Open(String name, Contender client, Path dir) {
+    static Open revalidating(Origin origin, String name) throws Exception {
+      Path dir = Dirs.create();
+      Contender client =
+          Contender.open(name, origin.uris("revalidate", BODY_BYTES, "u", URLS), dir);
+      for (int i = 0; i < URLS; i++) {
+        Checks.body(client.get(i), BODY_BYTES, name);
+      }
+      return new Open(name, client, dir);
+    }
+
+    /** Times {@code n} revalidations; fails unless each was a 304 (a 200 for the plain client). */
+    double revalidations(Origin origin, int n) throws Exception {
+      long full = origin.fullResponses();
+      long notModified = origin.notModifiedResponses();
+      long t0 = System.nanoTime();
+      for (int i = 0; i < n; i++) {
+        Checks.body(client.get(i % URLS), BODY_BYTES, name);
+      }
+      long elapsed = System.nanoTime() - t0;
+      long fullNow = origin.fullResponses() - full;
+      long notModifiedNow = origin.notModifiedResponses() - notModified;
+      boolean expected = client.caches() ? fullNow == 0 && notModifiedNow == n : fullNow == n;
+      if (!expected) {
+        throw new IllegalStateException(
+            name + " did not revalidate: " + fullNow + " full, " + notModifiedNow + " 304");
+      }
+      return elapsed / 1e3 / n;
+    }
+
+    /**
+     * Times {@code n} misses into a new, empty cache; fails unless they reached the origin and a
+     * sample was stored.
+     */
+    static double misses(Origin origin, String name, int n, String prefix) throws Exception {
+      Path dir = Dirs.create();
+      List<URI> uris = origin.uris("miss", BODY_BYTES, prefix, n);
+      Contender client = Contender.open(name, uris, dir);
+      try {
+        long before = origin.responses();
+        long t0 = System.nanoTime();
+        for (int i = 0; i < n; i++) {
+          Checks.body(client.get(i), BODY_BYTES, name);
+        }
+        long elapsed = System.nanoTime() - t0;
+        if (origin.responses() - before != n) {
+          throw new IllegalStateException(name + " did not send every miss to the origin");
+        }
+        if (client.caches()) {
+          Checks.servedWithoutOrigin(origin, client, Math.min(100, n), 1, BODY_BYTES, name);
+        }
+        return elapsed / 1e3 / n;
+      } finally {
+        client.close();
+        Dirs.delete(dir);
+      }
+    }
+
+    void close() throws IOException {
+      try {
+        client.close();
+      } finally {
+        Dirs.delete(dir);
+      }
+    }
+  }
+
+  static String table(
+      String scenario,
+      Map<String, double[]> micros,
+      int requests,
+      int warmup,
+      int rounds,
+      long seconds) {
+    List<String> names = new ArrayList<>(micros.keySet());
+    String baseline = names.get(names.size() - 1);
+    double[] base = micros.get(baseline);
+    StringBuilder md = new StringBuilder();
+    md.append(
+        String.format(
+            Locale.ROOT,
+            "### Interleaved %s: %,d requests per contender per round, %d warm-up rounds, %d"
+                + " measured (%d s)%n%n",
+            scenario,
+            requests,
+            warmup,
+            rounds,
+            seconds));
+    md.append("| contender | median µs per request | median ratio to ")
+        .append(baseline)
+        .append(" within a round | lowest–highest ratio |\n|---|---:|---:|---:|\n");
+    for (String name : names) {
+      double[] us = micros.get(name);
+      double[] ratios = new double[rounds];
+      for (int r = 0; r < rounds; r++) {
+        ratios[r] = us[r] / base[r];
+      }
+      double[] sorted = ratios.clone();
+      Arrays.sort(sorted);
+      md.append(
+          String.format(
+              Locale.ROOT,
+              "| %s | %.1f | %.3f | %.3f–%.3f |%n",
+              name,
+              median(us),
+              median(ratios),
+              sorted[0],
+              sorted[rounds - 1]));
+    }
+    md.append("\nPer round, µs per request:\n\n| round |");
+    for (String name : names) {
+      md.append(' ').append(name).append(" |");
+    }
+    md.append("\n|---|").append("---:|".repeat(names.size())).append('\n');
+    for (int r = 0; r < rounds; r++) {
+      md.append("| ").append(r + 1).append(" |");
+      for (String name : names) {
+        md.append(String.format(Locale.ROOT, " %.1f |", micros.get(name)[r]));
+      }
+      md.append('\n');
+    }
+    return md.toString();
+  }
+
+  private static double median(double[] values) {
+    double[] s = values.clone();
+    Arrays.sort(s);
+    int n = s.length;
+    return n % 2 == 1 ? s[n / 2] : (s[n / 2 - 1] + s[n / 2]) / 2;
+  }
+}
