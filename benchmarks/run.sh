@@ -6,7 +6,7 @@
 #        benchmarks/run.sh --steady       revalidation and miss-and-store only, every contender
 #                                         warmed until steady (about 12 minutes; see below)
 #        benchmarks/run.sh --interleaved  a cache's revalidation and miss next to a plain GET, taking
-#                                         turns in one JVM so that machine drift cancels (~10 min)
+#                                         turns in one JVM so that machine drift cancels (~8 min)
 #        benchmarks/run.sh JMH-ARGS...    only the throughput/time benchmarks, with these
 #                                         extra JMH arguments (e.g. a regex, -p contender=...)
 # Needs only a JDK 17+. Run it on an otherwise idle machine: the load is recorded in the output.
@@ -56,13 +56,14 @@ load_before=$(cut -d' ' -f1-3 /proc/loadavg)
 started=$(date +%s)
 results=("$json")
 if $interleaved; then
-  # Revalidation: 5,000 requests per contender per round, 10 warm-up rounds, 10 measured.
-  # Miss and store: each round 10,000 misses into new caches, 4 warm-up rounds, 6 measured.
+  # Many short rounds pair better than a few long ones: the machine's speed changes within seconds.
+  # Revalidation: 1,000 requests per contender per round, 50 warm-up rounds, 60 measured.
+  # Miss and store: each round 2,000 misses into new caches, 20 warm-up rounds, 40 measured.
   java -Xms2g -Xmx2g -cp "$jar" dev.cachet.benchmarks.Interleaved revalidate \
-    cachet-memory,httpclient-nocache 5000 10 10 >"$appendix"
+    cachet-memory,httpclient-nocache 1000 50 60 >"$appendix"
   echo >>"$appendix"
   java -Xms2g -Xmx2g -cp "$jar" dev.cachet.benchmarks.Interleaved miss \
-    cachet-memory,cachet-file,httpclient-nocache 10000 4 6 >>"$appendix"
+    cachet-memory,cachet-file,httpclient-nocache 2000 20 40 >>"$appendix"
 elif $steady; then
   java -jar "$jar" "${steady_timed_args[@]}" -rf json -rff "$json" "$@" RevalidationBenchmark
   java -jar "$jar" "${steady_miss_args[@]}" -rf json -rff "$json_miss" "$@" MissAndStore
@@ -84,8 +85,8 @@ load_after=$(cut -d' ' -f1-3 /proc/loadavg)
   echo "## Results of $stamp"
   echo
   if $interleaved; then
-    echo "- Command: \`benchmarks/run.sh --interleaved\`: \`Interleaved revalidate cachet-memory,httpclient-nocache 5000 10 10\`,"
-    echo "  then \`Interleaved miss cachet-memory,cachet-file,httpclient-nocache 10000 4 6\` (\`-Xms2g -Xmx2g\`);"
+    echo "- Command: \`benchmarks/run.sh --interleaved\`: \`Interleaved revalidate cachet-memory,httpclient-nocache 1000 50 60\`,"
+    echo "  then \`Interleaved miss cachet-memory,cachet-file,httpclient-nocache 2000 20 40\` (\`-Xms2g -Xmx2g\`);"
   elif $steady; then
     echo "- Command: \`benchmarks/run.sh --steady $*\`: JMH with \`${steady_timed_args[*]} $* RevalidationBenchmark\`,"
     echo "  then \`${steady_miss_args[*]} $* MissAndStore\`;"

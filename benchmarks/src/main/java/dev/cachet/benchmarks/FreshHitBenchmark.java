@@ -67,9 +67,7 @@ public class FreshHitBenchmark {
     origin = Origin.start();
     dir = Dirs.create();
     client = Contender.open(contender, origin.uris("fresh", bodyBytes, "u", urls), dir);
-    for (int i = 0; i < urls; i++) {
-      Checks.body(client.get(i), bodyBytes, contender);
-    }
+    Checks.fill(client, urls, bodyBytes, contender);
     if (client.caches()) {
       Checks.servedWithoutOrigin(origin, client, urls, 2, bodyBytes, contender);
     }

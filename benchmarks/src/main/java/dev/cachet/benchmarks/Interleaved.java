@@ -27,10 +27,12 @@ import java.util.Map;
  * </ul>
  *
  * <p>The order of the contenders rotates from round to round. Warm-up rounds run the same way and
- * are not reported. Usage: {@code java -cp benchmarks.jar dev.cachet.benchmarks.Interleaved
- * scenario contenders requests warmupRounds rounds}, e.g. {@code Interleaved revalidate
- * cachet-memory,httpclient-nocache 5000 8 10}. The last contender is the baseline; it prints a
- * Markdown table.
+ * are not reported. Short rounds pair better (the machine's speed changes within seconds), so many
+ * short rounds are better than a few long ones; the table gives the geometric mean of the per-round
+ * ratios with its 95% interval, the median, and the extremes. Usage: {@code java -cp benchmarks.jar
+ * dev.cachet.benchmarks.Interleaved scenario contenders requests warmupRounds rounds}, e.g. {@code
+ * Interleaved revalidate cachet-memory,httpclient-nocache 5000 8 10}. The last contender is the
+ * baseline; it prints a Markdown table.
  */
 public final class Interleaved {
   private static final int BODY_BYTES = 1024;
@@ -175,9 +177,10 @@ public final class Interleaved {
             warmup,
             rounds,
             seconds));
-    md.append("| contender | median µs per request | median ratio to ")
+    md.append("| contender | median µs per request | ratio to ")
         .append(baseline)
-        .append(" within a round | lowest–highest ratio |\n|---|---:|---:|---:|\n");
+        .append(" within a round: geometric mean (95% interval) | median | lowest–highest |\n")
+        .append("|---|---:|---:|---:|---:|\n");
     for (String name : names) {
       double[] us = micros.get(name);
       double[] ratios = new double[rounds];
@@ -186,15 +189,22 @@ public final class Interleaved {
       }
       double[] sorted = ratios.clone();
       Arrays.sort(sorted);
+      double[] interval = geometricMeanInterval(ratios);
       md.append(
           String.format(
               Locale.ROOT,
-              "| %s | %.1f | %.3f | %.3f–%.3f |%n",
+              "| %s | %.1f | %.3f (%.3f–%.3f) | %.3f | %.3f–%.3f |%n",
               name,
               median(us),
+              interval[0],
+              interval[1],
+              interval[2],
               median(ratios),
               sorted[0],
               sorted[rounds - 1]));
+    }
+    if (rounds > 12) {
+      return md.toString();
     }
     md.append("\nPer round, µs per request:\n\n| round |");
     for (String name : names) {
@@ -209,6 +219,25 @@ public final class Interleaved {
       md.append('\n');
     }
     return md.toString();
+  }
+
+  /**
+   * The geometric mean of the ratios and its 95% interval (mean of the logarithms ± 1.96 standard
+   * errors; a normal approximation, fair from some 30 rounds on).
+   */
+  static double[] geometricMeanInterval(double[] ratios) {
+    int n = ratios.length;
+    double sum = 0;
+    for (double r : ratios) {
+      sum += Math.log(r);
+    }
+    double mean = sum / n;
+    double squares = 0;
+    for (double r : ratios) {
+      squares += (Math.log(r) - mean) * (Math.log(r) - mean);
+    }
+    double se = n > 1 ? Math.sqrt(squares / (n - 1) / n) : 0;
+    return new double[] {Math.exp(mean), Math.exp(mean - 1.96 * se), Math.exp(mean + 1.96 * se)};
   }
 
   private static double median(double[] values) {

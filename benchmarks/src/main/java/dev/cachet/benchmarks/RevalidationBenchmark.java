@@ -65,9 +65,7 @@ public class RevalidationBenchmark {
     origin = Origin.start();
     dir = Dirs.create();
     client = Contender.open(contender, origin.uris("revalidate", BODY_BYTES, "u", urls), dir);
-    for (int i = 0; i < urls; i++) {
-      Checks.body(client.get(i), BODY_BYTES, contender);
-    }
+    Checks.fill(client, urls, BODY_BYTES, contender);
     long full = origin.fullResponses();
     long notModified = origin.notModifiedResponses();
     for (int i = 0; i < urls; i++) {
