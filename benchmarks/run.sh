@@ -6,7 +6,7 @@
 #        benchmarks/run.sh --steady       revalidation and miss-and-store only, every contender
 #                                         warmed until steady (about 12 minutes; see below)
 #        benchmarks/run.sh --interleaved  a cache's revalidation and miss next to a plain GET, taking
-#                                         turns in one JVM so that machine drift cancels (~8 min)
+#                                         turns in one JVM so that machine drift cancels (~15 min)
 #        benchmarks/run.sh JMH-ARGS...    only the throughput/time benchmarks, with these
 #                                         extra JMH arguments (e.g. a regex, -p contender=...)
 # Needs only a JDK 17+. Run it on an otherwise idle machine: the load is recorded in the output.
