@@ -20,6 +20,7 @@ import dev.cachet.httpclient.CacheEvent.Outcome;
 import dev.cachet.storage.BodyWriter;
 import dev.cachet.storage.StoredBody;
 import java.io.IOException;
+import java.io.InputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -80,6 +81,14 @@ final class Exchange<T> {
           InvalidatePairs.class);
 
   private static final List<String> HIT_PATH = List.of("IdleClient", "FromCache");
+
+  /**
+   * The JDK's {@code BodyHandlers.ofByteArray()}: a lambda that captures nothing, so every call
+   * returns this one instance. Were a JDK to return a new one each time, the identity check that
+   * uses it would fail safe (the subscriber path).
+   */
+  private static final BodyHandler<byte[]> OF_BYTE_ARRAY = HttpResponse.BodyHandlers.ofByteArray();
+
   private static final long COLLAPSE_WAIT_SECONDS = 60;
   private static final CacheStatus FORWARDED_STALE =
       new CacheStatus(
@@ -178,6 +187,12 @@ final class Exchange<T> {
   // ---- answering from storage ----
 
   private CompletableFuture<HttpResponse<T>> fromCache(FromCache fc, Outcome outcome) {
+    // The caller's handler is the JDK's BodyHandlers.ofByteArray(): its subscriber would gather
+    // the replayed chunks and copy them into a new, zeroed array. Reading the stored body whole
+    // gives the same fresh array in one copy (a memory store's stream copies without zeroing),
+    // with no subscriber; the handler has no other effect.
+    boolean wholeBytes = handler == OF_BYTE_ARRAY;
+    byte[] bytes = null;
     StoredBody body = null;
     ByteBuffer firstChunk = null;
     if (fc.replayBody()) {
@@ -187,7 +202,15 @@ final class Exchange<T> {
         return bodyLost(fc);
       }
       try {
-        firstChunk = body.nextChunk().orElse(null);
+        if (wholeBytes) {
+          try (InputStream in = body.asInputStream()) {
+            bytes = in.readAllBytes();
+          }
+          close(body);
+          body = null;
+        } else {
+          firstChunk = body.nextChunk().orElse(null);
+        }
       } catch (IOException | RuntimeException e) {
         close(body);
         engine.storageError(hop.uri(), e);
@@ -223,6 +246,13 @@ final class Exchange<T> {
             new CachedResponse<>(
                 code, headers, null, hop, previous, Optional.empty(), hop.uri(), version));
       }
+    }
+    if (wholeBytes) {
+      @SuppressWarnings("unchecked") // the handler is ofByteArray(), so T is byte[]
+      T whole = (T) (bytes != null ? bytes : new byte[0]);
+      return CompletableFuture.completedFuture(
+          new CachedResponse<>(
+              code, headers, whole, hop, previous, Optional.empty(), hop.uri(), version));
     }
     BodySubscriber<T> subscriber;
     try {
