@@ -25,6 +25,58 @@ final class Checks {
     }
   }
 
+  /** The origin's response counts at one moment, to check what a run of requests made of it. */
+  record OriginCounts(long full, long notModified) {
+    static OriginCounts of(Origin origin) {
+      return new OriginCounts(origin.fullResponses(), origin.notModifiedResponses());
+    }
+  }
+
+  /**
+   * Fails unless the {@code requests} made since {@code before} were all revalidations answered 304
+   * (for a client that caches), or all full GETs (for one that does not).
+   */
+  static void revalidated(
+      Origin origin, OriginCounts before, Contender client, long requests, String contender) {
+    long full = origin.fullResponses() - before.full();
+    long notModified = origin.notModifiedResponses() - before.notModified();
+    boolean expected = client.caches() ? full == 0 && notModified == requests : full == requests;
+    if (!expected) {
+      throw new IllegalStateException(
+          contender
+              + " did not revalidate as expected: of "
+              + requests
+              + " requests the origin answered "
+              + full
+              + " with 200 and "
+              + notModified
+              + " with 304");
+    }
+  }
+
+  /**
+   * Fails unless each of the {@code misses} made since the origin had sent {@code responsesBefore}
+   * reached the origin, and (for a client that caches) a sample of them is then served without it.
+   */
+  static void missesStored(
+      Origin origin,
+      long responsesBefore,
+      Contender client,
+      int misses,
+      int sample,
+      int bodyBytes,
+      String contender)
+      throws Exception {
+    long asked = origin.responses() - responsesBefore;
+    if (asked != misses) {
+      throw new IllegalStateException(
+          contender + " sent " + asked + " of " + misses + " misses to the origin");
+    }
+    if (client.caches()) {
+      servedWithoutOrigin(origin, client, Math.min(sample, misses), 1, bodyBytes, contender);
+    }
+  }
+
   /**
    * Setup only: GETs URLs {@code 0..count-1} once each, on two threads (every contender is
    * thread-safe), checking each body. Filling a cache in a cold JVM is most of a trial's setup

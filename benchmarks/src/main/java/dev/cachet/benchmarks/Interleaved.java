@@ -102,20 +102,13 @@ public final class Interleaved {
 
     /** Times {@code n} revalidations; fails unless each was a 304 (a 200 for the plain client). */
     double revalidations(Origin origin, int n) throws Exception {
-      long full = origin.fullResponses();
-      long notModified = origin.notModifiedResponses();
+      Checks.OriginCounts before = Checks.OriginCounts.of(origin);
       long t0 = System.nanoTime();
       for (int i = 0; i < n; i++) {
         Checks.body(client.get(i % URLS), BODY_BYTES, name);
       }
       long elapsed = System.nanoTime() - t0;
-      long fullNow = origin.fullResponses() - full;
-      long notModifiedNow = origin.notModifiedResponses() - notModified;
-      boolean expected = client.caches() ? fullNow == 0 && notModifiedNow == n : fullNow == n;
-      if (!expected) {
-        throw new IllegalStateException(
-            name + " did not revalidate: " + fullNow + " full, " + notModifiedNow + " 304");
-      }
+      Checks.revalidated(origin, before, client, n, name);
       return elapsed / 1e3 / n;
     }
 
@@ -134,12 +127,7 @@ public final class Interleaved {
           Checks.body(client.get(i), BODY_BYTES, name);
         }
         long elapsed = System.nanoTime() - t0;
-        if (origin.responses() - before != n) {
-          throw new IllegalStateException(name + " did not send every miss to the origin");
-        }
-        if (client.caches()) {
-          Checks.servedWithoutOrigin(origin, client, Math.min(100, n), 1, BODY_BYTES, name);
-        }
+        Checks.missesStored(origin, before, client, n, 100, BODY_BYTES, name);
         return elapsed / 1e3 / n;
       } finally {
         client.close();

@@ -84,15 +84,7 @@ public class MissAndStoreBenchmark {
   @TearDown(Level.Iteration)
   public void checkAndDrop() throws Exception {
     try {
-      long asked = origin.responses() - responsesBefore;
-      if (asked != next) {
-        throw new IllegalStateException(
-            contender + " sent " + asked + " of " + next + " misses to the origin");
-      }
-      if (client.caches()) {
-        Checks.servedWithoutOrigin(
-            origin, client, Math.min(SAMPLE, next), 1, BODY_BYTES, contender);
-      }
+      Checks.missesStored(origin, responsesBefore, client, next, SAMPLE, BODY_BYTES, contender);
     } finally {
       client.close();
       Dirs.delete(dir);

@@ -66,25 +66,11 @@ public class RevalidationBenchmark {
     dir = Dirs.create();
     client = Contender.open(contender, origin.uris("revalidate", BODY_BYTES, "u", urls), dir);
     Checks.fill(client, urls, BODY_BYTES, contender);
-    long full = origin.fullResponses();
-    long notModified = origin.notModifiedResponses();
+    Checks.OriginCounts before = Checks.OriginCounts.of(origin);
     for (int i = 0; i < urls; i++) {
       Checks.body(client.get(i), BODY_BYTES, contender);
     }
-    long fullNow = origin.fullResponses() - full;
-    long notModifiedNow = origin.notModifiedResponses() - notModified;
-    boolean expected = client.caches() ? fullNow == 0 && notModifiedNow == urls : fullNow == urls;
-    if (!expected) {
-      throw new IllegalStateException(
-          contender
-              + " did not revalidate as expected: of "
-              + urls
-              + " requests the origin answered "
-              + fullNow
-              + " with 200 and "
-              + notModifiedNow
-              + " with 304");
-    }
+    Checks.revalidated(origin, before, client, urls, contender);
   }
 
   @TearDown(Level.Trial)
