@@ -58,6 +58,7 @@ final class CachetContender {
           } finally {
             storage.close();
           }
-        });
+        },
+        storage instanceof FileStorage file ? file::flush : null);
   }
 }

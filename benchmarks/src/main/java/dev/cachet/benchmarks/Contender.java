@@ -28,6 +28,17 @@ interface Contender extends Closeable {
   boolean caches();
 
   /**
+   * Whether {@link #settle()} may wait for work: a store that finishes writing after the call that
+   * stored returned (a {@code FileStorage}'s write-behind).
+   */
+  default boolean defersWork() {
+    return false;
+  }
+
+  /** Waits until the work deferred by the calls made so far is done; nothing for most. */
+  default void settle() throws IOException {}
+
+  /**
    * Opens the contender called {@code name} over {@code uris}.
    *
    * @param dir an empty directory the contender may use for its files, deleted by the caller

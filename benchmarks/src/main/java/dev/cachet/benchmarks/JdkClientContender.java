@@ -20,13 +20,26 @@ final class JdkClientContender implements Contender {
   private final HttpRequest[] requests;
   private final boolean caches;
   private final AutoCloseable onClose;
+  private final Settle settle;
+
+  /** Work a contender can wait for; see {@link Contender#settle()}. */
+  interface Settle {
+    void await() throws IOException;
+  }
 
   JdkClientContender(HttpClient client, List<URI> uris, boolean caches, AutoCloseable onClose) {
+    this(client, uris, caches, onClose, null);
+  }
+
+  /** As above, with deferred work to wait for, or null when there is none. */
+  JdkClientContender(
+      HttpClient client, List<URI> uris, boolean caches, AutoCloseable onClose, Settle settle) {
     this.client = client;
     this.requests =
         uris.stream().map(u -> HttpRequest.newBuilder(u).build()).toArray(HttpRequest[]::new);
     this.caches = caches;
     this.onClose = onClose;
+    this.settle = settle;
   }
 
   @Override
@@ -41,6 +54,18 @@ final class JdkClientContender implements Contender {
   @Override
   public boolean caches() {
     return caches;
+  }
+
+  @Override
+  public boolean defersWork() {
+    return settle != null;
+  }
+
+  @Override
+  public void settle() throws IOException {
+    if (settle != null) {
+      settle.await();
+    }
   }
 
   @Override
