@@ -35,6 +35,12 @@ final class Contenders {
   static final String HTTPCLIENT_NOCACHE = "httpclient-nocache";
   static final String FLOOR_MAP = "floor-map";
 
+  /**
+   * The floor for a caller that owns the array it gets, as every {@code ofByteArray} caller does:
+   * the map look-up plus a copy of the body. Not in the standard set; name it with {@code -p}.
+   */
+  static final String FLOOR_MAP_COPY = "floor-map-copy";
+
   /** Every contender, Cachet first. */
   static final List<String> ALL =
       List.of(
@@ -47,7 +53,8 @@ final class Contenders {
           METHANOL_DISK,
           OKHTTP_DISK,
           HTTPCLIENT_NOCACHE,
-          FLOOR_MAP);
+          FLOOR_MAP,
+          FLOOR_MAP_COPY);
 
   private Contenders() {}
 
@@ -64,7 +71,8 @@ final class Contenders {
       case OKHTTP_DISK -> OkHttpContender.open(uris, dir);
       case HTTPCLIENT_NOCACHE ->
           new JdkClientContender(JdkClientContender.plainBuilder().build(), uris, false, () -> {});
-      case FLOOR_MAP -> new FloorMapContender(uris);
+      case FLOOR_MAP -> new FloorMapContender(uris, false);
+      case FLOOR_MAP_COPY -> new FloorMapContender(uris, true);
       default ->
           throw new IllegalArgumentException("unknown contender " + name + "; known: " + ALL);
     };

@@ -11,15 +11,19 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * The floor: no HTTP semantics at all, a {@code ConcurrentHashMap<URI, byte[]>} look-up. A miss
  * fetches the body with a plain JDK client and puts it; a hit is one {@code get}. No cache that
- * honours RFC 9111 can be cheaper than this, so it bounds what "near the limit" means.
+ * honours RFC 9111 can be cheaper than this, so it bounds what "near the limit" means. With {@code
+ * copy}, a hit returns a copy of the body, as a cache must when the caller owns the array it gets
+ * (every cache here does; the plain floor hands out its own array).
  */
 final class FloorMapContender implements Contender {
   private final ConcurrentHashMap<URI, byte[]> map = new ConcurrentHashMap<>();
   private final URI[] uris;
   private final HttpClient client = JdkClientContender.plainBuilder().build();
+  private final boolean copy;
 
-  FloorMapContender(List<URI> uris) {
+  FloorMapContender(List<URI> uris, boolean copy) {
     this.uris = uris.toArray(URI[]::new);
+    this.copy = copy;
   }
 
   @Override
@@ -27,7 +31,7 @@ final class FloorMapContender implements Contender {
     URI uri = uris[index];
     byte[] body = map.get(uri);
     if (body != null) {
-      return body;
+      return copy ? body.clone() : body;
     }
     HttpResponse<byte[]> response =
         client.send(HttpRequest.newBuilder(uri).build(), HttpResponse.BodyHandlers.ofByteArray());
