@@ -413,8 +413,11 @@ public final class CachingHttpClient extends HttpClient implements AutoCloseable
      * HttpRequest#timeout() timeout} of its own (default 1 minute); a request's own timeout is used
      * as it is. At most one background revalidation per key runs at a time, so one whose origin
      * never answered would otherwise keep the key's stale response from ever being revalidated
-     * behind again. A revalidation that times out is told to {@link
-     * CacheListener#onBackgroundRevalidationFailure}.
+     * behind again. The same time bounds the revalidation as a whole, its response body included
+     * (the JDK's timeout ends when the head arrives): one that outlasts it frees its key, while it
+     * goes on and may still store what it completes. A revalidation that times out is told to
+     * {@link CacheListener#onBackgroundRevalidationFailure} as an {@link
+     * java.net.http.HttpTimeoutException}.
      *
      * @throws IllegalArgumentException if not positive
      * @throws IllegalStateException if already set

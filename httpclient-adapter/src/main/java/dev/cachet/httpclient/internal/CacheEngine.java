@@ -28,6 +28,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.HttpResponse.BodyHandler;
 import java.net.http.HttpResponse.PushPromiseHandler;
+import java.net.http.HttpTimeoutException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -48,6 +49,8 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -563,7 +566,10 @@ public final class CacheEngine {
    * Runs a revalidation behind a stale response (RFC 5861 §3), at most one per key at a time, on
    * the builder's executor or an internal one; a failure goes to the listener. The request is sent
    * with its own timeout, else with the background timeout, so that an origin that never answers
-   * fails it and frees the key for the next one.
+   * fails it and frees the key for the next one. The same time bounds the revalidation as a whole,
+   * its response body included: one whose origin sends a head and then stalls is told to the
+   * listener as timed out and frees the key too, while it goes on (and may still store what it
+   * completes).
    */
   void revalidateBehind(HttpRequest caller, Request converted, NeedRevalidation revalidation) {
     CacheKey key = revalidation.selected().key();
@@ -572,6 +578,7 @@ public final class CacheEngine {
     }
     counters.background.increment();
     URI uri = caller.uri();
+    Duration limit = caller.timeout().orElse(backgroundTimeout);
     HttpRequest request =
         caller.timeout().isPresent()
             ? caller
@@ -594,13 +601,21 @@ public final class CacheEngine {
                 } catch (RuntimeException | Error e) {
                   f = CompletableFuture.failedFuture(e);
                 }
-                f.whenComplete(
-                    (r, e) -> {
-                      revalidating.remove(key);
-                      if (e != null) {
-                        backgroundFailure(uri, unwrap(e));
-                      }
-                    });
+                f.copy()
+                    .orTimeout(limit.toNanos(), TimeUnit.NANOSECONDS)
+                    .whenComplete(
+                        (r, e) -> {
+                          revalidating.remove(key);
+                          if (e != null) {
+                            Throwable cause = unwrap(e);
+                            backgroundFailure(
+                                uri,
+                                cause instanceof TimeoutException
+                                    ? new HttpTimeoutException(
+                                        "background revalidation did not finish within " + limit)
+                                    : cause);
+                          }
+                        });
               });
     } catch (RejectedExecutionException e) {
       revalidating.remove(key);

@@ -53,7 +53,8 @@ import java.util.function.Consumer;
  *            ─► StaleWhileRevalidate replay now, revalidate behind (one per key)
  *            ─► NeedRevalidation     conditional request
  *                 ─► NeedToBeUpdated update the stored pairs ─► FromCache (304)
- *                 ─► InvalidatePairs remove ─► StoreAndUse | CouldNotBeStored
+ *                 ─► InvalidatePairs remove ─► CouldNotBeStored
+ *                                    or StoreAndUse, removing once the new body is written
  *                 ─► FromCache       stale-if-error
  *                 ─► CacheMiss       the 304 selected nothing: unconditional request
  *            ─► CacheMiss            request (collapsed with others for one key)
@@ -508,6 +509,9 @@ final class Exchange<T> {
     private boolean storing; // guarded by this: a writer was made and has not finished
     private boolean stored; // guarded by this: the writer committed
     private Consumer<Boolean> untold; // guarded by this: the report waiting for the writer
+    // Guarded by this: the stored responses the response being written replaces (V-03), removed
+    // once its writer has finished, so that they stay servable until the new one is complete.
+    private InvalidatePairs replaced;
 
     Origin(
         Outcome outcome,
@@ -543,9 +547,13 @@ final class Exchange<T> {
       report.accept(now);
     }
 
-    /** The writer committed (true) or was aborted (false). */
+    /**
+     * The writer committed (true) or was aborted (false). Either way the responses it replaces go
+     * now: the origin has sent a newer one, stored or not.
+     */
     void storeSettled(boolean committed) {
       Consumer<Boolean> report;
+      InvalidatePairs outdated;
       synchronized (this) {
         if (!storing) {
           return;
@@ -554,6 +562,11 @@ final class Exchange<T> {
         stored = committed;
         report = untold;
         untold = null;
+        outdated = replaced;
+        replaced = null;
+      }
+      if (outdated != null) {
+        engine.invalidate(outdated, hop.uri());
       }
       if (report != null) {
         report.accept(committed);
@@ -568,10 +581,17 @@ final class Exchange<T> {
       Response response = Response.of(info.statusCode(), Conversions.headers(info.headers()));
       CacheState state = decider.decide(response, receivedAt);
       visit(state);
+      InvalidatePairs outdated = null;
       if (state instanceof InvalidatePairs invalidate) {
-        engine.invalidate(invalidate, hop.uri());
         state = (CacheState) invalidate.next();
         visit(state);
+        if (state instanceof StoreAndUse) {
+          // V-03: a full response replaces the stored ones once it is stored (or fails to be);
+          // until then they are still what the cache holds, e.g. for stale-while-revalidate.
+          outdated = invalidate;
+        } else {
+          engine.invalidate(invalidate, hop.uri());
+        }
       }
       if (state instanceof NeedToBeUpdated update) {
         engine.update(update.updated(), hop.uri());
@@ -617,10 +637,14 @@ final class Exchange<T> {
         status = CacheEngine.notStored(status, why);
       }
       if (writer == null) {
+        if (outdated != null) {
+          engine.invalidate(outdated, hop.uri());
+        }
         release();
       }
       synchronized (this) {
         storing = writer != null;
+        replaced = writer != null ? outdated : null;
       }
       code = returned.status();
       Response forCaller = returned;
