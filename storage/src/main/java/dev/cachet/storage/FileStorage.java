@@ -86,10 +86,7 @@ public final class FileStorage implements Storage {
 
   @Override
   public boolean update(StoredPair pair) throws IOException {
-    if (behind != null) {
-      behind.settle(requireNonNull(pair, "pair").key());
-    }
-    return store.update(pair);
+    return behind == null ? store.update(pair) : behind.update(pair);
   }
 
   @Override
