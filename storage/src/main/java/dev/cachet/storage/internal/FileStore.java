@@ -128,6 +128,7 @@ public final class FileStore implements Storage {
     int stripe = stripeOf(dir);
     long changesBefore = changes.get(stripe);
     long readAt = System.currentTimeMillis();
+    long readAtNanos = System.nanoTime();
     BasicFileAttributes attributes;
     try {
       attributes = Files.readAttributes(dir, BasicFileAttributes.class);
@@ -137,7 +138,7 @@ public final class FileStore implements Storage {
       throw new StorageException("cannot read the entries of " + key, e);
     }
     View view = views.get(dir);
-    if (view != null && view.stillValid(attributes, readAt)) {
+    if (view != null && view.stillValid(attributes, readAtNanos)) {
       return view.pairs();
     }
     List<StoredPair> pairs = new ArrayList<>(2);
@@ -161,7 +162,7 @@ public final class FileStore implements Storage {
       // Kept only if this instance changed nothing in the stripe meanwhile: its own change could
       // fall in the same tick of the directory's time as the listing and go unnoticed.
       if (changes.get(stripe) == changesBefore) {
-        views.put(dir, View.of(attributes, readAt, found));
+        views.put(dir, View.of(attributes, readAt, readAtNanos, found));
       }
     }
     return found;
@@ -181,15 +182,26 @@ public final class FileStore implements Storage {
    * again.
    */
   record View(
-      Object fileKey, FileTime modified, long readAt, boolean settled, List<StoredPair> pairs) {
+      Object fileKey,
+      FileTime modified,
+      long readAtNanos,
+      boolean settled,
+      List<StoredPair> pairs) {
     /** How long a view read soon after its directory changed may be used. */
     static final long UNSETTLED_MILLIS = 1000;
 
-    static View of(BasicFileAttributes attributes, long readAt, List<StoredPair> pairs) {
+    /**
+     * @param readAt the wall-clock time (the file system's clock) just before the directory was
+     *     examined, in milliseconds
+     * @param readAtNanos the same moment on {@link System#nanoTime()}, which measures the view's
+     *     age even if the wall clock is set back
+     */
+    static View of(
+        BasicFileAttributes attributes, long readAt, long readAtNanos, List<StoredPair> pairs) {
       FileTime modified = attributes.lastModifiedTime();
       long sinceChange = readAt * 1_000_000L - modified.to(TimeUnit.NANOSECONDS);
       return new View(
-          attributes.fileKey(), modified, readAt, sinceChange > settleNanos(modified), pairs);
+          attributes.fileKey(), modified, readAtNanos, sinceChange > settleNanos(modified), pairs);
     }
 
     /**
@@ -203,10 +215,10 @@ public final class FileStore implements Storage {
       return nanos % 1_000_000_000L == 0 ? 3_000_000_000L : 100_000_000L;
     }
 
-    boolean stillValid(BasicFileAttributes attributes, long now) {
+    boolean stillValid(BasicFileAttributes attributes, long nowNanos) {
       return Objects.equals(fileKey, attributes.fileKey())
           && modified.equals(attributes.lastModifiedTime())
-          && (settled || now - readAt < UNSETTLED_MILLIS);
+          && (settled || nowNanos - readAtNanos < UNSETTLED_MILLIS * 1_000_000L);
     }
   }
 
