@@ -84,12 +84,18 @@ public final class FileStorage implements Storage {
     return behind == null ? store.openBody(pair) : behind.openBody(requireNonNull(pair, "pair"));
   }
 
+  /**
+   * Replaces a stored pair's request, response and times, keeping its body (RFC 9111 §4.3.4). The
+   * entry updated is the one this storage knows, and the new metadata is only ever written beside
+   * that entry's body: when another instance has replaced or removed it meanwhile, nothing is
+   * written. With write-behind ({@link Builder#writeBehindBytes(long)}) the update is this
+   * storage's at once and written to the disk behind the caller (then it is dropped if the entry
+   * was replaced or removed by another instance before), and updates of one pair made while an
+   * earlier one still waits replace it unwritten.
+   */
   @Override
   public boolean update(StoredPair pair) throws IOException {
-    if (behind != null) {
-      behind.settle(requireNonNull(pair, "pair").key());
-    }
-    return store.update(pair);
+    return behind == null ? store.update(pair) : behind.update(pair);
   }
 
   @Override

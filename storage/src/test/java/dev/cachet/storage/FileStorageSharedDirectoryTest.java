@@ -28,6 +28,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * Two {@link FileStorage} instances, in one JVM or in two processes, on one directory: while one
@@ -269,6 +271,146 @@ class FileStorageSharedDirectoryTest {
             .isEmpty();
       }
     }
+  }
+
+  /**
+   * A find serves a key from this instance's view while the key directory's identity and time are
+   * unchanged. Once the directory has been quiet for longer than its timestamp granularity, any
+   * change by another instance (new, replaced, updated or removed entries) moves its time, and the
+   * next find sees it at once.
+   */
+  @Test
+  void aSecondInstance_seesAnotherInstancesNewReplacedUpdatedAndRemovedEntries_atOnce()
+      throws Exception {
+    Path dir = temp.resolve("visible");
+    URI uri = URI.create("http://example.com/visible");
+    CacheKey key = CacheKey.of(uri);
+    UUID id = UUID.randomUUID();
+    StoredPair first = versioned(uri, id, 1, 1000);
+    StoredPair second = versioned(uri, id, 2, 2000);
+    StoredPair other = versioned(uri, UUID.randomUUID(), 3, 3000);
+    try (FileStorage a = FileStorage.newBuilder(dir).durable(false).build();
+        FileStorage b = FileStorage.newBuilder(dir).durable(false).build()) {
+      assertThat(b.find(key)).isEmpty();
+      StorageContract.store(a, first, StorageContract.bytes(1000, 1));
+      a.flush();
+      assertThat(b.find(key)).as("a new key").containsExactly(first);
+
+      quiet(dir, key);
+      assertThat(b.find(key)).containsExactly(first);
+      StorageContract.store(a, second, StorageContract.bytes(2000, 2));
+      a.flush();
+      assertThat(b.find(key)).as("a replaced pair").containsExactly(second);
+      assertThat(b.openBody(first)).isEmpty();
+      assertThat(StorageContract.readChunks(b, second)).contains(StorageContract.bytes(2000, 2));
+
+      quiet(dir, key);
+      assertThat(b.find(key)).containsExactly(second);
+      StorageContract.store(a, other, StorageContract.bytes(3000, 3));
+      a.flush();
+      assertThat(b.find(key)).as("a new pair").containsExactlyInAnyOrder(second, other);
+
+      quiet(dir, key);
+      assertThat(b.find(key)).containsExactlyInAnyOrder(second, other);
+      StoredPair updated = withHeader(second, "X-Updated", "yes");
+      assertThat(a.update(updated)).isTrue();
+      a.flush();
+      assertThat(b.find(key)).as("an updated pair").containsExactlyInAnyOrder(updated, other);
+      assertThat(StorageContract.readChunks(b, updated)).contains(StorageContract.bytes(2000, 2));
+
+      quiet(dir, key);
+      assertThat(b.find(key)).containsExactlyInAnyOrder(updated, other);
+      a.remove(key, List.of(id));
+      assertThat(b.find(key)).as("a removed pair").containsExactly(other);
+
+      quiet(dir, key);
+      assertThat(b.find(key)).containsExactly(other);
+      a.removeAll(key);
+      assertThat(b.find(key)).as("all pairs removed").isEmpty();
+    }
+  }
+
+  /**
+   * A view read within a timestamp tick of the directory's last change may miss a change made in
+   * that same tick: it is used for at most a second. Whatever a find returns meanwhile, a pair's
+   * body is its own or none, never another version's.
+   */
+  @Test
+  void aViewReadJustAfterAChange_seesTheNextWithinASecond_andNeverMixesVersions() throws Exception {
+    Path dir = temp.resolve("unsettled");
+    URI uri = URI.create("http://example.com/unsettled");
+    CacheKey key = CacheKey.of(uri);
+    UUID id = UUID.randomUUID();
+    try (FileStorage a = FileStorage.newBuilder(dir).durable(false).writeBehindBytes(0).build();
+        FileStorage b = FileStorage.newBuilder(dir).durable(false).build()) {
+      StoredPair last = null;
+      for (int i = 1; i <= 20; i++) {
+        last = versioned(uri, id, i, 500 + i);
+        StorageContract.store(a, last, StorageContract.bytes(500 + i, i));
+        // Read at once, in the tick of the change or just after it.
+        checkAll(b, key);
+      }
+      Thread.sleep(1100);
+      assertThat(b.find(key)).containsExactly(last);
+      assertThat(StorageContract.readChunks(b, last)).contains(StorageContract.bytes(520, 20));
+    }
+  }
+
+  /**
+   * An update is written only beside the body of the version it was validated for: when another
+   * instance has replaced the entry meanwhile (deleting that body), the update is dropped, never
+   * written as new headers over the other version's body (RFC 9111 §4.3.4).
+   */
+  @ParameterizedTest
+  @ValueSource(longs = {0, 16L << 20})
+  void anUpdateOfAnEntryAnotherInstanceReplaced_isDropped_neverPairedWithTheOtherBody(
+      long writeBehind) throws Exception {
+    Path dir = temp.resolve("update-replaced-" + writeBehind);
+    URI uri = URI.create("http://example.com/update-replaced");
+    UUID id = UUID.randomUUID();
+    StoredPair mine = versioned(uri, id, 1, 1000);
+    StoredPair theirs = versioned(uri, id, 2, 2000);
+    try (FileStorage a =
+            FileStorage.newBuilder(dir).durable(false).writeBehindBytes(writeBehind).build();
+        FileStorage b = FileStorage.newBuilder(dir).durable(false).build()) {
+      StorageContract.store(a, mine, StorageContract.bytes(1000, 1));
+      a.flush();
+      assertThat(b.find(mine.key())).containsExactly(mine);
+      StorageContract.store(b, theirs, StorageContract.bytes(2000, 2));
+      b.flush();
+      StoredPair updated = withHeader(mine, "X-Updated", "yes");
+      boolean accepted = a.update(updated);
+      if (writeBehind == 0) {
+        assertThat(accepted).as("the updated version's body is gone").isFalse();
+      }
+      assertThat(a.openBody(updated)).isEmpty();
+      a.flush();
+      assertThat(a.writeBehindFailures()).isZero();
+    }
+    try (FileStorage c = FileStorage.newBuilder(dir).durable(false).build()) {
+      assertThat(c.find(mine.key())).containsExactly(theirs);
+      assertThat(StorageContract.readChunks(c, theirs)).contains(StorageContract.bytes(2000, 2));
+    }
+  }
+
+  /**
+   * Waits until the key directory's last change is older than its timestamp granularity (a tick of
+   * the clock, or two seconds where times are whole seconds), so that a view read now notices any
+   * later change.
+   */
+  private static void quiet(Path root, CacheKey key) throws Exception {
+    Path keyDir = root.resolve(dev.cachet.storage.internal.Layout.keyDirName(key));
+    long nanos =
+        java.nio.file.Files.getLastModifiedTime(keyDir)
+            .to(java.util.concurrent.TimeUnit.NANOSECONDS);
+    Thread.sleep(nanos % 1_000_000_000L == 0 ? 3100 : 150);
+  }
+
+  private static StoredPair withHeader(StoredPair p, String name, String value) {
+    return p.withResponse(
+        p.response().withHeaders(p.response().headers().with(name, value)),
+        p.requestTime().plusSeconds(1),
+        p.responseTime().plusSeconds(1));
   }
 
   /** Reads every pair under a key; each body must be the one its headers describe. */

@@ -90,6 +90,50 @@ class FileStorageWriteBehindTest {
   }
 
   /**
+   * An update (RFC 9111 §4.3.4) is this storage's at once (new headers, same body) and reaches the
+   * disk behind its caller; several updates of one pair while the disk is busy leave the newest.
+   */
+  @Test
+  void updates_areSeenAtOnce_andTheNewestReachesTheDisk() throws IOException {
+    Path root = temp.resolve("update");
+    StoredPair p = StorageContract.pair("http://example.com/u");
+    byte[] body = StorageContract.bytes(1500, 4);
+    try (FileStorage s = FileStorage.newBuilder(root).build();
+        FileStorage reader = FileStorage.newBuilder(root).writeBehindBytes(0).build()) {
+      StorageContract.store(s, p, body);
+      s.flush();
+      StoredPair newest = p;
+      for (int i = 1; i <= 5; i++) {
+        StoredPair before = newest;
+        newest = withEtag(p, i);
+        assertThat(s.update(newest)).isTrue();
+        assertThat(s.find(p.key())).containsExactly(newest);
+        assertThat(s.openBody(before)).isEmpty();
+        assertThat(StorageContract.readChunks(s, newest)).contains(body);
+      }
+      s.flush();
+      assertThat(reader.find(p.key())).containsExactly(newest);
+      assertThat(StorageContract.readStream(reader, newest)).contains(body);
+      assertThat(s.update(StorageContract.pair("http://example.com/none"))).isFalse();
+      assertThat(s.writeBehindFailures()).isZero();
+    }
+    try (FileStorage s = FileStorage.newBuilder(root).build()) {
+      assertThat(s.find(p.key()))
+          .hasSize(1)
+          .allMatch(
+              q ->
+                  q.response().headers().firstValue("ETag").equals(java.util.Optional.of("\"5\"")));
+    }
+  }
+
+  private static StoredPair withEtag(StoredPair p, int version) {
+    return p.withResponse(
+        p.response().withHeaders(p.response().headers().with("ETag", "\"" + version + "\"")),
+        p.requestTime().plusSeconds(version),
+        p.responseTime().plusSeconds(version));
+  }
+
+  /**
    * Commits racing on one key from many threads are published in the order they were registered: a
    * publication that waited for one queued behind it would hang the writer thread and close().
    */

@@ -14,16 +14,24 @@ import java.util.concurrent.atomic.AtomicLong;
  * least-recently-used order are computed from.
  */
 final class EntryIndex {
+  /**
+   * How stale the recency kept on the disk (the metadata file's modification time) may be against
+   * the one kept here: a use is written to the disk only when the last one written is older.
+   */
+  static final long DISK_RECENCY_MILLIS = 1000;
+
   /** One known entry. */
   static final class Tracked {
     final Metadata meta;
     final long bytes;
     volatile long lastAccess;
+    volatile long lastAccessOnDisk;
 
     Tracked(Metadata meta, long bytes, long lastAccess) {
       this.meta = meta;
       this.bytes = bytes;
       this.lastAccess = lastAccess;
+      this.lastAccessOnDisk = lastAccess;
     }
   }
 
@@ -44,7 +52,10 @@ final class EntryIndex {
     return entries.get(metaPath);
   }
 
-  /** Records an entry used at this time, replacing what was known of its metadata file. */
+  /**
+   * Records an entry used at this time (which its metadata file carries), replacing what was known
+   * of its metadata file.
+   */
   void put(Path metaPath, Metadata meta, long bytes, long lastAccess) {
     clock.accumulateAndGet(lastAccess, Math::max);
     Tracked old = entries.put(metaPath, new Tracked(meta, bytes, lastAccess));
@@ -60,14 +71,40 @@ final class EntryIndex {
     put(metaPath, meta, bytes, known != null ? known.lastAccess : tick());
   }
 
-  /** Marks an entry used now; returns the time. */
+  /**
+   * Marks an entry used now. Returns the time to write to its metadata file, or -1 when the time
+   * the file carries is less than {@link #DISK_RECENCY_MILLIS} older (the disk's recency is coarser
+   * than this index's, so that a hot entry costs one write a second, not one per read).
+   */
   long touch(Path metaPath) {
     long now = tick();
     Tracked t = entries.get(metaPath);
-    if (t != null) {
-      t.lastAccess = now;
+    if (t == null) {
+      return now;
     }
+    t.lastAccess = now;
+    if (now - t.lastAccessOnDisk < DISK_RECENCY_MILLIS) {
+      return -1;
+    }
+    t.lastAccessOnDisk = now;
     return now;
+  }
+
+  /**
+   * The entries used since their time was last written to the disk (the uses {@link #touch} left in
+   * memory), each marked as written.
+   */
+  List<Map.Entry<Path, Tracked>> usedSinceWritten() {
+    List<Map.Entry<Path, Tracked>> used = new ArrayList<>();
+    for (Map.Entry<Path, Tracked> e : entries.entrySet()) {
+      Tracked t = e.getValue();
+      long last = t.lastAccess;
+      if (last > t.lastAccessOnDisk) {
+        t.lastAccessOnDisk = last;
+        used.add(Map.entry(e.getKey(), t));
+      }
+    }
+    return used;
   }
 
   void forget(Path metaPath) {

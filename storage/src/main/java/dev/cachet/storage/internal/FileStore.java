@@ -22,6 +22,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributeView;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.FileTime;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -29,11 +30,14 @@ import java.util.Collection;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicLongArray;
 
 /**
  * The engine of {@code FileStorage}: the files are the truth, and this instance keeps an index of
@@ -59,6 +63,9 @@ public final class FileStore implements Storage {
   private final Object[] stripes = new Object[STRIPES];
   private final Object evictionLock = new Object();
   private final Set<FileBodyWriter> writers = ConcurrentHashMap.newKeySet();
+  private final Map<Path, View> views = new ConcurrentHashMap<>();
+  // Per stripe, how many changes this instance made to its key directories.
+  private final AtomicLongArray changes = new AtomicLongArray(STRIPES);
   private volatile boolean closed;
 
   private FileStore(
@@ -118,6 +125,22 @@ public final class FileStore implements Storage {
     requireNonNull(key, "key");
     checkOpen();
     Path dir = Layout.keyDir(root, key);
+    int stripe = stripeOf(dir);
+    long changesBefore = changes.get(stripe);
+    long readAt = System.currentTimeMillis();
+    long readAtNanos = System.nanoTime();
+    BasicFileAttributes attributes;
+    try {
+      attributes = Files.readAttributes(dir, BasicFileAttributes.class);
+    } catch (NoSuchFileException none) {
+      return List.of();
+    } catch (IOException e) {
+      throw new StorageException("cannot read the entries of " + key, e);
+    }
+    View view = views.get(dir);
+    if (view != null && view.stillValid(attributes, readAtNanos)) {
+      return view.pairs();
+    }
     List<StoredPair> pairs = new ArrayList<>(2);
     try (DirectoryStream<Path> files = Files.newDirectoryStream(dir, "*" + Layout.META_SUFFIX)) {
       for (Path metaPath : files) {
@@ -134,7 +157,78 @@ public final class FileStore implements Storage {
     } catch (IOException e) {
       throw new StorageException("cannot read the entries of " + key, e);
     }
-    return pairs;
+    List<StoredPair> found = List.copyOf(pairs);
+    synchronized (stripes[stripe]) {
+      // Kept only if this instance changed nothing in the stripe meanwhile: its own change could
+      // fall in the same tick of the directory's time as the listing and go unnoticed.
+      if (changes.get(stripe) == changesBefore) {
+        views.put(dir, View.of(attributes, readAt, readAtNanos, found));
+      }
+    }
+    return found;
+  }
+
+  /**
+   * The pairs a find read in a key directory, and the directory's identity and modification time
+   * just before it listed them. Any change to a directory's entries (a file created, renamed over
+   * another or deleted: every commit, update and removal) sets its modification time, so the view
+   * holds while the directory's identity and time are those it was read with; touching a metadata
+   * file's times does not change the directory's.
+   *
+   * <p>A file system stamps times with a finite granularity (a clock tick, or a whole second), so a
+   * change in the same tick as the one before leaves the same time. A view read at least {@link
+   * #settleNanos} after the directory's time cannot miss a later change that way (that change gets
+   * a later time); a view read sooner is used for at most {@link #UNSETTLED_MILLIS} and then read
+   * again.
+   */
+  record View(
+      Object fileKey,
+      FileTime modified,
+      long readAtNanos,
+      boolean settled,
+      List<StoredPair> pairs) {
+    /** How long a view read soon after its directory changed may be used. */
+    static final long UNSETTLED_MILLIS = 1000;
+
+    /**
+     * @param readAt the wall-clock time (the file system's clock) just before the directory was
+     *     examined, in milliseconds
+     * @param readAtNanos the same moment on {@link System#nanoTime()}, which measures the view's
+     *     age even if the wall clock is set back
+     */
+    static View of(
+        BasicFileAttributes attributes, long readAt, long readAtNanos, List<StoredPair> pairs) {
+      FileTime modified = attributes.lastModifiedTime();
+      long sinceChange = readAt * 1_000_000L - modified.to(TimeUnit.NANOSECONDS);
+      return new View(
+          attributes.fileKey(), modified, readAtNanos, sinceChange > settleNanos(modified), pairs);
+    }
+
+    /**
+     * How long after a change its directory's time is sure to differ from a later change's: the
+     * timestamp granularity and a clock tick (by which the kernel's coarse clock may lag). Times in
+     * whole seconds mean a coarse file system (ext3, HFS+, FAT: up to 2 s), else one of clock
+     * ticks.
+     */
+    static long settleNanos(FileTime modified) {
+      long nanos = modified.to(TimeUnit.NANOSECONDS);
+      return nanos % 1_000_000_000L == 0 ? 3_000_000_000L : 100_000_000L;
+    }
+
+    boolean stillValid(BasicFileAttributes attributes, long nowNanos) {
+      return Objects.equals(fileKey, attributes.fileKey())
+          && modified.equals(attributes.lastModifiedTime())
+          && (settled || nowNanos - readAtNanos < UNSETTLED_MILLIS * 1_000_000L);
+    }
+  }
+
+  /**
+   * Records that this instance changed a key directory: its view is dropped, and a find listing the
+   * stripe meanwhile keeps none. Called under the directory's stripe lock.
+   */
+  private void changed(Path dir) {
+    changes.incrementAndGet(stripeOf(dir));
+    views.remove(dir);
   }
 
   /**
@@ -298,12 +392,14 @@ public final class FileStore implements Storage {
         }
         Files.move(temp, metaPath, StandardCopyOption.ATOMIC_MOVE);
       } catch (IOException | RuntimeException e) {
+        changed(dir);
         Files.deleteIfExists(temp);
         if (newBody) {
           Files.deleteIfExists(body);
         }
         throw e;
       }
+      changed(dir);
       if (durable) {
         syncDirectory(dir);
       }
@@ -355,13 +451,28 @@ public final class FileStore implements Storage {
         return Optional.empty();
       }
     }
+    return openBody(dir, metaPath, meta);
+  }
+
+  /**
+   * The body that this metadata names, whatever metadata file names it now: for a pair whose update
+   * is pending, the body of the entry it updates. Empty when the body file is gone (the entry was
+   * replaced or removed).
+   */
+  Optional<StoredBody> openBody(StoredPair pair, Metadata meta) throws IOException {
+    checkOpen();
+    Path dir = Layout.keyDir(root, pair.key());
+    return openBody(dir, dir.resolve(Layout.metaName(pair.id())), meta);
+  }
+
+  private Optional<StoredBody> openBody(Path dir, Path metaPath, Metadata meta) throws IOException {
     FileChannel ch;
     try {
       ch = FileChannel.open(dir.resolve(meta.bodyFile()), StandardOpenOption.READ);
     } catch (NoSuchFileException replacedOrRemoved) {
       return Optional.empty();
     } catch (IOException e) {
-      throw new StorageException("cannot open the body of " + pair.key(), e);
+      throw new StorageException("cannot open the body of " + meta.pair().key(), e);
     }
     try {
       long size = ch.size();
@@ -372,16 +483,18 @@ public final class FileStore implements Storage {
       }
     } catch (IOException e) {
       ch.close();
-      throw new StorageException("cannot open the body of " + pair.key(), e);
+      throw new StorageException("cannot open the body of " + meta.pair().key(), e);
     }
-    touchFile(metaPath, index.touch(metaPath));
-    Metadata served = meta;
+    long used = index.touch(metaPath);
+    if (used >= 0) {
+      touchFile(metaPath, used);
+    }
     return Optional.of(
         new FileBody(
             ch,
             meta.bodyLength(),
             meta.crc32c(),
-            () -> drop(metaPath, served, "body checksum or length does not match")));
+            () -> drop(metaPath, meta, "body checksum or length does not match")));
   }
 
   private static void touchFile(Path metaPath, long millis) {
@@ -400,6 +513,7 @@ public final class FileStore implements Storage {
     Path dir = metaPath.getParent();
     synchronized (stripe(dir)) {
       if (meta.bodyFile().equals(bodyFileOnDisk(metaPath))) {
+        changed(dir);
         deleteQuietly(metaPath);
         deleteQuietly(dir.resolve(meta.bodyFile()));
         index.forget(metaPath);
@@ -409,28 +523,55 @@ public final class FileStore implements Storage {
 
   @Override
   public boolean update(StoredPair pair) throws IOException {
+    Metadata current = current(pair);
+    return current != null && update(pair, current);
+  }
+
+  /**
+   * The metadata of the stored entry that an update of this pair would update: as this instance
+   * knows it (from its last find, commit or update), else as read from the disk; null when there is
+   * none (or it is corrupt, and then dropped).
+   */
+  Metadata current(StoredPair pair) throws IOException {
+    requireNonNull(pair, "pair");
+    checkOpen();
+    Path dir = Layout.keyDir(root, pair.key());
+    Path metaPath = dir.resolve(Layout.metaName(pair.id()));
+    EntryIndex.Tracked t = index.get(metaPath);
+    if (t != null && t.meta.pair().key().equals(pair.key())) {
+      return t.meta;
+    }
+    try {
+      Metadata meta = readServable(dir, metaPath);
+      return meta != null && meta.pair().key().equals(pair.key()) ? meta : null;
+    } catch (IOException e) {
+      throw e instanceof StorageException ? e : new StorageException("cannot update " + pair, e);
+    }
+  }
+
+  /**
+   * Replaces the request, response and times of the entry {@code base} describes, keeping its body;
+   * false (nothing written) when the entry is no longer that one: this instance knows another
+   * version of it, or its body file is gone (another instance replaced or removed it). So the new
+   * headers are only ever written beside the body of the version they were validated for.
+   */
+  boolean update(StoredPair pair, Metadata base) throws IOException {
     requireNonNull(pair, "pair");
     checkOpen();
     Path dir = Layout.keyDir(root, pair.key());
     Path metaPath = dir.resolve(Layout.metaName(pair.id()));
     try {
       synchronized (stripe(dir)) {
-        Metadata current;
-        try {
-          current = MetadataCodec.read(Files.readAllBytes(metaPath));
-        } catch (NoSuchFileException gone) {
-          return false;
-        } catch (MetadataCodec.Corrupt e) {
-          LOG.log(Level.WARNING, "dropping corrupt file storage metadata {0}: {1}", metaPath, e);
-          deleteQuietly(metaPath);
-          index.forget(metaPath);
+        EntryIndex.Tracked known = index.get(metaPath);
+        if (known == null
+            ? !base.equals(current(pair))
+            : !known.meta.bodyFile().equals(base.bodyFile())) {
           return false;
         }
-        if (!current.pair().key().equals(pair.key())
-            || !Files.exists(dir.resolve(current.bodyFile()))) {
+        if (!Files.exists(dir.resolve(base.bodyFile()))) {
           return false;
         }
-        writeMeta(dir, current.withPair(pair), null, false);
+        writeMeta(dir, base.withPair(pair), null, false);
         return true;
       }
     } catch (IOException e) {
@@ -461,6 +602,7 @@ public final class FileStore implements Storage {
    */
   private void deleteEntries(Path dir, Set<UUID> ids) throws StorageException {
     synchronized (stripe(dir)) {
+      changed(dir);
       try {
         List<Path> bodies = new ArrayList<>();
         try (DirectoryStream<Path> files = Files.newDirectoryStream(dir)) {
@@ -535,6 +677,7 @@ public final class FileStore implements Storage {
       if (index.forget(metaPath, t)) {
         // Another storage may have replaced the entry since: its body goes too.
         String onDisk = bodyFileOnDisk(metaPath);
+        changed(dir);
         deleteQuietly(metaPath);
         deleteQuietly(dir.resolve(t.meta.bodyFile()));
         if (onDisk != null && !onDisk.equals(t.meta.bodyFile())) {
@@ -573,6 +716,9 @@ public final class FileStore implements Storage {
     for (FileBodyWriter w : writers) {
       w.abort();
     }
+    for (Map.Entry<Path, EntryIndex.Tracked> e : index.usedSinceWritten()) {
+      touchFile(e.getKey(), e.getValue().lastAccess);
+    }
     lock.close();
   }
 
@@ -588,7 +734,11 @@ public final class FileStore implements Storage {
   }
 
   private Object stripe(Path dir) {
-    return stripes[Math.floorMod(dir.getFileName().toString().hashCode(), STRIPES)];
+    return stripes[stripeOf(dir)];
+  }
+
+  private static int stripeOf(Path dir) {
+    return Math.floorMod(dir.getFileName().toString().hashCode(), STRIPES);
   }
 
   private static void syncDirectory(Path dir) {

@@ -56,19 +56,37 @@ public final class WriteBehind {
   private final ThreadPoolExecutor executor;
   private final Object queueLock = new Object();
 
-  /** A committed pair not yet published to the disk. */
+  /**
+   * What a pending update weighs against {@code maximumPendingBytes}: it holds no body, only its
+   * pair's headers.
+   */
+  private static final int UPDATE_WEIGHT = 1024;
+
+  /**
+   * A committed pair, or an update of a stored one, not yet published to the disk. An update holds
+   * no body: {@code base} is the entry it updates, whose body file it keeps.
+   */
   private static final class Pending {
     final StoredPair pair;
     final byte[] body;
     final int length;
+    final Metadata base; // null for a commit
     final CompletableFuture<Void> published = new CompletableFuture<>();
     boolean read; // guarded by this
     boolean done; // guarded by this
+    boolean started; // guarded by this: its publication is writing
+    boolean superseded; // guarded by this: a later update of its pair replaces it unwritten
 
-    Pending(StoredPair pair, byte[] body, int length) {
+    Pending(StoredPair pair, byte[] body, int length, Metadata base) {
       this.pair = pair;
       this.body = body;
       this.length = length;
+      this.base = base;
+    }
+
+    /** The bytes it holds against {@code maximumPendingBytes}. */
+    int weight() {
+      return base == null ? length : UPDATE_WEIGHT;
     }
   }
 
@@ -158,13 +176,65 @@ public final class WriteBehind {
         synchronized (p) {
           if (!p.done) {
             p.read = true; // the publication marks it used on the disk too
-            return Optional.of(new ArrayBody(p.body, p.length));
+            if (p.base == null) {
+              return Optional.of(new ArrayBody(p.body, p.length));
+            }
           }
+        }
+        if (p.base != null) {
+          // An update, pending or published: the body is the one of the entry it updated (a body
+          // file is never modified), or gone if that entry was replaced or removed.
+          return store.openBody(pair, p.base);
         }
         // Published meanwhile: read from the disk, which marks it used there.
       }
     }
     return store.openBody(pair);
+  }
+
+  /**
+   * Replaces a stored pair's request, response and times, keeping its body (RFC 9111 §4.3.4): at
+   * once for this storage's callers, and on the disk behind them, in order with the key's other
+   * pending writes. False when no entry of the pair is stored. The entry updated is the one this
+   * storage knows now; the new metadata is written only beside that entry's body, so if another
+   * instance replaces or removes the entry meanwhile the update is dropped.
+   */
+  public boolean update(StoredPair pair) throws IOException {
+    requireNonNull(pair, "pair");
+    store.checkOpen();
+    Metadata base = null;
+    List<Pending> waiting = pending.get(pair.key());
+    int last = waiting == null ? -1 : pendingIndex(waiting, pair.id());
+    if (last >= 0) {
+      Pending earlier = waiting.get(last);
+      if (earlier.base == null) {
+        // The entry itself is still pending: the update follows it on the caller's thread.
+        settle(pair.key());
+      } else {
+        // An update of an update: same body. The earlier one, unless already being written, is
+        // not written at all (the disk goes from the old metadata to the newest), so a pair
+        // updated faster than the disk writes costs one write per pass of the queue, not a wait.
+        base = earlier.base;
+        synchronized (earlier) {
+          if (!earlier.started) {
+            earlier.superseded = true;
+          }
+        }
+      }
+    }
+    if (base == null) {
+      base = store.current(pair);
+    }
+    if (base == null) {
+      return false;
+    }
+    if (pendingBytes.addAndGet(UPDATE_WEIGHT) > maximumPendingBytes) {
+      pendingBytes.addAndGet(-UPDATE_WEIGHT);
+      settle(pair.key());
+      return store.update(pair, base);
+    }
+    enqueue(new Pending(pair, null, 0, base));
+    return true;
   }
 
   /** Waits until every pending pair of {@code key} is published (or has failed). */
@@ -228,8 +298,23 @@ public final class WriteBehind {
           await(earlier);
         }
       }
-      commitDirectly(p.pair, p.body, p.length);
-      published = true;
+      synchronized (p) {
+        p.started = !p.superseded;
+      }
+      if (!p.started) {
+        // Replaced by a later update of its pair, queued behind it.
+      } else if (p.base == null) {
+        commitDirectly(p.pair, p.body, p.length);
+        published = true;
+      } else {
+        published = store.update(p.pair, p.base);
+        if (!published) {
+          FileStore.LOG.log(
+              Level.DEBUG,
+              "pending update of {0} dropped: the entry was replaced or removed",
+              p.pair.key());
+        }
+      }
     } catch (IOException | RuntimeException e) {
       failures.incrementAndGet();
       FileStore.LOG.log(
@@ -242,7 +327,7 @@ public final class WriteBehind {
             rest.remove(p);
             return rest.isEmpty() ? null : List.copyOf(rest);
           });
-      pendingBytes.addAndGet(-p.length);
+      pendingBytes.addAndGet(-p.weight());
       boolean read;
       synchronized (p) {
         p.done = true;
@@ -257,6 +342,32 @@ public final class WriteBehind {
         }
       }
       p.published.complete(null);
+    }
+  }
+
+  /** Makes a write pending (its weight already counted) and queues its publication. */
+  private void enqueue(Pending p) {
+    boolean queued;
+    // Registered and queued under one lock, so that a key's pending list and the (first in, first
+    // out) queue agree on the order: a publication only ever waits for earlier ones.
+    synchronized (queueLock) {
+      pending.merge(
+          p.pair.key(),
+          List.of(p),
+          (a, b) -> {
+            List<Pending> both = new ArrayList<>(a);
+            both.addAll(b);
+            return List.copyOf(both);
+          });
+      try {
+        executor.execute(() -> publish(p));
+        queued = true;
+      } catch (RejectedExecutionException closing) {
+        queued = false;
+      }
+    }
+    if (!queued) {
+      publish(p);
     }
   }
 
@@ -360,29 +471,7 @@ public final class WriteBehind {
         commitDirectly(pair, body, count);
         return;
       }
-      Pending p = new Pending(pair, body, count);
-      boolean queued;
-      // Registered and queued under one lock, so that a key's pending list and the (first in,
-      // first out) queue agree on the order: a publication only ever waits for earlier ones.
-      synchronized (queueLock) {
-        pending.merge(
-            pair.key(),
-            List.of(p),
-            (a, b) -> {
-              List<Pending> both = new ArrayList<>(a);
-              both.addAll(b);
-              return List.copyOf(both);
-            });
-        try {
-          executor.execute(() -> publish(p));
-          queued = true;
-        } catch (RejectedExecutionException closing) {
-          queued = false;
-        }
-      }
-      if (!queued) {
-        publish(p);
-      }
+      enqueue(new Pending(pair, body, count, null));
     }
 
     @Override
