@@ -101,7 +101,7 @@ public final class FileStorage implements Storage {
   @Override
   public void remove(CacheKey key, Collection<UUID> ids) throws IOException {
     if (behind != null) {
-      behind.settle(requireNonNull(key, "key"));
+      behind.settle(requireNonNull(key, "key"), requireNonNull(ids, "ids"));
     }
     store.remove(key, ids);
   }

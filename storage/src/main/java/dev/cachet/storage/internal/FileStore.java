@@ -133,6 +133,7 @@ public final class FileStore implements Storage {
     try {
       attributes = Files.readAttributes(dir, BasicFileAttributes.class);
     } catch (NoSuchFileException none) {
+      views.remove(dir);
       return List.of();
     } catch (IOException e) {
       throw new StorageException("cannot read the entries of " + key, e);
@@ -224,7 +225,8 @@ public final class FileStore implements Storage {
 
   /**
    * Records that this instance changed a key directory: its view is dropped, and a find listing the
-   * stripe meanwhile keeps none. Called under the directory's stripe lock.
+   * stripe meanwhile keeps none. Called under the directory's stripe lock, before a change and
+   * again after it, so that a find that read the count between the two keeps no view either.
    */
   private void changed(Path dir) {
     changes.incrementAndGet(stripeOf(dir));
@@ -517,6 +519,7 @@ public final class FileStore implements Storage {
         deleteQuietly(metaPath);
         deleteQuietly(dir.resolve(meta.bodyFile()));
         index.forget(metaPath);
+        changed(dir);
       }
     }
   }
@@ -628,6 +631,10 @@ public final class FileStore implements Storage {
         // No entries under this key.
       } catch (IOException | DirectoryIteratorException e) {
         throw new StorageException("cannot remove entries in " + dir, e);
+      } finally {
+        // Again once the files are gone: a find that listed them meanwhile, having read the count
+        // after the first call, must not keep what it saw.
+        changed(dir);
       }
     }
   }
@@ -683,6 +690,7 @@ public final class FileStore implements Storage {
         if (onDisk != null && !onDisk.equals(t.meta.bodyFile())) {
           deleteQuietly(dir.resolve(onDisk));
         }
+        changed(dir);
         evictions.incrementAndGet();
       }
     }

@@ -13,8 +13,10 @@ import java.lang.System.Logger.Level;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
+import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
@@ -203,6 +205,7 @@ public final class WriteBehind {
     requireNonNull(pair, "pair");
     store.checkOpen();
     Metadata base = null;
+    Pending earlierUpdate = null;
     List<Pending> waiting = pending.get(pair.key());
     int last = waiting == null ? -1 : pendingIndex(waiting, pair.id());
     if (last >= 0) {
@@ -211,15 +214,9 @@ public final class WriteBehind {
         // The entry itself is still pending: the update follows it on the caller's thread.
         settle(pair.key());
       } else {
-        // An update of an update: same body. The earlier one, unless already being written, is
-        // not written at all (the disk goes from the old metadata to the newest), so a pair
-        // updated faster than the disk writes costs one write per pass of the queue, not a wait.
+        // An update of an update: same body.
         base = earlier.base;
-        synchronized (earlier) {
-          if (!earlier.started) {
-            earlier.superseded = true;
-          }
-        }
+        earlierUpdate = earlier;
       }
     }
     if (base == null) {
@@ -234,6 +231,17 @@ public final class WriteBehind {
       return store.update(pair, base);
     }
     enqueue(new Pending(pair, null, 0, base));
+    if (earlierUpdate != null) {
+      // Now that the new one is queued (so the pair is never without a pending update between the
+      // two), the earlier one, unless already being written, is not written at all: the disk goes
+      // from the old metadata to the newest, so a pair updated faster than the disk writes costs
+      // one write per pass of the queue, not a wait.
+      synchronized (earlierUpdate) {
+        if (!earlierUpdate.started) {
+          earlierUpdate.superseded = true;
+        }
+      }
+    }
     return true;
   }
 
@@ -243,6 +251,22 @@ public final class WriteBehind {
     if (waiting != null) {
       for (Pending p : waiting) {
         await(p);
+      }
+    }
+  }
+
+  /**
+   * Waits until the pending writes of these pairs of {@code key} are published (or have failed),
+   * not the key's others: removing some pairs needs no other write on the disk first, and a caller
+   * that has just committed a pair replacing them need not wait for the disk.
+   */
+  public void settle(CacheKey key, Collection<UUID> ids) throws IOException {
+    List<Pending> waiting = pending.get(key);
+    if (waiting != null) {
+      for (Pending p : waiting) {
+        if (ids.contains(p.pair.id())) {
+          await(p);
+        }
       }
     }
   }
