@@ -414,9 +414,9 @@ public final class CachingHttpClient extends HttpClient implements AutoCloseable
      * as it is. At most one background revalidation per key runs at a time, so one whose origin
      * never answered would otherwise keep the key's stale response from ever being revalidated
      * behind again. The same time bounds the revalidation as a whole, its response body included
-     * (the JDK's timeout ends when the head arrives): one that outlasts it frees its key, while it
-     * goes on and may still store what it completes. A revalidation that times out is told to
-     * {@link CacheListener#onBackgroundRevalidationFailure} as an {@link
+     * (the JDK's timeout ends when the head arrives): one that outlasts it is given up, its write
+     * aborted, its stream cancelled and the stored response kept. A revalidation that times out is
+     * told to {@link CacheListener#onBackgroundRevalidationFailure} as an {@link
      * java.net.http.HttpTimeoutException}.
      *
      * @throws IllegalArgumentException if not positive

@@ -567,9 +567,9 @@ public final class CacheEngine {
    * the builder's executor or an internal one; a failure goes to the listener. The request is sent
    * with its own timeout, else with the background timeout, so that an origin that never answers
    * fails it and frees the key for the next one. The same time bounds the revalidation as a whole,
-   * its response body included: one whose origin sends a head and then stalls is told to the
-   * listener as timed out and frees the key too, while it goes on (and may still store what it
-   * completes).
+   * its response body included: one whose origin sends a head and then stalls is given up (its
+   * write aborted, its stream cancelled, the stored response kept), told to the listener as timed
+   * out, and frees the key too.
    */
   void revalidateBehind(HttpRequest caller, Request converted, NeedRevalidation revalidation) {
     CacheKey key = revalidation.selected().key();
@@ -587,35 +587,42 @@ public final class CacheEngine {
       backgroundExecutor()
           .execute(
               () -> {
-                CompletableFuture<?> f;
+                Exchange<Void> exchange =
+                    new Exchange<>(
+                        this, request, HttpResponse.BodyHandlers.discarding(), null, true, false);
+                CompletableFuture<Object> done = new CompletableFuture<>();
                 try {
-                  f =
-                      new Exchange<>(
-                              this,
-                              request,
-                              HttpResponse.BodyHandlers.discarding(),
-                              null,
-                              true,
-                              false)
-                          .revalidateBehind(converted, revalidation);
+                  exchange
+                      .revalidateBehind(converted, revalidation)
+                      .whenComplete(
+                          (r, e) -> {
+                            if (e == null) {
+                              done.complete(r);
+                            } else {
+                              done.completeExceptionally(e);
+                            }
+                          });
                 } catch (RuntimeException | Error e) {
-                  f = CompletableFuture.failedFuture(e);
+                  done.completeExceptionally(e);
                 }
-                f.copy()
-                    .orTimeout(limit.toNanos(), TimeUnit.NANOSECONDS)
-                    .whenComplete(
+                // Ends at the deadline whatever the exchange does, and tells the listener once.
+                done.orTimeout(limit.toNanos(), TimeUnit.NANOSECONDS)
+                    .whenCompleteAsync(
                         (r, e) -> {
                           revalidating.remove(key);
-                          if (e != null) {
-                            Throwable cause = unwrap(e);
-                            backgroundFailure(
-                                uri,
-                                cause instanceof TimeoutException
-                                    ? new HttpTimeoutException(
-                                        "background revalidation did not finish within " + limit)
-                                    : cause);
+                          if (e == null) {
+                            return;
                           }
-                        });
+                          Throwable cause = unwrap(e);
+                          if (cause instanceof TimeoutException) {
+                            cause =
+                                new HttpTimeoutException(
+                                    "background revalidation did not finish within " + limit);
+                            exchange.abandon(cause);
+                          }
+                          backgroundFailure(uri, cause);
+                        },
+                        this::resume);
               });
     } catch (RejectedExecutionException e) {
       revalidating.remove(key);

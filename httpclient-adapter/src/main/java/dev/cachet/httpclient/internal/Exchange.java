@@ -105,6 +105,8 @@ final class Exchange<T> {
   private final BodyHandler<T> handler;
   private final PushPromiseHandler<T> push;
   private final boolean background;
+  private volatile Origin current; // the origin exchange under way, if any
+  private volatile boolean abandoned;
 
   /**
    * True for {@code send}: the origin is called with the wrapped client's blocking {@code send} on
@@ -149,6 +151,18 @@ final class Exchange<T> {
   }
 
   /** The background half of {@code stale-while-revalidate}. */
+  /**
+   * Gives up on a background revalidation that outlasted its time: a body being stored is aborted
+   * and its stream cancelled (the stored responses stay), and nothing later is counted or told.
+   */
+  void abandon(Throwable why) {
+    abandoned = true;
+    Origin o = current;
+    if (o != null) {
+      o.abandon(why);
+    }
+  }
+
   CompletableFuture<HttpResponse<T>> revalidateBehind(Request request, NeedRevalidation nr) {
     hop = first;
     converted = request;
@@ -332,6 +346,7 @@ final class Exchange<T> {
   }
 
   private CompletableFuture<HttpResponse<T>> send(HttpRequest request, Origin o) {
+    current = o;
     return engine
         .sendToOrigin(request, o, push, blocking)
         .handle((response, error) -> error == null ? answered(response, o) : failed(error, o))
@@ -364,6 +379,11 @@ final class Exchange<T> {
   }
 
   private CompletableFuture<HttpResponse<T>> answered(HttpResponse<T> response, Origin o) {
+    if (abandoned) {
+      // A background revalidation given up on (and told to the listener as such) that got its
+      // answer after all: nothing more is counted or told of it.
+      return CompletableFuture.completedFuture(response);
+    }
     Object pending = o.pending;
     if (pending instanceof FromCache fc) {
       if (background) {
@@ -512,6 +532,22 @@ final class Exchange<T> {
     // Guarded by this: the stored responses the response being written replaces (V-03), removed
     // once its writer has finished, so that they stay servable until the new one is complete.
     private InvalidatePairs replaced;
+    private volatile TeeSubscriber<T> tee; // the body's, once the head has arrived and is stored
+
+    /**
+     * Gives up on a body that is being stored: the write is aborted and the origin's stream
+     * cancelled, and the stored responses the new one was to replace are kept, since it never
+     * arrived whole.
+     */
+    void abandon(Throwable why) {
+      synchronized (this) {
+        replaced = null;
+      }
+      TeeSubscriber<T> t = tee;
+      if (t != null) {
+        t.abandon(why);
+      }
+    }
 
     Origin(
         Outcome outcome,
@@ -705,6 +741,7 @@ final class Exchange<T> {
           };
       TeeSubscriber<T> tee =
           new TeeSubscriber<>(downstream, writer, expected, engine.maximumBodySize, onStored);
+      this.tee = tee;
       if (collectsWholeBody(downstream) && engine.commitsQuickly(expected)) {
         // The caller's subscriber is the JDK's own byte-array one (ofByteArray, ofString), which
         // yields the body only once complete. The JDK client delivers a body inline to its own

@@ -31,6 +31,8 @@ final class TeeSubscriber<T> implements BodySubscriber<T> {
   private final long maximumLength;
   private final Outcome outcome;
   private BodyWriter writer; // guarded by this
+  private Flow.Subscription upstream; // guarded by this
+  private volatile boolean abandoned;
 
   /**
    * @param expectedLength the {@code Content-Length}, or -1 when absent
@@ -54,8 +56,32 @@ final class TeeSubscriber<T> implements BodySubscriber<T> {
     return downstream.getBody();
   }
 
+  /**
+   * Gives up on the body: aborts the write, cancels the origin's stream and ends the caller's
+   * subscriber with {@code why}; later signals from the origin are dropped. For the cache's own
+   * subscribers only (a background revalidation's), which accept a signal from another thread.
+   */
+  void abandon(Throwable why) {
+    Flow.Subscription s;
+    synchronized (this) {
+      if (abandoned) {
+        return;
+      }
+      abandoned = true;
+      s = upstream;
+    }
+    abort();
+    if (s != null) {
+      s.cancel();
+    }
+    downstream.onError(why);
+  }
+
   @Override
   public void onSubscribe(Flow.Subscription subscription) {
+    synchronized (this) {
+      upstream = subscription;
+    }
     downstream.onSubscribe(
         new Flow.Subscription() {
           @Override
@@ -73,6 +99,9 @@ final class TeeSubscriber<T> implements BodySubscriber<T> {
 
   @Override
   public void onNext(List<ByteBuffer> items) {
+    if (abandoned) {
+      return;
+    }
     synchronized (this) {
       if (writer != null) {
         try {
@@ -92,12 +121,18 @@ final class TeeSubscriber<T> implements BodySubscriber<T> {
 
   @Override
   public void onError(Throwable throwable) {
+    if (abandoned) {
+      return;
+    }
     abort();
     downstream.onError(throwable);
   }
 
   @Override
   public void onComplete() {
+    if (abandoned) {
+      return;
+    }
     synchronized (this) {
       BodyWriter w = writer;
       if (w != null) {
