@@ -150,7 +150,6 @@ final class Exchange<T> {
     return hop(first, true);
   }
 
-  /** The background half of {@code stale-while-revalidate}. */
   /**
    * Gives up on a background revalidation that outlasted its time: a body being stored is aborted
    * and its stream cancelled (the stored responses stay), and nothing later is counted or told.
@@ -163,6 +162,7 @@ final class Exchange<T> {
     }
   }
 
+  /** The background half of {@code stale-while-revalidate}. */
   CompletableFuture<HttpResponse<T>> revalidateBehind(Request request, NeedRevalidation nr) {
     hop = first;
     converted = request;
@@ -585,7 +585,8 @@ final class Exchange<T> {
 
     /**
      * The writer committed (true) or was aborted (false). Either way the responses it replaces go
-     * now: the origin has sent a newer one, stored or not.
+     * now, the origin having sent a newer one, stored or not; unless the exchange was given up
+     * ({@link #abandon}), when the newer one never arrived whole and they stay.
      */
     void storeSettled(boolean committed) {
       Consumer<Boolean> report;
