@@ -8,6 +8,7 @@ import dev.cachet.storage.internal.Layout;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -120,9 +121,7 @@ class FileStorageWriteBehindTest {
     try (FileStorage s = FileStorage.newBuilder(root).build()) {
       assertThat(s.find(p.key()))
           .hasSize(1)
-          .allMatch(
-              q ->
-                  q.response().headers().firstValue("ETag").equals(java.util.Optional.of("\"5\"")));
+          .allMatch(q -> q.response().headers().firstValue("ETag").equals(Optional.of("\"5\"")));
     }
   }
 

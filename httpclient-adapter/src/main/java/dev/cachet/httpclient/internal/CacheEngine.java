@@ -590,23 +590,15 @@ public final class CacheEngine {
                 Exchange<Void> exchange =
                     new Exchange<>(
                         this, request, HttpResponse.BodyHandlers.discarding(), null, true, false);
-                CompletableFuture<Object> done = new CompletableFuture<>();
+                CompletableFuture<?> f;
                 try {
-                  exchange
-                      .revalidateBehind(converted, revalidation)
-                      .whenComplete(
-                          (r, e) -> {
-                            if (e == null) {
-                              done.complete(r);
-                            } else {
-                              done.completeExceptionally(e);
-                            }
-                          });
+                  f = exchange.revalidateBehind(converted, revalidation);
                 } catch (RuntimeException | Error e) {
-                  done.completeExceptionally(e);
+                  f = CompletableFuture.failedFuture(e);
                 }
                 // Ends at the deadline whatever the exchange does, and tells the listener once.
-                done.orTimeout(limit.toNanos(), TimeUnit.NANOSECONDS)
+                f.copy()
+                    .orTimeout(limit.toNanos(), TimeUnit.NANOSECONDS)
                     .whenCompleteAsync(
                         (r, e) -> {
                           revalidating.remove(key);

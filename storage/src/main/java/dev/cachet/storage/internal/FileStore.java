@@ -224,9 +224,10 @@ public final class FileStore implements Storage {
   }
 
   /**
-   * Records that this instance changed a key directory: its view is dropped, and a find listing the
-   * stripe meanwhile keeps none. Called under the directory's stripe lock, before a change and
-   * again after it, so that a find that read the count between the two keeps no view either.
+   * Records that this instance changed a key directory: its view is dropped, and a find that listed
+   * the stripe before this call keeps none. Called under the directory's stripe lock once the
+   * change is done: a find that read the count before it may have listed during the change, and one
+   * that read it after listed what the change left.
    */
   private void changed(Path dir) {
     changes.incrementAndGet(stripeOf(dir));
@@ -394,10 +395,13 @@ public final class FileStore implements Storage {
         }
         Files.move(temp, metaPath, StandardCopyOption.ATOMIC_MOVE);
       } catch (IOException | RuntimeException e) {
-        changed(dir);
-        Files.deleteIfExists(temp);
-        if (newBody) {
-          Files.deleteIfExists(body);
+        try {
+          Files.deleteIfExists(temp);
+          if (newBody) {
+            Files.deleteIfExists(body);
+          }
+        } finally {
+          changed(dir);
         }
         throw e;
       }
@@ -515,7 +519,6 @@ public final class FileStore implements Storage {
     Path dir = metaPath.getParent();
     synchronized (stripe(dir)) {
       if (meta.bodyFile().equals(bodyFileOnDisk(metaPath))) {
-        changed(dir);
         deleteQuietly(metaPath);
         deleteQuietly(dir.resolve(meta.bodyFile()));
         index.forget(metaPath);
@@ -556,7 +559,7 @@ public final class FileStore implements Storage {
    * Replaces the request, response and times of the entry {@code base} describes, keeping its body;
    * false (nothing written) when the entry is no longer that one: this instance knows another
    * version of it, or its body file is gone (another instance replaced or removed it). So the new
-   * headers are only ever written beside the body of the version they were validated for.
+   * headers are only ever written beside the body of the version this instance knows.
    */
   boolean update(StoredPair pair, Metadata base) throws IOException {
     requireNonNull(pair, "pair");
@@ -605,7 +608,6 @@ public final class FileStore implements Storage {
    */
   private void deleteEntries(Path dir, Set<UUID> ids) throws StorageException {
     synchronized (stripe(dir)) {
-      changed(dir);
       try {
         List<Path> bodies = new ArrayList<>();
         try (DirectoryStream<Path> files = Files.newDirectoryStream(dir)) {
@@ -632,8 +634,6 @@ public final class FileStore implements Storage {
       } catch (IOException | DirectoryIteratorException e) {
         throw new StorageException("cannot remove entries in " + dir, e);
       } finally {
-        // Again once the files are gone: a find that listed them meanwhile, having read the count
-        // after the first call, must not keep what it saw.
         changed(dir);
       }
     }
@@ -684,7 +684,6 @@ public final class FileStore implements Storage {
       if (index.forget(metaPath, t)) {
         // Another storage may have replaced the entry since: its body goes too.
         String onDisk = bodyFileOnDisk(metaPath);
-        changed(dir);
         deleteQuietly(metaPath);
         deleteQuietly(dir.resolve(t.meta.bodyFile()));
         if (onDisk != null && !onDisk.equals(t.meta.bodyFile())) {
