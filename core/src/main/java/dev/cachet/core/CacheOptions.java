@@ -22,7 +22,8 @@ import java.util.Set;
  *   <li>{@code stale-while-revalidate} and {@code stale-if-error} honoured (RFC 5861);
  *   <li>no stale response served only because the origin is unreachable;
  *   <li>{@code pre-check}/{@code post-check} taken at face value;
- *   <li>no limit on body size; no targeted cache-control field (RFC 9213).
+ *   <li>no limit on body size; no targeted cache-control field (RFC 9213);
+ *   <li>at most {@value #DEFAULT_MAXIMUM_VARIANTS_PER_KEY} stored variants per URI (SEC-06).
  * </ul>
  *
  * <pre>{@code
@@ -30,6 +31,9 @@ import java.util.Set;
  * }</pre>
  */
 public final class CacheOptions {
+  /** The default bound on the responses stored for one URI (its {@code Vary} variants). */
+  public static final int DEFAULT_MAXIMUM_VARIANTS_PER_KEY = 64;
+
   private static final CacheOptions DEFAULTS = newBuilder().build();
 
   private final boolean shared;
@@ -43,6 +47,7 @@ public final class CacheOptions {
   private final boolean ignoreCargoCultDirectives;
   private final OptionalLong maximumBodySize;
   private final List<String> targetedFields;
+  private final int maximumVariantsPerKey;
 
   private CacheOptions(Builder b) {
     this.shared = b.shared;
@@ -56,6 +61,7 @@ public final class CacheOptions {
     this.ignoreCargoCultDirectives = b.ignoreCargoCultDirectives;
     this.maximumBodySize = b.maximumBodySize;
     this.targetedFields = List.copyOf(b.targetedFields);
+    this.maximumVariantsPerKey = b.maximumVariantsPerKey;
   }
 
   /** The default options: a private cache. */
@@ -82,6 +88,7 @@ public final class CacheOptions {
     b.ignoreCargoCultDirectives = ignoreCargoCultDirectives;
     b.maximumBodySize = maximumBodySize;
     b.targetedFields = targetedFields;
+    b.maximumVariantsPerKey = maximumVariantsPerKey;
     return b;
   }
 
@@ -150,6 +157,16 @@ public final class CacheOptions {
     return targetedFields;
   }
 
+  /**
+   * SEC-06: the most responses stored for one cache key, one per {@code Vary} variant (RFC 9111
+   * §4.1). A response that would pass the bound displaces the variants stored or freshened least
+   * recently, so a client sending ever new values of a field the response varies on cannot make one
+   * key's look-ups grow without end.
+   */
+  public int maximumVariantsPerKey() {
+    return maximumVariantsPerKey;
+  }
+
   @Override
   public String toString() {
     return "CacheOptions[shared="
@@ -174,6 +191,8 @@ public final class CacheOptions {
         + maximumBodySize
         + ", targetedFields="
         + targetedFields
+        + ", maximumVariantsPerKey="
+        + maximumVariantsPerKey
         + "]";
   }
 
@@ -190,6 +209,7 @@ public final class CacheOptions {
     private boolean ignoreCargoCultDirectives;
     private OptionalLong maximumBodySize = OptionalLong.empty();
     private List<String> targetedFields = List.of();
+    private int maximumVariantsPerKey = DEFAULT_MAXIMUM_VARIANTS_PER_KEY;
 
     private Builder() {}
 
@@ -297,6 +317,21 @@ public final class CacheOptions {
      */
     public Builder targetedFields(List<String> fields) {
       this.targetedFields = List.copyOf(requireNonNull(fields, "fields"));
+      return this;
+    }
+
+    /**
+     * The most variants stored per cache key (default {@value
+     * CacheOptions#DEFAULT_MAXIMUM_VARIANTS_PER_KEY}); see {@link
+     * CacheOptions#maximumVariantsPerKey()}.
+     *
+     * @throws IllegalArgumentException if less than 1
+     */
+    public Builder maximumVariantsPerKey(int variants) {
+      if (variants < 1) {
+        throw new IllegalArgumentException("maximumVariantsPerKey must be at least 1: " + variants);
+      }
+      this.maximumVariantsPerKey = variants;
       return this;
     }
 

@@ -174,9 +174,21 @@ public final class CachePolicy {
         NeedRevalidation.of(options, withoutPreconditions(revalidationRequest), pair);
     NeedRevalidation.Next next = rev.next(response, requestTime, responseTime, POLICY_ID);
     if (next instanceof NeedToBeUpdated update) {
+      Headers served = update.next().response().headers();
+      if (update.updated().isEmpty()) {
+        // SEC-01: the freshened response may no longer be stored; serve it once and drop it.
+        StoredPair merged =
+            new StoredPair(
+                POLICY_ID,
+                pair.key(),
+                pair.request(),
+                pair.response().withHeaders(served.without("Age")),
+                requestTime,
+                responseTime);
+        return new NotModified(new CachePolicy(merged, options, update.next().reason()), served);
+      }
       StoredPair fresh = update.updated().get(0);
-      return new NotModified(
-          new CachePolicy(fresh, options, Optional.empty()), update.next().response().headers());
+      return new NotModified(new CachePolicy(fresh, options, Optional.empty()), served);
     }
     Request plain = withoutPreconditions(revalidationRequest);
     return new Modified(of(plain, response, requestTime, responseTime, options));

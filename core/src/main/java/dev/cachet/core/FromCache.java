@@ -18,7 +18,8 @@ import java.util.Optional;
  * @param pair the stored pair whose body to send; empty when the cache generated the response
  * @param replayBody true when the stored body goes with the response (false for HEAD, 304, 504)
  * @param status the {@code Cache-Status} parameters (RFC 9211)
- * @param reason why a stale response was served, or why the cache generated the response
+ * @param reason why a stale response was served, why the cache generated the response, or why the
+ *     response served after a revalidation was withdrawn from the cache (SEC-01)
  */
 public record FromCache(
     CacheOptions options,

@@ -104,11 +104,11 @@ public record NeedRevalidation(
     if (response.status() == 304) {
       // V-02: freshen the stored responses the 304 selects from that set (§4.3.4).
       List<StoredPair> selectedBy = Validators.selectedBy304(response, sameVariant);
-      List<StoredPair> updated = freshened(selectedBy, received, requestTime, responseTime);
+      List<StoredPair> merged = freshened(selectedBy, received, requestTime, responseTime);
       Optional<StoredPair> serve =
-          updated.size() == 1
-              ? Optional.of(updated.get(0))
-              : Validators.newestFirst(updated).stream().findFirst();
+          merged.size() == 1
+              ? Optional.of(merged.get(0))
+              : Validators.newestFirst(merged).stream().findFirst();
       if (serve.isEmpty()) {
         return new CacheMiss(
             options,
@@ -116,10 +116,7 @@ public record NeedRevalidation(
             CacheStatus.forwarded(CacheStatus.Forward.STALE),
             Reason.of("V-02", "RFC 9111 §4.3.4", "the 304 selects no stored response"));
       }
-      FromCache then =
-          Serving.fromPair(
-              options, request, req, serve.get(), responseTime, fwd, Optional.empty(), true);
-      return new NeedToBeUpdated(options, updated, then);
+      return refreshed(selectedBy, merged, serve.get(), req, responseTime, fwd);
     }
 
     if (response.status() >= 500) {
@@ -147,18 +144,9 @@ public record NeedRevalidation(
           sameVariant.stream().filter(p -> p.request().method().equals("GET")).toList();
       if (!gets.isEmpty()
           && gets.stream().allMatch(p -> Validators.headMatches(response, p.response()))) {
-        List<StoredPair> updated = freshened(gets, received, requestTime, responseTime);
-        FromCache then =
-            Serving.fromPair(
-                options,
-                request,
-                req,
-                Validators.newestFirst(updated).get(0),
-                responseTime,
-                fwd,
-                Optional.empty(),
-                true);
-        return new NeedToBeUpdated(options, updated, then);
+        List<StoredPair> merged = freshened(gets, received, requestTime, responseTime);
+        StoredPair serve = Validators.newestFirst(merged).get(0);
+        return refreshed(gets, merged, serve, req, responseTime, fwd);
       }
     }
     // V-03: a full response replaces the stored responses for this variant.
@@ -187,6 +175,78 @@ public record NeedRevalidation(
     requireNonNull(now, "now");
     RequestFacts req = RequestFacts.parse(request.headers()::allValues);
     return staleOnError(req, now, true, status);
+  }
+
+  /**
+   * SEC-01: what freshening leads to. Each merged response passes §3's storage rules again, as a
+   * new response would (§3.2, §4.3.4): one that still may be stored is written back in its stored
+   * form (SEC-02: without the fields qualified {@code private} or {@code no-cache} named, in the
+   * old response or the new); one that may no longer be (a 304 that says {@code private} or {@code
+   * no-store}, or brings a {@code Set-Cookie} a shared cache refuses) is withdrawn. The client that
+   * revalidated gets the merged response in full, with the body stored before.
+   *
+   * @param olds the stored pairs, in the order of {@code merged}
+   * @param merged the same pairs with the freshening response's fields and times
+   * @param serve the merged pair to answer with
+   */
+  private NeedToBeUpdated refreshed(
+      List<StoredPair> olds,
+      List<StoredPair> merged,
+      StoredPair serve,
+      RequestFacts req,
+      Instant responseTime,
+      CacheStatus fwd) {
+    List<StoredPair> updated = new ArrayList<>(merged.size());
+    List<StoredPair> withdrawn = new ArrayList<>(0);
+    StoredPair body = null;
+    Optional<Reason> why = Optional.empty();
+    for (int i = 0; i < merged.size(); i++) {
+      StoredPair old = olds.get(i);
+      StoredPair m = merged.get(i);
+      Request stored = m.request();
+      Optional<Reason> whyNot =
+          Storability.whyNot(
+              stored,
+              RequestFacts.parse(stored.headers()::allValues),
+              m.response(),
+              options,
+              Age.millis(responseTime));
+      StoredPair outcome;
+      if (whyNot.isPresent()) {
+        withdrawn.add(old);
+        outcome = old;
+        if (m == serve) {
+          why = whyNot;
+        }
+      } else {
+        Response kept = Storability.storedForm(m.response(), options, List.of(old.response()));
+        outcome =
+            kept == m.response() ? m : m.withResponse(kept, m.requestTime(), m.responseTime());
+        updated.add(outcome);
+      }
+      if (m == serve) {
+        body = outcome;
+      }
+    }
+    CacheStatus served = fwd;
+    Optional<Reason> withdrawal = Optional.empty();
+    if (why.isPresent()) {
+      Reason r =
+          Reason.of("SEC-01", "RFC 9111 §3.2, §4.3.4", "no longer storable: " + why.get().phrase());
+      served = fwd.withDetail(r.toString());
+      withdrawal = Optional.of(r);
+    }
+    FromCache full =
+        Serving.fromPair(options, request, req, serve, responseTime, served, withdrawal, true);
+    FromCache then =
+        new FromCache(
+            options,
+            full.response(),
+            Optional.of(body),
+            full.replayBody(),
+            full.status(),
+            full.reason());
+    return new NeedToBeUpdated(options, updated, withdrawn, then);
   }
 
   /** S3-12: the pairs with their headers updated from a freshening response, and its times. */

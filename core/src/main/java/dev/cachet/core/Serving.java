@@ -92,7 +92,8 @@ final class Serving {
       CacheStatus status) {
     Response returned = response.withHeaders(Fields.withoutHopByHop(response.headers()));
     CacheStatus withFwd = status.withFwdStatus(response.status());
-    Optional<Reason> whyNot = Storability.whyNot(request, req, response, options);
+    Optional<Reason> whyNot =
+        Storability.whyNot(request, req, response, options, Age.millis(responseTime));
     if (whyNot.isPresent()) {
       return new CouldNotBeStored(
           options, returned, withFwd.withDetail(whyNot.get().toString()), whyNot.get());

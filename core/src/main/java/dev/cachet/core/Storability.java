@@ -1,6 +1,8 @@
 package dev.cachet.core;
 
 import dev.cachet.core.internal.RequestFacts;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 
 /** Whether a response may be stored (RFC 9111 §3), and in what form (§3.1, §5.2.2.7). */
@@ -8,11 +10,27 @@ final class Storability {
   private Storability() {}
 
   /**
+   * Request fields that make the response answer only this request: preconditions the cache did not
+   * generate, and {@code Range} (SEC-04; RFC 9110 §13.1, §14.2). The cache's own conditions ({@code
+   * If-None-Match}, {@code If-Modified-Since}) are not among them: a 200 to them is the full
+   * representation.
+   */
+  private static final String[] ONE_CLIENTS_FIELDS = {
+    "If-Match", "If-Unmodified-Since", "If-Range", "Range"
+  };
+
+  /**
    * The reason a response must not be stored, or empty when it may be. The rules are checked in the
-   * order of RFC 9111 §3's list.
+   * order of RFC 9111 §3's list, then the shared-cache safety rules (SEC-03, SEC-04, SEC-09).
+   *
+   * @param responseTimeMillis when the response was received, for its freshness lifetime
    */
   static Optional<Reason> whyNot(
-      Request request, RequestFacts req, Response response, CacheOptions options) {
+      Request request,
+      RequestFacts req,
+      Response response,
+      CacheOptions options,
+      long responseTimeMillis) {
     if (!options.cacheableMethods().contains(request.method())) {
       return Optional.of(
           Reason.of("S3-01", "RFC 9111 §3", "method " + request.method() + " is not cached"));
@@ -26,6 +44,20 @@ final class Storability {
     if (!understood) {
       return Optional.of(
           Reason.of("S3-03", "RFC 9111 §3", "status " + status + " is not understood"));
+    }
+    if (status == 412 || status == 416) {
+      return Optional.of(
+          Reason.of(
+              "SEC-04",
+              "RFC 9110 §13.1, §14.2",
+              "status " + status + " answers one client's precondition or range"));
+    }
+    for (String field : ONE_CLIENTS_FIELDS) {
+      if (request.headers().contains(field)) {
+        return Optional.of(
+            Reason.of(
+                "SEC-04", "RFC 9111 §3, RFC 9110 §13.1", "response to a request with " + field));
+      }
     }
     if (req.cacheControl().has("no-store")) {
       return Optional.of(Reason.of("S3-04", "RFC 9111 §5.2.1.5", "no-store in the request"));
@@ -44,6 +76,23 @@ final class Storability {
               "S3-06",
               "RFC 9111 §3.5",
               "request with Authorization and no public, must-revalidate or s-maxage"));
+    }
+    if (options.shared()
+        && response.headers().contains("Set-Cookie")
+        && !rc.isPublic()
+        && !rc.hasSMaxAge()
+        && !named(rc, "set-cookie", options)) {
+      // Varnish, nginx and Fastly do not store such a response by default: replaying one user's
+      // session cookie to every client is the classic shared-cache leak (RFC 9111 §7.3).
+      return Optional.of(
+          Reason.of(
+              "SEC-03",
+              "RFC 9111 §7.3",
+              "Set-Cookie in a shared cache without public or s-maxage"));
+    }
+    if (response.facts().varyMalformed()) {
+      return Optional.of(
+          Reason.of("SEC-05", "RFC 9111 §4.1", "Vary that is not a list of field names"));
     }
     if (response.facts().varyStar()) {
       return Optional.of(Reason.of("R4-05", "RFC 9111 §4.1", "Vary: * never matches"));
@@ -66,19 +115,86 @@ final class Storability {
               "RFC 9111 §3",
               "no explicit freshness and status " + status + " is not heuristically cacheable"));
     }
+    if (neverReusable(rc, response, options, responseTimeMillis)) {
+      return Optional.of(
+          Reason.of(
+              "SEC-09",
+              "RFC 9111 §4.2, §4.3.1",
+              "no freshness lifetime and no validator: it could never be reused"));
+    }
     return Optional.empty();
   }
 
   /**
-   * The response as stored: without hop-by-hop fields (S3-08) and, in a shared cache, without the
-   * fields {@code private="..."} names (S3-09); its strings are shared with other stored responses
-   * where equal.
+   * SEC-09: a response that is never fresh (or must always be validated), carries no validator and
+   * allows no stale reuse could only ever be replaced, never reused: storing it lets any client
+   * churn the cache. Kept when {@code stale-while-revalidate} or {@code stale-if-error} may serve
+   * it (RFC 5861).
+   */
+  private static boolean neverReusable(
+      ResponseControl rc, Response response, CacheOptions options, long responseTimeMillis) {
+    if (response.facts().etag().isPresent() || response.facts().lastModified().isPresent()) {
+      return false;
+    }
+    boolean fresh = !rc.noCache() && rc.lifetimeMillis(responseTimeMillis) > 0;
+    if (fresh) {
+      return false;
+    }
+    if (rc.forbidsStale()) {
+      return true;
+    }
+    boolean swr =
+        options.staleWhileRevalidate() && rc.seconds("stale-while-revalidate").orElse(0) > 0;
+    boolean sie = options.staleIfError() && rc.seconds("stale-if-error").orElse(0) > 0;
+    return !(swr || sie);
+  }
+
+  /** True when a qualified {@code private} (shared caches) or {@code no-cache} names the field. */
+  private static boolean named(ResponseControl rc, String lowerCaseName, CacheOptions options) {
+    return rc.noCacheFields().contains(lowerCaseName)
+        || (options.shared() && rc.privateFields().contains(lowerCaseName));
+  }
+
+  /**
+   * The response as stored: without hop-by-hop fields (S3-08), without the fields {@code
+   * no-cache="..."} names and, in a shared cache, without those {@code private="..."} names (S3-09,
+   * SEC-02); its strings are shared with other stored responses where equal.
    */
   static Response storedForm(Response response, CacheOptions options) {
+    return storedForm(response, options, List.of());
+  }
+
+  /**
+   * As {@link #storedForm(Response, CacheOptions)}, also without the fields that {@code earlier}'s
+   * qualified directives name (SEC-02): a 304 that freshens a response whose 200 said {@code
+   * private="Set-Cookie"} cannot slip a {@code Set-Cookie} into the store by carrying a {@code
+   * Cache-Control} of its own.
+   */
+  static Response storedForm(Response response, CacheOptions options, List<Response> earlier) {
     Headers h = Fields.withoutHopByHop(response.headers());
-    if (options.shared()) {
-      h = Fields.without(h, ResponseControl.of(response, options).privateFields());
+    List<String> named = namedFields(response, options);
+    if (!earlier.isEmpty()) {
+      named = new ArrayList<>(named);
+      for (Response e : earlier) {
+        named.addAll(namedFields(e, options));
+      }
     }
+    h = Fields.without(h, named);
     return (h == response.headers() ? response : response.withHeaders(h)).shared();
+  }
+
+  private static List<String> namedFields(Response response, CacheOptions options) {
+    ResponseControl rc = ResponseControl.of(response, options);
+    List<String> noCache = rc.noCacheFields();
+    List<String> privateNamed = options.shared() ? rc.privateFields() : List.of();
+    if (privateNamed.isEmpty()) {
+      return noCache;
+    }
+    if (noCache.isEmpty()) {
+      return privateNamed;
+    }
+    List<String> all = new ArrayList<>(noCache);
+    all.addAll(privateNamed);
+    return all;
   }
 }

@@ -253,19 +253,20 @@ class MalformedInputTest {
   class Examples {
     @Test
     void F_03_invalidExpires_isStale() {
-      StoredPair p = store(get(), ok("Expires", "0"));
+      StoredPair p = store(get(), ok("Expires", "0", "ETag", "\"e\""));
       assertThat(lookup(get(), at(0), p)).isInstanceOf(NeedRevalidation.class);
     }
 
     @Test
     void F_04_duplicatedMaxAge_isStale() {
-      StoredPair p = store(get(), ok("Cache-Control", "max-age=600, max-age=60"));
+      StoredPair p = store(get(), ok("Cache-Control", "max-age=600, max-age=60", "ETag", "\"e\""));
       assertThat(lookup(get(), at(1), p)).isInstanceOf(NeedRevalidation.class);
     }
 
     @Test
     void F_04_maxAgeAbc_isStale() {
-      StoredPair p = store(get(), ok("Cache-Control", "max-age=abc", "Expires", date(600)));
+      StoredPair p =
+          store(get(), ok("Cache-Control", "max-age=abc", "Expires", date(600), "ETag", "\"e\""));
       assertThat(lookup(get(), at(1), p)).isInstanceOf(NeedRevalidation.class);
     }
 
@@ -293,7 +294,8 @@ class MalformedInputTest {
 
     @Test
     void F_08_unterminatedQuote_neverThrowsAndHidesWhatFollows() {
-      StoredPair p = store(get(), ok("Cache-Control", "no-cache=\"Set-Cookie, max-age=60"));
+      StoredPair p =
+          store(get(), ok("Cache-Control", "no-cache=\"Set-Cookie, max-age=60", "ETag", "\"e\""));
       assertThat(lookup(get(), at(1), p)).isInstanceOf(NeedRevalidation.class);
     }
 

@@ -344,7 +344,9 @@ class NeedRevalidationTest {
     @ValueSource(strings = {"must-revalidate", "no-cache"})
     void X_01_mustRevalidateForbidsStaleIfError(String directive) {
       StoredPair p =
-          store(get(), ok("Cache-Control", "max-age=1, stale-if-error=60, " + directive));
+          store(
+              get(),
+              ok("Cache-Control", "max-age=1, stale-if-error=60, " + directive, "ETag", "\"e\""));
       NeedRevalidation rev = revalidate(get(), 10, p);
       assertThat(rev.next(response(503), at(10), at(10), newId()))
           .isInstanceOf(CouldNotBeStored.class);

@@ -43,6 +43,25 @@ public final class ListFields {
     }
   }
 
+  /** True when the value is an RFC 9110 §5.6.2 token: one or more {@code tchar}. */
+  public static boolean isToken(String value) {
+    if (value.isEmpty()) {
+      return false;
+    }
+    for (int i = 0; i < value.length(); i++) {
+      char c = value.charAt(i);
+      boolean tchar =
+          (c >= 'a' && c <= 'z')
+              || (c >= 'A' && c <= 'Z')
+              || (c >= '0' && c <= '9')
+              || "!#$%&'*+-.^_`|~".indexOf(c) >= 0;
+      if (!tchar) {
+        return false;
+      }
+    }
+    return true;
+  }
+
   static boolean isOws(char c) {
     return c == ' ' || c == '\t';
   }

@@ -27,6 +27,7 @@ public final class ResponseFacts {
   private final List<String> varyNames;
   private final ExpiresState expires;
   private final boolean varyStar;
+  private final boolean varyMalformed;
 
   private ResponseFacts(
       Directives cacheControl,
@@ -38,6 +39,7 @@ public final class ResponseFacts {
       Optional<String> etag,
       List<String> varyNames,
       boolean varyStar,
+      boolean varyMalformed,
       OptionalLong contentLength) {
     this.cacheControl = cacheControl;
     this.date = date.map(Instant::getEpochSecond).orElse(ABSENT);
@@ -47,7 +49,8 @@ public final class ResponseFacts {
     this.lastModified = lastModified.map(Instant::getEpochSecond).orElse(ABSENT);
     this.etag = etag.orElse(null);
     this.varyNames = varyNames;
-    this.varyStar = varyStar;
+    this.varyStar = varyStar || varyMalformed;
+    this.varyMalformed = varyMalformed;
     this.contentLength = contentLength.orElse(ABSENT);
   }
 
@@ -108,9 +111,17 @@ public final class ResponseFacts {
     return varyNames;
   }
 
-  /** True when {@code Vary} contains {@code *}. */
+  /**
+   * True when {@code Vary} contains {@code *}, or a member that is not a field name (SEC-05): a
+   * response whose secondary key cannot be read must never match, rather than match every request.
+   */
   public boolean varyStar() {
     return varyStar;
+  }
+
+  /** True when a {@code Vary} member is neither {@code *} nor a field name (a token, §5.6.2). */
+  public boolean varyMalformed() {
+    return varyMalformed;
   }
 
   /** The {@code Content-Length}, when present and valid. */
@@ -170,10 +181,14 @@ public final class ResponseFacts {
       ListFields.split(line, varyMembers);
     }
     boolean star = false;
+    boolean malformed = false;
     List<String> varyNames = new ArrayList<>(varyMembers.size());
     for (String m : varyMembers) {
       if (m.equals("*")) {
         star = true;
+      } else if (!ListFields.isToken(m)) {
+        // SEC-05: e.g. "*" quoted, or Accept-Language;q=1. Treated as Vary: *, never reused.
+        malformed = true;
       } else {
         varyNames.add(SharedStrings.share(m.toLowerCase(Locale.ROOT)));
       }
@@ -195,6 +210,7 @@ public final class ResponseFacts {
         Optional.ofNullable(etag),
         varyNames.isEmpty() ? List.of() : List.copyOf(varyNames),
         star,
+        malformed,
         contentLength);
   }
 
