@@ -17,6 +17,7 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
@@ -31,6 +32,11 @@ import java.util.concurrent.atomic.LongAdder;
  * stored: {@link BodyWriter#write} throws a {@link StorageException} as soon as the body passes the
  * limit (and the writer is aborted), and {@link BodyWriter#commit} throws one when the headers tip
  * the pair over it. Nothing is then visible.
+ *
+ * <p>Bodies being written count against {@link Builder#maximumInFlightBytes(long)} (by default the
+ * store's own bound), so the heap a storage holds is bounded however many responses arrive at once
+ * (SEC-08): a write that would pass it fails with a {@link StorageException} and stores nothing,
+ * and the cache serves that response without storing it.
  *
  * <p>Reading a body does not copy it: {@link StoredBody#nextChunk()} returns the whole stored body
  * as one read-only buffer.
@@ -52,12 +58,15 @@ public final class MemoryStorage implements Storage {
   private final Cache<CacheKey, Entry> cache;
   private final long maximumBytes;
   private final long maximumEntryBytes;
+  private final long maximumInFlightBytes;
+  private final AtomicLong inFlight = new AtomicLong();
   private final LongAdder evictions = new LongAdder();
   private volatile boolean closed;
 
   private MemoryStorage(Builder builder) {
     this.maximumBytes = builder.maximumBytes;
     this.maximumEntryBytes = Math.min(builder.maximumEntryBytes, builder.maximumBytes);
+    this.maximumInFlightBytes = builder.maximumInFlightBytes;
     this.cache =
         Caffeine.newBuilder()
             .maximumWeight(maximumBytes)
@@ -86,6 +95,29 @@ public final class MemoryStorage implements Storage {
   /** The bound on the bytes of one pair (headers and body), as built. */
   public long maximumEntryBytes() {
     return maximumEntryBytes;
+  }
+
+  /** The bound on the bytes held by writers that have not committed yet, as built. */
+  public long maximumInFlightBytes() {
+    return maximumInFlightBytes;
+  }
+
+  /** The bytes held by writers that have not committed or aborted yet. */
+  public long inFlightBytes() {
+    return inFlight.get();
+  }
+
+  /** Takes {@code n} bytes from the in-flight budget; false when they do not fit. */
+  private boolean reserve(long n) {
+    while (true) {
+      long now = inFlight.get();
+      if (now + n > maximumInFlightBytes) {
+        return false;
+      }
+      if (inFlight.compareAndSet(now, now + n)) {
+        return true;
+      }
+    }
   }
 
   @Override
@@ -242,27 +274,26 @@ public final class MemoryStorage implements Storage {
     final StoredPair pair;
     final byte[] body;
     final Entry next;
+    // Of this link and the ones after it, kept so that Caffeine's weigher and the eviction count
+    // cost the same for one pair as for thousands.
+    private final int weight;
+    private final int count;
 
     Entry(StoredPair pair, byte[] body, Entry next) {
       this.pair = pair;
       this.body = body;
       this.next = next;
+      long w = (long) body.length + headerWeight(pair) + (next == null ? 0 : next.weight);
+      this.weight = (int) Math.min(Integer.MAX_VALUE, w);
+      this.count = 1 + (next == null ? 0 : next.count);
     }
 
     int count() {
-      int n = 0;
-      for (Entry e = this; e != null; e = e.next) {
-        n++;
-      }
-      return n;
+      return count;
     }
 
     int weight() {
-      long w = 0;
-      for (Entry e = this; e != null; e = e.next) {
-        w += e.body.length + headerWeight(e.pair);
-      }
-      return (int) Math.min(Integer.MAX_VALUE, w);
+      return weight;
     }
 
     Entry find(UUID id) {
@@ -274,16 +305,30 @@ public final class MemoryStorage implements Storage {
       return null;
     }
 
-    /** This list without the pair of this id (itself when absent); null when nothing is left. */
+    /**
+     * This list without the pair of this id (itself when absent); null when nothing is left. A
+     * loop, not a recursion: the list's length is not the stack's business.
+     */
     Entry without(UUID id) {
-      if (pair.id().equals(id)) {
-        return next;
+      int before = 0;
+      Entry hit = this;
+      while (hit != null && !hit.pair.id().equals(id)) {
+        hit = hit.next;
+        before++;
       }
-      if (next == null) {
+      if (hit == null) {
         return this;
       }
-      Entry rest = next.without(id);
-      return rest == next ? this : new Entry(pair, body, rest);
+      Entry[] prefix = new Entry[before];
+      Entry e = this;
+      for (int i = 0; i < before; i++, e = e.next) {
+        prefix[i] = e;
+      }
+      Entry rest = hit.next;
+      for (int i = before - 1; i >= 0; i--) {
+        rest = new Entry(prefix[i].pair, prefix[i].body, rest);
+      }
+      return rest;
     }
 
     /** The list {@code head} (may be null) with this pair in front, replacing one of its id. */
@@ -301,11 +346,36 @@ public final class MemoryStorage implements Storage {
     private byte[] buf;
     private int count;
     private boolean done;
+    private long reserved; // bytes taken from the in-flight budget, given back when done
 
-    Writer(StoredPair pair) {
+    Writer(StoredPair pair) throws StorageException {
       this.pair = pair;
       this.headerWeight = headerWeight(pair);
-      this.buf = new byte[initialCapacity(pair)];
+      int capacity = initialCapacity(pair);
+      take(capacity);
+      this.buf = new byte[capacity];
+    }
+
+    /** Takes bytes from the in-flight budget, or fails the write (SEC-08). */
+    private void take(long n) throws StorageException {
+      if (!reserve(n)) {
+        abort();
+        throw new StorageException(
+            "bodies being stored would pass the in-flight bound of "
+                + maximumInFlightBytes
+                + " bytes; "
+                + pair.key()
+                + " is not stored");
+      }
+      reserved += n;
+    }
+
+    private void giveBack() {
+      long n = reserved;
+      reserved = 0;
+      if (n != 0) {
+        inFlight.addAndGet(-n);
+      }
     }
 
     private int initialCapacity(StoredPair pair) {
@@ -349,7 +419,13 @@ public final class MemoryStorage implements Storage {
       }
       if (total > buf.length) {
         long grown = Math.max(total, Math.min((long) buf.length * 2, maximumEntryBytes));
-        buf = Arrays.copyOf(buf, (int) Math.max(grown, INITIAL_CAPACITY));
+        int capacity = (int) Math.max(grown, INITIAL_CAPACITY);
+        // The new array is taken while the old one is still held; the old goes back after.
+        take(capacity);
+        int old = buf.length;
+        buf = Arrays.copyOf(buf, capacity);
+        reserved -= old;
+        inFlight.addAndGet(-old);
       }
       chunk.get(buf, count, n);
       count = (int) total;
@@ -366,8 +442,14 @@ public final class MemoryStorage implements Storage {
         throw new IllegalStateException("the writer is already committed or aborted");
       }
       done = true;
-      byte[] body = count == buf.length ? buf : Arrays.copyOf(buf, count);
-      buf = null;
+      byte[] body;
+      try {
+        body = count == buf.length ? buf : Arrays.copyOf(buf, count);
+      } finally {
+        // From here the bytes are the cache's, weighed by Caffeine, or gone.
+        buf = null;
+        giveBack();
+      }
       if ((long) count + headerWeight > maximumEntryBytes) {
         throw new StorageException(
             "pair of "
@@ -390,6 +472,7 @@ public final class MemoryStorage implements Storage {
     public void abort() {
       done = true;
       buf = null;
+      giveBack();
     }
 
     @Override
@@ -408,6 +491,7 @@ public final class MemoryStorage implements Storage {
     private static final long UNSET = Long.MIN_VALUE;
     private long maximumBytes = UNSET;
     private long maximumEntryBytes = UNSET;
+    private long maximumInFlightBytes = UNSET;
 
     private Builder() {}
 
@@ -447,10 +531,31 @@ public final class MemoryStorage implements Storage {
       return this;
     }
 
+    /**
+     * The bound on the bytes held by bodies being written and not yet committed (default: {@link
+     * #maximumBytes(long)}). A write that would pass it fails and stores nothing (SEC-08).
+     *
+     * @throws IllegalArgumentException if not positive
+     * @throws IllegalStateException if already set
+     */
+    public Builder maximumInFlightBytes(long maximumInFlightBytes) {
+      if (maximumInFlightBytes <= 0) {
+        throw new IllegalArgumentException(
+            "maximumInFlightBytes must be positive: " + maximumInFlightBytes);
+      }
+      if (this.maximumInFlightBytes != UNSET) {
+        throw new IllegalStateException("maximumInFlightBytes was already set");
+      }
+      this.maximumInFlightBytes = maximumInFlightBytes;
+      return this;
+    }
+
     /** A new, empty storage with these bounds. */
     public MemoryStorage build() {
       Builder b = new Builder();
       b.maximumBytes = maximumBytes == UNSET ? 64L << 20 : maximumBytes;
+      b.maximumInFlightBytes =
+          maximumInFlightBytes == UNSET ? b.maximumBytes : maximumInFlightBytes;
       long entry = maximumEntryBytes == UNSET ? 8L << 20 : maximumEntryBytes;
       b.maximumEntryBytes = Math.min(entry, Integer.MAX_VALUE - 16);
       return new MemoryStorage(b);

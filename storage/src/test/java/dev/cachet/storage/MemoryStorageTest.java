@@ -7,7 +7,10 @@ import dev.cachet.core.Headers;
 import dev.cachet.core.StoredPair;
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 
@@ -89,6 +92,87 @@ class MemoryStorageTest extends StorageContract {
     }
     assertThat(readChunks(s, p)).contains(bytes(3000, 5));
     s.close();
+  }
+
+  @Nested
+  class InFlightBound {
+    @Test
+    void SEC_08_writersCountAgainstTheInFlightBound_andOneThatDoesNotFitFails() throws IOException {
+      MemoryStorage s =
+          MemoryStorage.newBuilder().maximumBytes(1 << 20).maximumInFlightBytes(20_000).build();
+      StoredPair a = pair("http://example.com/a");
+      StoredPair b = pair("http://example.com/b");
+      BodyWriter wa = s.newWriter(a);
+      wa.write(ByteBuffer.wrap(bytes(15_000, 1)));
+      assertThat(s.inFlightBytes()).isGreaterThanOrEqualTo(15_000).isLessThanOrEqualTo(20_000);
+      BodyWriter wb = s.newWriter(b);
+      assertThatThrownBy(() -> wb.write(ByteBuffer.wrap(bytes(15_000, 2))))
+          .isInstanceOf(StorageException.class)
+          .hasMessageContaining("in-flight");
+      assertThatThrownBy(wb::commit).isInstanceOf(IllegalStateException.class);
+      // The first write is not disturbed, and its bytes leave the budget when it commits.
+      wa.commit();
+      assertThat(s.inFlightBytes()).isZero();
+      assertThat(readChunks(s, a)).contains(bytes(15_000, 1));
+      assertThat(s.find(b.key())).isEmpty();
+    }
+
+    @Test
+    void SEC_08_abortedAndClosedWritersGiveTheirBytesBack() throws IOException {
+      MemoryStorage s = MemoryStorage.newBuilder().maximumInFlightBytes(100_000).build();
+      for (int i = 0; i < 50; i++) {
+        BodyWriter w = s.newWriter(pair("http://example.com/" + i));
+        w.write(ByteBuffer.wrap(bytes(30_000, i)));
+        if (i % 2 == 0) {
+          w.abort();
+        } else {
+          w.close();
+        }
+      }
+      assertThat(s.inFlightBytes()).isZero();
+    }
+
+    @Test
+    void SEC_08_defaultsToTheStoresBound() {
+      assertThat(MemoryStorage.newBuilder().maximumBytes(5_000_000).build().maximumInFlightBytes())
+          .isEqualTo(5_000_000);
+      assertThatThrownBy(() -> MemoryStorage.newBuilder().maximumInFlightBytes(0))
+          .isInstanceOf(IllegalArgumentException.class);
+    }
+  }
+
+  @Test
+  void SEC_06_manyPairsUnderOneKey_areRemovedWithoutRecursion() throws Exception {
+    // Regression: removing from a list of ~30k variants recursed into a StackOverflowError. On a
+    // thread with a 128 KiB stack, a recursion over 8,000 links would overflow as surely.
+    MemoryStorage s = MemoryStorage.newBuilder().maximumBytes(256L << 20).build();
+    List<StoredPair> pairs = new ArrayList<>();
+    for (int i = 0; i < 8_000; i++) {
+      StoredPair p = pair("http://example.com/flood");
+      s.newWriter(p).commit();
+      pairs.add(p);
+    }
+    AtomicReference<Throwable> failure = new AtomicReference<>();
+    Thread small =
+        new Thread(
+            null,
+            () -> {
+              try {
+                s.remove(pairs.get(0).key(), List.of(pairs.get(0).id()));
+                s.remove(pairs.get(0).key(), List.of(pairs.get(7_999).id()));
+              } catch (Throwable t) {
+                failure.set(t);
+              }
+            },
+            "small-stack",
+            128 * 1024);
+    small.start();
+    small.join();
+    assertThat(failure.get()).isNull();
+    assertThat(s.find(pairs.get(0).key()))
+        .hasSize(7_998)
+        .contains(pairs.get(4_000))
+        .doesNotContain(pairs.get(0), pairs.get(7_999));
   }
 
   @Test

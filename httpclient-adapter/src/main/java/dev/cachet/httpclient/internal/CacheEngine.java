@@ -33,6 +33,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -381,8 +382,23 @@ public final class CacheEngine {
   }
 
   void invalidate(InvalidatePairs invalidate, URI uri) {
+    remove(invalidate.pairs(), uri);
+    for (CacheKey key : invalidate.keys()) {
+      try {
+        storage.removeAll(key);
+      } catch (IOException | RuntimeException ex) {
+        storageError(uri, ex);
+      }
+    }
+  }
+
+  /** Removes the pairs, key by key. */
+  void remove(List<StoredPair> pairs, URI uri) {
+    if (pairs.isEmpty()) {
+      return;
+    }
     Map<CacheKey, List<UUID>> byKey = new LinkedHashMap<>();
-    for (StoredPair p : invalidate.pairs()) {
+    for (StoredPair p : pairs) {
       byKey.computeIfAbsent(p.key(), k -> new ArrayList<>()).add(p.id());
     }
     for (Map.Entry<CacheKey, List<UUID>> e : byKey.entrySet()) {
@@ -392,13 +408,23 @@ public final class CacheEngine {
         storageError(uri, ex);
       }
     }
-    for (CacheKey key : invalidate.keys()) {
-      try {
-        storage.removeAll(key);
-      } catch (IOException | RuntimeException ex) {
-        storageError(uri, ex);
-      }
+  }
+
+  /**
+   * SEC-06: after {@code written} was stored under a key that was at its bound of variants, removes
+   * the variants stored or freshened least recently (by response time) until the key is within
+   * {@link CacheOptions#maximumVariantsPerKey()}; never {@code written} itself.
+   */
+  void boundVariants(StoredPair written, URI uri) {
+    int max = options.maximumVariantsPerKey();
+    List<StoredPair> pairs = find(written.key(), uri);
+    if (pairs.size() <= max) {
+      return;
     }
+    List<StoredPair> oldestFirst = new ArrayList<>(pairs);
+    oldestFirst.removeIf(p -> p.id().equals(written.id()));
+    oldestFirst.sort(Comparator.comparing(StoredPair::responseTime));
+    remove(oldestFirst.subList(0, Math.min(oldestFirst.size(), pairs.size() - max)), uri);
   }
 
   void storageError(URI uri, Throwable e) {

@@ -90,7 +90,12 @@ final class Exchange<T> {
    */
   private static final BodyHandler<byte[]> OF_BYTE_ARRAY = HttpResponse.BodyHandlers.ofByteArray();
 
-  private static final long COLLAPSE_WAIT_SECONDS = 60;
+  /**
+   * SEC-07: the longest a collapsed request waits for its leader before going to the origin itself,
+   * unless its own timeout is shorter (nginx's {@code proxy_cache_lock_timeout} default).
+   */
+  static final Duration COLLAPSE_WAIT = Duration.ofSeconds(5);
+
   private static final CacheStatus FORWARDED_STALE =
       new CacheStatus(
           false,
@@ -125,6 +130,10 @@ final class Exchange<T> {
   private Request converted;
   private boolean collapsed;
   private List<String> states;
+  // SEC-06: the look-up found the key at its bound of variants, so a store trims it.
+  private boolean crowded;
+  // SEC-01: stored pairs a freshening response withdrew, removed once their body is open.
+  private List<StoredPair> withdrawn = List.of();
 
   Exchange(
       CacheEngine engine,
@@ -176,6 +185,7 @@ final class Exchange<T> {
     states = null;
     CacheKey key = CacheKey.of(request.uri());
     List<StoredPair> stored = engine.find(key, request.uri());
+    crowded = stored.size() >= engine.options.maximumVariantsPerKey();
     IdleClient.Next next = engine.idle.next(converted, stored, engine.now());
     if (next instanceof FromCache hit) {
       return fromCache(hit, hit.pair().isPresent() ? Outcome.HIT : Outcome.GATEWAY_TIMEOUT);
@@ -210,11 +220,20 @@ final class Exchange<T> {
     byte[] bytes = null;
     StoredBody body = null;
     ByteBuffer firstChunk = null;
+    List<StoredPair> withdraw = withdrawn;
+    withdrawn = List.of();
     if (fc.replayBody()) {
       StoredPair pair = fc.pair().orElseThrow();
       body = engine.openBody(pair, hop.uri());
       if (body == null) {
+        engine.remove(withdraw, hop.uri());
         return bodyLost(fc);
+      }
+      if (!withdraw.isEmpty()) {
+        // SEC-01: this client's answer reads the withdrawn pair's body; the pair goes when the
+        // body is closed, so a store that streams bodies (Redis) is not cut off mid-way.
+        URI uri = hop.uri();
+        body = RemovedOnClose.of(body, () -> engine.remove(withdraw, uri));
       }
       try {
         if (wholeBytes) {
@@ -231,6 +250,9 @@ final class Exchange<T> {
         engine.storageError(hop.uri(), e);
         return bodyLost(fc);
       }
+    }
+    if (!fc.replayBody()) {
+      engine.remove(withdraw, hop.uri());
     }
     Response r = fc.response();
     CacheStatus status = collapsed ? fc.status().withCollapsed() : fc.status();
@@ -387,6 +409,8 @@ final class Exchange<T> {
     Object pending = o.pending;
     if (pending instanceof FromCache fc) {
       if (background) {
+        engine.remove(withdrawn, hop.uri());
+        withdrawn = List.of();
         engine.report(
             this,
             o.outcome,
@@ -453,6 +477,11 @@ final class Exchange<T> {
     if (background || !miss.request().method().equals("GET")) {
       return false;
     }
+    // SEC-07: a request with a body is its sender's alone; one that sends it slowly must not hold
+    // other clients waiting behind it.
+    if (hop.bodyPublisher().map(b -> b.contentLength() != 0).orElse(false)) {
+      return false;
+    }
     Optional<CacheStatus.Forward> fwd = miss.status().fwd();
     if (fwd.isEmpty()
         || !(fwd.get() == CacheStatus.Forward.URI_MISS
@@ -492,10 +521,11 @@ final class Exchange<T> {
     }
     engine.counters.collapsed.increment();
     HttpRequest request = hop;
-    long wait = request.timeout().map(Duration::toSeconds).orElse(COLLAPSE_WAIT_SECONDS);
+    long wait =
+        Math.min(request.timeout().orElse(COLLAPSE_WAIT).toMillis(), COLLAPSE_WAIT.toMillis());
     return leader
         .copy()
-        .completeOnTimeout(null, Math.max(1, wait), TimeUnit.SECONDS)
+        .completeOnTimeout(null, wait, TimeUnit.MILLISECONDS)
         .thenComposeAsync(
             v -> {
               collapsed = true;
@@ -632,6 +662,7 @@ final class Exchange<T> {
       }
       if (state instanceof NeedToBeUpdated update) {
         engine.update(update.updated(), hop.uri());
+        withdrawn = update.withdrawn();
         FromCache then = update.next();
         visit(then);
         pending = then;
@@ -718,11 +749,16 @@ final class Exchange<T> {
         expected = contentLength(returned);
       }
       URI uri = hop.uri();
+      StoredPair written = pair;
+      boolean trim = crowded;
       TeeSubscriber.Outcome onStored =
           new TeeSubscriber.Outcome() {
             @Override
             public void committed() {
               engine.counters.stores.increment();
+              if (trim) {
+                engine.boundVariants(written, uri);
+              }
               release();
               storeSettled(true);
             }

@@ -111,7 +111,9 @@ final class TeeSubscriber<T> implements BodySubscriber<T> {
           if (writer.bytesWritten() > maximumLength) {
             abort();
           }
-        } catch (IOException | RuntimeException e) {
+        } catch (IOException | RuntimeException | Error e) {
+          // An Error from a storage (a StackOverflowError, say) is still only the storage's: the
+          // write is given up and reported, and the caller's body goes on.
           fail(e);
         }
       }
@@ -141,12 +143,18 @@ final class TeeSubscriber<T> implements BodySubscriber<T> {
           w.abort(); // S3-10: a body cut short (or too long) is never stored as complete.
           outcome.aborted();
         } else {
+          boolean committed = false;
           try {
             w.commit();
-            outcome.committed();
-          } catch (IOException | RuntimeException e) {
-            w.abort();
+            committed = true;
+          } catch (IOException | RuntimeException | Error e) {
+            // Whatever the storage throws, the write is settled (and a collapsed request waiting
+            // for it released) and the caller gets the end of its body.
+            abortQuietly(w);
             outcome.storageFailed(e);
+          }
+          if (committed) {
+            outcome.committed();
           }
         }
       }
@@ -168,8 +176,16 @@ final class TeeSubscriber<T> implements BodySubscriber<T> {
     BodyWriter w = writer;
     writer = null;
     if (w != null) {
-      w.abort();
+      abortQuietly(w);
     }
     outcome.storageFailed(e);
+  }
+
+  private static void abortQuietly(BodyWriter w) {
+    try {
+      w.abort();
+    } catch (RuntimeException | Error ignored) {
+      // The write is given up either way; the failure that led here is the one reported.
+    }
   }
 }
