@@ -92,7 +92,13 @@ public final class CacheOptions {
     return b;
   }
 
-  /** True for a shared cache (a proxy or CDN), false for a private one (RFC 9111 §1). */
+  /**
+   * True for a shared cache (a proxy or CDN), false for a private one (RFC 9111 §1). A shared cache
+   * obeys {@code s-maxage}, {@code proxy-revalidate}, {@code private} and the {@code Authorization}
+   * rules (§3.5), and by default refuses what Varnish, nginx and Fastly refuse: a response with
+   * {@code Set-Cookie} is stored only when it says {@code public} or {@code s-maxage} (SEC-03), and
+   * fields named by {@code private="..."} are never stored (SEC-02).
+   */
   public boolean shared() {
     return shared;
   }
