@@ -48,8 +48,9 @@ final class Validators {
    * V-02: the stored responses a 304 identifies for update (§4.3.4): with a strong entity tag, all
    * with the same strong tag; with a weak tag, the most recent weakly matching one; with only
    * {@code Last-Modified}, the most recent with that date; with no validator, the single stored
-   * response when it also has none. Cachet also takes the single stored response when it was the
-   * only one the conditional request named: the 304 can only refer to it.
+   * response when it also has none (O-08). A 304 that matches nothing this way updates nothing,
+   * even when one response was stored: its fields (a garbled {@code Last-Modified}, say) cannot be
+   * known to describe the stored one, and the request is sent again unconditionally.
    */
   static List<StoredPair> selectedBy304(Response notModified, List<StoredPair> nominated) {
     // nominated: the initial set of §4.3.4, the stored responses that could have been chosen.
@@ -82,10 +83,14 @@ final class Validators {
           .limit(1)
           .toList();
     }
-    if (nominated.size() == 1) {
+    if (nominated.size() == 1 && !hasValidator(nominated.get(0).response())) {
       return nominated;
     }
     return List.of();
+  }
+
+  private static boolean hasValidator(Response response) {
+    return response.facts().etag().isPresent() || response.facts().lastModified().isPresent();
   }
 
   /**

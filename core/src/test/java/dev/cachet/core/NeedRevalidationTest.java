@@ -184,6 +184,26 @@ class NeedRevalidationTest {
       assertThat(up.next().response().headers().firstValue("Age")).contains("0");
     }
 
+    @ParameterizedTest
+    @ValueSource(
+        strings = {
+          "ETag:\"x\"",
+          "Last-Modified:Thu, 01 Jan 2025 00:00:00 GMT",
+        })
+    void O_08_a304WithoutValidators_updatesNoStoredResponseThatHasOne(String validator) {
+      String[] nv = validator.split(":", 2);
+      StoredPair p = store(get(), ok("Cache-Control", "max-age=1", nv[0], nv[1]));
+      NeedRevalidation rev = revalidate(get(), 10, p);
+      NeedRevalidation.Next next =
+          rev.next(
+              response(304, "Last-Modified", "garbage", "Cache-Control", "max-age=60"),
+              at(10),
+              at(10),
+              newId());
+      assertThat(next).isInstanceOf(CacheMiss.class);
+      assertThat(((CacheMiss) next).reason().id()).isEqualTo("V-02");
+    }
+
     @Test
     void V_02_strongTagMatchingNothing_updatesNothingAndGoesForward() {
       StoredPair p = store(get(), ok("Cache-Control", "max-age=1", "ETag", "\"x\""));
