@@ -158,8 +158,9 @@ public final class CachePolicy {
 
   /**
    * Takes the origin's response to a revalidation request: {@link NotModified} with the freshened
-   * policy and the headers to serve with the stored body (RFC 9111 §4.3.4), or {@link Modified}
-   * with the new response's policy (§4.3.3).
+   * policy and the headers to serve with the stored body (RFC 9111 §4.3.4), {@link Modified} with
+   * the new response's policy (§4.3.3), or {@link ServerError} when a 5xx says nothing about the
+   * stored response, which stays (O-07; §4.3.3, RFC 5861 §4).
    *
    * @param revalidationRequest the request that was sent
    * @param response the origin's response
@@ -173,6 +174,12 @@ public final class CachePolicy {
     NeedRevalidation rev =
         NeedRevalidation.of(options, withoutPreconditions(revalidationRequest), pair);
     NeedRevalidation.Next next = rev.next(response, requestTime, responseTime, POLICY_ID);
+    if (response.status() >= 500) {
+      // The state machine keeps the stored responses on a 5xx (V-04) and may serve one stale.
+      Optional<Headers> stale =
+          next instanceof FromCache fc ? Optional.of(fc.response().headers()) : Optional.empty();
+      return new ServerError(this, stale);
+    }
     if (next instanceof NeedToBeUpdated update) {
       Headers served = update.next().response().headers();
       if (update.updated().isEmpty()) {
@@ -237,7 +244,7 @@ public final class CachePolicy {
   public record Unusable(Reason reason) implements BeforeRequest {}
 
   /** The answer of {@link #afterResponse}. */
-  public sealed interface AfterResponse permits Modified, NotModified {
+  public sealed interface AfterResponse permits Modified, NotModified, ServerError {
     /** The policy to keep from now on. */
     CachePolicy policy();
   }
@@ -256,4 +263,15 @@ public final class CachePolicy {
    * @param headers the headers to serve with the stored body
    */
   public record NotModified(CachePolicy policy, Headers headers) implements AfterResponse {}
+
+  /**
+   * The origin answered the revalidation with a server error (5xx): the stored response stays as it
+   * was (O-07, RFC 9111 §4.3.3). Forward the error, or, when {@code stale-if-error} allows it (RFC
+   * 5861 §4), serve the stored body with {@link #staleHeaders()}.
+   *
+   * @param policy the stored response's policy, unchanged
+   * @param staleHeaders the headers to serve the stale stored response with, when allowed
+   */
+  public record ServerError(CachePolicy policy, Optional<Headers> staleHeaders)
+      implements AfterResponse {}
 }

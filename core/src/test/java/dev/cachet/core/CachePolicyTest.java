@@ -154,6 +154,18 @@ class CachePolicyTest {
     }
 
     @Test
+    void O_07_aServerErrorKeepsTheStoredPolicy_andSaysWhenStaleMayBeServed() {
+      CachePolicy stale =
+          policy(ok("Cache-Control", "max-age=1, stale-if-error=60", "ETag", "\"x\""));
+      CachePolicy.AfterResponse a = stale.afterResponse(get(), response(503), at(10));
+      CachePolicy.ServerError e = (CachePolicy.ServerError) a;
+      assertThat(e.policy()).isSameAs(stale);
+      assertThat(e.staleHeaders().orElseThrow().firstValue("ETag")).contains("\"x\"");
+      CachePolicy.AfterResponse tooLate = stale.afterResponse(get(), response(500), at(120));
+      assertThat(((CachePolicy.ServerError) tooLate).staleHeaders()).isEmpty();
+    }
+
+    @Test
     void V_02_304SelectingNothing_isModified() {
       CachePolicy stale = policy(ok("Cache-Control", "max-age=1", "ETag", "\"x\""));
       CachePolicy.AfterResponse a =
