@@ -15,7 +15,8 @@ final class Statuses {
   /**
    * S3-03: the final statuses whose caching requirements Cachet understands (§3, §5.2.2.3): those
    * RFC 9110 defines, and 451 (RFC 7725), except 206 (Cachet does not combine partial content) and
-   * 304 (used only to validate).
+   * 304 (used only to validate). A response with another status is still stored when its own
+   * directives allow it (O-01), unless it says {@code must-understand}.
    */
   static boolean isUnderstood(int status) {
     return switch (status) {

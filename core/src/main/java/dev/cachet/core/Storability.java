@@ -40,8 +40,12 @@ final class Storability {
       return Optional.of(Reason.of("S3-02", "RFC 9111 §3", "non-final response"));
     }
     ResponseControl rc = ResponseControl.of(response, options);
+    // S3-03: 206 and 304 are never stored as such (Cachet does not combine partial content; a
+    // 304 only validates), nor a status outside HTTP's 100-599. Any other status is stored by the
+    // usual rules (O-01), except with must-understand when the status is not one Cachet knows
+    // (§5.2.2.3): then its requirements may not be understood.
     boolean understood = Statuses.isUnderstood(status);
-    if (!understood) {
+    if (status == 206 || status == 304 || status > 599 || (!understood && rc.mustUnderstand())) {
       return Optional.of(
           Reason.of("S3-03", "RFC 9111 §3", "status " + status + " is not understood"));
     }

@@ -62,8 +62,8 @@ class StorabilityTest {
     }
 
     @ParameterizedTest
-    @ValueSource(ints = {206, 304, 299, 599, 999})
-    void S3_03_statusNotUnderstood_isNotStored(int status) {
+    @ValueSource(ints = {206, 304, 600, 999})
+    void S3_03_partialNotModifiedOrInvalidStatus_isNotStored(int status) {
       Reason why =
           notStoredReason(miss(PRIVATE, get(), response(status, "Cache-Control", "max-age=60")));
       assertThat(why.id()).isEqualTo("S3-03");
@@ -76,6 +76,29 @@ class StorabilityTest {
           notStoredReason(
               miss(PRIVATE, get(), response(299, "Cache-Control", "must-understand, no-store")));
       assertThat(why.id()).isEqualTo("S3-03");
+    }
+
+    @ParameterizedTest
+    @ValueSource(ints = {299, 418, 499, 599})
+    void O_01_unknownStatusWithExplicitFreshness_isStoredAndReused(int status) {
+      StoredPair p = store(get(), response(status, "Cache-Control", "max-age=60"));
+      FromCache hit = (FromCache) lookup(get(), at(10), p);
+      assertThat(hit.response().status()).isEqualTo(status);
+    }
+
+    @Test
+    void O_01_unknownStatusThatIsPublic_getsHeuristicFreshness() {
+      StoredPair p =
+          store(
+              get(),
+              response(299, "Cache-Control", "public", "Last-Modified", Fixtures.date(-100_000)));
+      assertThat(lookup(get(), at(10), p)).isInstanceOf(FromCache.class);
+    }
+
+    @Test
+    void O_01_unknownStatusWithoutFreshness_isNotStored() {
+      Reason why = notStoredReason(miss(PRIVATE, get(), response(299, "ETag", "\"e\"")));
+      assertThat(why.id()).isEqualTo("S3-07");
     }
 
     @Test
