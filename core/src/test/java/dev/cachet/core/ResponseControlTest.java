@@ -73,6 +73,33 @@ class ResponseControlTest {
       assertThat(lookup(get(), T0, p)).isInstanceOf(NeedRevalidation.class);
     }
 
+    @ParameterizedTest
+    @ValueSource(
+        strings = {
+          "Thu, 01 JAN 2026 00:01:00 GMT",
+          "Thu, 01 jan 2026 00:01:00 gmt",
+          "Thu, 01 Jan 2026 00:01:00 UTC",
+          "Thursday, 01-jan-26 00:01:00 Gmt",
+          "Thu jan  1 00:01:00 2026"
+        })
+    void O_03_expiresWithAWrongCaseMonthOrZone_isReadLeniently(String expires) {
+      assertThat(lifetimeSeconds(ok("Expires", expires))).isEqualTo(60);
+    }
+
+    @ParameterizedTest
+    @ValueSource(
+        strings = {
+          "Thu, 01 Jan 2026 00:01:00 PST",
+          "Thu, 01 Jan 2026 00:01:00 +0000",
+          "Thu, 01 Jan 26 00:01:00 GMT",
+          "Thu, 1 Jan 2026 00:01:00 GMT",
+          "01 Jan 2026 00:01:00 GMT",
+          "Thu, 01 Janu 2026 00:01:00 GMT"
+        })
+    void O_03_leniencyNeverTurnsAnInvalidExpiresIntoAFreshOne(String expires) {
+      assertThat(lifetimeSeconds(ok("Expires", expires))).isZero();
+    }
+
     @Test
     void F_03_twoDifferingExpires_isStale() {
       Response r =

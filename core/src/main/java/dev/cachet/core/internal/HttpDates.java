@@ -14,6 +14,11 @@ import java.util.Optional;
 /**
  * HTTP-date (RFC 9110 §5.6.7): parses IMF-fixdate and the obsolete RFC 850 and asctime formats;
  * formats IMF-fixdate. Parsing never throws.
+ *
+ * <p>Recipients may be robust (§5.6.7), and Cachet is in the one way that cannot misplace a date
+ * (O-03): month names and the zone name compare without regard to case, and {@code UTC} is read as
+ * {@code GMT}. Nothing else is guessed: another zone, a missing field or a two-digit year outside
+ * RFC 850's form stays invalid, so an invalid {@code Expires} still means "already expired".
  */
 public final class HttpDates {
   private static final String[] MONTHS = {
@@ -85,7 +90,7 @@ public final class HttpDates {
     if (s.length() != 29 || s.charAt(4) != ' ' || s.charAt(7) != ' ' || s.charAt(11) != ' ') {
       return Optional.empty();
     }
-    if (s.charAt(16) != ' ' || s.charAt(25) != ' ' || !s.endsWith(" GMT")) {
+    if (s.charAt(16) != ' ' || s.charAt(25) != ' ' || !endsWithUtcZone(s)) {
       return Optional.empty();
     }
     int day = digits(s, 5, 7);
@@ -100,7 +105,7 @@ public final class HttpDates {
     if (rest.length() != 23 || rest.charAt(0) != ' ' || rest.charAt(3) != '-') {
       return Optional.empty();
     }
-    if (rest.charAt(7) != '-' || rest.charAt(10) != ' ' || !rest.endsWith(" GMT")) {
+    if (rest.charAt(7) != '-' || rest.charAt(10) != ' ' || !endsWithUtcZone(rest)) {
       return Optional.empty();
     }
     int day = digits(rest, 1, 3);
@@ -148,13 +153,21 @@ public final class HttpDates {
     }
   }
 
+  /** True when the value ends with " GMT" (or " UTC"), in any case. */
+  private static boolean endsWithUtcZone(String s) {
+    int at = s.length() - 4;
+    return at >= 0
+        && s.charAt(at) == ' '
+        && (s.regionMatches(true, at + 1, "GMT", 0, 3)
+            || s.regionMatches(true, at + 1, "UTC", 0, 3));
+  }
+
   private static int month(String s, int at) {
     if (at + 3 > s.length()) {
       return -1;
     }
-    String m = s.substring(at, at + 3);
     for (int i = 0; i < MONTHS.length; i++) {
-      if (MONTHS[i].equals(m)) {
+      if (s.regionMatches(true, at, MONTHS[i], 0, 3)) {
         return i + 1;
       }
     }
