@@ -36,9 +36,58 @@ class VaryMatcherTest {
         "'' | - | false", // an empty value is not a missing field
       })
   void R4_05_nominatedFieldsCompareAfterNormalising(String stored, String incoming, boolean match) {
-    Request s = stored.equals("-") ? get() : get("Accept-Encoding", stored);
-    Request r = incoming.equals("-") ? get() : get("Accept-Encoding", incoming);
-    assertThat(VaryMatcher.matches(storedWith(s, "Accept-Encoding"), r)).isEqualTo(match);
+    // Accept: a field O-02 does not normalise further.
+    Request s = stored.equals("-") ? get() : get("Accept", stored);
+    Request r = incoming.equals("-") ? get() : get("Accept", incoming);
+    assertThat(VaryMatcher.matches(storedWith(s, "Accept"), r)).isEqualTo(match);
+  }
+
+  /** Stored request value | new request value | match, for Accept-Language and Accept-Encoding. */
+  @ParameterizedTest
+  @CsvSource(
+      delimiter = '|',
+      value = {
+        "'en, de' | 'de, en' | true", // equal weights: order carries no preference
+        "'en-US, de;q=0.5' | 'de ; q=0.5,EN-us' | true", // case, whitespace, order
+        "'en;q=1.0, de;q=0.5' | 'en, de;q=0.50' | true", // the default q=1, trailing zeros
+        "'en, de;q=0.5' | 'en, de;q=0.6' | false", // another weight is another preference
+        "'en, de;q=0.5' | 'en;q=0.5, de' | false",
+        "'en;q=x' | 'en' | false", // a malformed weight matches only itself
+        "'en;q=x' | 'EN;Q=X' | true",
+      })
+  void O_02_acceptListsCompareAsPreferences(String stored, String incoming, boolean match) {
+    for (String field : new String[] {"Accept-Language", "Accept-Encoding"}) {
+      StoredPair p = storedWith(get(field, stored), field);
+      assertThat(VaryMatcher.matches(p, get(field, incoming))).as(field).isEqualTo(match);
+    }
+  }
+
+  @ParameterizedTest
+  @CsvSource(
+      delimiter = '|',
+      value = {
+        "en | en | 'en, fr;q=0.5' | true", // en is still first: the origin chose en
+        "en | 'en, de;q=0.9' | 'en;q=0.8, fr;q=0.2' | true",
+        "en | en | 'fr, en;q=0.5' | false", // fr comes first now
+        "en | en | 'en, fr' | false", // a tie: the origin might choose fr
+        "en | 'de, en;q=0.5' | 'en, fr;q=0.5' | false", // the stored request did not prefer en
+        "- | en | 'en, fr;q=0.5' | false", // no Content-Language: no telling what was chosen
+        "'en, de' | en | 'en, fr;q=0.5' | false",
+      })
+  void O_02_aStoredLanguageServesRequestsThatPreferItFirst(
+      String contentLanguage, String storedRequest, String incoming, boolean match) {
+    Response r =
+        contentLanguage.equals("-")
+            ? ok("Cache-Control", "max-age=60", "Vary", "Accept-Language")
+            : ok(
+                "Cache-Control",
+                "max-age=60",
+                "Vary",
+                "Accept-Language",
+                "Content-Language",
+                contentLanguage);
+    StoredPair p = pair(get("Accept-Language", storedRequest), r, at(0), at(0));
+    assertThat(VaryMatcher.matches(p, get("Accept-Language", incoming))).isEqualTo(match);
   }
 
   @Test
