@@ -227,7 +227,12 @@ public final class CachePolicy {
   /**
    * The stored response must be revalidated first (or may be served while revalidating).
    *
-   * @param revalidationHeaders the headers of the conditional request to send (V-01)
+   * @param revalidationHeaders the headers of the conditional request to send (V-01): every field
+   *     of the new request as given, except its own {@code If-None-Match} and {@code
+   *     If-Modified-Since}, which are replaced by the stored responses' entity tags and {@code
+   *     Last-Modified}. Hop-by-hop fields ({@code Connection} and those it names, RFC 9110 §7.6.1)
+   *     are passed through too: removing them is the job of the intermediary that forwards the
+   *     request, which knows its own connections
    * @param serveWhileRevalidating the headers to serve now under {@code stale-while-revalidate}
    * @param reason why it is stale
    */
