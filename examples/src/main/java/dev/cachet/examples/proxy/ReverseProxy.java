@@ -12,6 +12,7 @@ import java.net.InetSocketAddress;
 import java.net.http.HttpClient;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 import java.util.function.Consumer;
 
@@ -69,7 +70,12 @@ public final class ReverseProxy implements Closeable {
     CachingHttpClient client =
         CachingHttpClient.newBuilder()
             .storage(storage)
-            .cacheOptions(CacheOptions.newBuilder().shared(true).build())
+            // O-05: a gateway cache is what CDN-Cache-Control targets (RFC 9213 §2.1).
+            .cacheOptions(
+                CacheOptions.newBuilder()
+                    .shared(true)
+                    .targetedFields(List.of("CDN-Cache-Control"))
+                    .build())
             .clock(clock)
             .version(HttpClient.Version.HTTP_1_1)
             .connectTimeout(Duration.ofSeconds(10))

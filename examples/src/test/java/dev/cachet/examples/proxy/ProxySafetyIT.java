@@ -118,6 +118,25 @@ class ProxySafetyIT {
   }
 
   @Test
+  void O_05_cdnCacheControlIsHonouredBeforeCacheControl() throws IOException {
+    origin.stubFor(
+        get("/edge")
+            .willReturn(
+                aResponse()
+                    .withHeader("Cache-Control", "no-store")
+                    .withHeader("CDN-Cache-Control", "max-age=60")
+                    .withBody("edge")));
+
+    fetch("/edge");
+    RawClient.Response second = fetch("/edge");
+
+    assertThat(second.header("Cache-Status")).startsWith("Cachet; hit");
+    // The origin's fields reach the client as sent: Cache-Control still says no-store to it.
+    assertThat(second.header("Cache-Control")).isEqualTo("no-store");
+    origin.verify(1, getRequestedFor(urlEqualTo("/edge")));
+  }
+
+  @Test
   void SEC_01_a304ThatTurnsPrivate_neverHandsUserCsCookieToUsersDAndE() throws IOException {
     origin.stubFor(
         get("/account")
