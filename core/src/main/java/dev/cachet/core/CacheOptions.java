@@ -48,6 +48,7 @@ public final class CacheOptions {
   private final OptionalLong maximumBodySize;
   private final List<String> targetedFields;
   private final int maximumVariantsPerKey;
+  private final boolean reusePostResponses;
 
   private CacheOptions(Builder b) {
     this.shared = b.shared;
@@ -62,6 +63,7 @@ public final class CacheOptions {
     this.maximumBodySize = b.maximumBodySize;
     this.targetedFields = List.copyOf(b.targetedFields);
     this.maximumVariantsPerKey = b.maximumVariantsPerKey;
+    this.reusePostResponses = b.reusePostResponses;
   }
 
   /** The default options: a private cache. */
@@ -89,6 +91,7 @@ public final class CacheOptions {
     b.maximumBodySize = maximumBodySize;
     b.targetedFields = targetedFields;
     b.maximumVariantsPerKey = maximumVariantsPerKey;
+    b.reusePostResponses = reusePostResponses;
     return b;
   }
 
@@ -173,6 +176,15 @@ public final class CacheOptions {
     return maximumVariantsPerKey;
   }
 
+  /**
+   * O-04: whether a response to {@code POST} that gives explicit freshness and a {@code
+   * Content-Location} equal to the request's URI is stored to answer later {@code GET}s of that URI
+   * (RFC 9110 §9.3.3, RFC 9111 §4). False by default.
+   */
+  public boolean reusePostResponses() {
+    return reusePostResponses;
+  }
+
   @Override
   public String toString() {
     return "CacheOptions[shared="
@@ -199,6 +211,8 @@ public final class CacheOptions {
         + targetedFields
         + ", maximumVariantsPerKey="
         + maximumVariantsPerKey
+        + ", reusePostResponses="
+        + reusePostResponses
         + "]";
   }
 
@@ -216,6 +230,7 @@ public final class CacheOptions {
     private OptionalLong maximumBodySize = OptionalLong.empty();
     private List<String> targetedFields = List.of();
     private int maximumVariantsPerKey = DEFAULT_MAXIMUM_VARIANTS_PER_KEY;
+    private boolean reusePostResponses;
 
     private Builder() {}
 
@@ -338,6 +353,15 @@ public final class CacheOptions {
         throw new IllegalArgumentException("maximumVariantsPerKey must be at least 1: " + variants);
       }
       this.maximumVariantsPerKey = variants;
+      return this;
+    }
+
+    /**
+     * Whether POST responses may answer GETs (false); see {@link
+     * CacheOptions#reusePostResponses()}.
+     */
+    public Builder reusePostResponses(boolean reuse) {
+      this.reusePostResponses = reuse;
       return this;
     }
 

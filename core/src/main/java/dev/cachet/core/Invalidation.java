@@ -29,7 +29,7 @@ final class Invalidation {
     return List.copyOf(keys);
   }
 
-  private static Optional<URI> resolve(URI base, Optional<String> reference) {
+  static Optional<URI> resolve(URI base, Optional<String> reference) {
     if (reference.isEmpty()) {
       return Optional.empty();
     }

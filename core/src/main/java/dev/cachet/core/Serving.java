@@ -99,9 +99,14 @@ final class Serving {
           options, returned, withFwd.withDetail(whyNot.get().toString()), whyNot.get());
     }
     Response stored = Storability.storedForm(response, options);
+    // O-04: a POST response kept for later GETs is stored as the answer to a GET of its URI.
+    Request as =
+        request.method().equals("POST")
+            ? new Request("GET", request.uri(), request.headers())
+            : request;
     StoredPair pair =
         new StoredPair(
-            newPairId, CacheKey.of(request.uri()), request, stored, requestTime, responseTime);
+            newPairId, CacheKey.of(request.uri()), as, stored, requestTime, responseTime);
     ResponseControl rc = ResponseControl.of(stored, options);
     long ttl =
         Math.floorDiv(

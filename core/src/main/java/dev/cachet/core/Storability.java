@@ -31,7 +31,8 @@ final class Storability {
       Response response,
       CacheOptions options,
       long responseTimeMillis) {
-    if (!options.cacheableMethods().contains(request.method())) {
+    if (!options.cacheableMethods().contains(request.method())
+        && !answersGets(request, response, options)) {
       return Optional.of(
           Reason.of("S3-01", "RFC 9111 §3", "method " + request.method() + " is not cached"));
     }
@@ -151,6 +152,23 @@ final class Storability {
         options.staleWhileRevalidate() && rc.seconds("stale-while-revalidate").orElse(0) > 0;
     boolean sie = options.staleIfError() && rc.seconds("stale-if-error").orElse(0) > 0;
     return !(swr || sie);
+  }
+
+  /**
+   * O-04: a POST response that says it is the representation of the request's URI ({@code
+   * Content-Location} equal to it) and gives explicit freshness may answer later GETs of that URI
+   * (RFC 9110 §9.3.3), when the options allow it.
+   */
+  static boolean answersGets(Request request, Response response, CacheOptions options) {
+    if (!options.reusePostResponses() || !request.method().equals("POST")) {
+      return false;
+    }
+    if (!ResponseControl.of(response, options).hasExplicitFreshness()) {
+      return false;
+    }
+    return Invalidation.resolve(request.uri(), response.headers().firstValue("Content-Location"))
+        .map(u -> CacheKey.of(u).equals(request.key()))
+        .orElse(false);
   }
 
   /** True when a qualified {@code private} (shared caches) or {@code no-cache} names the field. */

@@ -47,10 +47,13 @@ final class Validators {
   /**
    * V-02: the stored responses a 304 identifies for update (§4.3.4): with a strong entity tag, all
    * with the same strong tag; with a weak tag, the most recent weakly matching one; with only
-   * {@code Last-Modified}, the most recent with that date; with no validator, the single stored
-   * response when it also has none (O-08). A 304 that matches nothing this way updates nothing,
-   * even when one response was stored: its fields (a garbled {@code Last-Modified}, say) cannot be
-   * known to describe the stored one, and the request is sent again unconditionally.
+   * {@code Last-Modified}, the most recent with that date; with no validator field at all, the
+   * single stored response when it has no entity tag (O-08). A 304 need not repeat {@code
+   * Last-Modified} (RFC 9110 §15.4.5), so one answering the cache's {@code If-Modified-Since} for
+   * one stored response refers to it; but a 304 must repeat an {@code ETag}, and one whose
+   * validator fields do not parse (a garbled {@code Last-Modified}, say) cannot be known to
+   * describe the stored response. Such a 304 updates nothing, and the request is sent again
+   * unconditionally.
    */
   static List<StoredPair> selectedBy304(Response notModified, List<StoredPair> nominated) {
     // nominated: the initial set of §4.3.4, the stored responses that could have been chosen.
@@ -83,14 +86,14 @@ final class Validators {
           .limit(1)
           .toList();
     }
-    if (nominated.size() == 1 && !hasValidator(nominated.get(0).response())) {
+    boolean noValidatorFields =
+        !notModified.headers().contains("ETag") && !notModified.headers().contains("Last-Modified");
+    if (noValidatorFields
+        && nominated.size() == 1
+        && nominated.get(0).response().facts().etag().isEmpty()) {
       return nominated;
     }
     return List.of();
-  }
-
-  private static boolean hasValidator(Response response) {
-    return response.facts().etag().isPresent() || response.facts().lastModified().isPresent();
   }
 
   /**

@@ -43,6 +43,37 @@ class StorabilityTest {
     }
 
     @Test
+    void O_04_postWithFreshnessAndItsOwnContentLocation_answersALaterGet_whenEnabled() {
+      CacheOptions posts = CacheOptions.newBuilder().reusePostResponses(true).build();
+      Response r = ok("Cache-Control", "max-age=60", "Content-Location", "/a");
+      CacheMiss.Next next = miss(posts, request("POST", URI_A), r);
+      assertThat(next).isInstanceOf(InvalidatePairs.class);
+      InvalidatePairs inv = (InvalidatePairs) next;
+      assertThat(inv.keys()).contains(CacheKey.of(URI_A));
+      StoredPair stored = ((StoreAndUse) inv.next()).pair();
+      assertThat(stored.request().method()).isEqualTo("GET");
+      assertThat(lookup(posts, get(), at(10), stored)).isInstanceOf(FromCache.class);
+    }
+
+    @ParameterizedTest
+    @CsvSource(
+        delimiter = '|',
+        value = {
+          "true  | max-age=60 | /b", // another resource's representation
+          "true  | ''         | /a", // no explicit freshness
+          "false | max-age=60 | /a", // off by default
+        })
+    void O_04_otherPostResponses_areNotStored(
+        boolean enabled, String cacheControl, String location) {
+      CacheOptions options = CacheOptions.newBuilder().reusePostResponses(enabled).build();
+      Response r =
+          cacheControl.isEmpty()
+              ? ok("Content-Location", location)
+              : ok("Cache-Control", cacheControl, "Content-Location", location);
+      assertThat(notStoredReason(miss(options, request("POST", URI_A), r)).id()).isEqualTo("S3-01");
+    }
+
+    @Test
     void S3_01_methodNotConfigured_isNotStored() {
       CacheOptions getOnly = CacheOptions.newBuilder().cacheableMethods(Set.of("GET")).build();
       CacheMiss.Next next =

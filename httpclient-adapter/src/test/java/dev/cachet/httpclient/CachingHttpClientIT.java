@@ -13,6 +13,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.github.tomakehurst.wiremock.http.Fault;
+import dev.cachet.core.CacheOptions;
 import java.io.InputStream;
 import java.net.http.HttpRequest.BodyPublishers;
 import java.net.http.HttpResponse;
@@ -414,6 +415,36 @@ class CachingHttpClientIT extends OriginSupport {
       assertThat(head.body()).isEmpty();
       assertThat(cacheStatus(head)).startsWith("Cachet; hit");
       assertThat(origin.getAllServeEvents()).hasSize(1);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource(SETUPS)
+    void O_04_postResponseForItsOwnUri_answersTheNextGet_whenEnabled(Setup setup) throws Exception {
+      origin.stubFor(get("/doc").willReturn(ok("old").withHeader("Cache-Control", "max-age=600")));
+      origin.stubFor(
+          post("/doc")
+              .willReturn(
+                  ok("updated")
+                      .withHeader("Cache-Control", "max-age=600")
+                      .withHeader("Content-Location", "/doc")));
+      CachingHttpClient client =
+          client(
+              setup,
+              b -> b.cacheOptions(CacheOptions.newBuilder().reusePostResponses(true).build()));
+      fetch(client, setup, "/doc");
+
+      HttpResponse<String> post =
+          setup.send(
+              client,
+              request("/doc").POST(BodyPublishers.ofString("update")).build(),
+              BodyHandlers.ofString());
+      HttpResponse<String> after = fetch(client, setup, "/doc");
+
+      assertThat(post.body()).isEqualTo("updated");
+      assertThat(cacheStatus(post)).contains("stored");
+      assertThat(after.body()).isEqualTo("updated");
+      assertThat(cacheStatus(after)).startsWith("Cachet; hit");
+      assertThat(originGets("/doc")).isEqualTo(1);
     }
 
     @ParameterizedTest(name = "{0}")

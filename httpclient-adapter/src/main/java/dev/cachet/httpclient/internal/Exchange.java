@@ -655,7 +655,16 @@ final class Exchange<T> {
         if (state instanceof StoreAndUse) {
           // V-03: a full response replaces the stored ones once it is stored (or fails to be);
           // until then they are still what the cache holds, e.g. for stale-while-revalidate.
-          outdated = invalidate;
+          // Keys an unsafe method invalidates (I-01) go now: the response being stored (O-04, a
+          // POST kept for GETs) lives under one of them.
+          if (!invalidate.keys().isEmpty()) {
+            engine.invalidate(
+                new InvalidatePairs(
+                    engine.options, List.of(), invalidate.keys(), invalidate.next()),
+                hop.uri());
+          }
+          outdated =
+              new InvalidatePairs(engine.options, invalidate.pairs(), List.of(), invalidate.next());
         } else {
           engine.invalidate(invalidate, hop.uri());
         }
