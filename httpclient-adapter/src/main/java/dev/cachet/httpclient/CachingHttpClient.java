@@ -54,8 +54,9 @@ import javax.net.ssl.SSLParameters;
  * time, so that each hop is cached on its own. Push promises go to the caller's handler uncached.
  * WebSockets are the wrapped client's. A response served from storage has no {@link
  * HttpResponse#sslSession() SSL session}; its {@link HttpResponse#request() request} is the
- * caller's, and its {@link HttpResponse#version() version} the one the request asks for, else the
- * client's (nothing was negotiated for it).
+ * caller's, and its {@link HttpResponse#version() version} the one the stored response arrived in,
+ * also after a 304 freshened it (for a response stored without one, by an older version of this
+ * library, the one the request asks for, else the client's).
  *
  * <pre>{@code
  * CachingHttpClient client = CachingHttpClient.newBuilder()

@@ -1,10 +1,12 @@
 package dev.cachet.httpclient.internal;
 
 import dev.cachet.core.Headers;
+import java.net.http.HttpClient;
 import java.net.http.HttpHeaders;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
 import java.util.function.BiPredicate;
 
@@ -57,5 +59,43 @@ final class Conversions {
             : String.join(", ", upstream) + ", " + cacheStatus;
     map.put(CACHE_STATUS, List.of(value));
     return HttpHeaders.of(map, ALL);
+  }
+
+  /** The JDK's version as RFC 9110 §2.5 writes it: {@code HTTP/1.1}, {@code HTTP/2}. */
+  static String versionName(HttpClient.Version version) {
+    switch (version) {
+      case HTTP_1_1:
+        return "HTTP/1.1";
+      case HTTP_2:
+        return "HTTP/2";
+      default:
+        // A version of a newer JDK, such as HTTP_3.
+        return "HTTP/" + version.name().substring("HTTP_".length()).replace('_', '.');
+    }
+  }
+
+  /**
+   * The JDK's version for one written as RFC 9110 §2.5 does, or {@code otherwise} when the JDK has
+   * none for it or the version is unknown. HTTP/1.0 is reported as {@code HTTP_1_1}, the JDK's
+   * nearest (its client reports an HTTP/1.0 response so too).
+   */
+  static HttpClient.Version jdkVersion(Optional<String> name, HttpClient.Version otherwise) {
+    if (name.isEmpty()) {
+      return otherwise;
+    }
+    switch (name.get()) {
+      case "HTTP/1.1":
+      case "HTTP/1.0":
+        return HttpClient.Version.HTTP_1_1;
+      case "HTTP/2":
+        return HttpClient.Version.HTTP_2;
+      default:
+        try {
+          return HttpClient.Version.valueOf(
+              "HTTP_" + name.get().substring("HTTP/".length()).replace('.', '_'));
+        } catch (IllegalArgumentException | IndexOutOfBoundsException unknown) {
+          return otherwise;
+        }
+    }
   }
 }

@@ -251,7 +251,12 @@ final class Exchange<T> {
     } else {
       engine.report(this, outcome, code, null, false, fc.reason(), null, background);
     }
-    HttpClient.Version version = hop.version().orElse(engine.origin.version());
+    // The version the stored response arrived in; for a pair stored without one (older data) or
+    // no pair (only-if-cached's 504), the one the request asks for, else the client's.
+    HttpClient.Version version =
+        fc.pair().isPresent()
+            ? Conversions.jdkVersion(fc.pair().get().httpVersion(), requestedVersion())
+            : requestedVersion();
     if (Redirects.isRedirect(code)) {
       Optional<HttpRequest> redirect = engine.redirect(hop, code, headers.get());
       if (redirect.isPresent()) {
@@ -286,6 +291,10 @@ final class Exchange<T> {
             b ->
                 new CachedResponse<>(
                     code, headers, b, request, prev, Optional.empty(), request.uri(), version));
+  }
+
+  private HttpClient.Version requestedVersion() {
+    return hop.version().orElse(engine.origin.version());
   }
 
   /** The stored body is gone (evicted, removed) or unreadable: ask the origin instead. */
@@ -653,7 +662,8 @@ final class Exchange<T> {
       if (state instanceof StoreAndUse store) {
         returned = store.response();
         status = store.status();
-        pair = store.pair();
+        // Kept with the pair, so that a hit reports the version its response arrived in.
+        pair = store.pair().withHttpVersion(Conversions.versionName(info.version()));
         Optional<Reason> veto = engine.invisibleFieldVeto(pair);
         if (veto.isPresent()) {
           pair = null;
