@@ -51,7 +51,11 @@ import javax.net.ssl.SSLParameters;
  * wrapped client has a cookie handler of its own.
  *
  * <p><b>Redirects</b> are followed by the cache, per {@link Builder#followRedirects}, one hop at a
- * time, so that each hop is cached on its own. Push promises go to the caller's handler uncached.
+ * time, so that each hop is cached on its own. A response's {@link HttpResponse#previousResponse()
+ * previousResponse()} chain is the one a plain client gives: the hops the cache followed, each with
+ * the responses the wrapped client went through for it (a 401 its {@link Authenticator} answered),
+ * also when a stored response answers in place of the origin's (a 304); a hit made no exchange and
+ * adds none. Push promises go to the caller's handler uncached.
  * WebSockets are the wrapped client's. A response served from storage has no {@link
  * HttpResponse#sslSession() SSL session}; its {@link HttpResponse#request() request} is the
  * caller's, and its {@link HttpResponse#version() version} the one the stored response arrived in,

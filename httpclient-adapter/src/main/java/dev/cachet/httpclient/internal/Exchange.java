@@ -395,6 +395,9 @@ final class Exchange<T> {
     }
     Object pending = o.pending;
     if (pending instanceof FromCache fc) {
+      // A stored response answers in place of this one (a 304, stale-if-error): what the wrapped
+      // client went through for it (a 401 its authenticator answered) comes before it.
+      previous = withWrappedChain(response);
       if (background) {
         engine.report(
             this,
@@ -415,6 +418,7 @@ final class Exchange<T> {
     engine.count(o.outcome, background);
     HttpRequest request = hop;
     List<String> path = states;
+    Optional<HttpResponse<T>> chain = withWrappedChain(response);
     // RFC 9211 §2.5: "stored" says whether the cache stored the response. The caller's field was
     // sent with the head and can only say the cache set out to; the event says what happened, so
     // with a body still streaming it waits until the body has been committed or abandoned.
@@ -430,7 +434,7 @@ final class Exchange<T> {
               o.headers,
               null,
               hop,
-              previous,
+              chain,
               response.sslSession(),
               response.uri(),
               response.version()));
@@ -441,10 +445,42 @@ final class Exchange<T> {
             o.headers,
             response.body(),
             hop,
-            previous,
+            chain,
             response.sslSession(),
             response.uri(),
             response.version()));
+  }
+
+  /**
+   * The chain before the wrapped client's response: the hops the cache followed ({@link
+   * #previous}), then the responses the wrapped client went through itself for this one (a 401 its
+   * {@code Authenticator} answered), oldest first, as a plain client links them.
+   */
+  private Optional<HttpResponse<T>> withWrappedChain(HttpResponse<T> response) {
+    Optional<HttpResponse<T>> own = response.previousResponse();
+    if (own.isEmpty()) {
+      return previous;
+    }
+    List<HttpResponse<T>> newestFirst = new ArrayList<>(2);
+    for (Optional<HttpResponse<T>> r = own; r.isPresent(); r = r.get().previousResponse()) {
+      newestFirst.add(r.get());
+    }
+    Optional<HttpResponse<T>> chain = previous;
+    for (int i = newestFirst.size() - 1; i >= 0; i--) {
+      HttpResponse<T> r = newestFirst.get(i);
+      chain =
+          Optional.of(
+              new CachedResponse<>(
+                  r.statusCode(),
+                  LazyHeaders.built(r.headers()),
+                  null,
+                  r.request(),
+                  chain,
+                  r.sslSession(),
+                  r.uri(),
+                  r.version()));
+    }
+    return chain;
   }
 
   private CompletableFuture<HttpResponse<T>> follow(HttpRequest next, HttpResponse<T> withoutBody) {
