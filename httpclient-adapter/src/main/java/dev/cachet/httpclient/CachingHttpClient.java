@@ -55,12 +55,12 @@ import javax.net.ssl.SSLParameters;
  * previousResponse()} chain is the one a plain client gives: the hops the cache followed, each with
  * the responses the wrapped client went through for it (a 401 its {@link Authenticator} answered),
  * also when a stored response answers in place of the origin's (a 304); a hit made no exchange and
- * adds none. Push promises go to the caller's handler uncached.
- * WebSockets are the wrapped client's. A response served from storage has no {@link
- * HttpResponse#sslSession() SSL session}; its {@link HttpResponse#request() request} is the
- * caller's, and its {@link HttpResponse#version() version} the one the stored response arrived in,
- * also after a 304 freshened it (for a response stored without one, by an older version of this
- * library, the one the request asks for, else the client's).
+ * adds none. Push promises go to the caller's handler uncached. WebSockets are the wrapped
+ * client's. A response served from storage has no {@link HttpResponse#sslSession() SSL session};
+ * its {@link HttpResponse#request() request} is the caller's, and its {@link HttpResponse#version()
+ * version} the one the stored response arrived in, also after a 304 freshened it (for a response
+ * stored without one, by an older version of this library, the one the request asks for, else the
+ * client's).
  *
  * <pre>{@code
  * CachingHttpClient client = CachingHttpClient.newBuilder()
@@ -354,8 +354,10 @@ public final class CachingHttpClient extends HttpClient implements AutoCloseable
     }
 
     /**
-     * Where responses are stored; by default a memory store bounded to 64 MiB of bodies, created
-     * per client and closed with it.
+     * Where responses are stored. By default each client creates a {@link
+     * dev.cachet.storage.MemoryStorage} sized to the heap, closed with the client: a sixteenth of
+     * the maximum heap, at least 32 MiB and at most 256 MiB (64 MiB in a 1 GiB heap), storing
+     * responses of up to 16 MiB (headers included); a larger response streams through uncached.
      *
      * @throws IllegalStateException if a storage was given already
      */
