@@ -33,10 +33,14 @@ import javax.net.ssl.SSLParameters;
  * revalidated in the background ({@code stale-while-revalidate}, RFC 5861 §3), or served when the
  * origin fails ({@code stale-if-error}, RFC 5861 §4). Otherwise the request goes to the origin
  * through the wrapped client, and the response's body streams to the caller and, when it may be
- * stored (§3), to storage at the same time; only a complete body is committed. Unsafe methods are
- * written through and invalidate what they change (§4.4). Concurrent misses for one URI make one
- * origin request (request collapsing). Every response carries an RFC 9211 {@code Cache-Status}
- * member named {@code Cachet}, e.g. {@code Cachet; hit; ttl=42}.
+ * stored (§3), to storage at the same time; only a complete body is committed. A body whose
+ * announced {@code Content-Length} has arrived is complete, whenever the caller stops reading; a
+ * caller that abandons a body with at most 1 MiB of it left to come (or of unknown length) has the
+ * rest read behind it and stored, within 1 MiB more and 30 seconds; with more left, the write is
+ * dropped and the stream cancelled. Unsafe methods are written through and invalidate what they
+ * change (§4.4). Concurrent misses for one URI make one origin request (request collapsing). Every
+ * response carries an RFC 9211 {@code Cache-Status} member named {@code Cachet}, e.g. {@code
+ * Cachet; hit; ttl=42}.
  *
  * <p>A storage failure never fails a request: the client uses the origin, counts the failure in
  * {@link #statistics()} and tells the {@link CacheListener}.
