@@ -66,13 +66,19 @@ import javax.net.ssl.SSLParameters;
  * stored without one, by an older version of this library, the one the request asks for, else the
  * client's).
  *
+ * <p><b>Lifecycle.</b> The client owns its storage: {@link #close()} closes it, whether the builder
+ * created it or was given it (unless given with {@link Builder#storage(Storage, boolean)
+ * storage(storage, false)}, for a storage shared between clients). Close the client when done with
+ * it, with {@code try}-with-resources or the framework's shutdown hook for its beans.
+ *
  * <pre>{@code
- * CachingHttpClient client = CachingHttpClient.newBuilder()
- *     .storage(FileStorage.newBuilder(Path.of("cache")).build())
+ * try (CachingHttpClient client = CachingHttpClient.newBuilder()
+ *     .storage(FileStorage.newBuilder(Path.of("cache")).build())   // closed with the client
  *     .connectTimeout(Duration.ofSeconds(5))
- *     .build();
- * HttpResponse<String> r = client.send(HttpRequest.newBuilder(uri).build(), BodyHandlers.ofString());
- * client.statistics().hits();
+ *     .build()) {
+ *   HttpResponse<String> r = client.send(HttpRequest.newBuilder(uri).build(), BodyHandlers.ofString());
+ *   client.statistics().hits();
+ * }
  * }</pre>
  */
 public final class CachingHttpClient extends HttpClient implements AutoCloseable {
@@ -200,9 +206,11 @@ public final class CachingHttpClient extends HttpClient implements AutoCloseable
   }
 
   /**
-   * Stops the client's own background executor and closes what the builder created: the default
-   * memory storage and, on Java 21 and later, the wrapped client it built. A storage or client
-   * given to the builder is left open. Idempotent.
+   * Stops the client's own background executor and closes what the client owns: its storage, unless
+   * it was given with {@link Builder#storage(Storage, boolean) storage(storage, false)} (closing a
+   * {@link dev.cachet.storage.FileStorage} writes what it still holds), and, on Java 21 and later,
+   * the wrapped client it built. A client given to {@link #newBuilder(HttpClient)} and an executor
+   * given to the builder are the caller's and are left open. Idempotent.
    */
   @Override
   public void close() {
@@ -264,6 +272,7 @@ public final class CachingHttpClient extends HttpClient implements AutoCloseable
     private CookieHandler cookieHandler;
     private Redirect redirects = Redirect.NEVER;
     private Storage storage;
+    private boolean closeStorage;
     private CacheOptions options;
     private CacheListener listener;
     private Clock clock;
@@ -363,14 +372,37 @@ public final class CachingHttpClient extends HttpClient implements AutoCloseable
      * the maximum heap, at least 32 MiB and at most 256 MiB (64 MiB in a 1 GiB heap), storing
      * responses of up to 16 MiB (headers included); a larger response streams through uncached.
      *
+     * <p>The client owns the storage given here: {@link CachingHttpClient#close()} closes it. To
+     * share a storage between clients, give it with {@link #storage(Storage, boolean)}.
+     *
      * @throws IllegalStateException if a storage was given already
      */
     public Builder storage(Storage storage) {
+      return storage(storage, true);
+    }
+
+    /**
+     * Where responses are stored, and whether the client owns the storage. A storage the client
+     * owns is closed by {@link CachingHttpClient#close()}: the usual case, a storage built for this
+     * client, often inline in this builder's chain. One used by several clients, or after this
+     * client is closed, is given with {@code closeWithClient} false, and the caller closes it.
+     *
+     * <pre>{@code
+     * FileStorage shared = FileStorage.newBuilder(Path.of("http-cache")).build();
+     * CachingHttpClient a = CachingHttpClient.newBuilder().storage(shared, false).build();
+     * CachingHttpClient b = CachingHttpClient.newBuilder().storage(shared, false).build();
+     * // ... a.close(); b.close(); shared.close();
+     * }</pre>
+     *
+     * @throws IllegalStateException if a storage was given already
+     */
+    public Builder storage(Storage storage, boolean closeWithClient) {
       requireNonNull(storage, "storage");
       if (this.storage != null) {
         throw new IllegalStateException("storage was already set");
       }
       this.storage = storage;
+      this.closeStorage = closeWithClient;
       return this;
     }
 
@@ -491,7 +523,7 @@ public final class CachingHttpClient extends HttpClient implements AutoCloseable
         ownsOrigin = true;
       }
       Storage s = storage;
-      boolean ownsStorage = false;
+      boolean ownsStorage = closeStorage;
       if (s == null) {
         s = DefaultStorage.create();
         ownsStorage = true;

@@ -161,11 +161,40 @@ class CachingHttpClientTest {
   }
 
   @Test
-  void close_leavesAGivenStorageOpen() throws Exception {
+  void close_closesTheStorageItWasGiven() throws Exception {
     MemoryStorage storage = MemoryStorage.newBuilder().build();
     CachingHttpClient.newBuilder().storage(storage).build().close();
+    assertThatThrownBy(
+            () -> storage.find(dev.cachet.core.CacheKey.of(java.net.URI.create("http://x/"))))
+        .isInstanceOf(dev.cachet.storage.StorageException.class);
+  }
+
+  @Test
+  void close_leavesOpenAStorageGivenNotToBeClosedWithTheClient() throws Exception {
+    MemoryStorage storage = MemoryStorage.newBuilder().build();
+    CachingHttpClient one = CachingHttpClient.newBuilder().storage(storage, false).build();
+    CachingHttpClient two = CachingHttpClient.newBuilder().storage(storage, false).build();
+    one.close();
+    assertThat(two.storage()).isSameAs(storage);
     assertThat(storage.find(dev.cachet.core.CacheKey.of(java.net.URI.create("http://x/"))))
         .isEmpty();
+    two.close();
+    assertThat(storage.find(dev.cachet.core.CacheKey.of(java.net.URI.create("http://x/"))))
+        .isEmpty();
+    storage.close();
+  }
+
+  @Test
+  void storageGivenTwice_isRefused_whicheverWay() {
+    MemoryStorage storage = MemoryStorage.newBuilder().build();
+    assertThatThrownBy(
+            () -> CachingHttpClient.newBuilder().storage(storage).storage(storage, false))
+        .isInstanceOf(IllegalStateException.class);
+    assertThatThrownBy(
+            () -> CachingHttpClient.newBuilder().storage(storage, false).storage(storage))
+        .isInstanceOf(IllegalStateException.class);
+    assertThatThrownBy(() -> CachingHttpClient.newBuilder().storage(null, false))
+        .isInstanceOf(NullPointerException.class);
     storage.close();
   }
 }

@@ -68,7 +68,7 @@ public final class ReverseProxy implements Closeable {
     requireNonNull(options, "options");
     CachingHttpClient client =
         CachingHttpClient.newBuilder()
-            .storage(storage)
+            .storage(storage, false) // the caller closes it after the proxy
             .cacheOptions(CacheOptions.newBuilder().shared(true).build())
             .clock(clock)
             .version(HttpClient.Version.HTTP_1_1)
