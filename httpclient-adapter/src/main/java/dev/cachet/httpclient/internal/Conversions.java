@@ -61,6 +61,23 @@ final class Conversions {
     return HttpHeaders.of(map, ALL);
   }
 
+  /**
+   * The header fields the wrapped client received, as a plain client gives them (hop-by-hop fields
+   * such as {@code Transfer-Encoding} included), with this cache's {@code Cache-Status} member
+   * appended to any upstream member.
+   */
+  static HttpHeaders withCacheStatus(HttpHeaders received, String cacheStatus) {
+    Map<String, List<String>> map = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
+    map.putAll(received.map());
+    List<String> upstream = map.remove(CACHE_STATUS);
+    String value =
+        upstream == null || upstream.isEmpty()
+            ? cacheStatus
+            : String.join(", ", upstream) + ", " + cacheStatus;
+    map.put(CACHE_STATUS, List.of(value));
+    return HttpHeaders.of(map, ALL);
+  }
+
   /** The JDK's version as RFC 9110 §2.5 writes it: {@code HTTP/1.1}, {@code HTTP/2}. */
   static String versionName(HttpClient.Version version) {
     switch (version) {

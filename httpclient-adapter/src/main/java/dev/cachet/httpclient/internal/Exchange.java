@@ -23,6 +23,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
+import java.net.http.HttpHeaders;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.HttpResponse.BodyHandler;
@@ -40,6 +41,7 @@ import java.util.OptionalInt;
 import java.util.OptionalLong;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
@@ -279,18 +281,48 @@ final class Exchange<T> {
       subscriber = handler.apply(new Info(code, headers, version));
     } catch (RuntimeException e) {
       close(body);
-      return CompletableFuture.failedFuture(e);
+      return CompletableFuture.failedFuture(blocking ? asSendThrows(e) : e);
     }
     BodyReplay.replay(subscriber, body, firstChunk);
     HttpRequest request = hop;
     Optional<HttpResponse<T>> prev = previous;
+    if (!blocking) {
+      return subscriber
+          .getBody()
+          .toCompletableFuture()
+          .thenApply(
+              b ->
+                  new CachedResponse<>(
+                      code, headers, b, request, prev, Optional.empty(), request.uri(), version));
+    }
     return subscriber
         .getBody()
         .toCompletableFuture()
-        .thenApply(
-            b ->
-                new CachedResponse<>(
-                    code, headers, b, request, prev, Optional.empty(), request.uri(), version));
+        .handle(
+            (b, e) -> {
+              if (e != null) {
+                throw new CompletionException(asSendThrows(e));
+              }
+              return new CachedResponse<>(
+                  code, headers, b, request, prev, Optional.empty(), request.uri(), version);
+            });
+  }
+
+  /**
+   * What {@code HttpClient.send} throws for a failure of the caller's handler or subscriber, which
+   * on a hit fails here rather than inside the wrapped client's {@code send}: the failure as the
+   * cause of a new exception of the same kind for an {@link IllegalArgumentException} or a {@link
+   * SecurityException}, else of an {@link IOException}.
+   */
+  private static Throwable asSendThrows(Throwable failure) {
+    Throwable t = CacheEngine.unwrap(failure);
+    String message = t.getMessage();
+    if (t instanceof IllegalArgumentException) {
+      return new IllegalArgumentException(message, t);
+    } else if (t instanceof SecurityException) {
+      return new SecurityException(message, t);
+    }
+    return new IOException(message, t);
   }
 
   private HttpClient.Version requestedVersion() {
@@ -730,13 +762,16 @@ final class Exchange<T> {
         replaced = writer != null ? outdated : null;
       }
       code = returned.status();
-      Response forCaller = returned;
+      // The caller sees the fields the wrapped client received, as through a plain client: core's
+      // response differs only in leaving out hop-by-hop fields, a concern of forwarding, and
+      // nothing is forwarded here.
+      HttpHeaders received = info.headers();
       CacheStatus statusForCaller = status;
       headers =
           LazyHeaders.of(
               () ->
-                  Conversions.httpHeaders(
-                      forCaller.headers(), statusForCaller.toFieldValue(CacheEngine.CACHE_NAME)));
+                  Conversions.withCacheStatus(
+                      received, statusForCaller.toFieldValue(CacheEngine.CACHE_NAME)));
       redirect =
           background || !Redirects.isRedirect(code)
               ? null
