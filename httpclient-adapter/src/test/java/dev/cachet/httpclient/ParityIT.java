@@ -59,7 +59,8 @@ import org.junit.jupiter.params.provider.MethodSource;
  *
  * <p>Both clients are configured alike and left at the JDK's default version ({@code HTTP_2})
  * against an origin that answers in HTTP/1.1, with an {@link Authenticator} and redirects followed.
- * A hit is compared with the plain client's second exchange, a miss with its first.
+ * A hit is compared with the plain client's second exchange, a miss with its first. {@link
+ * Http2ParityIT} makes the same comparison over HTTP/2 on TLS.
  *
  * <p>One difference is by design: a hit has no hop-by-hop fields ({@code Transfer-Encoding:
  * chunked} and the like, RFC 9110 §7.6.1), which describe one connection's framing and are not

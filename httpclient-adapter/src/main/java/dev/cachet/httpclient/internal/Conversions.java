@@ -48,7 +48,18 @@ final class Conversions {
    * upstream member (RFC 9211 §2: the cache nearest the user comes last).
    */
   static HttpHeaders httpHeaders(Headers headers, String cacheStatus) {
+    return httpHeaders(headers, cacheStatus, 0);
+  }
+
+  /**
+   * As {@link #httpHeaders(Headers, String)}, with a {@code :status} pseudo-header field of this
+   * value when it is not 0, as the JDK gives the fields of an HTTP/2 response.
+   */
+  static HttpHeaders httpHeaders(Headers headers, String cacheStatus, int pseudoStatus) {
     Map<String, List<String>> map = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
+    if (pseudoStatus != 0) {
+      map.put(":status", List.of(Integer.toString(pseudoStatus)));
+    }
     for (int i = 0; i < headers.size(); i++) {
       map.computeIfAbsent(headers.name(i), k -> new ArrayList<>(1)).add(headers.value(i));
     }

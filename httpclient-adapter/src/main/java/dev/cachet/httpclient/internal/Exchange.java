@@ -236,12 +236,20 @@ final class Exchange<T> {
     }
     Response r = fc.response();
     CacheStatus status = collapsed ? fc.status().withCollapsed() : fc.status();
+    // The version the stored response arrived in; for a pair stored without one (older data) or
+    // no pair (only-if-cached's 504), the one the request asks for, else the client's.
+    HttpClient.Version version =
+        fc.pair().isPresent()
+            ? Conversions.jdkVersion(fc.pair().get().httpVersion(), requestedVersion())
+            : requestedVersion();
     LazyHeaders headers;
     String cacheStatus;
     if (fc.pair().isPresent()) {
       UUID id = fc.pair().get().id();
+      // As the JDK gives an HTTP/2 response's fields: with its :status pseudo-header.
+      int pseudoStatus = version == HttpClient.Version.HTTP_1_1 ? 0 : r.status();
       // Built only when the caller (or a redirect, or the BodyHandler) reads them.
-      headers = LazyHeaders.of(() -> engine.hitHeaders.of(id, r.headers(), status));
+      headers = LazyHeaders.of(() -> engine.hitHeaders.of(id, r.headers(), status, pseudoStatus));
       cacheStatus = engine.listening() ? engine.hitHeaders.value(id, status) : null;
     } else {
       cacheStatus = status.toFieldValue(CacheEngine.CACHE_NAME);
@@ -253,12 +261,6 @@ final class Exchange<T> {
     } else {
       engine.report(this, outcome, code, null, false, fc.reason(), null, background);
     }
-    // The version the stored response arrived in; for a pair stored without one (older data) or
-    // no pair (only-if-cached's 504), the one the request asks for, else the client's.
-    HttpClient.Version version =
-        fc.pair().isPresent()
-            ? Conversions.jdkVersion(fc.pair().get().httpVersion(), requestedVersion())
-            : requestedVersion();
     if (Redirects.isRedirect(code)) {
       Optional<HttpRequest> redirect = engine.redirect(hop, code, headers.get());
       if (redirect.isPresent()) {
