@@ -4,12 +4,14 @@ import static java.util.Objects.requireNonNull;
 
 import java.time.Instant;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.UUID;
 
 /**
  * A stored request and response, as a cache keeps them (RFC 9111 §3), with the times the age
- * calculation needs (§4.2.3). The body is not part of the pair; storage holds it under {@link
- * #id()}. Immutable; equal when all six parts are equal.
+ * calculation needs (§4.2.3) and, when known, the HTTP version the response arrived in (RFC 9110
+ * §2.5). The body is not part of the pair; storage holds it under {@link #id()}. Immutable; equal
+ * when all its parts are equal.
  *
  * <p>A pair lives as long as it is stored, so it keeps its two times as epoch nanoseconds rather
  * than as two {@link Instant} objects (times outside 1677–2262 are kept as given); {@link
@@ -24,6 +26,7 @@ public final class StoredPair {
   private final Response response;
   private final long requestNanos;
   private final long responseNanos;
+  private final String httpVersion; // null when unknown
 
   /** Both times as given when either is too far from the epoch for nanoseconds; else null. */
   private final Instant[] farTimes;
@@ -46,6 +49,46 @@ public final class StoredPair {
       Response response,
       Instant requestTime,
       Instant responseTime) {
+    this(id, key, request, response, requestTime, responseTime, (String) null);
+  }
+
+  /**
+   * Creates a pair whose response arrived in a known HTTP version.
+   *
+   * @param httpVersion the version the response arrived in, as RFC 9110 §2.5 writes it ({@code
+   *     HTTP/1.1}, {@code HTTP/2}); empty when unknown
+   * @throws NullPointerException if any argument is null
+   * @throws IllegalArgumentException if the version is not of the form {@code HTTP/d} or {@code
+   *     HTTP/d.d}
+   * @see #StoredPair(UUID, CacheKey, Request, Response, Instant, Instant)
+   */
+  public StoredPair(
+      UUID id,
+      CacheKey key,
+      Request request,
+      Response response,
+      Instant requestTime,
+      Instant responseTime,
+      Optional<String> httpVersion) {
+    this(
+        id,
+        key,
+        request,
+        response,
+        requestTime,
+        responseTime,
+        canonicalVersion(requireNonNull(httpVersion, "httpVersion").orElse(null)));
+  }
+
+  private StoredPair(
+      UUID id,
+      CacheKey key,
+      Request request,
+      Response response,
+      Instant requestTime,
+      Instant responseTime,
+      String httpVersion) {
+    this.httpVersion = httpVersion;
     this.id = requireNonNull(id, "id");
     this.key = requireNonNull(key, "key");
     this.request = requireNonNull(request, "request");
@@ -63,6 +106,41 @@ public final class StoredPair {
       this.requestNanos = req;
       this.responseNanos = res;
     }
+  }
+
+  /**
+   * The version as one shared string: {@code HTTP/1.1} and {@code HTTP/2} are the usual ones, and a
+   * pair lives as long as it is stored.
+   */
+  private static String canonicalVersion(String v) {
+    if (v == null) {
+      return null;
+    }
+    switch (v) {
+      case "HTTP/1.0":
+        return "HTTP/1.0";
+      case "HTTP/1.1":
+        return "HTTP/1.1";
+      case "HTTP/2":
+        return "HTTP/2";
+      case "HTTP/3":
+        return "HTTP/3";
+      default:
+        break;
+    }
+    boolean valid =
+        v.length() >= 6
+            && v.startsWith("HTTP/")
+            && isDigit(v.charAt(5))
+            && (v.length() == 6 || (v.length() == 8 && v.charAt(6) == '.' && isDigit(v.charAt(7))));
+    if (!valid) {
+      throw new IllegalArgumentException("not an HTTP version (RFC 9110 §2.5): " + v);
+    }
+    return v;
+  }
+
+  private static boolean isDigit(char c) {
+    return c >= '0' && c <= '9';
   }
 
   /** The instant in epoch nanoseconds, or {@link Long#MIN_VALUE} when it does not fit. */
@@ -105,6 +183,14 @@ public final class StoredPair {
     return farTimes != null ? farTimes[1] : Instant.ofEpochSecond(0, responseNanos);
   }
 
+  /**
+   * The HTTP version the response arrived in, as RFC 9110 §2.5 writes it ({@code HTTP/1.1}, {@code
+   * HTTP/2}); empty when unknown, as for a pair stored before versions were kept.
+   */
+  public Optional<String> httpVersion() {
+    return Optional.ofNullable(httpVersion);
+  }
+
   /** {@link #requestTime()} as {@link Age#millis(Instant)} gives it, without an object. */
   long requestTimeMillis() {
     return farTimes != null ? Age.millis(farTimes[0]) : Math.floorDiv(requestNanos, 1_000_000L);
@@ -115,9 +201,24 @@ public final class StoredPair {
     return farTimes != null ? Age.millis(farTimes[1]) : Math.floorDiv(responseNanos, 1_000_000L);
   }
 
-  /** This pair with another response and exchange times, as after a freshening 304 (§4.3.4). */
+  /**
+   * This pair with another response and exchange times, as after a freshening 304 (§4.3.4); the
+   * HTTP version stays the stored response's, whose body is still the one served.
+   */
   public StoredPair withResponse(Response response, Instant requestTime, Instant responseTime) {
-    return new StoredPair(id, key, request, response, requestTime, responseTime);
+    return new StoredPair(id, key, request, response, requestTime, responseTime, httpVersion);
+  }
+
+  /**
+   * This pair with the HTTP version its response arrived in.
+   *
+   * @throws IllegalArgumentException if the version is not of the form {@code HTTP/d} or {@code
+   *     HTTP/d.d}
+   */
+  public StoredPair withHttpVersion(String httpVersion) {
+    requireNonNull(httpVersion, "httpVersion");
+    return new StoredPair(
+        id, key, request, response, requestTime(), responseTime(), canonicalVersion(httpVersion));
   }
 
   @Override
@@ -132,12 +233,13 @@ public final class StoredPair {
         && p.key.equals(key)
         && p.request.equals(request)
         && p.response.equals(response)
+        && Objects.equals(p.httpVersion, httpVersion)
         && java.util.Arrays.equals(p.farTimes, farTimes);
   }
 
   @Override
   public int hashCode() {
-    return Objects.hash(id, key, request, response, requestTime(), responseTime());
+    return Objects.hash(id, key, request, response, requestTime(), responseTime(), httpVersion);
   }
 
   @Override
@@ -154,6 +256,7 @@ public final class StoredPair {
         + requestTime()
         + ", responseTime="
         + responseTime()
+        + (httpVersion == null ? "" : ", httpVersion=" + httpVersion)
         + "]";
   }
 }

@@ -67,6 +67,38 @@ class StoredPairTest {
   }
 
   @Test
+  void httpVersion_isKeptThroughAFresheningAndIsPartOfEquality() {
+    Instant t = Instant.parse("2026-11-29T10:00:00Z");
+    StoredPair unknown = pair(t, t);
+    StoredPair v11 = unknown.withHttpVersion("HTTP/1.1");
+
+    assertThat(unknown.httpVersion()).isEmpty();
+    assertThat(v11.httpVersion()).contains("HTTP/1.1");
+    assertThat(v11).isNotEqualTo(unknown).isNotEqualTo(unknown.withHttpVersion("HTTP/2"));
+    assertThat(v11).isEqualTo(pair(t, t).withHttpVersion("HTTP/1.1")).hasSameHashCodeAs(v11);
+    assertThat(v11.withResponse(RESPONSE.withStatus(203), t, t.plusSeconds(1)).httpVersion())
+        .contains("HTTP/1.1");
+    assertThat(
+            new StoredPair(
+                ID, REQUEST.key(), REQUEST, RESPONSE, t, t, java.util.Optional.of("HTTP/2")))
+        .isEqualTo(unknown.withHttpVersion("HTTP/2"));
+    assertThat(v11.toString()).endsWith(", httpVersion=HTTP/1.1]");
+  }
+
+  @Test
+  void httpVersion_mustBeOfTheRfcForm() {
+    StoredPair p = pair(Instant.EPOCH, Instant.EPOCH);
+    assertThat(p.withHttpVersion("HTTP/3").httpVersion()).contains("HTTP/3");
+    assertThat(p.withHttpVersion("HTTP/1.0").httpVersion()).contains("HTTP/1.0");
+    for (String bad : new String[] {"", "HTTP/", "HTTP/1.", "HTTP_1_1", "http/1.1", "HTTP/11"}) {
+      assertThatThrownBy(() -> p.withHttpVersion(bad))
+          .as(bad)
+          .isInstanceOf(IllegalArgumentException.class);
+    }
+    assertThatThrownBy(() -> p.withHttpVersion(null)).isInstanceOf(NullPointerException.class);
+  }
+
+  @Test
   void nullParts_areRejected() {
     Instant t = Instant.EPOCH;
     assertThatThrownBy(() -> pair(null, t)).isInstanceOf(NullPointerException.class);

@@ -33,10 +33,14 @@ import javax.net.ssl.SSLParameters;
  * revalidated in the background ({@code stale-while-revalidate}, RFC 5861 §3), or served when the
  * origin fails ({@code stale-if-error}, RFC 5861 §4). Otherwise the request goes to the origin
  * through the wrapped client, and the response's body streams to the caller and, when it may be
- * stored (§3), to storage at the same time; only a complete body is committed. Unsafe methods are
- * written through and invalidate what they change (§4.4). Concurrent misses for one URI make one
- * origin request (request collapsing). Every response carries an RFC 9211 {@code Cache-Status}
- * member named {@code Cachet}, e.g. {@code Cachet; hit; ttl=42}.
+ * stored (§3), to storage at the same time; only a complete body is committed. A body whose
+ * announced {@code Content-Length} has arrived is complete, whenever the caller stops reading; a
+ * caller that abandons a body with at most 1 MiB of it left to come (or of unknown length) has the
+ * rest read behind it and stored, within 1 MiB more and 30 seconds; with more left, the write is
+ * dropped and the stream cancelled. Unsafe methods are written through and invalidate what they
+ * change (§4.4). Concurrent misses for one URI make one origin request (request collapsing). Every
+ * response carries an RFC 9211 {@code Cache-Status} member named {@code Cachet}, e.g. {@code
+ * Cachet; hit; ttl=42}.
  *
  * <p>A storage failure never fails a request: the client uses the origin, counts the failure in
  * {@link #statistics()} and tells the {@link CacheListener}.
@@ -51,19 +55,30 @@ import javax.net.ssl.SSLParameters;
  * wrapped client has a cookie handler of its own.
  *
  * <p><b>Redirects</b> are followed by the cache, per {@link Builder#followRedirects}, one hop at a
- * time, so that each hop is cached on its own. Push promises go to the caller's handler uncached.
- * WebSockets are the wrapped client's. A response served from storage has no {@link
- * HttpResponse#sslSession() SSL session}; its {@link HttpResponse#request() request} is the
- * caller's, and its {@link HttpResponse#version() version} the one the request asks for, else the
- * client's (nothing was negotiated for it).
+ * time, so that each hop is cached on its own. A response's {@link HttpResponse#previousResponse()
+ * previousResponse()} chain is the one a plain client gives: the hops the cache followed, each with
+ * the responses the wrapped client went through for it (a 401 its {@link Authenticator} answered),
+ * also when a stored response answers in place of the origin's (a 304); a hit made no exchange and
+ * adds none. Push promises go to the caller's handler uncached. WebSockets are the wrapped
+ * client's. A response served from storage has no {@link HttpResponse#sslSession() SSL session};
+ * its {@link HttpResponse#request() request} is the caller's, and its {@link HttpResponse#version()
+ * version} the one the stored response arrived in, also after a 304 freshened it (for a response
+ * stored without one, by an older version of this library, the one the request asks for, else the
+ * client's).
+ *
+ * <p><b>Lifecycle.</b> The client owns its storage: {@link #close()} closes it, whether the builder
+ * created it or was given it (unless given with {@link Builder#storage(Storage, boolean)
+ * storage(storage, false)}, for a storage shared between clients). Close the client when done with
+ * it, with {@code try}-with-resources or the framework's shutdown hook for its beans.
  *
  * <pre>{@code
- * CachingHttpClient client = CachingHttpClient.newBuilder()
- *     .storage(FileStorage.newBuilder(Path.of("cache")).build())
+ * try (CachingHttpClient client = CachingHttpClient.newBuilder()
+ *     .storage(FileStorage.newBuilder(Path.of("cache")).build())   // closed with the client
  *     .connectTimeout(Duration.ofSeconds(5))
- *     .build();
- * HttpResponse<String> r = client.send(HttpRequest.newBuilder(uri).build(), BodyHandlers.ofString());
- * client.statistics().hits();
+ *     .build()) {
+ *   HttpResponse<String> r = client.send(HttpRequest.newBuilder(uri).build(), BodyHandlers.ofString());
+ *   client.statistics().hits();
+ * }
  * }</pre>
  */
 public final class CachingHttpClient extends HttpClient implements AutoCloseable {
@@ -191,9 +206,11 @@ public final class CachingHttpClient extends HttpClient implements AutoCloseable
   }
 
   /**
-   * Stops the client's own background executor and closes what the builder created: the default
-   * memory storage and, on Java 21 and later, the wrapped client it built. A storage or client
-   * given to the builder is left open. Idempotent.
+   * Stops the client's own background executor and closes what the client owns: its storage, unless
+   * it was given with {@link Builder#storage(Storage, boolean) storage(storage, false)} (closing a
+   * {@link dev.cachet.storage.FileStorage} writes what it still holds), and, on Java 21 and later,
+   * the wrapped client it built. A client given to {@link #newBuilder(HttpClient)} and an executor
+   * given to the builder are the caller's and are left open. Idempotent.
    */
   @Override
   public void close() {
@@ -255,6 +272,7 @@ public final class CachingHttpClient extends HttpClient implements AutoCloseable
     private CookieHandler cookieHandler;
     private Redirect redirects = Redirect.NEVER;
     private Storage storage;
+    private boolean closeStorage;
     private CacheOptions options;
     private CacheListener listener;
     private Clock clock;
@@ -349,17 +367,42 @@ public final class CachingHttpClient extends HttpClient implements AutoCloseable
     }
 
     /**
-     * Where responses are stored; by default a memory store bounded to 64 MiB of bodies, created
-     * per client and closed with it.
+     * Where responses are stored. By default each client creates a {@link
+     * dev.cachet.storage.MemoryStorage} sized to the heap, closed with the client: a sixteenth of
+     * the maximum heap, at least 32 MiB and at most 256 MiB (64 MiB in a 1 GiB heap), storing
+     * responses of up to 16 MiB (headers included); a larger response streams through uncached.
+     *
+     * <p>The client owns the storage given here: {@link CachingHttpClient#close()} closes it. To
+     * share a storage between clients, give it with {@link #storage(Storage, boolean)}.
      *
      * @throws IllegalStateException if a storage was given already
      */
     public Builder storage(Storage storage) {
+      return storage(storage, true);
+    }
+
+    /**
+     * Where responses are stored, and whether the client owns the storage. A storage the client
+     * owns is closed by {@link CachingHttpClient#close()}: the usual case, a storage built for this
+     * client, often inline in this builder's chain. One used by several clients, or after this
+     * client is closed, is given with {@code closeWithClient} false, and the caller closes it.
+     *
+     * <pre>{@code
+     * FileStorage shared = FileStorage.newBuilder(Path.of("http-cache")).build();
+     * CachingHttpClient a = CachingHttpClient.newBuilder().storage(shared, false).build();
+     * CachingHttpClient b = CachingHttpClient.newBuilder().storage(shared, false).build();
+     * // ... a.close(); b.close(); shared.close();
+     * }</pre>
+     *
+     * @throws IllegalStateException if a storage was given already
+     */
+    public Builder storage(Storage storage, boolean closeWithClient) {
       requireNonNull(storage, "storage");
       if (this.storage != null) {
         throw new IllegalStateException("storage was already set");
       }
       this.storage = storage;
+      this.closeStorage = closeWithClient;
       return this;
     }
 
@@ -480,7 +523,7 @@ public final class CachingHttpClient extends HttpClient implements AutoCloseable
         ownsOrigin = true;
       }
       Storage s = storage;
-      boolean ownsStorage = false;
+      boolean ownsStorage = closeStorage;
       if (s == null) {
         s = DefaultStorage.create();
         ownsStorage = true;

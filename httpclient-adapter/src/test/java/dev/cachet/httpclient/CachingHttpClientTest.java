@@ -24,7 +24,10 @@ class CachingHttpClientTest {
     void builtWithNothing_isAPrivateCacheInBoundedMemory_followingNoRedirects() {
       try (CachingHttpClient client = CachingHttpClient.newBuilder().build()) {
         assertThat(client.storage()).isInstanceOf(MemoryStorage.class);
-        assertThat(((MemoryStorage) client.storage()).maximumBytes()).isEqualTo(64L << 20);
+        MemoryStorage memory = (MemoryStorage) client.storage();
+        assertThat(memory.maximumBytes())
+            .isEqualTo(DefaultStorage.maximumBytes(Runtime.getRuntime().maxMemory()));
+        assertThat(memory.maximumEntryBytes()).isEqualTo(16L << 20);
         assertThat(client.cacheOptions()).isEqualTo(CacheOptions.defaults());
         assertThat(client.cacheOptions().shared()).isFalse();
         assertThat(client.followRedirects()).isEqualTo(Redirect.NEVER);
@@ -33,6 +36,17 @@ class CachingHttpClientTest {
             .isEqualTo(new CacheStatistics(0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0));
         assertThat(client.statistics().hitRate()).isZero();
       }
+    }
+
+    @Test
+    void defaultStoreBound_isASixteenthOfTheHeap_between32And256MiB() {
+      long mib = 1L << 20;
+      assertThat(DefaultStorage.maximumBytes(64 * mib)).isEqualTo(32 * mib);
+      assertThat(DefaultStorage.maximumBytes(512 * mib)).isEqualTo(32 * mib);
+      assertThat(DefaultStorage.maximumBytes(1024 * mib)).isEqualTo(64 * mib);
+      assertThat(DefaultStorage.maximumBytes(2048 * mib)).isEqualTo(128 * mib);
+      assertThat(DefaultStorage.maximumBytes(16384 * mib)).isEqualTo(256 * mib);
+      assertThat(DefaultStorage.maximumBytes(Long.MAX_VALUE)).isEqualTo(256 * mib);
     }
 
     @Test
@@ -147,11 +161,40 @@ class CachingHttpClientTest {
   }
 
   @Test
-  void close_leavesAGivenStorageOpen() throws Exception {
+  void close_closesTheStorageItWasGiven() throws Exception {
     MemoryStorage storage = MemoryStorage.newBuilder().build();
     CachingHttpClient.newBuilder().storage(storage).build().close();
+    assertThatThrownBy(
+            () -> storage.find(dev.cachet.core.CacheKey.of(java.net.URI.create("http://x/"))))
+        .isInstanceOf(dev.cachet.storage.StorageException.class);
+  }
+
+  @Test
+  void close_leavesOpenAStorageGivenNotToBeClosedWithTheClient() throws Exception {
+    MemoryStorage storage = MemoryStorage.newBuilder().build();
+    CachingHttpClient one = CachingHttpClient.newBuilder().storage(storage, false).build();
+    CachingHttpClient two = CachingHttpClient.newBuilder().storage(storage, false).build();
+    one.close();
+    assertThat(two.storage()).isSameAs(storage);
     assertThat(storage.find(dev.cachet.core.CacheKey.of(java.net.URI.create("http://x/"))))
         .isEmpty();
+    two.close();
+    assertThat(storage.find(dev.cachet.core.CacheKey.of(java.net.URI.create("http://x/"))))
+        .isEmpty();
+    storage.close();
+  }
+
+  @Test
+  void storageGivenTwice_isRefused_whicheverWay() {
+    MemoryStorage storage = MemoryStorage.newBuilder().build();
+    assertThatThrownBy(
+            () -> CachingHttpClient.newBuilder().storage(storage).storage(storage, false))
+        .isInstanceOf(IllegalStateException.class);
+    assertThatThrownBy(
+            () -> CachingHttpClient.newBuilder().storage(storage, false).storage(storage))
+        .isInstanceOf(IllegalStateException.class);
+    assertThatThrownBy(() -> CachingHttpClient.newBuilder().storage(null, false))
+        .isInstanceOf(NullPointerException.class);
     storage.close();
   }
 }

@@ -326,6 +326,25 @@ public abstract class StorageContract {
   }
 
   @Test
+  void httpVersion_isKeptWithThePair_andThroughAnUpdate() throws IOException {
+    Storage s = storage();
+    StoredPair p = pair("http://example.com/version").withHttpVersion("HTTP/1.1");
+    store(s, p, utf8("v"));
+
+    assertThat(s.find(p.key())).containsExactly(p);
+    assertThat(s.find(p.key()).get(0).httpVersion()).contains("HTTP/1.1");
+    StoredPair updated =
+        p.withResponse(
+            Response.of(200, Headers.of("Cache-Control", "max-age=60", "X", "new")),
+            p.requestTime().plusSeconds(60),
+            p.responseTime().plusSeconds(61));
+    assertThat(s.update(updated)).isTrue();
+    assertThat(s.find(p.key())).containsExactly(updated);
+    assertThat(s.find(p.key()).get(0).httpVersion()).contains("HTTP/1.1");
+    assertThat(readChunks(s, updated)).contains(utf8("v"));
+  }
+
+  @Test
   void update_ofAMissingPair_returnsFalse_andStoresNothing() throws IOException {
     Storage s = storage();
     StoredPair sibling = pair("http://example.com/m");

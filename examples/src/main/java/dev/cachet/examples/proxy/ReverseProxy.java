@@ -69,7 +69,7 @@ public final class ReverseProxy implements Closeable {
     requireNonNull(options, "options");
     CachingHttpClient client =
         CachingHttpClient.newBuilder()
-            .storage(storage)
+            .storage(storage, false) // the caller closes it after the proxy
             // O-05: a gateway cache is what CDN-Cache-Control targets (RFC 9213 §2.1).
             .cacheOptions(
                 CacheOptions.newBuilder()

@@ -22,6 +22,9 @@ final class BodyReplay implements Flow.Subscription {
   private ByteBuffer first;
   private boolean ended;
   private boolean done;
+  // While the subscriber's onSubscribe runs, the end is held back until it returns (see replay).
+  private volatile boolean subscribing = true;
+  private volatile boolean endHeld;
   private volatile boolean cancelled;
   private volatile IllegalArgumentException badRequest; // RS §3.9, signalled by the drain loop
   private final AtomicLong demand = new AtomicLong();
@@ -48,6 +51,14 @@ final class BodyReplay implements Flow.Subscription {
       Flow.Subscriber<? super List<ByteBuffer>> subscriber, StoredBody body, ByteBuffer first) {
     BodyReplay replay = new BodyReplay(subscriber, body, first, first == null);
     subscriber.onSubscribe(replay);
+    // The end goes out once onSubscribe has returned, as from the JDK's own publishers: a
+    // subscriber that hands lines or chunks on through a loop of its own (the JDK's
+    // fromLineSubscriber) would otherwise see the end while that loop, which requested the body
+    // from inside onSubscribe, still holds undelivered items, and finish before them.
+    replay.subscribing = false;
+    if (replay.endHeld) {
+      replay.drain();
+    }
   }
 
   /** Reads the first chunk: empty when the body is empty. */
@@ -93,6 +104,17 @@ final class BodyReplay implements Flow.Subscription {
           subscriber.onError(bad);
           break;
         }
+        if (first == null && ended) {
+          if (subscribing) {
+            endHeld = true;
+            if (subscribing) { // else replay() may have looked at endHeld already: go on
+              break;
+            }
+          }
+          finish();
+          subscriber.onComplete();
+          break;
+        }
         if (demand.get() == 0) {
           break;
         }
@@ -100,8 +122,6 @@ final class BodyReplay implements Flow.Subscription {
         if (first != null) {
           chunk = first;
           first = null;
-        } else if (ended) {
-          chunk = null;
         } else {
           try {
             chunk = body.nextChunk().orElse(null);
@@ -112,9 +132,8 @@ final class BodyReplay implements Flow.Subscription {
           }
         }
         if (chunk == null) {
-          finish();
-          subscriber.onComplete();
-          break;
+          ended = true;
+          continue;
         }
         demand.decrementAndGet();
         // A duplicate: the subscriber may move its position; the stored buffer stays untouched.

@@ -1,10 +1,12 @@
 package dev.cachet.httpclient.internal;
 
 import dev.cachet.core.Headers;
+import java.net.http.HttpClient;
 import java.net.http.HttpHeaders;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
 import java.util.function.BiPredicate;
 
@@ -46,7 +48,18 @@ final class Conversions {
    * upstream member (RFC 9211 §2: the cache nearest the user comes last).
    */
   static HttpHeaders httpHeaders(Headers headers, String cacheStatus) {
+    return httpHeaders(headers, cacheStatus, 0);
+  }
+
+  /**
+   * As {@link #httpHeaders(Headers, String)}, with a {@code :status} pseudo-header field of this
+   * value when it is not 0, as the JDK gives the fields of an HTTP/2 response.
+   */
+  static HttpHeaders httpHeaders(Headers headers, String cacheStatus, int pseudoStatus) {
     Map<String, List<String>> map = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
+    if (pseudoStatus != 0) {
+      map.put(":status", List.of(Integer.toString(pseudoStatus)));
+    }
     for (int i = 0; i < headers.size(); i++) {
       map.computeIfAbsent(headers.name(i), k -> new ArrayList<>(1)).add(headers.value(i));
     }
@@ -57,5 +70,60 @@ final class Conversions {
             : String.join(", ", upstream) + ", " + cacheStatus;
     map.put(CACHE_STATUS, List.of(value));
     return HttpHeaders.of(map, ALL);
+  }
+
+  /**
+   * The header fields the wrapped client received, as a plain client gives them (hop-by-hop fields
+   * such as {@code Transfer-Encoding} included), with this cache's {@code Cache-Status} member
+   * appended to any upstream member.
+   */
+  static HttpHeaders withCacheStatus(HttpHeaders received, String cacheStatus) {
+    Map<String, List<String>> map = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
+    map.putAll(received.map());
+    List<String> upstream = map.remove(CACHE_STATUS);
+    String value =
+        upstream == null || upstream.isEmpty()
+            ? cacheStatus
+            : String.join(", ", upstream) + ", " + cacheStatus;
+    map.put(CACHE_STATUS, List.of(value));
+    return HttpHeaders.of(map, ALL);
+  }
+
+  /** The JDK's version as RFC 9110 §2.5 writes it: {@code HTTP/1.1}, {@code HTTP/2}. */
+  static String versionName(HttpClient.Version version) {
+    switch (version) {
+      case HTTP_1_1:
+        return "HTTP/1.1";
+      case HTTP_2:
+        return "HTTP/2";
+      default:
+        // A version of a newer JDK, such as HTTP_3.
+        return "HTTP/" + version.name().substring("HTTP_".length()).replace('_', '.');
+    }
+  }
+
+  /**
+   * The JDK's version for one written as RFC 9110 §2.5 does, or {@code otherwise} when the JDK has
+   * none for it or the version is unknown. HTTP/1.0 is reported as {@code HTTP_1_1}, the JDK's
+   * nearest (its client reports an HTTP/1.0 response so too).
+   */
+  static HttpClient.Version jdkVersion(Optional<String> name, HttpClient.Version otherwise) {
+    if (name.isEmpty()) {
+      return otherwise;
+    }
+    switch (name.get()) {
+      case "HTTP/1.1":
+      case "HTTP/1.0":
+        return HttpClient.Version.HTTP_1_1;
+      case "HTTP/2":
+        return HttpClient.Version.HTTP_2;
+      default:
+        try {
+          return HttpClient.Version.valueOf(
+              "HTTP_" + name.get().substring("HTTP/".length()).replace('.', '_'));
+        } catch (IllegalArgumentException | IndexOutOfBoundsException unknown) {
+          return otherwise;
+        }
+    }
   }
 }

@@ -23,6 +23,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
+import java.net.http.HttpHeaders;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.HttpResponse.BodyHandler;
@@ -40,6 +41,7 @@ import java.util.OptionalInt;
 import java.util.OptionalLong;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
@@ -256,12 +258,20 @@ final class Exchange<T> {
     }
     Response r = fc.response();
     CacheStatus status = collapsed ? fc.status().withCollapsed() : fc.status();
+    // The version the stored response arrived in; for a pair stored without one (older data) or
+    // no pair (only-if-cached's 504), the one the request asks for, else the client's.
+    HttpClient.Version version =
+        fc.pair().isPresent()
+            ? Conversions.jdkVersion(fc.pair().get().httpVersion(), requestedVersion())
+            : requestedVersion();
     LazyHeaders headers;
     String cacheStatus;
     if (fc.pair().isPresent()) {
       UUID id = fc.pair().get().id();
+      // As the JDK gives an HTTP/2 response's fields: with its :status pseudo-header.
+      int pseudoStatus = version == HttpClient.Version.HTTP_1_1 ? 0 : r.status();
       // Built only when the caller (or a redirect, or the BodyHandler) reads them.
-      headers = LazyHeaders.of(() -> engine.hitHeaders.of(id, r.headers(), status));
+      headers = LazyHeaders.of(() -> engine.hitHeaders.of(id, r.headers(), status, pseudoStatus));
       cacheStatus = engine.listening() ? engine.hitHeaders.value(id, status) : null;
     } else {
       cacheStatus = status.toFieldValue(CacheEngine.CACHE_NAME);
@@ -273,7 +283,6 @@ final class Exchange<T> {
     } else {
       engine.report(this, outcome, code, null, false, fc.reason(), null, background);
     }
-    HttpClient.Version version = hop.version().orElse(engine.origin.version());
     if (Redirects.isRedirect(code)) {
       Optional<HttpRequest> redirect = engine.redirect(hop, code, headers.get());
       if (redirect.isPresent()) {
@@ -296,18 +305,52 @@ final class Exchange<T> {
       subscriber = handler.apply(new Info(code, headers, version));
     } catch (RuntimeException e) {
       close(body);
-      return CompletableFuture.failedFuture(e);
+      return CompletableFuture.failedFuture(blocking ? asSendThrows(e) : e);
     }
     BodyReplay.replay(subscriber, body, firstChunk);
     HttpRequest request = hop;
     Optional<HttpResponse<T>> prev = previous;
+    if (!blocking) {
+      return subscriber
+          .getBody()
+          .toCompletableFuture()
+          .thenApply(
+              b ->
+                  new CachedResponse<>(
+                      code, headers, b, request, prev, Optional.empty(), request.uri(), version));
+    }
     return subscriber
         .getBody()
         .toCompletableFuture()
-        .thenApply(
-            b ->
-                new CachedResponse<>(
-                    code, headers, b, request, prev, Optional.empty(), request.uri(), version));
+        .handle(
+            (b, e) -> {
+              if (e != null) {
+                throw new CompletionException(asSendThrows(e));
+              }
+              return new CachedResponse<>(
+                  code, headers, b, request, prev, Optional.empty(), request.uri(), version);
+            });
+  }
+
+  /**
+   * What {@code HttpClient.send} throws for a failure of the caller's handler or subscriber, which
+   * on a hit fails here rather than inside the wrapped client's {@code send}: the failure as the
+   * cause of a new exception of the same kind for an {@link IllegalArgumentException} or a {@link
+   * SecurityException}, else of an {@link IOException}.
+   */
+  private static Throwable asSendThrows(Throwable failure) {
+    Throwable t = CacheEngine.unwrap(failure);
+    String message = t.getMessage();
+    if (t instanceof IllegalArgumentException) {
+      return new IllegalArgumentException(message, t);
+    } else if (t instanceof SecurityException) {
+      return new SecurityException(message, t);
+    }
+    return new IOException(message, t);
+  }
+
+  private HttpClient.Version requestedVersion() {
+    return hop.version().orElse(engine.origin.version());
   }
 
   /** The stored body is gone (evicted, removed) or unreadable: ask the origin instead. */
@@ -408,6 +451,9 @@ final class Exchange<T> {
     }
     Object pending = o.pending;
     if (pending instanceof FromCache fc) {
+      // A stored response answers in place of this one (a 304, stale-if-error): what the wrapped
+      // client went through for it (a 401 its authenticator answered) comes before it.
+      previous = withWrappedChain(response);
       if (background) {
         engine.remove(withdrawn, hop.uri());
         withdrawn = List.of();
@@ -430,6 +476,7 @@ final class Exchange<T> {
     engine.count(o.outcome, background);
     HttpRequest request = hop;
     List<String> path = states;
+    Optional<HttpResponse<T>> chain = withWrappedChain(response);
     // RFC 9211 §2.5: "stored" says whether the cache stored the response. The caller's field was
     // sent with the head and can only say the cache set out to; the event says what happened, so
     // with a body still streaming it waits until the body has been committed or abandoned.
@@ -445,7 +492,7 @@ final class Exchange<T> {
               o.headers,
               null,
               hop,
-              previous,
+              chain,
               response.sslSession(),
               response.uri(),
               response.version()));
@@ -456,10 +503,42 @@ final class Exchange<T> {
             o.headers,
             response.body(),
             hop,
-            previous,
+            chain,
             response.sslSession(),
             response.uri(),
             response.version()));
+  }
+
+  /**
+   * The chain before the wrapped client's response: the hops the cache followed ({@link
+   * #previous}), then the responses the wrapped client went through itself for this one (a 401 its
+   * {@code Authenticator} answered), oldest first, as a plain client links them.
+   */
+  private Optional<HttpResponse<T>> withWrappedChain(HttpResponse<T> response) {
+    Optional<HttpResponse<T>> own = response.previousResponse();
+    if (own.isEmpty()) {
+      return previous;
+    }
+    List<HttpResponse<T>> newestFirst = new ArrayList<>(2);
+    for (Optional<HttpResponse<T>> r = own; r.isPresent(); r = r.get().previousResponse()) {
+      newestFirst.add(r.get());
+    }
+    Optional<HttpResponse<T>> chain = previous;
+    for (int i = newestFirst.size() - 1; i >= 0; i--) {
+      HttpResponse<T> r = newestFirst.get(i);
+      chain =
+          Optional.of(
+              new CachedResponse<>(
+                  r.statusCode(),
+                  LazyHeaders.built(r.headers()),
+                  null,
+                  r.request(),
+                  chain,
+                  r.sslSession(),
+                  r.uri(),
+                  r.version()));
+    }
+    return chain;
   }
 
   private CompletableFuture<HttpResponse<T>> follow(HttpRequest next, HttpResponse<T> withoutBody) {
@@ -693,7 +772,8 @@ final class Exchange<T> {
       if (state instanceof StoreAndUse store) {
         returned = store.response();
         status = store.status();
-        pair = store.pair();
+        // Kept with the pair, so that a hit reports the version its response arrived in.
+        pair = store.pair().withHttpVersion(Conversions.versionName(info.version()));
         Optional<Reason> veto = engine.invisibleFieldVeto(pair);
         if (veto.isPresent()) {
           pair = null;
@@ -724,13 +804,16 @@ final class Exchange<T> {
         replaced = writer != null ? outdated : null;
       }
       code = returned.status();
-      Response forCaller = returned;
+      // The caller sees the fields the wrapped client received, as through a plain client: core's
+      // response differs only in leaving out hop-by-hop fields, a concern of forwarding, and
+      // nothing is forwarded here.
+      HttpHeaders received = info.headers();
       CacheStatus statusForCaller = status;
       headers =
           LazyHeaders.of(
               () ->
-                  Conversions.httpHeaders(
-                      forCaller.headers(), statusForCaller.toFieldValue(CacheEngine.CACHE_NAME)));
+                  Conversions.withCacheStatus(
+                      received, statusForCaller.toFieldValue(CacheEngine.CACHE_NAME)));
       redirect =
           background || !Redirects.isRedirect(code)
               ? null

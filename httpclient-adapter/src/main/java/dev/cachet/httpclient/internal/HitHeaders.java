@@ -16,7 +16,12 @@ final class HitHeaders {
   private static final int SLOTS = 2048;
 
   private record Memo(
-      UUID id, Headers headers, CacheStatus status, String value, HttpHeaders http) {}
+      UUID id,
+      Headers headers,
+      CacheStatus status,
+      int pseudoStatus,
+      String value,
+      HttpHeaders http) {}
 
   private final AtomicReferenceArray<Memo> table = new AtomicReferenceArray<>(SLOTS);
   private final String cacheName;
@@ -25,22 +30,29 @@ final class HitHeaders {
     this.cacheName = cacheName;
   }
 
-  /** The caller's headers for a response served from the pair {@code id}. */
-  HttpHeaders of(UUID id, Headers headers, CacheStatus status) {
+  /**
+   * The caller's headers for a response served from the pair {@code id}, with a {@code :status}
+   * pseudo-header of this value when it is not 0 (as the JDK gives an HTTP/2 response's).
+   */
+  HttpHeaders of(UUID id, Headers headers, CacheStatus status, int pseudoStatus) {
     int set = set(id);
     for (int i = set; i < set + 2; i++) {
       Memo m = table.get(i);
-      if (m != null && m.id.equals(id) && m.status.equals(status) && m.headers.equals(headers)) {
+      if (m != null
+          && m.id.equals(id)
+          && m.pseudoStatus == pseudoStatus
+          && m.status.equals(status)
+          && m.headers.equals(headers)) {
         return m.http;
       }
     }
     String value = status.toFieldValue(cacheName);
-    HttpHeaders http = Conversions.httpHeaders(headers, value);
+    HttpHeaders http = Conversions.httpHeaders(headers, value, pseudoStatus);
     Memo newest = table.get(set);
     if (newest != null && !newest.id.equals(id)) {
       table.lazySet(set + 1, newest);
     }
-    table.lazySet(set, new Memo(id, headers, status, value, http));
+    table.lazySet(set, new Memo(id, headers, status, pseudoStatus, value, http));
     return http;
   }
 

@@ -4,18 +4,44 @@ import dev.cachet.storage.BodyWriter;
 import java.io.IOException;
 import java.net.http.HttpResponse.BodySubscriber;
 import java.nio.ByteBuffer;
+import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Flow;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Sends the origin's body to the caller's subscriber and, chunk by chunk, to a storage writer,
  * without holding the body in memory. The pair is committed only when the body is complete: on
  * {@code onComplete}, and only when its length matches {@code Content-Length} (S3-10, RFC 9111
- * §3.3). An error, a cancellation, a timeout or an over-long body aborts the write. A storage
- * failure aborts the write and is reported; the caller's stream goes on untouched.
+ * §3.3). An error, a timeout or an over-long body aborts the write. A storage failure aborts the
+ * write and is reported; the caller's stream goes on untouched.
+ *
+ * <p><b>A caller that stops reading</b> (cancels its subscription, e.g. closes the {@code
+ * InputStream}) does not by itself lose the body:
+ *
+ * <ul>
+ *   <li>when every byte {@code Content-Length} announced has arrived, the body is complete and is
+ *       committed at once (a {@code GZIPInputStream} closes its stream after the gzip trailer,
+ *       often before the JDK signals the end);
+ *   <li>when at most {@link #FINISH_BYTES} are left to come (by {@code Content-Length}), or the
+ *       length is unknown (chunked), the cache reads the rest behind the caller, and commits it
+ *       once complete; it gives up, aborting the write and cancelling the stream, when more than
+ *       {@link #FINISH_BYTES} arrive after the caller left or the body has not ended within {@link
+ *       #FINISH_TIME};
+ *   <li>when more is left to come, the write is aborted and the stream cancelled at once, as a
+ *       plain client would cancel it.
+ * </ul>
+ *
+ * The caller's subscriber receives nothing after it cancelled.
  */
 final class TeeSubscriber<T> implements BodySubscriber<T> {
+  /** How much more of an abandoned body the cache reads to store it. */
+  static final long FINISH_BYTES = 1L << 20;
+
+  /** How long the cache reads an abandoned body to store it. */
+  static final Duration FINISH_TIME = Duration.ofSeconds(30);
 
   /** What the tee tells its owner. */
   interface Outcome {
@@ -30,9 +56,14 @@ final class TeeSubscriber<T> implements BodySubscriber<T> {
   private final long expectedLength;
   private final long maximumLength;
   private final Outcome outcome;
+  private final long finishBytes;
+  private final Duration finishTime;
   private BodyWriter writer; // guarded by this
   private Flow.Subscription upstream; // guarded by this
   private volatile boolean abandoned;
+  private volatile boolean
+      callerGone; // the caller cancelled; the body is read behind it, if at all
+  private long finishLimit; // guarded by this: the bytes written beyond which the cache gives up
 
   /**
    * @param expectedLength the {@code Content-Length}, or -1 when absent
@@ -44,11 +75,25 @@ final class TeeSubscriber<T> implements BodySubscriber<T> {
       long expectedLength,
       long maximumLength,
       Outcome outcome) {
+    this(downstream, writer, expectedLength, maximumLength, outcome, FINISH_BYTES, FINISH_TIME);
+  }
+
+  /** As above, with the bounds on finishing a body the caller abandoned. */
+  TeeSubscriber(
+      BodySubscriber<T> downstream,
+      BodyWriter writer,
+      long expectedLength,
+      long maximumLength,
+      Outcome outcome,
+      long finishBytes,
+      Duration finishTime) {
     this.downstream = downstream;
     this.writer = writer;
     this.expectedLength = expectedLength;
     this.maximumLength = maximumLength;
     this.outcome = outcome;
+    this.finishBytes = finishBytes;
+    this.finishTime = finishTime;
   }
 
   @Override
@@ -91,10 +136,54 @@ final class TeeSubscriber<T> implements BodySubscriber<T> {
 
           @Override
           public void cancel() {
-            abort();
-            subscription.cancel();
+            callerCancelled(subscription);
           }
         });
+  }
+
+  /**
+   * The caller stopped reading: commit a body that is complete, read the rest behind the caller
+   * when little is left, else abort and cancel (see the class comment).
+   */
+  private void callerCancelled(Flow.Subscription subscription) {
+    boolean finish = false;
+    synchronized (this) {
+      if (callerGone) {
+        return;
+      }
+      callerGone = true;
+      BodyWriter w = writer;
+      if (w != null) {
+        long written = w.bytesWritten();
+        if (expectedLength >= 0 && written == expectedLength) {
+          writer = null;
+          commit(w); // Every announced byte is here: the body is complete.
+        } else if (expectedLength < 0 || expectedLength - written <= finishBytes) {
+          finishLimit = written + finishBytes;
+          finish = true;
+        } else {
+          abort();
+        }
+      }
+    }
+    if (finish) {
+      CompletableFuture.delayedExecutor(finishTime.toNanos(), TimeUnit.NANOSECONDS)
+          .execute(() -> giveUp(subscription));
+      subscription.request(Long.MAX_VALUE);
+    } else {
+      subscription.cancel();
+    }
+  }
+
+  /** The body the caller abandoned did not end in time: stop reading it. */
+  private void giveUp(Flow.Subscription subscription) {
+    synchronized (this) {
+      if (writer == null) {
+        return;
+      }
+      abort();
+    }
+    subscription.cancel();
   }
 
   @Override
@@ -102,13 +191,15 @@ final class TeeSubscriber<T> implements BodySubscriber<T> {
     if (abandoned) {
       return;
     }
+    Flow.Subscription cancel = null;
     synchronized (this) {
       if (writer != null) {
         try {
           for (ByteBuffer item : items) {
             writer.write(item.duplicate());
           }
-          if (writer.bytesWritten() > maximumLength) {
+          if (writer.bytesWritten() > maximumLength
+              || (callerGone && writer.bytesWritten() > finishLimit)) {
             abort();
           }
         } catch (IOException | RuntimeException | Error e) {
@@ -116,9 +207,17 @@ final class TeeSubscriber<T> implements BodySubscriber<T> {
           // write is given up and reported, and the caller's body goes on.
           fail(e);
         }
+        if (writer == null && callerGone) {
+          cancel = upstream; // Nothing more to store, and nobody reading.
+        }
       }
     }
-    downstream.onNext(items);
+    if (cancel != null) {
+      cancel.cancel();
+    }
+    if (!callerGone) {
+      downstream.onNext(items);
+    }
   }
 
   @Override
@@ -127,7 +226,9 @@ final class TeeSubscriber<T> implements BodySubscriber<T> {
       return;
     }
     abort();
-    downstream.onError(throwable);
+    if (!callerGone) {
+      downstream.onError(throwable);
+    }
   }
 
   @Override
@@ -143,24 +244,31 @@ final class TeeSubscriber<T> implements BodySubscriber<T> {
           w.abort(); // S3-10: a body cut short (or too long) is never stored as complete.
           outcome.aborted();
         } else {
-          boolean committed = false;
-          try {
-            w.commit();
-            committed = true;
-          } catch (IOException | RuntimeException | Error e) {
-            // Whatever the storage throws, the write is settled (and a collapsed request waiting
-            // for it released) and the caller gets the end of its body.
-            abortQuietly(w);
-            outcome.storageFailed(e);
-          }
-          if (committed) {
-            outcome.committed();
-          }
+          commit(w);
         }
       }
     }
     // Committed before the caller sees the end, so its next request finds the pair.
-    downstream.onComplete();
+    if (!callerGone) {
+      downstream.onComplete();
+    }
+  }
+
+  /** Commits a complete body; the caller holds the lock and has taken the writer. */
+  private void commit(BodyWriter w) {
+    boolean committed = false;
+    try {
+      w.commit();
+      committed = true;
+    } catch (IOException | RuntimeException | Error e) {
+      // Whatever the storage throws, the write is settled (and a collapsed request waiting for it
+      // released) and the caller gets the end of its body.
+      abortQuietly(w);
+      outcome.storageFailed(e);
+    }
+    if (committed) {
+      outcome.committed();
+    }
   }
 
   private synchronized void abort() {

@@ -229,4 +229,76 @@ class BodyReplayTest {
     assertThat(r.signals).containsExactly("next", "error IllegalArgumentException");
     assertThat(body.closes).isEqualTo(1);
   }
+
+  /**
+   * Guards against a line subscriber's finisher running before its lines: the JDK's {@code
+   * fromLineSubscriber} requests the body from inside {@code onSubscribe} and completes its result
+   * as soon as it sees the end, while lines wait in its own loop; the end must come after {@code
+   * onSubscribe} returned, as from the JDK's publishers.
+   */
+  @Test
+  void theEnd_comesAfterOnSubscribeReturned_evenWhenTheBodyWasRequestedInside() throws Exception {
+    List<String> events = new java.util.ArrayList<>();
+    Flow.Subscriber<List<ByteBuffer>> s =
+        new Flow.Subscriber<>() {
+          boolean inOnSubscribe;
+
+          @Override
+          public void onSubscribe(Flow.Subscription subscription) {
+            inOnSubscribe = true;
+            subscription.request(Long.MAX_VALUE);
+            inOnSubscribe = false;
+            events.add("onSubscribe returned");
+          }
+
+          @Override
+          public void onNext(List<ByteBuffer> item) {
+            events.add("onNext" + (inOnSubscribe ? " inside" : ""));
+          }
+
+          @Override
+          public void onError(Throwable throwable) {
+            events.add("onError");
+          }
+
+          @Override
+          public void onComplete() {
+            events.add("onComplete" + (inOnSubscribe ? " inside" : ""));
+          }
+        };
+    ChunkedBody body = new ChunkedBody("ab", "cd");
+
+    replay(s, body);
+
+    assertThat(events)
+        .containsExactly("onNext inside", "onNext inside", "onSubscribe returned", "onComplete");
+    assertThat(body.closes).isEqualTo(1);
+
+    // And through the JDK's line subscriber, whose finisher counts the lines it was given.
+    List<String> lines = new java.util.ArrayList<>();
+    BodySubscriber<Integer> lineSubscriber =
+        BodySubscribers.fromLineSubscriber(
+            new Flow.Subscriber<String>() {
+              @Override
+              public void onSubscribe(Flow.Subscription subscription) {
+                subscription.request(Long.MAX_VALUE);
+              }
+
+              @Override
+              public void onNext(String item) {
+                lines.add(item);
+              }
+
+              @Override
+              public void onError(Throwable throwable) {}
+
+              @Override
+              public void onComplete() {}
+            },
+            x -> lines.size(),
+            StandardCharsets.US_ASCII,
+            "\n");
+    replay(lineSubscriber, new ChunkedBody("a\nb\n", "c\nd"));
+    assertThat(lineSubscriber.getBody().toCompletableFuture().getNow(-1)).isEqualTo(4);
+  }
 }

@@ -13,12 +13,16 @@ import java.net.http.HttpResponse.BodySubscriber;
 import java.net.http.HttpResponse.BodySubscribers;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Flow;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -129,37 +133,191 @@ class TeeSubscriberTest {
     assertThat(storage.find(pair.key())).isEmpty();
   }
 
+  /** A caller's subscriber that cancels when told to, and counts what reaches it after that. */
+  static final class Leaving implements Flow.Subscriber<List<ByteBuffer>> {
+    Flow.Subscription subscription;
+    final AtomicInteger signalsAfterCancel = new AtomicInteger();
+    boolean cancelled;
+
+    @Override
+    public void onSubscribe(Flow.Subscription s) {
+      subscription = s;
+      s.request(1);
+    }
+
+    void leave() {
+      cancelled = true;
+      subscription.cancel();
+    }
+
+    @Override
+    public void onNext(List<ByteBuffer> item) {
+      if (cancelled) {
+        signalsAfterCancel.incrementAndGet();
+      } else {
+        subscription.request(1);
+      }
+    }
+
+    @Override
+    public void onError(Throwable throwable) {
+      if (cancelled) {
+        signalsAfterCancel.incrementAndGet();
+      }
+    }
+
+    @Override
+    public void onComplete() {
+      if (cancelled) {
+        signalsAfterCancel.incrementAndGet();
+      }
+    }
+  }
+
+  TeeSubscriber<String> tee(Leaving caller, long expected, long finishBytes, Duration finishTime)
+      throws Exception {
+    return new TeeSubscriber<>(
+        BodySubscribers.fromSubscriber(caller, s -> "left"),
+        storage.newWriter(pair),
+        expected,
+        Long.MAX_VALUE,
+        new TeeSubscriber.Outcome() {
+          @Override
+          public void committed() {
+            committed.incrementAndGet();
+          }
+
+          @Override
+          public void aborted() {
+            aborted.incrementAndGet();
+            abortedLatch.countDown();
+          }
+
+          @Override
+          public void storageFailed(Throwable error) {
+            failed.incrementAndGet();
+          }
+        },
+        finishBytes,
+        finishTime);
+  }
+
+  final CountDownLatch abortedLatch = new CountDownLatch(1);
+  final AtomicLong requestedUpstream = new AtomicLong();
+
+  Flow.Subscription countingUpstream() {
+    return new Flow.Subscription() {
+      @Override
+      public void request(long n) {
+        requestedUpstream.getAndAccumulate(n, (a, b) -> a + b < 0 ? Long.MAX_VALUE : a + b);
+      }
+
+      @Override
+      public void cancel() {
+        cancelledUpstream.set(true);
+      }
+    };
+  }
+
   @Test
-  void cancelByTheCaller_abortsTheWrite_andCancelsUpstream() throws Exception {
-    AtomicBoolean gotSubscription = new AtomicBoolean();
-    BodySubscriber<String> down =
-        BodySubscribers.fromSubscriber(
-            new Flow.Subscriber<List<ByteBuffer>>() {
-              @Override
-              public void onSubscribe(Flow.Subscription s) {
-                gotSubscription.set(true);
-                s.cancel();
-              }
+  void S3_10_callerLeavesAfterTheLastAnnouncedByte_theBodyIsComplete_andCommitted()
+      throws Exception {
+    Leaving caller = new Leaving();
+    TeeSubscriber<String> t = tee(caller, 10, 4, Duration.ofMinutes(1));
+    t.onSubscribe(countingUpstream());
+    t.onNext(chunk("hello"));
+    t.onNext(chunk("world"));
+    caller.leave(); // as a GZIPInputStream closes after the trailer, before onComplete
 
-              @Override
-              public void onNext(List<ByteBuffer> item) {}
-
-              @Override
-              public void onError(Throwable throwable) {}
-
-              @Override
-              public void onComplete() {}
-            },
-            s -> "cancelled");
-    TeeSubscriber<String> t = tee(down, -1, Long.MAX_VALUE);
-    t.onSubscribe(upstream());
-
-    assertThat(gotSubscription).isTrue();
+    assertThat(committed).hasValue(1);
     assertThat(cancelledUpstream).isTrue();
+    assertThat(storage.find(pair.key())).containsExactly(pair);
+    t.onComplete(); // the late end commits nothing more and reaches nobody
+    assertThat(committed).hasValue(1);
+    assertThat(caller.signalsAfterCancel).hasValue(0);
+  }
+
+  @Test
+  void callerLeavesWithLittleLeft_theRestIsReadBehind_andCommitted() throws Exception {
+    Leaving caller = new Leaving();
+    TeeSubscriber<String> t = tee(caller, 10, 5, Duration.ofMinutes(1));
+    t.onSubscribe(countingUpstream());
+    t.onNext(chunk("hello"));
+    caller.leave();
+
+    assertThat(cancelledUpstream).isFalse();
+    assertThat(requestedUpstream).hasValue(Long.MAX_VALUE);
+    t.onNext(chunk("world"));
+    t.onComplete();
+
+    assertThat(committed).hasValue(1);
+    assertThat(aborted).hasValue(0);
+    assertThat(caller.signalsAfterCancel).hasValue(0);
+    try (var body = storage.openBody(pair).orElseThrow()) {
+      assertThat(new String(body.asInputStream().readAllBytes(), StandardCharsets.US_ASCII))
+          .isEqualTo("helloworld");
+    }
+  }
+
+  @Test
+  void callerLeavesWithMuchLeft_theWriteIsAborted_andUpstreamCancelled() throws Exception {
+    Leaving caller = new Leaving();
+    TeeSubscriber<String> t = tee(caller, 20, 4, Duration.ofMinutes(1));
+    t.onSubscribe(countingUpstream());
+    t.onNext(chunk("hello"));
+    caller.leave();
+
     assertThat(aborted).hasValue(1);
+    assertThat(cancelledUpstream).isTrue();
     t.onComplete(); // a late completion commits nothing
     assertThat(committed).hasValue(0);
     assertThat(storage.find(pair.key())).isEmpty();
+  }
+
+  @Test
+  void unknownLength_isReadBehindUpToTheBound_thenGivenUp() throws Exception {
+    Leaving caller = new Leaving();
+    TeeSubscriber<String> t = tee(caller, -1, 4, Duration.ofMinutes(1));
+    t.onSubscribe(countingUpstream());
+    t.onNext(chunk("hello"));
+    caller.leave();
+    assertThat(cancelledUpstream).isFalse();
+
+    t.onNext(chunk("worl"));
+    assertThat(aborted).hasValue(0);
+    t.onNext(chunk("d"));
+
+    assertThat(aborted).hasValue(1);
+    assertThat(cancelledUpstream).isTrue();
+    assertThat(storage.find(pair.key())).isEmpty();
+    assertThat(caller.signalsAfterCancel).hasValue(0);
+  }
+
+  @Test
+  void bodyReadBehindThatDoesNotEndInTime_isGivenUp() throws Exception {
+    Leaving caller = new Leaving();
+    TeeSubscriber<String> t = tee(caller, -1, 1 << 20, Duration.ofMillis(10));
+    t.onSubscribe(countingUpstream());
+    t.onNext(chunk("hello"));
+    caller.leave(); // and the origin sends nothing more
+
+    assertThat(abortedLatch.await(10, TimeUnit.SECONDS)).isTrue();
+    assertThat(cancelledUpstream).isTrue();
+    t.onComplete(); // too late
+    assertThat(committed).hasValue(0);
+    assertThat(storage.find(pair.key())).isEmpty();
+  }
+
+  @Test
+  void callerThatNeverReadsAnything_andLeaves_withNothingToStore_cancelsUpstream()
+      throws Exception {
+    Leaving caller = new Leaving();
+    TeeSubscriber<String> t = tee(caller, 0, 4, Duration.ofMinutes(1));
+    t.onSubscribe(countingUpstream());
+    caller.leave(); // Content-Length: 0, all of it here
+
+    assertThat(committed).hasValue(1);
+    assertThat(cancelledUpstream).isTrue();
   }
 
   @Test

@@ -18,6 +18,7 @@ import java.net.URI;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.UUID;
 
 /**
@@ -29,7 +30,7 @@ import java.util.UUID;
  *   "id": "<uuid>",
  *   "key": "<cache key>",
  *   "request": {"method": "GET", "uri": "<uri>", "headers": [["Accept", "text/html"]]},
- *   "response": {"status": 200, "headers": [["Cache-Control", "max-age=60"]]},
+ *   "response": {"status": 200, "httpVersion": "HTTP/1.1", "headers": [["Cache-Control", "max-age=60"]]},
  *   "requestTime": "<ISO-8601 instant>",
  *   "responseTime": "<ISO-8601 instant>",
  *   "body": {"file": "<id>.<generation>.body", "length": 1234, "crc32c": 305419896}
@@ -37,7 +38,9 @@ import java.util.UUID;
  * }</pre>
  *
  * Headers are lists of {@code [name, value]} pairs, which keep order, case and repeated fields.
- * Reading is strict: anything missing, mistyped or of another format version is {@link Corrupt}.
+ * {@code httpVersion}, the version the response arrived in, is optional: it is absent when the pair
+ * has none, as in files written before it was kept. Reading is strict: anything missing, mistyped
+ * or of another format version is {@link Corrupt}.
  */
 public final class MetadataCodec {
   /** The format version this code writes and reads. */
@@ -77,6 +80,7 @@ public final class MetadataCodec {
     request.set("headers", headers(p.request().headers()));
     ObjectNode response = root.putObject("response");
     response.put("status", p.response().status());
+    p.httpVersion().ifPresent(v -> response.put("httpVersion", v));
     response.set("headers", headers(p.response().headers()));
     root.put("requestTime", p.requestTime().toString());
     root.put("responseTime", p.responseTime().toString());
@@ -125,6 +129,10 @@ public final class MetadataCodec {
         throw new Corrupt("no response status");
       }
       Response response = Response.of(status.intValue(), headers(res.get("headers")));
+      JsonNode httpVersion = res.get("httpVersion");
+      if (httpVersion != null && !httpVersion.isTextual()) {
+        throw new Corrupt("httpVersion is not text");
+      }
       Instant requestTime = Instant.parse(text(root, "requestTime"));
       Instant responseTime = Instant.parse(text(root, "responseTime"));
       JsonNode body = object(root, "body");
@@ -140,7 +148,15 @@ public final class MetadataCodec {
       if (crc == null || !crc.canConvertToLong() || crc.longValue() < 0) {
         throw new Corrupt("no body crc32c");
       }
-      StoredPair pair = new StoredPair(id, key, request, response, requestTime, responseTime);
+      StoredPair pair =
+          new StoredPair(
+              id,
+              key,
+              request,
+              response,
+              requestTime,
+              responseTime,
+              Optional.ofNullable(httpVersion).map(JsonNode::textValue));
       return new Metadata(pair, file, length.longValue(), crc.longValue());
     } catch (RuntimeException | java.net.URISyntaxException e) {
       // Bad UUID, URI, instant, status or header: the values the core refuses.

@@ -67,6 +67,47 @@ class MetadataCodecTest {
   }
 
   @Test
+  void httpVersion_isWrittenWhenKnown_andReadBack() throws Exception {
+    Metadata m = golden();
+    Metadata withVersion =
+        new Metadata(
+            m.pair().withHttpVersion("HTTP/1.1"), m.bodyFile(), m.bodyLength(), m.crc32c());
+
+    byte[] written = MetadataCodec.write(withVersion);
+
+    assertThat(new String(written, StandardCharsets.UTF_8))
+        .contains("\"httpVersion\" : \"HTTP/1.1\"");
+    assertThat(MetadataCodec.read(written)).isEqualTo(withVersion);
+    assertThat(MetadataCodec.read(written).pair().httpVersion()).contains("HTTP/1.1");
+    // Written before versions were kept: none.
+    assertThat(
+            MetadataCodec.read(goldenText().getBytes(StandardCharsets.UTF_8)).pair().httpVersion())
+        .isEmpty();
+  }
+
+  @Test
+  void read_refusesAnHttpVersionThatIsNotOne() {
+    for (String bad : List.of("2", "\"HTTP_2\"", "null")) {
+      String text =
+          goldenText0()
+              .replace("\"status\" : 200,", "\"status\" : 200, \"httpVersion\" : " + bad + ",");
+      assertThatThrownBy(() -> MetadataCodec.read(text.getBytes(StandardCharsets.UTF_8)))
+          .as(bad)
+          .isInstanceOf(MetadataCodec.Corrupt.class);
+    }
+  }
+
+  private static String goldenText0() {
+    try {
+      String text = goldenText();
+      assertThat(text).contains("\"status\" : 200,");
+      return text;
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+  }
+
+  @Test
   void read_refusesWhatIsNotVersion1Metadata() {
     for (String bad :
         List.of(

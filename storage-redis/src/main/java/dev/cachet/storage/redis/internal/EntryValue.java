@@ -39,11 +39,14 @@ import java.util.UUID;
  * fields        response header fields
  * long int      request time: epoch seconds, nanos
  * long int      response time: epoch seconds, nanos
+ * [str]         the HTTP version the response arrived in ({@code HTTP/1.1}), when known
  * </pre>
  *
  * where {@code str} is an int length and that many UTF-8 bytes and {@code fields} an int count and
- * that many name, value {@code str}s. Ints and longs are big-endian. The Lua scripts read only the
- * first 48 ASCII bytes; anything that does not decode is corrupt and never served.
+ * that many name, value {@code str}s. Ints and longs are big-endian. The HTTP version is optional:
+ * a value without it (written before versions were kept) decodes to a pair without one. The Lua
+ * scripts read only the first 48 ASCII bytes; anything that does not decode is corrupt and never
+ * served.
  *
  * @param nonce the body's nonce, 32 lowercase hex digits
  * @param bodyLength the body's length in bytes
@@ -89,6 +92,9 @@ public record EntryValue(String nonce, long bodyLength, StoredPair pair) {
       writeFields(out, pair.response().headers());
       writeInstant(out, pair.requestTime());
       writeInstant(out, pair.responseTime());
+      if (pair.httpVersion().isPresent()) {
+        writeString(out, pair.httpVersion().get());
+      }
       out.flush();
       return bytes.toByteArray();
     } catch (IOException e) {
@@ -130,6 +136,8 @@ public record EntryValue(String nonce, long bodyLength, StoredPair pair) {
       Headers responseHeaders = readFields(in);
       Instant requestTime = readInstant(in);
       Instant responseTime = readInstant(in);
+      Optional<String> httpVersion =
+          in.hasRemaining() ? Optional.of(readString(in)) : Optional.empty();
       if (in.hasRemaining()) {
         return Optional.empty();
       }
@@ -140,7 +148,8 @@ public record EntryValue(String nonce, long bodyLength, StoredPair pair) {
               new Request(method, uri, requestHeaders),
               Response.of(status, responseHeaders),
               requestTime,
-              responseTime);
+              responseTime,
+              httpVersion);
       return Optional.of(new EntryValue(nonce, length, pair));
     } catch (BufferUnderflowException
         | IllegalArgumentException

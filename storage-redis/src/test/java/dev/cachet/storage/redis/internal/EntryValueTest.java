@@ -58,6 +58,22 @@ class EntryValueTest {
   }
 
   @Test
+  void httpVersion_isEncodedAfterTheTimes_andDecoded_whileAValueWithoutOneHasNone() {
+    EntryValue without = new EntryValue(NONCE, 5, pair());
+    EntryValue with = new EntryValue(NONCE, 5, pair().withHttpVersion("HTTP/2"));
+
+    byte[] encoded = with.encode();
+
+    assertThat(EntryValue.decode(encoded)).contains(with);
+    assertThat(EntryValue.decode(encoded).orElseThrow().pair().httpVersion()).contains("HTTP/2");
+    assertThat(Arrays.copyOf(encoded, without.encode().length)).isEqualTo(without.encode());
+    assertThat(EntryValue.decode(without.encode()).orElseThrow().pair().httpVersion()).isEmpty();
+    byte[] notAVersion = new EntryValue(NONCE, 5, pair().withHttpVersion("HTTP/9")).encode();
+    notAVersion[notAVersion.length - 1] = 'x';
+    assertThat(EntryValue.decode(notAVersion)).isEmpty();
+  }
+
+  @Test
   void everyTruncation_decodesToNothing_neverThrows() {
     byte[] whole = new EntryValue(NONCE, 5, pair()).encode();
     for (int n = 0; n < whole.length; n++) {
