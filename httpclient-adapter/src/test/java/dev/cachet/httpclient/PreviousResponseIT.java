@@ -138,7 +138,8 @@ class PreviousResponseIT extends OriginSupport {
             .whenScenarioStateIs("asked again")
             .withHeader("If-None-Match", equalTo("\"1\""))
             .withHeader("Authorization", equalTo(CREDENTIALS))
-            .willReturn(status(304).withHeader("Cache-Control", "max-age=10")));
+            .willReturn(
+                status(304).withHeader("Cache-Control", "max-age=10").withHeader("ETag", "\"1\"")));
     CachingHttpClient client = client(setup, b -> b.authenticator(alice()));
 
     setup.send(client, request("/stale").build(), BodyHandlers.ofString());
