@@ -5,6 +5,7 @@ import static java.util.Objects.requireNonNull;
 import dev.cachet.core.CacheKey;
 import dev.cachet.core.StoredPair;
 import dev.cachet.storage.internal.FileStore;
+import dev.cachet.storage.internal.RequestRecord;
 import dev.cachet.storage.internal.WriteBehind;
 import java.io.IOException;
 import java.nio.file.DirectoryIteratorException;
@@ -76,12 +77,14 @@ public final class FileStorage implements Storage {
 
   @Override
   public BodyWriter newWriter(StoredPair pair) throws IOException {
-    return behind == null ? store.newWriter(pair) : behind.newWriter(pair);
+    StoredPair kept = RequestRecord.of(requireNonNull(pair, "pair"));
+    return behind == null ? store.newWriter(kept) : behind.newWriter(kept);
   }
 
   @Override
   public Optional<StoredBody> openBody(StoredPair pair) throws IOException {
-    return behind == null ? store.openBody(pair) : behind.openBody(requireNonNull(pair, "pair"));
+    StoredPair kept = RequestRecord.of(requireNonNull(pair, "pair"));
+    return behind == null ? store.openBody(kept) : behind.openBody(kept);
   }
 
   /**
@@ -95,7 +98,8 @@ public final class FileStorage implements Storage {
    */
   @Override
   public boolean update(StoredPair pair) throws IOException {
-    return behind == null ? store.update(pair) : behind.update(pair);
+    StoredPair kept = RequestRecord.of(requireNonNull(pair, "pair"));
+    return behind == null ? store.update(kept) : behind.update(kept);
   }
 
   @Override

@@ -199,6 +199,8 @@ public abstract class StorageContract {
         pair(
             "https://example.com/h?q=1",
             Headers.of("Accept", "text/html", "accept", "*/*"),
+            "Vary",
+            "Accept",
             "Set-Cookie",
             "a=1",
             "cache-control",

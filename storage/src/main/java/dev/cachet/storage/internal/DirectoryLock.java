@@ -3,12 +3,14 @@ package dev.cachet.storage.internal;
 import dev.cachet.storage.StorageException;
 import java.io.IOException;
 import java.io.InterruptedIOException;
+import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
@@ -62,41 +64,27 @@ final class DirectoryLock implements AutoCloseable {
   }
 
   /**
-   * Creates the directory and its marker if needed, and takes the lock: exclusively if it can.
-   * Until {@link #share()}, no other storage can open the directory.
+   * Creates the directory ({@code 0700}) and its marker if needed, and takes the lock: exclusively
+   * if it can. Until {@link #share()}, no other storage can open the directory.
    *
+   * @param modes the permissions of new files and directories, and the check of the root
    * @param timeout how long to wait for another storage, in this JVM or another process, that is
    *     opening the directory
    * @throws StorageException if the directory holds files but no marker: it is not ours to clean;
-   *     or if another storage is still opening it after {@code timeout}
+   *     or it is owned by another user or writable by group or others; or if another storage is
+   *     still opening it after {@code timeout}
    * @throws InterruptedIOException if interrupted while waiting
    */
-  static DirectoryLock acquire(Path root, Duration timeout) throws IOException {
+  static DirectoryLock acquire(Path root, OwnerOnly modes, Duration timeout) throws IOException {
     long start = System.nanoTime();
     long budget = saturatedNanos(timeout);
-    Files.createDirectories(root);
-    Path marker = root.resolve(Layout.MARKER);
-    if (!Files.exists(marker)) {
-      try (DirectoryStream<Path> entries = Files.newDirectoryStream(root)) {
-        for (Path p : entries) {
-          if (!p.getFileName().toString().equals(Layout.MARKER)) {
-            throw new StorageException(
-                root + " holds files but is not a Cachet file storage; refusing to use it");
-          }
-        }
-      }
-      try {
-        Files.write(
-            marker,
-            ("Cachet file storage, format version " + MetadataCodec.FORMAT_VERSION + "\n")
-                .getBytes(StandardCharsets.UTF_8),
-            StandardOpenOption.CREATE_NEW,
-            StandardOpenOption.WRITE);
-      } catch (FileAlreadyExistsException raced) {
-        // Another storage created it first.
-      }
+    modes.createDirectories(root);
+    Path real = root.toRealPath();
+    modes.checkRoot(real);
+    Path marker = real.resolve(Layout.MARKER);
+    if (!Files.exists(marker, LinkOption.NOFOLLOW_LINKS)) {
+      createMarker(real, marker, modes);
     }
-    marker = marker.toRealPath();
     Shared s;
     while (true) {
       synchronized (SHARED) {
@@ -132,7 +120,8 @@ final class DirectoryLock implements AutoCloseable {
         return new DirectoryLock(marker, s, false, null);
       }
       FileChannel channel =
-          FileChannel.open(marker, StandardOpenOption.READ, StandardOpenOption.WRITE);
+          FileChannel.open(
+              marker, StandardOpenOption.READ, StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS);
       try {
         FileLock opening = lockOpening(channel, marker, start, budget, timeout);
         FileLock open = channel.tryLock(OPEN, 1, false);
@@ -147,6 +136,25 @@ final class DirectoryLock implements AutoCloseable {
       s.opening.unlock();
       forgetIfUnused(marker, s);
       throw e;
+    }
+  }
+
+  private static void createMarker(Path root, Path marker, OwnerOnly modes) throws IOException {
+    try (DirectoryStream<Path> entries = Files.newDirectoryStream(root)) {
+      for (Path p : entries) {
+        if (!p.getFileName().toString().equals(Layout.MARKER)) {
+          throw new StorageException(
+              root + " holds files but is not a Cachet file storage; refusing to use it");
+        }
+      }
+    }
+    try (FileChannel ch = modes.createFile(marker)) {
+      ch.write(
+          ByteBuffer.wrap(
+              ("Cachet file storage, format version " + MetadataCodec.FORMAT_VERSION + "\n")
+                  .getBytes(StandardCharsets.UTF_8)));
+    } catch (FileAlreadyExistsException raced) {
+      // Another storage created it first.
     }
   }
 
