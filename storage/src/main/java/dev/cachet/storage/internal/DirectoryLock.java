@@ -9,12 +9,17 @@ import java.nio.channels.FileLock;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
 import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
@@ -139,22 +144,77 @@ final class DirectoryLock implements AutoCloseable {
     }
   }
 
+  /**
+   * Makes a directory a Cachet file storage: its marker is written whole to a temporary file
+   * ({@code .cachet-storage.<random>.tmp}), forced, and linked to its name, so a marker is never
+   * seen incomplete. A kill before the link leaves only such temporary files in the root: the next
+   * opening recognises them as an unfinished creation, deletes them and starts again. Anything else
+   * in a root without a marker is not ours, and the directory is refused untouched.
+   */
   private static void createMarker(Path root, Path marker, OwnerOnly modes) throws IOException {
-    try (DirectoryStream<Path> entries = Files.newDirectoryStream(root)) {
-      for (Path p : entries) {
-        if (!p.getFileName().toString().equals(Layout.MARKER)) {
-          throw new StorageException(
-              root + " holds files but is not a Cachet file storage; refusing to use it");
+    byte[] text =
+        ("Cachet file storage, format version " + MetadataCodec.FORMAT_VERSION + "\n")
+            .getBytes(StandardCharsets.UTF_8);
+    for (int attempt = 0; ; attempt++) {
+      List<Path> unfinished = new ArrayList<>();
+      try (DirectoryStream<Path> entries = Files.newDirectoryStream(root)) {
+        for (Path p : entries) {
+          String name = p.getFileName().toString();
+          if (name.equals(Layout.MARKER)) {
+            return; // Another storage made it meanwhile.
+          }
+          if (!Layout.isMarkerTemp(name)) {
+            throw new StorageException(
+                root + " holds files but is not a Cachet file storage; refusing to use it");
+          }
+          unfinished.add(p);
         }
       }
+      for (Path p : unfinished) {
+        // A creation killed before its link, or one under way in another process, which then
+        // finds its temporary file gone and starts again.
+        Files.deleteIfExists(p);
+      }
+      Path temp = root.resolve(Layout.MARKER + "." + Layout.newGeneration() + Layout.TEMP_SUFFIX);
+      try {
+        try (FileChannel ch = modes.createFile(temp)) {
+          ByteBuffer b = ByteBuffer.wrap(text);
+          while (b.hasRemaining()) {
+            ch.write(b);
+          }
+          ch.force(false);
+        }
+        linkInPlace(temp, marker);
+        FileStore.syncDirectory(root);
+        return;
+      } catch (NoSuchFileException deletedByAnotherCreation) {
+        if (attempt >= 100) {
+          throw new StorageException(
+              "cannot create the marker of " + root, deletedByAnotherCreation);
+        }
+      } finally {
+        Files.deleteIfExists(temp);
+      }
     }
-    try (FileChannel ch = modes.createFile(marker)) {
-      ch.write(
-          ByteBuffer.wrap(
-              ("Cachet file storage, format version " + MetadataCodec.FORMAT_VERSION + "\n")
-                  .getBytes(StandardCharsets.UTF_8)));
+  }
+
+  /**
+   * Gives a complete temporary file the marker's name: a hard link, which fails if the marker was
+   * made meanwhile (then that one stays, as other storages may hold locks on it); where links are
+   * not supported, an atomic rename.
+   */
+  private static void linkInPlace(Path temp, Path marker) throws IOException {
+    try {
+      Files.createLink(marker, temp);
     } catch (FileAlreadyExistsException raced) {
       // Another storage created it first.
+    } catch (UnsupportedOperationException | FileSystemException noLinks) {
+      if (noLinks instanceof NoSuchFileException gone) {
+        throw gone;
+      }
+      if (!Files.exists(marker, LinkOption.NOFOLLOW_LINKS)) {
+        Files.move(temp, marker, StandardCopyOption.ATOMIC_MOVE);
+      }
     }
   }
 

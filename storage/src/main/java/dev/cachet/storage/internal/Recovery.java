@@ -66,6 +66,13 @@ final class Recovery {
         if (name.equals(Layout.MARKER)) {
           continue;
         }
+        if (Layout.isMarkerTemp(name)) {
+          // A creation of the marker cut between its link and the deletion of its temporary file.
+          if (r.unclaimed(p)) {
+            Files.deleteIfExists(p);
+          }
+          continue;
+        }
         BasicFileAttributes attributes = r.attributes(p);
         if (Layout.isKeyDir(name) && attributes != null && attributes.isDirectory()) {
           if (attributes instanceof PosixFileAttributes posix) {
