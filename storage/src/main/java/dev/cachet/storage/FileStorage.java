@@ -15,6 +15,7 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * A {@link Storage} in a directory of the filesystem, which survives restarts and crashes.
@@ -30,6 +31,10 @@ import java.util.UUID;
  * every file and directory change is forced to the disk before it counts. The commit of a small
  * body is carried out behind its caller ({@link Builder#writeBehindBytes(long)}): the pair is this
  * storage's at once, served from memory until it is on the disk, where other instances see it.
+ * {@link #close()} writes what is pending; a program that ends without closing the storage (its
+ * {@code main} returns, or it calls {@code System.exit}) has its exit wait for those writes, for up
+ * to 10 seconds, in a shutdown hook; only a kill or a crash loses them (never leaving a torn
+ * entry).
  *
  * <p>Opening recovers the directory: temporary files and unreferenced bodies are deleted, and a
  * metadata file that is corrupt, truncated, of an unknown format version, or whose body's length or
@@ -49,12 +54,49 @@ import java.util.UUID;
  * }</pre>
  */
 public final class FileStorage implements Storage {
+  /** How long the JVM's exit waits for commits still written behind their callers. */
+  static final Duration EXIT_FLUSH = Duration.ofSeconds(10);
+
+  private static final AtomicInteger HOOKS = new AtomicInteger();
+
   private final FileStore store;
   private final WriteBehind behind; // null when every commit is carried out by its caller
+  private final Thread exitHook;
 
   private FileStorage(FileStore store, WriteBehind behind) {
     this.store = store;
     this.behind = behind;
+    // A program that ends without closing the storage (main returns, System.exit) keeps what it
+    // committed: the writer threads are daemons and stop with the JVM, so its exit waits for them,
+    // within a bound. close() removes the hook.
+    Thread hook = new Thread(this::atExit, "cachet-file-exit-" + HOOKS.incrementAndGet());
+    try {
+      Runtime.getRuntime().addShutdownHook(hook);
+    } catch (IllegalStateException exiting) {
+      hook = null; // Built while the JVM exits: nothing would run the hook.
+    }
+    this.exitHook = hook; // null when none
+  }
+
+  /**
+   * Run as the JVM exits without {@link #close()}: writes the commits still pending (for at most
+   * {@link #EXIT_FLUSH}) and the recency kept in memory. The directory's locks go with the process.
+   */
+  private void atExit() {
+    if (behind != null) {
+      int left = behind.settleAll(EXIT_FLUSH);
+      if (left > 0) {
+        System.getLogger(FileStorage.class.getName())
+            .log(
+                System.Logger.Level.WARNING,
+                "the JVM exits with {0} commits of {1} not yet on the disk after {2}; they are"
+                    + " lost, as in a crash (never torn)",
+                left,
+                store,
+                EXIT_FLUSH);
+      }
+    }
+    store.writeRecency();
   }
 
   /**
@@ -187,6 +229,13 @@ public final class FileStorage implements Storage {
       }
     } finally {
       store.close();
+      try {
+        if (exitHook != null) {
+          Runtime.getRuntime().removeShutdownHook(exitHook);
+        }
+      } catch (IllegalStateException exiting) {
+        // Closed by another exit hook: this one runs too, and finds nothing left to write.
+      }
     }
   }
 

@@ -818,10 +818,18 @@ public final class FileStore implements Storage {
     for (FileBodyWriter w : writers) {
       w.abort();
     }
+    writeRecency();
+    lock.close();
+  }
+
+  /**
+   * Writes the uses kept in memory (see {@link EntryIndex#touch}) to the metadata files' times, so
+   * the recency order survives a restart.
+   */
+  public void writeRecency() {
     for (Map.Entry<Path, EntryIndex.Tracked> e : index.usedSinceWritten()) {
       touchFile(e.getKey(), e.getValue().lastAccess);
     }
-    lock.close();
   }
 
   @Override

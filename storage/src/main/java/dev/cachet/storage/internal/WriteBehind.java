@@ -11,6 +11,7 @@ import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.lang.System.Logger.Level;
 import java.nio.ByteBuffer;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
@@ -24,6 +25,7 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -278,6 +280,35 @@ public final class WriteBehind {
         await(p);
       }
     }
+  }
+
+  /**
+   * Waits until every pair pending now is published (or has failed), for at most {@code bound}; the
+   * number of pairs still pending then. For the exit of the JVM, whose writer threads stop with it.
+   */
+  public int settleAll(Duration bound) {
+    long deadline = System.nanoTime() + bound.toNanos();
+    int left = 0;
+    for (List<Pending> waiting : pending.values()) {
+      for (Pending p : waiting) {
+        long remaining = deadline - System.nanoTime();
+        try {
+          if (left > 0 || remaining <= 0) {
+            left += p.published.isDone() ? 0 : 1;
+          } else {
+            p.published.get(remaining, TimeUnit.NANOSECONDS);
+          }
+        } catch (TimeoutException e) {
+          left++;
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          left++;
+        } catch (ExecutionException e) {
+          // Never completed exceptionally: a failed publication completes normally.
+        }
+      }
+    }
+    return left;
   }
 
   /** The body bytes held by pending pairs. */
