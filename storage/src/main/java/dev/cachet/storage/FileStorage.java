@@ -28,13 +28,13 @@ import java.util.concurrent.atomic.AtomicInteger;
  * temporary file. Commit moves the body file to its final name and then moves the metadata into
  * place atomically, which is the moment it becomes visible. A crash at any instant leaves the old
  * entry or the new one, never a torn one. With {@link Builder#durable(boolean)} on (the default)
- * every file and directory change is forced to the disk before it counts. The commit of a small
- * body is carried out behind its caller ({@link Builder#writeBehindBytes(long)}): the pair is this
- * storage's at once, served from memory until it is on the disk, where other instances see it.
- * {@link #close()} writes what is pending; a program that ends without closing the storage (its
- * {@code main} returns, or it calls {@code System.exit}) has its exit wait for those writes, for up
- * to 10 seconds, in a shutdown hook; only a kill or a crash loses them (never leaving a torn
- * entry).
+ * every commit and removal is forced to the disk before it counts; a 304's update is not (a power
+ * cut may lose it, which costs one more revalidation). The commit of a small body is carried out
+ * behind its caller ({@link Builder#writeBehindBytes(long)}): the pair is this storage's at once,
+ * served from memory until it is on the disk, where other instances see it. {@link #close()} writes
+ * what is pending; a program that ends without closing the storage (its {@code main} returns, or it
+ * calls {@code System.exit}) has its exit wait for those writes, for up to 10 seconds, in a
+ * shutdown hook; only a kill or a crash loses them (never leaving a torn entry).
  *
  * <p>Opening recovers the directory: temporary files and unreferenced bodies are deleted, and a
  * metadata file that is corrupt, truncated, of an unknown format version, or whose body's length or
@@ -280,8 +280,10 @@ public final class FileStorage implements Storage {
 
     /**
      * Whether each commit forces the body, the metadata and the directory to the disk before it
-     * returns (default true). Off, a crash of the process still leaves no torn entry, but a crash
-     * of the machine may lose recent entries.
+     * returns (default true), and each removal the directory. Off, a crash of the process still
+     * leaves no torn entry, but a crash of the machine may lose recent entries. Updates ({@link
+     * FileStorage#update}, a 304's freshening) are never forced: a power cut may lose one, which
+     * costs one more revalidation, never a torn entry.
      *
      * @throws IllegalStateException if already set
      */

@@ -443,10 +443,17 @@ public final class FileStore implements Storage {
    * point; then deletes the body the old metadata named, if another. With a new body, moves its
    * temporary file to its name first, under the same lock, so that a removal of the pair cannot
    * delete the body between the two moves and leave metadata without it.
+   *
+   * <p>Only a commit is forced to the disk when durable; an update (a 304's freshening, RFC 9111
+   * §4.3.4) is not: a power cut may lose it, which costs one more revalidation. A process crash
+   * loses nothing written (the page cache survives it). Should a power cut leave the renamed file
+   * without its data (file systems that do not flush a file renamed over another), the metadata is
+   * found corrupt and dropped with its body on the next open: one miss, never a misread entry.
    */
   private void writeMeta(Path dir, Metadata meta, Path tempBody, boolean inNewDirectory)
       throws IOException {
     boolean newBody = tempBody != null;
+    boolean force = durable && newBody;
     byte[] bytes = MetadataCodec.write(meta);
     Path metaPath = dir.resolve(Layout.metaName(meta.pair().id()));
     Path temp =
@@ -457,7 +464,7 @@ public final class FileStore implements Storage {
       while (b.hasRemaining()) {
         ch.write(b);
       }
-      if (durable) {
+      if (force) {
         // Data and length; the name is made durable by the sync of the directory below.
         ch.force(false);
       }
@@ -485,11 +492,12 @@ public final class FileStore implements Storage {
         throw e;
       }
       changed(dir);
-      if (durable) {
+      if (force) {
         syncDirectory(dir);
       }
+      // The file's own modification time, set as it was written a moment ago, is its recency on
+      // the disk: no call to set it.
       long now = index.tick();
-      touchFile(metaPath, now);
       index.put(metaPath, meta, meta.bodyLength() + bytes.length, now);
       if (oldBody != null && !oldBody.equals(meta.bodyFile())) {
         deleteQuietly(dir.resolve(oldBody));
