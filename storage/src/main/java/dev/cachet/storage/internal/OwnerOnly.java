@@ -2,6 +2,7 @@ package dev.cachet.storage.internal;
 
 import dev.cachet.storage.StorageException;
 import java.io.IOException;
+import java.lang.System.Logger.Level;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.channels.SeekableByteChannel;
@@ -77,10 +78,18 @@ final class OwnerOnly {
     Files.createDirectories(dir, directoryAttributes);
   }
 
-  /** Makes an existing directory of the store {@code 0700} if it is not (one made by old code). */
-  void restrict(Path dir, PosixFileAttributes attributes) throws IOException {
+  /**
+   * Makes an existing directory of the store {@code 0700} if it is not (one made by an older
+   * version); a failure (a directory this user does not own) is logged and the directory used as it
+   * is.
+   */
+  void restrict(Path dir, PosixFileAttributes attributes) {
     if (posix && !attributes.permissions().equals(DIRECTORY)) {
-      Files.setPosixFilePermissions(dir, DIRECTORY);
+      try {
+        Files.setPosixFilePermissions(dir, DIRECTORY);
+      } catch (IOException e) {
+        FileStore.LOG.log(Level.WARNING, "cannot make {0} its owner''s only: {1}", dir, e);
+      }
     }
   }
 
