@@ -555,10 +555,19 @@ public final class FileStore implements Storage {
   Optional<StoredBody> openBody(StoredPair pair, Metadata meta) throws IOException {
     checkOpen();
     Path dir = Layout.keyDir(root, pair.key());
-    return openBody(dir, dir.resolve(Layout.metaName(pair.id())), meta);
+    return openBody(dir, dir.resolve(Layout.metaName(pair.id())), meta, false);
   }
 
   private Optional<StoredBody> openBody(Path dir, Path metaPath, Metadata meta) throws IOException {
+    return openBody(dir, metaPath, meta, true);
+  }
+
+  /**
+   * Opens the body this metadata names and marks the entry used; {@code writeUse} false when the
+   * use need not reach the metadata file's time (an update about to replace that file).
+   */
+  private Optional<StoredBody> openBody(Path dir, Path metaPath, Metadata meta, boolean writeUse)
+      throws IOException {
     FileChannel ch;
     try {
       // The body is opened without following a link; the directory is checked to be one.
@@ -581,7 +590,7 @@ public final class FileStore implements Storage {
       throw new StorageException("cannot open the body of " + meta.pair().key(), e);
     }
     long used = index.touch(metaPath);
-    if (used >= 0) {
+    if (used >= 0 && writeUse) {
       touchFile(metaPath, used);
     }
     return Optional.of(

@@ -76,7 +76,6 @@ public final class WriteBehind {
     final int length;
     final Metadata base; // null for a commit
     final CompletableFuture<Void> published = new CompletableFuture<>();
-    boolean read; // guarded by this
     boolean done; // guarded by this
     boolean started; // guarded by this: its publication is writing
     boolean superseded; // guarded by this: a later update of its pair replaces it unwritten
@@ -178,8 +177,8 @@ public final class WriteBehind {
           return Optional.empty();
         }
         synchronized (p) {
+          // Its publication marks it used (recency is the time it reaches the disk).
           if (!p.done) {
-            p.read = true; // the publication marks it used on the disk too
             if (p.base == null) {
               return Optional.of(new ArrayBody(p.body, p.length));
             }
@@ -187,7 +186,8 @@ public final class WriteBehind {
         }
         if (p.base != null) {
           // An update, pending or published: the body is the one of the entry it updated (a body
-          // file is never modified), or gone if that entry was replaced or removed.
+          // file is never modified), or gone if that entry was replaced or removed. The use is not
+          // written to the metadata file the update is about to replace.
           return store.openBody(pair, p.base);
         }
         // Published meanwhile: read from the disk, which marks it used there.
@@ -383,19 +383,11 @@ public final class WriteBehind {
             return rest.isEmpty() ? null : List.copyOf(rest);
           });
       pendingBytes.addAndGet(-p.weight());
-      boolean read;
       synchronized (p) {
         p.done = true;
-        read = p.read;
       }
-      if (published && read) {
-        // Read while pending: opening it on the disk marks it recently used there too.
-        try {
-          store.openBody(p.pair).ifPresent(WriteBehind::closeQuietly);
-        } catch (IOException | RuntimeException e) {
-          // Only its recency is lost.
-        }
-      }
+      // A pair read while pending needs no marking now: its publication made it the most recently
+      // used, in memory and on the disk (the file's time is when it was written).
       p.published.complete(null);
     }
   }
@@ -423,14 +415,6 @@ public final class WriteBehind {
     }
     if (!queued) {
       publish(p);
-    }
-  }
-
-  private static void closeQuietly(StoredBody body) {
-    try {
-      body.close();
-    } catch (IOException ignored) {
-      // Nothing was read from it.
     }
   }
 
