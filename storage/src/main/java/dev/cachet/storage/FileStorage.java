@@ -22,19 +22,23 @@ import java.util.concurrent.atomic.AtomicInteger;
  *
  * <p>Under the root there is one directory per cache key, named by the SHA-256 of the key (never by
  * the URL), holding per stored pair a JSON metadata file ({@code <id>.json}, with a format version,
- * the request and response header fields, the times, and the body's length and CRC32C) and a body
- * file. A write holds a small body in memory and writes it at commit (starting a write costs no
- * file-system call); a body larger than {@link Builder#writeBufferBytes(int)} streams to a
- * temporary file. Commit moves the body file to its final name and then moves the metadata into
- * place atomically, which is the moment it becomes visible. A crash at any instant leaves the old
- * entry or the new one, never a torn one. With {@link Builder#durable(boolean)} on (the default)
- * every commit and removal is forced to the disk before it counts; a 304's update is not (a power
- * cut may lose it, which costs one more revalidation). The commit of a small body is carried out
- * behind its caller ({@link Builder#writeBehindBytes(long)}): the pair is this storage's at once,
- * served from memory until it is on the disk, where other instances see it. {@link #close()} writes
- * what is pending; a program that ends without closing the storage (its {@code main} returns, or it
- * calls {@code System.exit}) has its exit wait for those writes, for up to 10 seconds, in a
- * shutdown hook; only a kill or a crash loses them (never leaving a torn entry).
+ * the response's header fields, of the request only the fields the response's {@code Vary} names
+ * and whether it carried {@code Authorization}, the times, and the body's length and CRC32C) and a
+ * body file. Where the file system has POSIX permissions, files are {@code 0600} and directories
+ * {@code 0700}, and a root owned by another user or writable by group or others is refused; nothing
+ * inside the root is reached through a symbolic link. A write holds a small body in memory and
+ * writes it at commit (starting a write costs no file-system call); a body larger than {@link
+ * Builder#writeBufferBytes(int)} streams to a temporary file. Commit moves the body file to its
+ * final name and then moves the metadata into place atomically, which is the moment it becomes
+ * visible. A crash at any instant leaves the old entry or the new one, never a torn one. With
+ * {@link Builder#durable(boolean)} on (the default) every commit and removal is forced to the disk
+ * before it counts; a 304's update is not (a power cut may lose it, which costs one more
+ * revalidation). The commit of a small body is carried out behind its caller ({@link
+ * Builder#writeBehindBytes(long)}): the pair is this storage's at once, served from memory until it
+ * is on the disk, where other instances see it. {@link #close()} writes what is pending; a program
+ * that ends without closing the storage (its {@code main} returns, or it calls {@code System.exit})
+ * has its exit wait for those writes, for up to 10 seconds, in a shutdown hook; only a kill or a
+ * crash loses them (never leaving a torn entry).
  *
  * <p>Opening recovers the directory: temporary files and unreferenced bodies are deleted, and a
  * metadata file that is corrupt, truncated, of an unknown format version, or whose body's length or
