@@ -495,9 +495,10 @@ public final class FileStore implements Storage {
       if (force) {
         syncDirectory(dir);
       }
-      // The file's own modification time, set as it was written a moment ago, is its recency on
-      // the disk: no call to set it.
+      // Set, not left as written: the file system's clock is coarse (a tick of a few ms), and
+      // entries written in one tick would lose their order across a restart.
       long now = index.tick();
+      touchFile(metaPath, now);
       index.put(metaPath, meta, meta.bodyLength() + bytes.length, now);
       if (oldBody != null && !oldBody.equals(meta.bodyFile())) {
         deleteQuietly(dir.resolve(oldBody));

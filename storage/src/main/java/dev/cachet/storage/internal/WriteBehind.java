@@ -387,7 +387,7 @@ public final class WriteBehind {
         p.done = true;
       }
       // A pair read while pending needs no marking now: its publication made it the most recently
-      // used, in memory and on the disk (the file's time is when it was written).
+      // used, in memory and on the disk (the metadata's time is set as it is published).
       p.published.complete(null);
     }
   }
