@@ -17,7 +17,6 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -52,7 +51,6 @@ class ReadmeQuickStartIT extends OriginSupport {
   }
 
   @Test
-  @Disabled("needs FileStorage commit on exit — issue 14/15")
   void withoutClosingAnything_theNextRunIsAHit() throws Exception {
     origin.stubFor(get("/data").willReturn(ok("data").withHeader("Cache-Control", "max-age=3600")));
     Path workDir = Files.createDirectories(dir.resolve("program"));

@@ -5,6 +5,7 @@ import static java.util.Objects.requireNonNull;
 import dev.cachet.core.CacheKey;
 import dev.cachet.core.StoredPair;
 import dev.cachet.storage.internal.FileStore;
+import dev.cachet.storage.internal.RequestRecord;
 import dev.cachet.storage.internal.WriteBehind;
 import java.io.IOException;
 import java.nio.file.DirectoryIteratorException;
@@ -14,21 +15,30 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * A {@link Storage} in a directory of the filesystem, which survives restarts and crashes.
  *
  * <p>Under the root there is one directory per cache key, named by the SHA-256 of the key (never by
  * the URL), holding per stored pair a JSON metadata file ({@code <id>.json}, with a format version,
- * the request and response header fields, the times, and the body's length and CRC32C) and a body
- * file. A write holds a small body in memory and writes it at commit (starting a write costs no
- * file-system call); a body larger than {@link Builder#writeBufferBytes(int)} streams to a
- * temporary file. Commit moves the body file to its final name and then moves the metadata into
- * place atomically, which is the moment it becomes visible. A crash at any instant leaves the old
- * entry or the new one, never a torn one. With {@link Builder#durable(boolean)} on (the default)
- * every file and directory change is forced to the disk before it counts. The commit of a small
- * body is carried out behind its caller ({@link Builder#writeBehindBytes(long)}): the pair is this
- * storage's at once, served from memory until it is on the disk, where other instances see it.
+ * the response's header fields, of the request only the fields the response's {@code Vary} names
+ * and whether it carried {@code Authorization}, the times, and the body's length and CRC32C) and a
+ * body file. Where the file system has POSIX permissions, files are {@code 0600} and directories
+ * {@code 0700}, and a root owned by another user or writable by group or others is refused; nothing
+ * inside the root is reached through a symbolic link. A write holds a small body in memory and
+ * writes it at commit (starting a write costs no file-system call); a body larger than {@link
+ * Builder#writeBufferBytes(int)} streams to a temporary file. Commit moves the body file to its
+ * final name and then moves the metadata into place atomically, which is the moment it becomes
+ * visible. A crash at any instant leaves the old entry or the new one, never a torn one. With
+ * {@link Builder#durable(boolean)} on (the default) every commit and removal is forced to the disk
+ * before it counts; a 304's update is not (a power cut may lose it, which costs one more
+ * revalidation). The commit of a small body is carried out behind its caller ({@link
+ * Builder#writeBehindBytes(long)}): the pair is this storage's at once, served from memory until it
+ * is on the disk, where other instances see it. {@link #close()} writes what is pending; a program
+ * that ends without closing the storage (its {@code main} returns, or it calls {@code System.exit})
+ * has its exit wait for those writes, for up to 10 seconds, in a shutdown hook; only a kill or a
+ * crash loses them (never leaving a torn entry).
  *
  * <p>Opening recovers the directory: temporary files and unreferenced bodies are deleted, and a
  * metadata file that is corrupt, truncated, of an unknown format version, or whose body's length or
@@ -48,12 +58,49 @@ import java.util.UUID;
  * }</pre>
  */
 public final class FileStorage implements Storage {
+  /** How long the JVM's exit waits for commits still written behind their callers. */
+  static final Duration EXIT_FLUSH = Duration.ofSeconds(10);
+
+  private static final AtomicInteger HOOKS = new AtomicInteger();
+
   private final FileStore store;
   private final WriteBehind behind; // null when every commit is carried out by its caller
+  private final Thread exitHook;
 
   private FileStorage(FileStore store, WriteBehind behind) {
     this.store = store;
     this.behind = behind;
+    // A program that ends without closing the storage (main returns, System.exit) keeps what it
+    // committed: the writer threads are daemons and stop with the JVM, so its exit waits for them,
+    // within a bound. close() removes the hook.
+    Thread hook = new Thread(this::atExit, "cachet-file-exit-" + HOOKS.incrementAndGet());
+    try {
+      Runtime.getRuntime().addShutdownHook(hook);
+    } catch (IllegalStateException exiting) {
+      hook = null; // Built while the JVM exits: nothing would run the hook.
+    }
+    this.exitHook = hook; // null when none
+  }
+
+  /**
+   * Run as the JVM exits without {@link #close()}: writes the commits still pending (for at most
+   * {@link #EXIT_FLUSH}) and the recency kept in memory. The directory's locks go with the process.
+   */
+  private void atExit() {
+    if (behind != null) {
+      int left = behind.settleAll(EXIT_FLUSH);
+      if (left > 0) {
+        System.getLogger(FileStorage.class.getName())
+            .log(
+                System.Logger.Level.WARNING,
+                "the JVM exits with {0} commits of {1} not yet on the disk after {2}; they are"
+                    + " lost, as in a crash (never torn)",
+                left,
+                store,
+                EXIT_FLUSH);
+      }
+    }
+    store.writeRecency();
   }
 
   /**
@@ -76,12 +123,14 @@ public final class FileStorage implements Storage {
 
   @Override
   public BodyWriter newWriter(StoredPair pair) throws IOException {
-    return behind == null ? store.newWriter(pair) : behind.newWriter(pair);
+    StoredPair kept = RequestRecord.of(requireNonNull(pair, "pair"));
+    return behind == null ? store.newWriter(kept) : behind.newWriter(kept);
   }
 
   @Override
   public Optional<StoredBody> openBody(StoredPair pair) throws IOException {
-    return behind == null ? store.openBody(pair) : behind.openBody(requireNonNull(pair, "pair"));
+    StoredPair kept = RequestRecord.of(requireNonNull(pair, "pair"));
+    return behind == null ? store.openBody(kept) : behind.openBody(kept);
   }
 
   /**
@@ -95,7 +144,8 @@ public final class FileStorage implements Storage {
    */
   @Override
   public boolean update(StoredPair pair) throws IOException {
-    return behind == null ? store.update(pair) : behind.update(pair);
+    StoredPair kept = RequestRecord.of(requireNonNull(pair, "pair"));
+    return behind == null ? store.update(kept) : behind.update(kept);
   }
 
   @Override
@@ -183,6 +233,13 @@ public final class FileStorage implements Storage {
       }
     } finally {
       store.close();
+      try {
+        if (exitHook != null) {
+          Runtime.getRuntime().removeShutdownHook(exitHook);
+        }
+      } catch (IllegalStateException exiting) {
+        // Closed by another exit hook: this one runs too, and finds nothing left to write.
+      }
     }
   }
 
@@ -227,8 +284,10 @@ public final class FileStorage implements Storage {
 
     /**
      * Whether each commit forces the body, the metadata and the directory to the disk before it
-     * returns (default true). Off, a crash of the process still leaves no torn entry, but a crash
-     * of the machine may lose recent entries.
+     * returns (default true), and each removal the directory. Off, a crash of the process still
+     * leaves no torn entry, but a crash of the machine may lose recent entries. Updates ({@link
+     * FileStorage#update}, a 304's freshening) are never forced: a power cut may lose one, which
+     * costs one more revalidation, never a torn entry.
      *
      * @throws IllegalStateException if already set
      */

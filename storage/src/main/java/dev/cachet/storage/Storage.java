@@ -20,6 +20,11 @@ import java.util.UUID;
  * ways. A pair becomes visible to {@link #find} only when its writer commits, together with its
  * complete body; an aborted write leaves nothing behind.
  *
+ * <p>Of a pair's request a storage needs to keep only the method, the URI, the field lines its
+ * response's {@code Vary} names (RFC 9111 §4.1) and whether it carried {@code Authorization} (§3.5;
+ * {@link FileStorage} keeps that as the field with an empty value); a pair found may have only
+ * those, and {@link #openBody} takes either the pair given to {@link #newWriter} or the one found.
+ *
  * <p>Implementations are thread-safe. Every failure is reported as an {@link IOException} (usually
  * a {@link StorageException}), never as a half-done state. A storage is done when it passes the
  * contract suite {@code StorageContract} from this module's test-jar.

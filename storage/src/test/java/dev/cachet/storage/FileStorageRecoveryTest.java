@@ -102,10 +102,27 @@ class FileStorageRecoveryTest {
   @Test
   void futureFormatVersion_isSkippedAndDeleted() throws IOException {
     String text = metaText();
-    assertThat(text).contains("\"formatVersion\" : 1");
+    assertThat(text).contains("\"formatVersion\" : 2");
     Files.writeString(
-        meta(damaged), text.replace("\"formatVersion\" : 1", "\"formatVersion\" : 2"));
+        meta(damaged), text.replace("\"formatVersion\" : 2", "\"formatVersion\" : 3"));
     assertDroppedOnOpen();
+  }
+
+  @Test
+  void olderFormatVersion1_isDroppedWithItsBody_neverRead() throws IOException {
+    // Version 1 kept every request field; such a file may hold credentials, and is never read.
+    String v1 =
+        metaText()
+            .replace("\"formatVersion\" : 2", "\"formatVersion\" : 1")
+            .replace(
+                "\"headers\" : [ ]",
+                "\"headers\" : [ [ \"Authorization\", \"Bearer SECRET\" ], [ \"Cookie\", \"a=b\" ] ]");
+    assertThat(v1).contains("Bearer SECRET");
+    Path body = body(damaged);
+    Files.writeString(meta(damaged), v1);
+    assertDroppedOnOpen();
+    assertThat(meta(damaged)).doesNotExist();
+    assertThat(body).doesNotExist();
   }
 
   @Test

@@ -181,12 +181,16 @@ class FileStorageWriteBehindTest {
     Path root = temp.resolve("refused");
     StoredPair p = StorageContract.pair("http://example.com/refused");
     try (FileStorage s = FileStorage.newBuilder(root).durable(false).build()) {
-      // A plain file where the key's directory belongs: the background write cannot make it.
-      Path inTheWay = root.resolve(Layout.keyDirName(p.key()));
-      Files.writeString(inTheWay, "in the way");
+      // A directory, not empty, where the pair's metadata belongs: the background write cannot
+      // rename the metadata into place (a plain file in the key directory's place would be
+      // deleted, as nothing in the store but a directory may stand there).
+      Path inTheWay = root.resolve(Layout.keyDirName(p.key())).resolve(p.id() + ".json");
+      Files.createDirectories(inTheWay);
+      Files.writeString(inTheWay.resolve("x"), "in the way");
       StorageContract.store(s, p, StorageContract.bytes(512, 5));
       s.flush();
       assertThat(s.writeBehindFailures()).isEqualTo(1);
+      Files.delete(inTheWay.resolve("x"));
       Files.delete(inTheWay);
       assertThat(s.find(p.key())).isEmpty();
       assertThat(s.openBody(p)).isEmpty();

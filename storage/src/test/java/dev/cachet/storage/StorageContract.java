@@ -199,6 +199,8 @@ public abstract class StorageContract {
         pair(
             "https://example.com/h?q=1",
             Headers.of("Accept", "text/html", "accept", "*/*"),
+            "Vary",
+            "Accept",
             "Set-Cookie",
             "a=1",
             "cache-control",
@@ -342,6 +344,25 @@ public abstract class StorageContract {
     assertThat(s.find(p.key())).containsExactly(updated);
     assertThat(s.find(p.key()).get(0).httpVersion()).contains("HTTP/1.1");
     assertThat(readChunks(s, updated)).contains(utf8("v"));
+  }
+
+  @Test
+  void httpVersion_isKept_whenAStorageKeepsOnlyPartOfTheRequest() throws IOException {
+    // A storage may keep only the request fields Vary names (FileStorage, SEC-10): the version
+    // must survive that reduction too.
+    Storage s = storage();
+    StoredPair p =
+        pair(
+                "http://example.com/reduced",
+                Headers.of("Cookie", "secret=1", "Accept", "text/plain"),
+                "Cache-Control",
+                "max-age=60",
+                "Vary",
+                "Accept")
+            .withHttpVersion("HTTP/2");
+    store(s, p, utf8("r"));
+
+    assertThat(s.find(p.key())).singleElement().satisfies(f -> assertThat(f.httpVersion()).contains("HTTP/2"));
   }
 
   @Test

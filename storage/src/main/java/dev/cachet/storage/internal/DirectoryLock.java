@@ -3,16 +3,23 @@ package dev.cachet.storage.internal;
 import dev.cachet.storage.StorageException;
 import java.io.IOException;
 import java.io.InterruptedIOException;
+import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
 import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
@@ -62,41 +69,27 @@ final class DirectoryLock implements AutoCloseable {
   }
 
   /**
-   * Creates the directory and its marker if needed, and takes the lock: exclusively if it can.
-   * Until {@link #share()}, no other storage can open the directory.
+   * Creates the directory ({@code 0700}) and its marker if needed, and takes the lock: exclusively
+   * if it can. Until {@link #share()}, no other storage can open the directory.
    *
+   * @param modes the permissions of new files and directories, and the check of the root
    * @param timeout how long to wait for another storage, in this JVM or another process, that is
    *     opening the directory
    * @throws StorageException if the directory holds files but no marker: it is not ours to clean;
-   *     or if another storage is still opening it after {@code timeout}
+   *     or it is owned by another user or writable by group or others; or if another storage is
+   *     still opening it after {@code timeout}
    * @throws InterruptedIOException if interrupted while waiting
    */
-  static DirectoryLock acquire(Path root, Duration timeout) throws IOException {
+  static DirectoryLock acquire(Path root, OwnerOnly modes, Duration timeout) throws IOException {
     long start = System.nanoTime();
     long budget = saturatedNanos(timeout);
-    Files.createDirectories(root);
-    Path marker = root.resolve(Layout.MARKER);
-    if (!Files.exists(marker)) {
-      try (DirectoryStream<Path> entries = Files.newDirectoryStream(root)) {
-        for (Path p : entries) {
-          if (!p.getFileName().toString().equals(Layout.MARKER)) {
-            throw new StorageException(
-                root + " holds files but is not a Cachet file storage; refusing to use it");
-          }
-        }
-      }
-      try {
-        Files.write(
-            marker,
-            ("Cachet file storage, format version " + MetadataCodec.FORMAT_VERSION + "\n")
-                .getBytes(StandardCharsets.UTF_8),
-            StandardOpenOption.CREATE_NEW,
-            StandardOpenOption.WRITE);
-      } catch (FileAlreadyExistsException raced) {
-        // Another storage created it first.
-      }
+    modes.createDirectories(root);
+    Path real = root.toRealPath();
+    modes.checkRoot(real);
+    Path marker = real.resolve(Layout.MARKER);
+    if (!Files.exists(marker, LinkOption.NOFOLLOW_LINKS)) {
+      createMarker(real, marker, modes);
     }
-    marker = marker.toRealPath();
     Shared s;
     while (true) {
       synchronized (SHARED) {
@@ -132,7 +125,8 @@ final class DirectoryLock implements AutoCloseable {
         return new DirectoryLock(marker, s, false, null);
       }
       FileChannel channel =
-          FileChannel.open(marker, StandardOpenOption.READ, StandardOpenOption.WRITE);
+          FileChannel.open(
+              marker, StandardOpenOption.READ, StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS);
       try {
         FileLock opening = lockOpening(channel, marker, start, budget, timeout);
         FileLock open = channel.tryLock(OPEN, 1, false);
@@ -147,6 +141,80 @@ final class DirectoryLock implements AutoCloseable {
       s.opening.unlock();
       forgetIfUnused(marker, s);
       throw e;
+    }
+  }
+
+  /**
+   * Makes a directory a Cachet file storage: its marker is written whole to a temporary file
+   * ({@code .cachet-storage.<random>.tmp}), forced, and linked to its name, so a marker is never
+   * seen incomplete. A kill before the link leaves only such temporary files in the root: the next
+   * opening recognises them as an unfinished creation, deletes them and starts again. Anything else
+   * in a root without a marker is not ours, and the directory is refused untouched.
+   */
+  private static void createMarker(Path root, Path marker, OwnerOnly modes) throws IOException {
+    byte[] text =
+        ("Cachet file storage, format version " + MetadataCodec.FORMAT_VERSION + "\n")
+            .getBytes(StandardCharsets.UTF_8);
+    for (int attempt = 0; ; attempt++) {
+      List<Path> unfinished = new ArrayList<>();
+      try (DirectoryStream<Path> entries = Files.newDirectoryStream(root)) {
+        for (Path p : entries) {
+          String name = p.getFileName().toString();
+          if (name.equals(Layout.MARKER)) {
+            return; // Another storage made it meanwhile.
+          }
+          if (!Layout.isMarkerTemp(name)) {
+            throw new StorageException(
+                root + " holds files but is not a Cachet file storage; refusing to use it");
+          }
+          unfinished.add(p);
+        }
+      }
+      for (Path p : unfinished) {
+        // A creation killed before its link, or one under way in another process, which then
+        // finds its temporary file gone and starts again.
+        Files.deleteIfExists(p);
+      }
+      Path temp = root.resolve(Layout.MARKER + "." + Layout.newGeneration() + Layout.TEMP_SUFFIX);
+      try {
+        try (FileChannel ch = modes.createFile(temp)) {
+          ByteBuffer b = ByteBuffer.wrap(text);
+          while (b.hasRemaining()) {
+            ch.write(b);
+          }
+          ch.force(false);
+        }
+        linkInPlace(temp, marker);
+        FileStore.syncDirectory(root);
+        return;
+      } catch (NoSuchFileException deletedByAnotherCreation) {
+        if (attempt >= 100) {
+          throw new StorageException(
+              "cannot create the marker of " + root, deletedByAnotherCreation);
+        }
+      } finally {
+        Files.deleteIfExists(temp);
+      }
+    }
+  }
+
+  /**
+   * Gives a complete temporary file the marker's name: a hard link, which fails if the marker was
+   * made meanwhile (then that one stays, as other storages may hold locks on it); where links are
+   * not supported, an atomic rename.
+   */
+  private static void linkInPlace(Path temp, Path marker) throws IOException {
+    try {
+      Files.createLink(marker, temp);
+    } catch (FileAlreadyExistsException raced) {
+      // Another storage created it first.
+    } catch (UnsupportedOperationException | FileSystemException noLinks) {
+      if (noLinks instanceof NoSuchFileException gone) {
+        throw gone;
+      }
+      if (!Files.exists(marker, LinkOption.NOFOLLOW_LINKS)) {
+        Files.move(temp, marker, StandardCopyOption.ATOMIC_MOVE);
+      }
     }
   }
 

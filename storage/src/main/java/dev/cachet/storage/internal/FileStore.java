@@ -16,7 +16,9 @@ import java.nio.file.DirectoryIteratorException;
 import java.nio.file.DirectoryNotEmptyException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -58,6 +60,7 @@ public final class FileStore implements Storage {
   private final boolean durable;
   private final int bufferBytes;
   private final DirectoryLock lock;
+  private final OwnerOnly modes;
   private final EntryIndex index = new EntryIndex();
   private final AtomicLong evictions = new AtomicLong();
   private final Object[] stripes = new Object[STRIPES];
@@ -69,8 +72,14 @@ public final class FileStore implements Storage {
   private volatile boolean closed;
 
   private FileStore(
-      Path root, long maximumBytes, boolean durable, int bufferBytes, DirectoryLock lock) {
+      Path root,
+      long maximumBytes,
+      boolean durable,
+      int bufferBytes,
+      DirectoryLock lock,
+      OwnerOnly modes) {
     this.root = root;
+    this.modes = modes;
     this.maximumBytes = maximumBytes;
     this.durable = durable;
     this.bufferBytes = bufferBytes;
@@ -96,11 +105,12 @@ public final class FileStore implements Storage {
       boolean verifyChecksums,
       Duration openTimeout)
       throws IOException {
-    DirectoryLock lock = DirectoryLock.acquire(root, openTimeout);
+    OwnerOnly modes = OwnerOnly.of(root);
+    DirectoryLock lock = DirectoryLock.acquire(root, modes, openTimeout);
     try {
-      List<Recovery.Loaded> loaded = Recovery.run(root, lock.alone(), verifyChecksums);
+      List<Recovery.Loaded> loaded = Recovery.run(root, lock.alone(), verifyChecksums, modes);
       lock.share();
-      FileStore store = new FileStore(root, maximumBytes, durable, bufferBytes, lock);
+      FileStore store = new FileStore(root, maximumBytes, durable, bufferBytes, lock, modes);
       for (Recovery.Loaded l : loaded) {
         store.index.put(l.metaPath(), l.meta(), l.bytes(), l.lastAccess());
       }
@@ -131,12 +141,16 @@ public final class FileStore implements Storage {
     long readAtNanos = System.nanoTime();
     BasicFileAttributes attributes;
     try {
-      attributes = Files.readAttributes(dir, BasicFileAttributes.class);
+      attributes = Files.readAttributes(dir, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
     } catch (NoSuchFileException none) {
       views.remove(dir);
       return List.of();
     } catch (IOException e) {
       throw new StorageException("cannot read the entries of " + key, e);
+    }
+    if (!attributes.isDirectory()) {
+      removeImpostor(dir);
+      return List.of();
     }
     View view = views.get(dir);
     if (view != null && view.stillValid(attributes, readAtNanos)) {
@@ -241,8 +255,16 @@ public final class FileStore implements Storage {
   private Metadata readServable(Path dir, Path metaPath) throws IOException {
     byte[] bytes;
     try {
-      bytes = Files.readAllBytes(metaPath);
+      bytes = OwnerOnly.readAllBytes(metaPath);
     } catch (NoSuchFileException gone) {
+      index.forget(metaPath);
+      return null;
+    } catch (FileSystemException e) {
+      if (!Files.isSymbolicLink(metaPath)) {
+        throw e;
+      }
+      LOG.log(Level.WARNING, "deleting a link in place of file storage metadata {0}", metaPath);
+      Files.deleteIfExists(metaPath);
       index.forget(metaPath);
       return null;
     }
@@ -263,7 +285,10 @@ public final class FileStore implements Storage {
     }
     long size;
     try {
-      size = Files.size(dir.resolve(meta.bodyFile()));
+      BasicFileAttributes body =
+          Files.readAttributes(
+              dir.resolve(meta.bodyFile()), BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+      size = body.isRegularFile() ? body.size() : -1;
     } catch (NoSuchFileException replacedOrBroken) {
       // Replaced by another storage meanwhile, or broken: not servable either way.
       return null;
@@ -274,6 +299,21 @@ public final class FileStore implements Storage {
     }
     index.learn(metaPath, meta, meta.bodyLength() + bytes.length);
     return meta;
+  }
+
+  /**
+   * {@link #readServable} once the key directory is checked to be one: a link in its place is
+   * deleted, never read through.
+   */
+  private Metadata readServableIn(Path dir, Path metaPath) throws IOException {
+    if (!OwnerOnly.isDirectory(dir)) {
+      if (Files.exists(dir, LinkOption.NOFOLLOW_LINKS)) {
+        removeImpostor(dir);
+      }
+      index.forget(metaPath);
+      return null;
+    }
+    return readServable(dir, metaPath);
   }
 
   @Override
@@ -303,34 +343,74 @@ public final class FileStore implements Storage {
    */
   NewFile createFile(Path dir, Path file, StoredPair pair) throws StorageException {
     try {
-      boolean made = false;
+      boolean made;
       if (index.get(dir.resolve(Layout.metaName(pair.id()))) == null) {
         made = makeDirectory(dir);
+      } else {
+        made = !OwnerOnly.isDirectory(dir) && makeDirectory(dir);
       }
       try {
-        return new NewFile(
-            FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE), made);
+        return new NewFile(modes.createFile(file), made);
       } catch (NoSuchFileException clearedMeanwhile) {
         made = makeDirectory(dir);
-        return new NewFile(
-            FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE), made);
+        return new NewFile(modes.createFile(file), made);
       }
     } catch (IOException e) {
       throw new StorageException("cannot write an entry of " + pair.key(), e);
     }
   }
 
-  /** Makes a key directory if missing; true when it made it. */
-  private static boolean makeDirectory(Path dir) throws IOException {
+  /**
+   * Makes a key directory ({@code 0700}) if missing; true when it made it. Something else in its
+   * place, a link above all, is deleted first: nothing is ever written through a link.
+   */
+  private boolean makeDirectory(Path dir) throws IOException {
     try {
-      Files.createDirectory(dir);
+      modes.createDirectory(dir);
       return true;
     } catch (FileAlreadyExistsException exists) {
-      // Most often a directory; if not, creating the file in it fails and says so.
-      return false;
-    } catch (NoSuchFileException rootGone) {
-      Files.createDirectories(dir);
+      if (OwnerOnly.isDirectory(dir)) {
+        return false;
+      }
+      removeImpostor(dir);
+      modes.createDirectory(dir);
       return true;
+    } catch (NoSuchFileException rootGone) {
+      modes.createDirectories(dir);
+      return true;
+    }
+  }
+
+  /**
+   * Deletes what stands in a key directory's place but is not a directory, a link above all (the
+   * link, never what it points to); the key then has no entries. Nothing in the store is ever
+   * reached through a link.
+   */
+  private void removeImpostor(Path dir) {
+    LOG.log(Level.WARNING, "deleting {0}: not a directory (a link?) in the file storage", dir);
+    synchronized (stripe(dir)) {
+      if (!OwnerOnly.isDirectory(dir)) {
+        deleteQuietly(dir);
+      }
+      forgetDirectory(dir);
+      changed(dir);
+    }
+  }
+
+  /** Forgets every entry this instance knew in a key directory that turned out not to be one. */
+  private void forgetDirectory(Path dir) {
+    for (Map.Entry<Path, EntryIndex.Tracked> e : index.leastRecentlyUsedFirst()) {
+      if (e.getKey().getParent().equals(dir)) {
+        index.forget(e.getKey(), e.getValue());
+      }
+    }
+  }
+
+  /** Throws unless the key directory is a directory itself; a link in its place is deleted. */
+  private void requireDirectory(Path dir) throws IOException {
+    if (!OwnerOnly.isDirectory(dir) && Files.exists(dir, LinkOption.NOFOLLOW_LINKS)) {
+      removeImpostor(dir);
+      throw new NoSuchFileException(dir.toString(), null, "not a directory; deleted");
     }
   }
 
@@ -353,7 +433,7 @@ public final class FileStore implements Storage {
       boolean inNewDirectory)
       throws IOException {
     checkOpen();
-    Metadata meta = new Metadata(pair, bodyName, length, crc);
+    Metadata meta = new Metadata(RequestRecord.of(pair), bodyName, length, crc);
     writeMeta(dir, meta, tempBody, inNewDirectory);
     evictIfNeeded();
   }
@@ -363,22 +443,28 @@ public final class FileStore implements Storage {
    * point; then deletes the body the old metadata named, if another. With a new body, moves its
    * temporary file to its name first, under the same lock, so that a removal of the pair cannot
    * delete the body between the two moves and leave metadata without it.
+   *
+   * <p>Only a commit is forced to the disk when durable; an update (a 304's freshening, RFC 9111
+   * §4.3.4) is not: a power cut may lose it, which costs one more revalidation. A process crash
+   * loses nothing written (the page cache survives it). Should a power cut leave the renamed file
+   * without its data (file systems that do not flush a file renamed over another), the metadata is
+   * found corrupt and dropped with its body on the next open: one miss, never a misread entry.
    */
   private void writeMeta(Path dir, Metadata meta, Path tempBody, boolean inNewDirectory)
       throws IOException {
     boolean newBody = tempBody != null;
+    boolean force = durable && newBody;
     byte[] bytes = MetadataCodec.write(meta);
     Path metaPath = dir.resolve(Layout.metaName(meta.pair().id()));
     Path temp =
         dir.resolve(
             Layout.metaName(meta.pair().id()) + "." + Layout.newGeneration() + Layout.TEMP_SUFFIX);
-    try (FileChannel ch =
-        FileChannel.open(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+    try (FileChannel ch = modes.createFile(temp)) {
       ByteBuffer b = ByteBuffer.wrap(bytes);
       while (b.hasRemaining()) {
         ch.write(b);
       }
-      if (durable) {
+      if (force) {
         // Data and length; the name is made durable by the sync of the directory below.
         ch.force(false);
       }
@@ -406,9 +492,11 @@ public final class FileStore implements Storage {
         throw e;
       }
       changed(dir);
-      if (durable) {
+      if (force) {
         syncDirectory(dir);
       }
+      // Set, not left as written: the file system's clock is coarse (a tick of a few ms), and
+      // entries written in one tick would lose their order across a restart.
       long now = index.tick();
       touchFile(metaPath, now);
       index.put(metaPath, meta, meta.bodyLength() + bytes.length, now);
@@ -437,7 +525,7 @@ public final class FileStore implements Storage {
   /** The body file named by the metadata on disk, or null when there is none or it is corrupt. */
   private static String bodyFileOnDisk(Path metaPath) {
     try {
-      return MetadataCodec.read(Files.readAllBytes(metaPath)).bodyFile();
+      return MetadataCodec.read(OwnerOnly.readAllBytes(metaPath)).bodyFile();
     } catch (IOException | MetadataCodec.Corrupt e) {
       return null;
     }
@@ -452,7 +540,7 @@ public final class FileStore implements Storage {
     EntryIndex.Tracked t = index.get(metaPath);
     Metadata meta = t != null && t.meta.pair().equals(pair) ? t.meta : null;
     if (meta == null) {
-      meta = readServable(dir, metaPath);
+      meta = readServableIn(dir, metaPath);
       if (meta == null || !meta.pair().equals(pair)) {
         return Optional.empty();
       }
@@ -468,13 +556,24 @@ public final class FileStore implements Storage {
   Optional<StoredBody> openBody(StoredPair pair, Metadata meta) throws IOException {
     checkOpen();
     Path dir = Layout.keyDir(root, pair.key());
-    return openBody(dir, dir.resolve(Layout.metaName(pair.id())), meta);
+    return openBody(dir, dir.resolve(Layout.metaName(pair.id())), meta, false);
   }
 
   private Optional<StoredBody> openBody(Path dir, Path metaPath, Metadata meta) throws IOException {
+    return openBody(dir, metaPath, meta, true);
+  }
+
+  /**
+   * Opens the body this metadata names and marks the entry used; {@code writeUse} false when the
+   * use need not reach the metadata file's time (an update about to replace that file).
+   */
+  private Optional<StoredBody> openBody(Path dir, Path metaPath, Metadata meta, boolean writeUse)
+      throws IOException {
     FileChannel ch;
     try {
-      ch = FileChannel.open(dir.resolve(meta.bodyFile()), StandardOpenOption.READ);
+      // The body is opened without following a link; the directory is checked to be one.
+      requireDirectory(dir);
+      ch = OwnerOnly.open(dir.resolve(meta.bodyFile()));
     } catch (NoSuchFileException replacedOrRemoved) {
       return Optional.empty();
     } catch (IOException e) {
@@ -492,7 +591,7 @@ public final class FileStore implements Storage {
       throw new StorageException("cannot open the body of " + meta.pair().key(), e);
     }
     long used = index.touch(metaPath);
-    if (used >= 0) {
+    if (used >= 0 && writeUse) {
       touchFile(metaPath, used);
     }
     return Optional.of(
@@ -507,7 +606,8 @@ public final class FileStore implements Storage {
     try {
       // Both times given, so the JDK need not read the file's attributes first to keep one.
       FileTime t = FileTime.fromMillis(millis);
-      Files.getFileAttributeView(metaPath, BasicFileAttributeView.class).setTimes(t, t, null);
+      Files.getFileAttributeView(metaPath, BasicFileAttributeView.class, LinkOption.NOFOLLOW_LINKS)
+          .setTimes(t, t, null);
     } catch (IOException ignored) {
       // Recency is a hint; a lost touch only makes eviction less exact.
     }
@@ -548,7 +648,7 @@ public final class FileStore implements Storage {
       return t.meta;
     }
     try {
-      Metadata meta = readServable(dir, metaPath);
+      Metadata meta = readServableIn(dir, metaPath);
       return meta != null && meta.pair().key().equals(pair.key()) ? meta : null;
     } catch (IOException e) {
       throw e instanceof StorageException ? e : new StorageException("cannot update " + pair, e);
@@ -574,7 +674,14 @@ public final class FileStore implements Storage {
             : !known.meta.bodyFile().equals(base.bodyFile())) {
           return false;
         }
-        if (!Files.exists(dir.resolve(base.bodyFile()))) {
+        if (!OwnerOnly.isDirectory(dir)) {
+          // Gone, or replaced by a link, which is never written through.
+          if (Files.exists(dir, LinkOption.NOFOLLOW_LINKS)) {
+            removeImpostor(dir);
+          }
+          return false;
+        }
+        if (!Files.exists(dir.resolve(base.bodyFile()), LinkOption.NOFOLLOW_LINKS)) {
           return false;
         }
         writeMeta(dir, base.withPair(pair), null, false);
@@ -609,6 +716,7 @@ public final class FileStore implements Storage {
   private void deleteEntries(Path dir, Set<UUID> ids) throws StorageException {
     synchronized (stripe(dir)) {
       try {
+        requireDirectory(dir);
         List<Path> bodies = new ArrayList<>();
         try (DirectoryStream<Path> files = Files.newDirectoryStream(dir)) {
           for (Path f : files) {
@@ -682,6 +790,11 @@ public final class FileStore implements Storage {
     Path dir = metaPath.getParent();
     synchronized (stripe(dir)) {
       if (index.forget(metaPath, t)) {
+        if (!OwnerOnly.isDirectory(dir)) {
+          removeImpostor(dir);
+          evictions.incrementAndGet();
+          return;
+        }
         // Another storage may have replaced the entry since: its body goes too.
         String onDisk = bodyFileOnDisk(metaPath);
         deleteQuietly(metaPath);
@@ -723,10 +836,18 @@ public final class FileStore implements Storage {
     for (FileBodyWriter w : writers) {
       w.abort();
     }
+    writeRecency();
+    lock.close();
+  }
+
+  /**
+   * Writes the uses kept in memory (see {@link EntryIndex#touch}) to the metadata files' times, so
+   * the recency order survives a restart.
+   */
+  public void writeRecency() {
     for (Map.Entry<Path, EntryIndex.Tracked> e : index.usedSinceWritten()) {
       touchFile(e.getKey(), e.getValue().lastAccess);
     }
-    lock.close();
   }
 
   @Override
@@ -748,7 +869,7 @@ public final class FileStore implements Storage {
     return Math.floorMod(dir.getFileName().toString().hashCode(), STRIPES);
   }
 
-  private static void syncDirectory(Path dir) {
+  static void syncDirectory(Path dir) {
     try (FileChannel ch = FileChannel.open(dir, StandardOpenOption.READ)) {
       ch.force(true);
     } catch (IOException unsupported) {

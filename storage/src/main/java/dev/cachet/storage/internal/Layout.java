@@ -79,6 +79,11 @@ public final class Layout {
     return m.matches() && m.group(1).equals(id.toString());
   }
 
+  /** A marker written but not yet linked into place: a creation of the storage under way or cut. */
+  static boolean isMarkerTemp(String name) {
+    return name.startsWith(MARKER + ".") && name.endsWith(TEMP_SUFFIX);
+  }
+
   static boolean isTemp(String name) {
     return name.endsWith(TEMP_SUFFIX);
   }

@@ -26,25 +26,29 @@ import java.util.UUID;
  *
  * <pre>{@code
  * {
- *   "formatVersion": 1,
+ *   "formatVersion": 2,
  *   "id": "<uuid>",
  *   "key": "<cache key>",
  *   "request": {"method": "GET", "uri": "<uri>", "headers": [["Accept", "text/html"]]},
- *   "response": {"status": 200, "httpVersion": "HTTP/1.1", "headers": [["Cache-Control", "max-age=60"]]},
+ *   "response": {"status": 200, "httpVersion": "HTTP/1.1",
+ *                "headers": [["Vary", "Accept"], ["Cache-Control", "max-age=60"]]},
  *   "requestTime": "<ISO-8601 instant>",
  *   "responseTime": "<ISO-8601 instant>",
  *   "body": {"file": "<id>.<generation>.body", "length": 1234, "crc32c": 305419896}
  * }
  * }</pre>
  *
- * Headers are lists of {@code [name, value]} pairs, which keep order, case and repeated fields.
- * {@code httpVersion}, the version the response arrived in, is optional: it is absent when the pair
- * has none, as in files written before it was kept. Reading is strict: anything missing, mistyped
- * or of another format version is {@link Corrupt}.
+ * Headers are lists of {@code [name, value]} pairs, which keep order, case and repeated fields. The
+ * request's are only those a file storage keeps ({@link RequestRecord}): version 2 is version 1
+ * with that promise, so a version 1 file, which may hold every request field, is {@link OldFormat}
+ * and dropped. {@code httpVersion}, the version the response arrived in, is optional: it is absent
+ * when the pair has none. Reading is strict: anything missing, mistyped or of another format
+ * version is {@link Corrupt}. Fields it does not know are ignored, so a later version may add
+ * optional ones.
  */
 public final class MetadataCodec {
   /** The format version this code writes and reads. */
-  public static final int FORMAT_VERSION = 1;
+  public static final int FORMAT_VERSION = 2;
 
   private static final ObjectMapper JSON =
       JsonMapper.builder()
@@ -55,7 +59,7 @@ public final class MetadataCodec {
   private MetadataCodec() {}
 
   /** A metadata file that cannot be used: it is skipped and deleted, never served. */
-  public static final class Corrupt extends Exception {
+  public static class Corrupt extends Exception {
     private static final long serialVersionUID = 1L;
 
     Corrupt(String message) {
@@ -64,6 +68,18 @@ public final class MetadataCodec {
 
     Corrupt(String message, Throwable cause) {
       super(message, cause);
+    }
+  }
+
+  /**
+   * Metadata of an older format version, written by an older Cachet: never read, as it may hold
+   * request fields a store no longer keeps; dropped like corrupt metadata, without a warning each.
+   */
+  public static final class OldFormat extends Corrupt {
+    private static final long serialVersionUID = 1L;
+
+    OldFormat(int version) {
+      super("older formatVersion " + version);
     }
   }
 
@@ -113,6 +129,9 @@ public final class MetadataCodec {
     JsonNode version = root.get("formatVersion");
     if (version == null || !version.isInt()) {
       throw new Corrupt("no formatVersion");
+    }
+    if (version.intValue() >= 1 && version.intValue() < FORMAT_VERSION) {
+      throw new OldFormat(version.intValue());
     }
     if (version.intValue() != FORMAT_VERSION) {
       throw new Corrupt("unknown formatVersion " + version);

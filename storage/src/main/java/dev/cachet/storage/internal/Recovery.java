@@ -7,14 +7,15 @@ import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.DirectoryNotEmptyException;
 import java.nio.file.DirectoryStream;
+import java.nio.file.FileSystemException;
 import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.SimpleFileVisitor;
-import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
+import java.nio.file.attribute.PosixFileAttributes;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -39,12 +40,15 @@ final class Recovery {
 
   private final boolean exclusive;
   private final boolean verifyChecksums;
+  private final OwnerOnly modes;
+  private int oldFormat;
   private final long now = System.currentTimeMillis();
   private final List<Loaded> loaded = new ArrayList<>();
 
-  private Recovery(boolean exclusive, boolean verifyChecksums) {
+  private Recovery(boolean exclusive, boolean verifyChecksums, OwnerOnly modes) {
     this.exclusive = exclusive;
     this.verifyChecksums = verifyChecksums;
+    this.modes = modes;
   }
 
   /**
@@ -53,18 +57,30 @@ final class Recovery {
    * @param exclusive true when no other storage has the directory open, so files of writes in
    *     progress can only be leftovers of a crash
    */
-  static List<Loaded> run(Path root, boolean exclusive, boolean verifyChecksums)
+  static List<Loaded> run(Path root, boolean exclusive, boolean verifyChecksums, OwnerOnly modes)
       throws IOException {
-    Recovery r = new Recovery(exclusive, verifyChecksums);
+    Recovery r = new Recovery(exclusive, verifyChecksums, modes);
     try (DirectoryStream<Path> entries = Files.newDirectoryStream(root)) {
       for (Path p : entries) {
         String name = p.getFileName().toString();
         if (name.equals(Layout.MARKER)) {
           continue;
         }
-        if (Layout.isKeyDir(name) && Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS)) {
+        if (Layout.isMarkerTemp(name)) {
+          // A creation of the marker cut between its link and the deletion of its temporary file.
+          if (r.unclaimed(p)) {
+            Files.deleteIfExists(p);
+          }
+          continue;
+        }
+        BasicFileAttributes attributes = r.attributes(p);
+        if (Layout.isKeyDir(name) && attributes != null && attributes.isDirectory()) {
+          if (attributes instanceof PosixFileAttributes posix) {
+            // Made by a version that created directories 0755: the owner's only from now on.
+            modes.restrict(p, posix);
+          }
           r.recoverKeyDir(p);
-        } else {
+        } else if (attributes != null) {
           LOG.log(Level.WARNING, "deleting stray file in the file storage: {0}", p);
           deleteTree(p);
         }
@@ -72,7 +88,26 @@ final class Recovery {
     } catch (IOException e) {
       throw new StorageException("cannot recover the file storage in " + root, e);
     }
+    if (r.oldFormat > 0) {
+      LOG.log(
+          Level.INFO,
+          "dropped {0} file storage entries of an older format (they may hold request fields"
+              + " a store no longer keeps) in {1}",
+          r.oldFormat,
+          root);
+    }
     return r.loaded;
+  }
+
+  /** The attributes of a file itself (a link's, not its target's); null when it is gone. */
+  private BasicFileAttributes attributes(Path p) throws IOException {
+    try {
+      return modes.posix()
+          ? Files.readAttributes(p, PosixFileAttributes.class, LinkOption.NOFOLLOW_LINKS)
+          : Files.readAttributes(p, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+    } catch (NoSuchFileException gone) {
+      return null;
+    }
   }
 
   private void recoverKeyDir(Path dir) throws IOException {
@@ -120,13 +155,22 @@ final class Recovery {
   private Loaded load(Path dir, Path metaPath) throws IOException {
     byte[] bytes;
     try {
-      bytes = Files.readAllBytes(metaPath);
+      bytes = OwnerOnly.readAllBytes(metaPath);
     } catch (NoSuchFileException gone) {
+      return null;
+    } catch (FileSystemException notAFile) {
+      // A link (never followed) or something else that is not a regular file.
+      drop(metaPath, "not a regular file (" + notAFile.getMessage() + ")");
       return null;
     }
     Metadata meta;
     try {
       meta = MetadataCodec.read(bytes);
+    } catch (MetadataCodec.OldFormat e) {
+      // Its body is deleted below as unreferenced.
+      oldFormat++;
+      Files.deleteIfExists(metaPath);
+      return null;
     } catch (MetadataCodec.Corrupt e) {
       drop(metaPath, "corrupt metadata (" + e.getMessage() + ")");
       return null;
@@ -141,11 +185,14 @@ final class Recovery {
       return null;
     }
     drop(metaPath, problem);
-    Files.deleteIfExists(dir.resolve(meta.bodyFile()));
+    if (!problem.equals(NOT_A_FILE)) {
+      Files.deleteIfExists(dir.resolve(meta.bodyFile()));
+    }
     return null;
   }
 
   private static final String MISSING_BODY = "its body file is missing";
+  private static final String NOT_A_FILE = "its body is not a regular file (a link?)";
 
   private String check(Path dir, Path metaPath, Metadata meta) throws IOException {
     if (!metaPath.getFileName().toString().equals(Layout.metaName(meta.pair().id()))) {
@@ -157,7 +204,13 @@ final class Recovery {
     Path body = dir.resolve(meta.bodyFile());
     long size;
     try {
-      size = Files.size(body);
+      BasicFileAttributes attributes =
+          Files.readAttributes(body, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+      if (!attributes.isRegularFile()) {
+        Files.deleteIfExists(body);
+        return NOT_A_FILE;
+      }
+      size = attributes.size();
     } catch (NoSuchFileException e) {
       return MISSING_BODY;
     }
@@ -181,7 +234,8 @@ final class Recovery {
       return true;
     }
     try {
-      return now - Files.getLastModifiedTime(f).toMillis() > GRACE.toMillis();
+      return now - Files.getLastModifiedTime(f, LinkOption.NOFOLLOW_LINKS).toMillis()
+          > GRACE.toMillis();
     } catch (NoSuchFileException gone) {
       return false;
     }
@@ -190,7 +244,7 @@ final class Recovery {
   static long crc32c(Path file) throws IOException {
     CRC32C crc = new CRC32C();
     ByteBuffer buf = ByteBuffer.allocate(FileBody.CHUNK);
-    try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
+    try (FileChannel ch = OwnerOnly.open(file)) {
       while (ch.read(buf) >= 0) {
         buf.flip();
         crc.update(buf);

@@ -11,6 +11,7 @@ import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.lang.System.Logger.Level;
 import java.nio.ByteBuffer;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
@@ -24,6 +25,7 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -74,7 +76,6 @@ public final class WriteBehind {
     final int length;
     final Metadata base; // null for a commit
     final CompletableFuture<Void> published = new CompletableFuture<>();
-    boolean read; // guarded by this
     boolean done; // guarded by this
     boolean started; // guarded by this: its publication is writing
     boolean superseded; // guarded by this: a later update of its pair replaces it unwritten
@@ -176,8 +177,8 @@ public final class WriteBehind {
           return Optional.empty();
         }
         synchronized (p) {
+          // Its publication marks it used (recency is the time it reaches the disk).
           if (!p.done) {
-            p.read = true; // the publication marks it used on the disk too
             if (p.base == null) {
               return Optional.of(new ArrayBody(p.body, p.length));
             }
@@ -185,7 +186,8 @@ public final class WriteBehind {
         }
         if (p.base != null) {
           // An update, pending or published: the body is the one of the entry it updated (a body
-          // file is never modified), or gone if that entry was replaced or removed.
+          // file is never modified), or gone if that entry was replaced or removed. The use is not
+          // written to the metadata file the update is about to replace.
           return store.openBody(pair, p.base);
         }
         // Published meanwhile: read from the disk, which marks it used there.
@@ -280,6 +282,35 @@ public final class WriteBehind {
     }
   }
 
+  /**
+   * Waits until every pair pending now is published (or has failed), for at most {@code bound}; the
+   * number of pairs still pending then. For the exit of the JVM, whose writer threads stop with it.
+   */
+  public int settleAll(Duration bound) {
+    long deadline = System.nanoTime() + bound.toNanos();
+    int left = 0;
+    for (List<Pending> waiting : pending.values()) {
+      for (Pending p : waiting) {
+        long remaining = deadline - System.nanoTime();
+        try {
+          if (left > 0 || remaining <= 0) {
+            left += p.published.isDone() ? 0 : 1;
+          } else {
+            p.published.get(remaining, TimeUnit.NANOSECONDS);
+          }
+        } catch (TimeoutException e) {
+          left++;
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          left++;
+        } catch (ExecutionException e) {
+          // Never completed exceptionally: a failed publication completes normally.
+        }
+      }
+    }
+    return left;
+  }
+
   /** The body bytes held by pending pairs. */
   public long pendingBytes() {
     return pendingBytes.get();
@@ -352,19 +383,11 @@ public final class WriteBehind {
             return rest.isEmpty() ? null : List.copyOf(rest);
           });
       pendingBytes.addAndGet(-p.weight());
-      boolean read;
       synchronized (p) {
         p.done = true;
-        read = p.read;
       }
-      if (published && read) {
-        // Read while pending: opening it on the disk marks it recently used there too.
-        try {
-          store.openBody(p.pair).ifPresent(WriteBehind::closeQuietly);
-        } catch (IOException | RuntimeException e) {
-          // Only its recency is lost.
-        }
-      }
+      // A pair read while pending needs no marking now: its publication made it the most recently
+      // used, in memory and on the disk (the metadata's time is set as it is published).
       p.published.complete(null);
     }
   }
@@ -392,14 +415,6 @@ public final class WriteBehind {
     }
     if (!queued) {
       publish(p);
-    }
-  }
-
-  private static void closeQuietly(StoredBody body) {
-    try {
-      body.close();
-    } catch (IOException ignored) {
-      // Nothing was read from it.
     }
   }
 

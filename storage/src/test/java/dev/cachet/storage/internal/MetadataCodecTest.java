@@ -23,7 +23,7 @@ import net.jqwik.api.constraints.NotEmpty;
 import net.jqwik.api.constraints.Size;
 import org.junit.jupiter.api.Test;
 
-/** The metadata file format, version 1, pinned by a golden file. */
+/** The metadata file format, version 2, pinned by a golden file; version 1 is refused as old. */
 class MetadataCodecTest {
   static final UUID ID = UUID.fromString("3f2b8c1e-6a4d-4e2f-9b1a-0c5d7e8f9a01");
 
@@ -33,7 +33,7 @@ class MetadataCodecTest {
         new StoredPair(
             ID,
             CacheKey.of(uri),
-            new Request("GET", uri, Headers.of("Accept-Encoding", "gzip", "accept", "*/*")),
+            new Request("GET", uri, Headers.of("Accept-Encoding", "gzip", "Authorization", "")),
             Response.of(
                 200,
                 Headers.of(
@@ -47,7 +47,11 @@ class MetadataCodecTest {
   }
 
   private static String goldenText() throws IOException {
-    try (InputStream in = MetadataCodecTest.class.getResourceAsStream("metadata-v1.json")) {
+    return resource("metadata-v2.json");
+  }
+
+  private static String resource(String name) throws IOException {
+    try (InputStream in = MetadataCodecTest.class.getResourceAsStream(name)) {
       return new String(in.readAllBytes(), StandardCharsets.UTF_8);
     }
   }
@@ -108,15 +112,32 @@ class MetadataCodecTest {
   }
 
   @Test
-  void read_refusesWhatIsNotVersion1Metadata() {
+  void read_ofVersion1_isOldFormat() throws IOException {
+    // Version 1 kept every request field (Authorization and Cookie values among them).
+    byte[] v1 = resource("metadata-v1.json").getBytes(StandardCharsets.UTF_8);
+    assertThatThrownBy(() -> MetadataCodec.read(v1)).isInstanceOf(MetadataCodec.OldFormat.class);
+  }
+
+  @Test
+  void read_ignoresAnOptionalFieldItDoesNotKnow() throws Exception {
+    // A later minor change may add an optional field; this version reads past it.
+    String withExtra =
+        goldenText().replaceFirst("\\{", "{\"httpVersion\": \"HTTP/1.1\", \"x\": {\"y\": [1]},");
+    assertThat(MetadataCodec.read(withExtra.getBytes(StandardCharsets.UTF_8))).isEqualTo(golden());
+  }
+
+  @Test
+  void read_refusesWhatIsNotVersion2Metadata() {
     for (String bad :
         List.of(
             "",
             "[]",
             "{}",
+            "{\"formatVersion\": 3}",
             "{\"formatVersion\": 2}",
-            "{\"formatVersion\": \"1\"}",
+            "{\"formatVersion\": \"2\"}",
             "{\"formatVersion\": 1}",
+            "{\"formatVersion\": 0}",
             "null")) {
       assertThatThrownBy(() -> MetadataCodec.read(bad.getBytes(StandardCharsets.UTF_8)))
           .as(bad)
@@ -129,7 +150,7 @@ class MetadataCodecTest {
     String golden = goldenText();
     assertThatThrownBy(() -> MetadataCodec.read((golden + "{}").getBytes(StandardCharsets.UTF_8)))
         .isInstanceOf(MetadataCodec.Corrupt.class);
-    String duplicated = golden.replaceFirst("\\{", "{\"formatVersion\": 1,");
+    String duplicated = golden.replaceFirst("\\{", "{\"formatVersion\": 2,");
     assertThatThrownBy(() -> MetadataCodec.read(duplicated.getBytes(StandardCharsets.UTF_8)))
         .isInstanceOf(MetadataCodec.Corrupt.class);
   }
