@@ -171,6 +171,63 @@ class ProxySafetyIT {
   }
 
   @Test
+  void SEC_02_aCookieA304Brings_isNotStoredWhenThe200NamedItPrivate() throws IOException {
+    origin.stubFor(
+        get("/named")
+            .withHeader("If-None-Match", absent())
+            .willReturn(
+                aResponse()
+                    .withHeader("Cache-Control", "public, max-age=5, private=\"Set-Cookie\"")
+                    .withHeader("ETag", "\"v1\"")
+                    .withBody("page")));
+    origin.stubFor(
+        get("/named")
+            .withHeader("If-None-Match", equalTo("\"v1\""))
+            .willReturn(
+                aResponse()
+                    .withStatus(304)
+                    .withHeader("ETag", "\"v1\"")
+                    .withHeader("Set-Cookie", "session=C")));
+    fetch("/named");
+    clock.advance(Duration.ofSeconds(10));
+
+    RawClient.Response c = fetch("/named");
+    RawClient.Response d = fetch("/named");
+
+    assertThat(c.headers("Set-Cookie")).containsExactly("session=C");
+    assertThat(d.header("Cache-Status")).startsWith("Cachet; hit");
+    assertThat(d.headers("Set-Cookie")).isEmpty();
+  }
+
+  @Test
+  void SEC_05_aMalformedVary_isNeverServedToAnotherClient() throws IOException {
+    origin.stubFor(
+        get("/lang")
+            .willReturn(
+                aResponse()
+                    .withHeader("Cache-Control", "max-age=60")
+                    .withHeader("Vary", "\"*\"")
+                    .withBody("{{request.headers.Accept-Language}}")
+                    .withTransformers("response-template")));
+
+    fetch("/lang", "Accept-Language: de");
+    RawClient.Response fr = fetch("/lang", "Accept-Language: fr");
+
+    assertThat(fr.body()).isEqualTo("fr");
+    assertThat(fr.header("Cache-Status")).doesNotStartWith("Cachet; hit");
+  }
+
+  @Test
+  void SEC_09_aResponseThatCouldNeverBeReused_doesNotChurnTheCache() throws IOException {
+    origin.stubFor(get("/nothing").willReturn(aResponse().withStatus(404).withBody("no")));
+
+    RawClient.Response r = fetch("/nothing");
+
+    assertThat(r.header("Cache-Status")).contains("SEC-09").doesNotContain("stored");
+    assertThat(proxy.statistics().stores()).isZero();
+  }
+
+  @Test
   void SEC_03_oneUsersSessionCookie_isNeverReplayed() throws IOException {
     origin.stubFor(
         get("/login")
