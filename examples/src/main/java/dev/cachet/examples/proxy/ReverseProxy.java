@@ -66,16 +66,19 @@ public final class ReverseProxy implements Closeable {
       ProxyOptions options, Storage storage, Clock clock, Consumer<String> accessLog)
       throws IOException {
     requireNonNull(options, "options");
+    OriginErrors originErrors = new OriginErrors();
     CachingHttpClient client =
         CachingHttpClient.newBuilder()
             .storage(storage)
+            .listener(originErrors)
             .cacheOptions(CacheOptions.newBuilder().shared(true).build())
             .clock(clock)
             .version(HttpClient.Version.HTTP_1_1)
             .connectTimeout(Duration.ofSeconds(10))
             .build();
     Forwarder forwarder =
-        new Forwarder(client, options.origin(), Optional.of(ORIGIN_TIMEOUT), clock, accessLog);
+        new Forwarder(
+            client, options.origin(), Optional.of(ORIGIN_TIMEOUT), clock, accessLog, originErrors);
     try {
       ProxyServer server =
           ProxyServer.start(
