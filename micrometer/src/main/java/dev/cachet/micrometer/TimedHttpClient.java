@@ -62,18 +62,27 @@ final class TimedHttpClient extends HttpClient implements AutoCloseable {
   public <T> CompletableFuture<HttpResponse<T>> sendAsync(
       HttpRequest request, BodyHandler<T> handler) {
     Exchange exchange = new Exchange(request.method());
-    return delegate
-        .sendAsync(request, exchange.timing(handler))
-        .whenComplete((r, e) -> exchange.failed(e));
+    CompletableFuture<HttpResponse<T>> sent = delegate.sendAsync(request, exchange.timing(handler));
+    return watched(sent, exchange);
   }
 
   @Override
   public <T> CompletableFuture<HttpResponse<T>> sendAsync(
       HttpRequest request, BodyHandler<T> handler, PushPromiseHandler<T> push) {
     Exchange exchange = new Exchange(request.method());
-    return delegate
-        .sendAsync(request, exchange.timing(handler), push)
-        .whenComplete((r, e) -> exchange.failed(e));
+    CompletableFuture<HttpResponse<T>> sent =
+        delegate.sendAsync(request, exchange.timing(handler), push);
+    return watched(sent, exchange);
+  }
+
+  /**
+   * The wrapped client's own future, returned as it is, with the failure recorded beside it: a
+   * dependent stage returned instead would not pass a caller's {@code cancel} on to it, and
+   * cancelling the JDK's future is what aborts its exchange (Java 16 and later).
+   */
+  private static <T> CompletableFuture<T> watched(CompletableFuture<T> sent, Exchange exchange) {
+    sent.whenComplete((r, e) -> exchange.failed(e));
+    return sent;
   }
 
   /** One exchange, recorded once: when its head arrives, or when it fails before that. */

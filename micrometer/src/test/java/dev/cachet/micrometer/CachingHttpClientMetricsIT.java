@@ -383,6 +383,31 @@ class CachingHttpClientMetricsIT {
     }
 
     @Test
+    void cancellingATimedExchange_cancelsTheWrappedClientsExchange() throws Exception {
+      origin.stubFor(get("/slow").willReturn(ok("late").withFixedDelay(10_000)));
+      CachingHttpClientMetrics metrics = CachingHttpClientMetrics.newBuilder("cancel").build();
+      CachingHttpClient client = CachingHttpClient.newBuilder().build();
+      clients.add(client);
+      metrics.monitor(client).bindTo(registry);
+      HttpClient timed =
+          metrics.timeOrigin(HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build());
+
+      CompletableFuture<HttpResponse<String>> future =
+          timed.sendAsync(HttpRequest.newBuilder(uri("/slow")).build(), BodyHandlers.ofString());
+      future.cancel(true);
+
+      // Had the cancel not reached the JDK's own future, the exchange would still be waiting for
+      // the origin's answer, and nothing would be recorded for ten seconds.
+      Timer cancelled =
+          registry
+              .get("cachet.origin.latency")
+              .tags("cache", "cancel", "exception", "CancellationException")
+              .timer();
+      assertThat(cancelled.count()).isEqualTo(1);
+      assertThat(cancelled.getId().getTag("status")).isEqualTo("IO_ERROR");
+    }
+
+    @Test
     void timedOrigin_keepsTheWrappedClientsSettings() {
       HttpClient plain =
           HttpClient.newBuilder()
