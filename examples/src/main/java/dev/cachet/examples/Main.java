@@ -8,6 +8,7 @@ import dev.cachet.storage.Storage;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.net.BindException;
+import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.util.Arrays;
@@ -77,11 +78,11 @@ public final class Main {
           throw new IllegalArgumentException("unknown command: " + command);
       }
     } catch (IllegalArgumentException e) {
-      err.println("error: " + e.getMessage());
+      err.println("error: " + Errors.describe(e));
       err.println(USAGE_TEXT);
       return USAGE;
     } catch (IOException e) {
-      err.println("error: " + e.getMessage());
+      err.println("error: " + Errors.describe(e));
       return FAILED;
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
@@ -131,7 +132,7 @@ public final class Main {
     } catch (IOException | RuntimeException e) {
       storage.close();
       if (e instanceof BindException) {
-        throw new IOException("cannot listen on " + options.listen() + ": " + e.getMessage(), e);
+        throw Errors.because("cannot listen on " + hostPort(options.listen()), e);
       }
       throw e;
     }
@@ -183,10 +184,21 @@ public final class Main {
   }
 
   private static String hostPort(ReverseProxy proxy) {
-    String host = proxy.address().getAddress().getHostAddress();
+    return hostPort(proxy.address());
+  }
+
+  /**
+   * {@code host:port} as the user writes it, e.g. {@code 127.0.0.1:8080} or {@code [::1]:8080}
+   * ({@code InetSocketAddress.toString()} would give {@code /127.0.0.1:8080}).
+   */
+  static String hostPort(InetSocketAddress address) {
+    String host =
+        address.getAddress() != null
+            ? address.getAddress().getHostAddress()
+            : address.getHostString();
     if (host.contains(":")) {
       host = "[" + host + "]";
     }
-    return host + ":" + proxy.address().getPort();
+    return host + ":" + address.getPort();
   }
 }

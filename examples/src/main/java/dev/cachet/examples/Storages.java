@@ -24,10 +24,14 @@ public final class Storages {
     }
     Path dir = directory.get();
     if (Files.exists(dir) && !Files.isDirectory(dir)) {
-      throw new IOException("not a directory: " + dir);
+      throw new IOException("cannot keep the cache in " + dir + ": not a directory");
     }
-    Files.createDirectories(dir);
-    return FileStorage.newBuilder(dir).maximumBytes(maxBytes).build();
+    try {
+      Files.createDirectories(dir);
+      return FileStorage.newBuilder(dir).maximumBytes(maxBytes).build();
+    } catch (IOException e) {
+      throw Errors.because("cannot keep the cache in " + dir, e, dir);
+    }
   }
 
   /**

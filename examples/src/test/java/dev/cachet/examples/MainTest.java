@@ -4,9 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -58,8 +63,7 @@ class MainTest {
 
   @Test
   void portInUse_isOneErrorLine_exit1() throws Exception {
-    try (java.net.ServerSocket taken =
-        new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+    try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
       int status =
           run(
               "proxy",
@@ -72,6 +76,53 @@ class MainTest {
           .startsWith("error: cannot listen on")
           .doesNotContain("\tat ");
     }
+  }
+
+  /** Regression: the address was printed as InetSocketAddress.toString(), "/127.0.0.1:27080". */
+  @Test
+  void portInUse_namesTheAddressAsTyped_withoutAStraySlash() throws Exception {
+    try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      String address = "127.0.0.1:" + taken.getLocalPort();
+
+      run("proxy", "--listen", address, "--origin", "http://127.0.0.1:9");
+
+      assertThat(err.toString(StandardCharsets.UTF_8))
+          .startsWith("error: cannot listen on " + address + ": ")
+          .doesNotContain("/127.0.0.1");
+    }
+  }
+
+  /** Regression: a refused connection printed "error: null" (the JDK's message is null). */
+  @Test
+  void demoOfAnUnreachableUrl_saysWhyInOneLine_exit1() throws Exception {
+    int closed;
+    try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      closed = s.getLocalPort();
+    }
+
+    int status = run("demo", "http://127.0.0.1:" + closed + "/");
+
+    assertThat(status).isEqualTo(Main.FAILED);
+    String error = err.toString(StandardCharsets.UTF_8);
+    assertThat(error).startsWith("error: ").doesNotContain("null", "\tat ");
+    assertThat(error.lines()).hasSize(1);
+    assertThat(error).contains("http://127.0.0.1:" + closed + "/").contains("cannot connect");
+  }
+
+  /** Regression: a storage directory that cannot be made printed only its path. */
+  @Test
+  void proxyWithAnUnusableStorageDirectory_saysWhatAndWhy_exit1(@TempDir Path dir)
+      throws Exception {
+    Path file = Files.writeString(dir.resolve("a-file"), "not a directory");
+    Path storage = file.resolve("cache");
+
+    int status = run("proxy", "--origin", "http://127.0.0.1:9", "--storage", storage.toString());
+
+    assertThat(status).isEqualTo(Main.FAILED);
+    assertThat(err.toString(StandardCharsets.UTF_8))
+        .startsWith("error: cannot keep the cache in " + storage + ": ")
+        .containsAnyOf("not a directory", "Not a directory", "FileSystemException")
+        .doesNotContain("\tat ");
   }
 
   @Test

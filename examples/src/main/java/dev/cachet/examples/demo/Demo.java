@@ -1,5 +1,6 @@
 package dev.cachet.examples.demo;
 
+import dev.cachet.examples.Errors;
 import dev.cachet.examples.Statistics;
 import dev.cachet.examples.Storages;
 import dev.cachet.httpclient.CacheEvent;
@@ -113,8 +114,12 @@ public final class Demo {
       out.println(style.bold("Cachet demo") + ": " + uri + " twice, a private cache in " + dir);
       out.println();
       HttpRequest request = HttpRequest.newBuilder(uri).timeout(TIMEOUT).build();
-      demo.show("The first request goes to the origin", request);
-      demo.show("The second is answered from the cache if the response allows it", request);
+      try {
+        demo.show("The first request goes to the origin", request);
+        demo.show("The second is answered from the cache if the response allows it", request);
+      } catch (IOException e) {
+        throw Errors.because("cannot fetch " + uri, e);
+      }
       demo.printStatistics();
       return 0;
     } finally {

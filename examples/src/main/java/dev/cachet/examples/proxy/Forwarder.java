@@ -43,6 +43,7 @@ final class Forwarder implements Handler {
   private final Optional<Duration> timeout;
   private final Clock clock;
   private final Consumer<String> accessLog;
+  private final OriginErrors originErrors;
 
   /**
    * @param client the client that reaches the origin
@@ -50,18 +51,21 @@ final class Forwarder implements Handler {
    * @param timeout how long to wait for the origin's response head, when limited
    * @param clock the clock for a {@code Date} the origin did not send
    * @param accessLog receives one line per exchange
+   * @param originErrors the client's listener, which keeps the cache's member of a failed exchange
    */
   Forwarder(
       HttpClient client,
       URI origin,
       Optional<Duration> timeout,
       Clock clock,
-      Consumer<String> accessLog) {
+      Consumer<String> accessLog,
+      OriginErrors originErrors) {
     this.client = requireNonNull(client, "client");
     this.originPrefix = originPrefix(requireNonNull(origin, "origin"));
     this.timeout = requireNonNull(timeout, "timeout");
     this.clock = requireNonNull(clock, "clock");
     this.accessLog = requireNonNull(accessLog, "accessLog");
+    this.originErrors = requireNonNull(originErrors, "originErrors");
   }
 
   /** The origin as {@code scheme://authority/prefix}, without a trailing slash. */
@@ -87,6 +91,7 @@ final class Forwarder implements Handler {
     }
     HttpRequest request = toOrigin(head, body);
     HttpResponse<InputStream> response;
+    originErrors.clear();
     try {
       response = client.send(request, BodyHandlers.ofInputStream());
     } catch (HttpTimeoutException e) {
@@ -244,14 +249,25 @@ final class Forwarder implements Handler {
     return new ProxyResponse(response.statusCode(), headers, length, response.body());
   }
 
+  /**
+   * The proxy's own answer when the origin failed. Its {@code Cache-Status} is the cache's member
+   * for the exchange (RFC 9211: why it went forward), as every other response of the proxy has.
+   */
   private ProxyResponse gatewayError(RequestHead head, int status, String message) {
-    accessLog.accept(head.method() + " " + head.target() + " " + status + " " + message);
+    String cacheStatus = originErrors.take().orElse(OriginErrors.FALLBACK);
+    accessLog.accept(
+        head.method() + " " + head.target() + " " + status + " " + message + " " + cacheStatus);
     byte[] text =
         (status + " " + Reasons.of(status) + ": " + message + "\n")
             .getBytes(StandardCharsets.UTF_8);
     Headers headers =
         Headers.of(
-            "Date", HttpDate.format(clock.instant()), "Content-Type", "text/plain; charset=utf-8");
+            "Date",
+            HttpDate.format(clock.instant()),
+            "Content-Type",
+            "text/plain; charset=utf-8",
+            "Cache-Status",
+            cacheStatus);
     return new ProxyResponse(
         status, headers, OptionalLong.of(text.length), new ByteArrayInputStream(text));
   }

@@ -67,9 +67,11 @@ public final class ReverseProxy implements Closeable {
       ProxyOptions options, Storage storage, Clock clock, Consumer<String> accessLog)
       throws IOException {
     requireNonNull(options, "options");
+    OriginErrors originErrors = new OriginErrors();
     CachingHttpClient client =
         CachingHttpClient.newBuilder()
             .storage(storage, false) // the caller closes it after the proxy
+            .listener(originErrors)
             // O-05: a gateway cache is what CDN-Cache-Control targets (RFC 9213 §2.1).
             .cacheOptions(
                 CacheOptions.newBuilder()
@@ -81,7 +83,8 @@ public final class ReverseProxy implements Closeable {
             .connectTimeout(Duration.ofSeconds(10))
             .build();
     Forwarder forwarder =
-        new Forwarder(client, options.origin(), Optional.of(ORIGIN_TIMEOUT), clock, accessLog);
+        new Forwarder(
+            client, options.origin(), Optional.of(ORIGIN_TIMEOUT), clock, accessLog, originErrors);
     try {
       ProxyServer server =
           ProxyServer.start(

@@ -7,6 +7,7 @@ import static com.github.tomakehurst.wiremock.client.WireMock.anyRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
 import static com.github.tomakehurst.wiremock.client.WireMock.get;
 import static com.github.tomakehurst.wiremock.client.WireMock.getRequestedFor;
+import static com.github.tomakehurst.wiremock.client.WireMock.ok;
 import static com.github.tomakehurst.wiremock.client.WireMock.post;
 import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
@@ -14,6 +15,7 @@ import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.wireMoc
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.github.tomakehurst.wiremock.WireMockServer;
+import com.github.tomakehurst.wiremock.http.Fault;
 import dev.cachet.examples.Storages;
 import dev.cachet.storage.MemoryStorage;
 import dev.cachet.storage.Storage;
@@ -304,6 +306,34 @@ class ProxyIT {
       RawClient.Response r = c.send(request("/")).read();
       assertThat(r.status()).isEqualTo(502);
       assertThat(r.header("Date")).isNotNull();
+      // Regression: the proxy's own 502 had no Cache-Status, unlike every other response.
+      assertThat(r.header("Cache-Status")).isEqualTo("Cachet; fwd=uri-miss");
+    }
+  }
+
+  @Test
+  void originFailingARevalidation_is502_whoseCacheStatusSaysTheStoredResponseWasStale()
+      throws IOException {
+    origin.stubFor(
+        get("/flaky")
+            .inScenario("flaky")
+            .willReturn(
+                ok("v1").withHeader("Cache-Control", "max-age=0").withHeader("ETag", "\"1\""))
+            .willSetStateTo("down"));
+    origin.stubFor(
+        get("/flaky")
+            .inScenario("flaky")
+            .whenScenarioStateIs("down")
+            .willReturn(aResponse().withFault(Fault.CONNECTION_RESET_BY_PEER)));
+    try (RawClient c = client()) {
+      RawClient.Response stored = c.send(request("/flaky")).read();
+      assertThat(stored.status()).isEqualTo(200);
+    }
+    try (RawClient c = client()) {
+      RawClient.Response failed = c.send(request("/flaky")).read();
+
+      assertThat(failed.status()).isEqualTo(502);
+      assertThat(failed.header("Cache-Status")).startsWith("Cachet; fwd=stale");
     }
   }
 

@@ -16,6 +16,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
@@ -24,17 +26,37 @@ import redis.clients.jedis.RedisClient;
 /**
  * A {@code redis-server} process of the tests' own on 127.0.0.1 and a free port, without
  * persistence, in a temporary directory. The binary is the one named by the system property {@code
- * cachet.redis.server} or the environment variable {@code CACHET_REDIS_SERVER}, else the first
- * {@code redis-server} on the {@code PATH}.
+ * cachet.redis.server} or the environment variable {@code CACHET_REDIS_SERVER}; else the first
+ * {@code redis-server} on the {@code PATH}; else the one for this platform that the test-scoped
+ * {@code com.github.codemonstur:embedded-redis} jar carries (Redis 6.2 for Linux and macOS on
+ * x86-64 and arm64), copied out to a temporary file. So {@code ./mvnw verify} runs these tests on a
+ * machine with only a JDK.
  *
- * <p>When there is none, {@link #startOrSkip()} skips the calling tests with a message saying how
- * to install it, unless {@code cachet.redis.required} (or {@code CACHET_REDIS_REQUIRED}) is {@code
- * true}, as in CI: then the tests fail, so a machine without Redis can never pass them unseen.
+ * <p>When no server can be started, {@link RedisServerExtension} fails the tests with the reason;
+ * they are skipped only when {@code cachet.redis.skip} (or {@code CACHET_REDIS_SKIP}) is {@code
+ * true}, which someone has to ask for.
  */
 final class RedisServer implements AutoCloseable {
   static final String NOT_FOUND =
-      "redis-server not found on PATH: install it (apt-get install redis-server) to run the Redis"
-          + " storage tests, or name it with -Dcachet.redis.server=/path/to/redis-server";
+      "no redis-server: none on the PATH, and the embedded-redis test jar has none for "
+          + platform()
+          + ". Install one (apt-get install redis-server), or name it with"
+          + " -Dcachet.redis.server=/path/to/redis-server";
+
+  /**
+   * The binaries in the embedded-redis jar, by {@link #platform()}. Their names carry the Redis
+   * version, so a new embedded-redis version may rename them: then no server is found and the tests
+   * fail saying so.
+   */
+  private static final Map<String, String> BUNDLED =
+      Map.of(
+          "linux-amd64", "redis-server-6.2.6-v5-linux-amd64",
+          "linux-arm64", "redis-server-6.2.7-linux-arm64",
+          "darwin-amd64", "redis-server-6.2.6-v5-darwin-amd64",
+          "darwin-arm64", "redis-server-6.2.6-v5-darwin-arm64");
+
+  /** The copied-out bundled binary, made once per JVM; null until looked for. */
+  private static Optional<Path> bundled;
 
   private static final Duration START_TIMEOUT = Duration.ofSeconds(15);
 
@@ -74,7 +96,12 @@ final class RedisServer implements AutoCloseable {
    * @throws Unavailable with the reason, when there is no binary or it does not start
    */
   static RedisServer launch() throws Unavailable {
-    Optional<Path> binary = findBinary();
+    Optional<Path> binary;
+    try {
+      binary = findBinary();
+    } catch (UncheckedIOException e) {
+      throw new Unavailable(e.getMessage() + ": " + e.getCause(), e);
+    }
     if (binary.isEmpty()) {
       String named =
           System.getProperty("cachet.redis.server", System.getenv("CACHET_REDIS_SERVER"));
@@ -104,14 +131,57 @@ final class RedisServer implements AutoCloseable {
       return Files.isExecutable(p) ? Optional.of(p) : Optional.empty();
     }
     String path = System.getenv("PATH");
-    if (path == null) {
-      return Optional.empty();
+    Optional<Path> onPath =
+        path == null
+            ? Optional.empty()
+            : Stream.of(path.split(File.pathSeparator))
+                .filter(d -> !d.isBlank())
+                .map(d -> Path.of(d, "redis-server"))
+                .filter(Files::isExecutable)
+                .findFirst();
+    return onPath.isPresent() ? onPath : bundledBinary();
+  }
+
+  /**
+   * The embedded-redis jar's binary for this platform, copied to an executable temporary file (a
+   * jar entry cannot be run in place), or empty when the jar has none for it.
+   */
+  static synchronized Optional<Path> bundledBinary() {
+    if (bundled != null) {
+      return bundled;
     }
-    return Stream.of(path.split(File.pathSeparator))
-        .filter(d -> !d.isBlank())
-        .map(d -> Path.of(d, "redis-server"))
-        .filter(Files::isExecutable)
-        .findFirst();
+    String resource = BUNDLED.get(platform());
+    if (resource == null) {
+      return bundled = Optional.empty();
+    }
+    try (InputStream in = RedisServer.class.getClassLoader().getResourceAsStream(resource)) {
+      if (in == null) {
+        return bundled = Optional.empty();
+      }
+      Path dir = Files.createTempDirectory("cachet-redis-bin");
+      Path binary = dir.resolve("redis-server");
+      Files.copy(in, binary);
+      if (!binary.toFile().setExecutable(true, true)) {
+        throw new IOException("cannot make " + binary + " executable");
+      }
+      binary.toFile().deleteOnExit();
+      dir.toFile().deleteOnExit();
+      return bundled = Optional.of(binary);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot copy out the bundled " + resource, e);
+    }
+  }
+
+  /** This JVM's platform as the embedded-redis jar names it, such as {@code linux-amd64}. */
+  static String platform() {
+    String os = System.getProperty("os.name", "").toLowerCase(Locale.ROOT);
+    String arch = System.getProperty("os.arch", "").toLowerCase(Locale.ROOT);
+    String system = os.startsWith("linux") ? "linux" : os.startsWith("mac") ? "darwin" : os;
+    String machine =
+        arch.equals("amd64") || arch.equals("x86_64")
+            ? "amd64"
+            : arch.equals("aarch64") || arch.equals("arm64") ? "arm64" : arch;
+    return system + "-" + machine;
   }
 
   static int freePort() throws IOException {

@@ -1,0 +1,12 @@
+package dev.cachet.it;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+
+/** The framework contract through a Spring {@code @HttpExchange} interface on a WebClient. */
+class SpringHttpExchangeOnWebClientIT extends FrameworkContract {
+  @Override
+  Framework framework(HttpClient client, URI base) {
+    return Spring.httpExchangeOnWebClient(client, base);
+  }
+}

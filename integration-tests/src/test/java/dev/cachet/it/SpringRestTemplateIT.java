@@ -1,0 +1,12 @@
+package dev.cachet.it;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+
+/** The framework contract through Spring's RestTemplate. */
+class SpringRestTemplateIT extends FrameworkContract {
+  @Override
+  Framework framework(HttpClient client, URI base) {
+    return Spring.restTemplate(client, base);
+  }
+}

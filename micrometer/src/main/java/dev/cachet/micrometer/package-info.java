@@ -1,0 +1,5 @@
+/**
+ * Micrometer metrics for Cachet's {@link dev.cachet.httpclient.CachingHttpClient}: {@link
+ * dev.cachet.micrometer.CachingHttpClientMetrics}.
+ */
+package dev.cachet.micrometer;

@@ -1,0 +1,10 @@
+/**
+ * Cachet's Micrometer metrics: {@link dev.cachet.micrometer.CachingHttpClientMetrics}, a {@code
+ * MeterBinder} for a {@link dev.cachet.httpclient.CachingHttpClient}.
+ */
+module dev.cachet.micrometer {
+  requires transitive dev.cachet.httpclient;
+  requires transitive micrometer.core;
+
+  exports dev.cachet.micrometer;
+}
