@@ -92,6 +92,7 @@ public final class CacheEngine {
   private final boolean clientAddsCookies;
   private final Executor executor;
   private final Set<CacheKey> revalidating = ConcurrentHashMap.newKeySet();
+  private final StorageErrorLog storageErrorLog = new StorageErrorLog(LOG, System::nanoTime);
   private final Duration backgroundTimeout;
   private ExecutorService ownExecutor; // guarded by this
   private boolean closed; // guarded by this
@@ -429,8 +430,7 @@ public final class CacheEngine {
 
   void storageError(URI uri, Throwable e) {
     counters.storageErrors.increment();
-    LOG.log(
-        System.Logger.Level.WARNING, "cache storage failed for " + uri + "; using the origin", e);
+    storageErrorLog.log(uri, e);
     if (listener != null) {
       try {
         listener.onStorageError(uri, e);
