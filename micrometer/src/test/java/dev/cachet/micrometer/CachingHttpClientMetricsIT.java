@@ -169,7 +169,11 @@ class CachingHttpClientMetricsIT {
       origin.stubFor(
           get("/r")
               .withHeader("If-None-Match", equalTo("\"v1\""))
-              .willReturn(aResponse().withStatus(304).withHeader("Cache-Control", "max-age=10")));
+              .willReturn(
+                  aResponse()
+                      .withStatus(304)
+                      .withHeader("Cache-Control", "max-age=10")
+                      .withHeader("ETag", "\"v1\"")));
 
       HttpResponse<String> revalidated = fetch(client, "/r");
 
