@@ -103,7 +103,9 @@ public record NeedRevalidation(
 
     if (response.status() == 304) {
       // V-02: freshen the stored responses the 304 selects from that set (§4.3.4).
-      List<StoredPair> selectedBy = Validators.selectedBy304(response, sameVariant);
+      List<StoredPair> selectedBy =
+          Validators.selectedBy304(
+              response, sameVariant, conditionalRequest.headers().contains("If-None-Match"));
       List<StoredPair> merged = freshened(selectedBy, received, requestTime, responseTime);
       Optional<StoredPair> serve =
           merged.size() == 1
@@ -116,19 +118,32 @@ public record NeedRevalidation(
             CacheStatus.forwarded(CacheStatus.Forward.STALE),
             Reason.of("V-02", "RFC 9111 §4.3.4", "the 304 selects no stored response"));
       }
-      return refreshed(selectedBy, merged, serve.get(), req, responseTime, fwd);
+      return refreshed(selectedBy, merged, serve.get(), received, req, responseTime, fwd);
     }
 
     if (response.status() >= 500) {
       // V-04 (§4.3.3): a 5xx while validating is forwarded, or the cache acts as if the origin
       // had not answered and serves stale where stale-if-error allows (500, 502, 503, 504). The
-      // stored responses are kept either way: an error says nothing about them.
+      // stored responses are kept either way, and the error is not stored beside them: an error
+      // says nothing about them, and stored as the newest it would shadow them for everyone.
       if (Statuses.isStaleIfErrorStatus(response.status())) {
         Optional<FromCache> stale = staleOnError(req, responseTime, false, fwd);
         if (stale.isPresent()) {
           return stale.get();
         }
       }
+      Reason kept =
+          Reason.of("V-04", "RFC 9111 §4.3.3", "a server error while validating is not stored");
+      return new CouldNotBeStored(
+          options,
+          response.withHeaders(Fields.withoutHopByHop(response.headers())),
+          fwd.withDetail(kept.toString()),
+          kept);
+    }
+
+    if (Storability.answersOneClient(request, response)) {
+      // SEC-04: an answer to this client's own preconditions or range (a 412, a 206) says nothing
+      // about the stored responses for everyone: they stay, and it is not stored.
       return (Next)
           Serving.storeOrNot(
               options, request, req, response, requestTime, responseTime, newPairId, status);
@@ -146,7 +161,7 @@ public record NeedRevalidation(
           && gets.stream().allMatch(p -> Validators.headMatches(response, p.response()))) {
         List<StoredPair> merged = freshened(gets, received, requestTime, responseTime);
         StoredPair serve = Validators.newestFirst(merged).get(0);
-        return refreshed(gets, merged, serve, req, responseTime, fwd);
+        return refreshed(gets, merged, serve, received, req, responseTime, fwd);
       }
     }
     // V-03: a full response replaces the stored responses for this variant.
@@ -193,9 +208,18 @@ public record NeedRevalidation(
       List<StoredPair> olds,
       List<StoredPair> merged,
       StoredPair serve,
+      Headers freshening,
       RequestFacts req,
       Instant responseTime,
       CacheStatus fwd) {
+    // SEC-03: in a shared cache a Set-Cookie the freshening response brings goes to this client
+    // only, unless that response itself opts in (public, s-maxage); a stored public 200 does not
+    // make a later 304's session cookie everyone's.
+    boolean unsolicitedCookie = false;
+    if (options.shared() && freshening.contains("Set-Cookie")) {
+      ResponseControl own = ResponseControl.of(Response.of(200, freshening), options);
+      unsolicitedCookie = !own.isPublic() && !own.hasSMaxAge();
+    }
     List<StoredPair> updated = new ArrayList<>(merged.size());
     List<StoredPair> withdrawn = new ArrayList<>(0);
     StoredPair body = null;
@@ -203,23 +227,51 @@ public record NeedRevalidation(
     for (int i = 0; i < merged.size(); i++) {
       StoredPair old = olds.get(i);
       StoredPair m = merged.get(i);
+      Response candidate =
+          unsolicitedCookie
+              ? m.response().withHeaders(m.response().headers().without("Set-Cookie"))
+              : m.response();
       Request stored = m.request();
       Optional<Reason> whyNot =
           Storability.whyNot(
               stored,
               RequestFacts.parse(stored.headers()::allValues),
-              m.response(),
+              candidate,
               options,
               Age.millis(responseTime));
+      boolean authorized =
+          whyNot.isEmpty()
+              && options.shared()
+              && req.authorization()
+              && !ResponseControl.of(candidate, options).allowsSharedAuthorized();
       StoredPair outcome;
-      if (whyNot.isPresent()) {
+      if (authorized) {
+        // §3.5: this revalidation was made with the client's credentials, and what it brings may
+        // be that client's: a shared cache neither writes it into the response it keeps for
+        // everyone nor drops that response. Only this client gets the merged one.
+        outcome = old;
+        if (m == serve) {
+          why =
+              Optional.of(
+                  Reason.of(
+                      "S3-06",
+                      "RFC 9111 §3.5",
+                      "freshened by a request with Authorization, without public,"
+                          + " must-revalidate or s-maxage"));
+        }
+      } else if (whyNot.isPresent()) {
         withdrawn.add(old);
         outcome = old;
         if (m == serve) {
-          why = whyNot;
+          why =
+              Optional.of(
+                  Reason.of(
+                      "SEC-01",
+                      "RFC 9111 §3.2, §4.3.4",
+                      "no longer storable: " + whyNot.get().phrase()));
         }
       } else {
-        Response kept = Storability.storedForm(m.response(), options, List.of(old.response()));
+        Response kept = Storability.storedForm(candidate, options, List.of(old.response()));
         outcome =
             kept == m.response() ? m : m.withResponse(kept, m.requestTime(), m.responseTime());
         updated.add(outcome);
@@ -228,16 +280,9 @@ public record NeedRevalidation(
         body = outcome;
       }
     }
-    CacheStatus served = fwd;
-    Optional<Reason> withdrawal = Optional.empty();
-    if (why.isPresent()) {
-      Reason r =
-          Reason.of("SEC-01", "RFC 9111 §3.2, §4.3.4", "no longer storable: " + why.get().phrase());
-      served = fwd.withDetail(r.toString());
-      withdrawal = Optional.of(r);
-    }
+    CacheStatus served = why.isPresent() ? fwd.withDetail(why.get().toString()) : fwd;
     FromCache full =
-        Serving.fromPair(options, request, req, serve, responseTime, served, withdrawal, true);
+        Serving.fromPair(options, request, req, serve, responseTime, served, why, true);
     FromCache then =
         new FromCache(
             options,

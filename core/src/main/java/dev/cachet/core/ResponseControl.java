@@ -59,14 +59,26 @@ final class ResponseControl {
     return cc.has("no-store") && !cargoCult;
   }
 
-  /** Unqualified {@code no-cache}: no reuse without validation (§5.2.2.4). */
+  /**
+   * Unqualified {@code no-cache}: no reuse without validation (§5.2.2.4). A qualified form that
+   * names no field, or that is repeated with another argument (or none), counts as unqualified: the
+   * stricter reading, never the one that fails open.
+   */
   boolean noCache() {
-    return cc.has("no-cache") && cc.argument("no-cache").isEmpty() && !cargoCult;
+    return !cargoCult && unqualified("no-cache");
   }
 
   /** The fields named by qualified {@code no-cache="..."} (§5.2.2.4), lower-case. */
   List<String> noCacheFields() {
-    return cargoCult ? List.of() : cc.fieldNames("no-cache");
+    return cargoCult || unqualified("no-cache") ? List.of() : cc.fieldNames("no-cache");
+  }
+
+  /** Present, and without a usable list of field names in every occurrence. */
+  private boolean unqualified(String directive) {
+    return cc.has(directive)
+        && (cc.argument(directive).isEmpty()
+            || cc.conflicting(directive)
+            || cc.fieldNames(directive).isEmpty());
   }
 
   boolean mustRevalidate() {
@@ -81,13 +93,16 @@ final class ResponseControl {
     return cc.has("public");
   }
 
-  /** Unqualified {@code private} (§5.2.2.7). */
+  /**
+   * Unqualified {@code private} (§5.2.2.7), as {@link #noCache()} reads it: {@code private=""}, or
+   * {@code private="Set-Cookie", private}, is private.
+   */
   boolean isPrivate() {
-    return cc.has("private") && cc.argument("private").isEmpty();
+    return unqualified("private");
   }
 
   List<String> privateFields() {
-    return cc.fieldNames("private");
+    return unqualified("private") ? List.of() : cc.fieldNames("private");
   }
 
   boolean mustUnderstand() {

@@ -155,6 +155,22 @@ final class Storability {
   }
 
   /**
+   * SEC-04: true when the response answers only this request: a 412 or 416, or any answer to a
+   * request with preconditions the cache did not make or with {@code Range}.
+   */
+  static boolean answersOneClient(Request request, Response response) {
+    if (response.status() == 412 || response.status() == 416) {
+      return true;
+    }
+    for (String field : ONE_CLIENTS_FIELDS) {
+      if (request.headers().contains(field)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /**
    * O-04: a POST response that says it is the representation of the request's URI ({@code
    * Content-Location} equal to it) and gives explicit freshness may answer later GETs of that URI
    * (RFC 9110 §9.3.3), when the options allow it.

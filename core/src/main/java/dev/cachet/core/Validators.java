@@ -55,7 +55,8 @@ final class Validators {
    * describe the stored response. Such a 304 updates nothing, and the request is sent again
    * unconditionally.
    */
-  static List<StoredPair> selectedBy304(Response notModified, List<StoredPair> nominated) {
+  static List<StoredPair> selectedBy304(
+      Response notModified, List<StoredPair> nominated, boolean askedWithEntityTags) {
     // nominated: the initial set of §4.3.4, the stored responses that could have been chosen.
     var facts = notModified.facts();
     if (facts.etag().isPresent()) {
@@ -88,7 +89,10 @@ final class Validators {
     }
     boolean noValidatorFields =
         !notModified.headers().contains("ETag") && !notModified.headers().contains("Last-Modified");
+    // With If-None-Match sent, the origin ignored If-Modified-Since (RFC 9110 §13.2.2), so a
+    // 304 without validators then says nothing about a response that has only Last-Modified.
     if (noValidatorFields
+        && !askedWithEntityTags
         && nominated.size() == 1
         && nominated.get(0).response().facts().etag().isEmpty()) {
       return nominated;

@@ -18,9 +18,11 @@ final class VaryMatcher {
    *
    * <p>O-02 (§4.1 allows normalising): {@code Accept-Language} and {@code Accept-Encoding} compare
    * as lists of preferences, after lower-casing, removing whitespace, dropping the default {@code
-   * q=1} and ordering by weight (then by name). A stored response with a {@code Content-Language}
-   * also matches a request whose single most preferred language is that one, when the request it
-   * answered preferred it first as well: the origin chose it, and would choose it again.
+   * q=1} and ordering by weight. Members of equal weight keep their order: it breaks their tie (RFC
+   * 4647 lookup, and most servers' negotiation), so {@code en, fr} is not {@code fr, en}. A stored
+   * response with a {@code Content-Language} also matches a request whose single most preferred
+   * language is that one, when the request it answered preferred it first as well: the origin chose
+   * it, and would choose it again.
    */
   static boolean matches(StoredPair stored, Request request) {
     var facts = stored.response().facts();
@@ -53,13 +55,14 @@ final class VaryMatcher {
   /** One member of an {@code Accept-*} list: a value and its weight in thousandths. */
   private record Preference(String value, int weight) {}
 
+  /** By weight only: a stable sort keeps the order of equal weights, which breaks their ties. */
   private static final Comparator<Preference> HEAVIEST_FIRST =
-      Comparator.comparingInt(Preference::weight).reversed().thenComparing(Preference::value);
+      Comparator.comparingInt(Preference::weight).reversed();
 
   /**
    * The members of an {@code Accept-Language} or {@code Accept-Encoding} value, lower-cased,
-   * without whitespace and heaviest first. A member with a malformed weight keeps it as part of its
-   * value, so it matches only itself.
+   * without whitespace and heaviest first, equal weights in their order. A member with a malformed
+   * weight keeps it as part of its value, so it matches only itself.
    */
   private static List<Preference> preferences(List<String> lines) {
     List<String> members = new ArrayList<>();

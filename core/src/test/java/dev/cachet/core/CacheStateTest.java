@@ -241,14 +241,17 @@ class CacheStateTest {
     }
 
     @Test
-    void needRevalidationToStoreAndUse_onStorableForwardedError() {
+    void needRevalidationToCouldNotBeStored_evenForAStorableError_soTheStoredOneStays() {
+      // V-04, O-07: an error stored as the newest response would shadow the stored one.
       Driver d = driver(PRIVATE).origin(ok("Cache-Control", "max-age=1"));
       d.send(get());
       d.advance(seconds(5));
       d.origin(response(503, "Date", date(5), "Cache-Control", "max-age=5"));
       d.send(get());
       assertThat(d.path)
-          .containsExactly(IdleClient.class, NeedRevalidation.class, StoreAndUse.class);
+          .containsExactly(IdleClient.class, NeedRevalidation.class, CouldNotBeStored.class);
+      d.origin(ok("Date", date(5), "Cache-Control", "max-age=60"));
+      assertThat(d.send(get()).response().status()).isEqualTo(200);
     }
 
     @Test

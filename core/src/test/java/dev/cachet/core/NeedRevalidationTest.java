@@ -208,6 +208,29 @@ class NeedRevalidationTest {
     }
 
     @Test
+    void O_08_a304WithoutValidators_afterIfNoneMatch_saysNothingOfALastModifiedOnlyResponse() {
+      // With If-None-Match sent, the origin ignored If-Modified-Since (RFC 9110 §13.2.2).
+      StoredPair en = variant("en", "\"en1\"", 0);
+      StoredPair fr =
+          pair(
+              get("Accept-Language", "fr"),
+              ok(
+                  "Date",
+                  date(0),
+                  "Cache-Control",
+                  "max-age=1",
+                  "Last-Modified",
+                  date(-3600),
+                  "Vary",
+                  "Accept-Language"),
+              at(0),
+              at(0));
+      NeedRevalidation rev = revalidate(get("Accept-Language", "fr"), 10, en, fr);
+      assertThat(rev.conditionalRequest().headers().contains("If-None-Match")).isTrue();
+      assertThat(rev.next(response(304), at(10), at(10), newId())).isInstanceOf(CacheMiss.class);
+    }
+
+    @Test
     void O_08_a304ThatDoesNotRepeatLastModified_updatesTheOneItWasAskedAbout() {
       // RFC 9110 §15.4.5: a 304 need not carry Last-Modified.
       StoredPair p = store(get(), ok("Cache-Control", "max-age=1", "Last-Modified", date(-3600)));

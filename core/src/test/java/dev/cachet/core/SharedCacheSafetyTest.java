@@ -127,9 +127,12 @@ class SharedCacheSafetyTest {
       assertThat(u.updated()).hasSize(1);
     }
 
-    @Test
-    void SEC_01_a304WithSetCookieAndNoOptIn_withdrawsThePairInASharedCache() {
-      StoredPair stored = store(SHARED, get(), ok("Cache-Control", "max-age=1", "ETag", "\"v1\""));
+    @ParameterizedTest
+    @ValueSource(strings = {"max-age=1", "public, max-age=1"})
+    void SEC_03_aSetCookieA304Brings_goesToThatClientOnly(String storedCacheControl) {
+      // Whether or not the stored 200 said public: the 304 did not opt its cookie in.
+      StoredPair stored =
+          store(SHARED, get(), ok("Cache-Control", storedCacheControl, "ETag", "\"v1\""));
       NeedToBeUpdated u =
           update(
               revalidated(
@@ -138,8 +141,51 @@ class SharedCacheSafetyTest {
                   10,
                   response(304, "ETag", "\"v1\"", "Set-Cookie", "session=C"),
                   stored));
-      assertThat(u.withdrawn()).containsExactly(stored);
-      assertThat(u.next().reason().orElseThrow().phrase()).contains("Set-Cookie");
+      assertThat(u.withdrawn()).isEmpty();
+      assertThat(u.updated().get(0).response().headers().contains("Set-Cookie")).isFalse();
+      assertThat(u.next().response().headers().allValues("Set-Cookie"))
+          .containsExactly("session=C");
+    }
+
+    @Test
+    void SEC_03_a304ThatOptsItsOwnCookieIn_isStoredWithIt() {
+      StoredPair stored = publicWithEtag(SHARED);
+      NeedToBeUpdated u =
+          update(
+              revalidated(
+                  SHARED,
+                  get(),
+                  10,
+                  response(
+                      304,
+                      "ETag",
+                      "\"v1\"",
+                      "Cache-Control",
+                      "public, max-age=60",
+                      "Set-Cookie",
+                      "tracking=1"),
+                  stored));
+      assertThat(u.updated().get(0).response().headers().allValues("Set-Cookie"))
+          .containsExactly("tracking=1");
+    }
+
+    @Test
+    void S3_06_aRevalidationWithAuthorization_freshensForThatClientOnly() {
+      StoredPair stored = store(SHARED, get(), ok("Cache-Control", "max-age=1", "ETag", "\"v1\""));
+      NeedToBeUpdated u =
+          update(
+              revalidated(
+                  SHARED,
+                  get("Authorization", "Bearer c"),
+                  10,
+                  response(304, "ETag", "\"v1\"", "X-User", "c"),
+                  stored));
+      // The response kept for everyone is neither freshened with C's fields nor dropped.
+      assertThat(u.updated()).isEmpty();
+      assertThat(u.withdrawn()).isEmpty();
+      assertThat(u.next().pair()).contains(stored);
+      assertThat(u.next().response().headers().firstValue("X-User")).contains("c");
+      assertThat(u.next().reason().orElseThrow().id()).isEqualTo("S3-06");
     }
 
     @Test
@@ -204,8 +250,7 @@ class SharedCacheSafetyTest {
     @ParameterizedTest
     @ValueSource(strings = {"private=\"Set-Cookie\"", "no-cache=\"Set-Cookie\""})
     void SEC_02_aSetCookieBroughtByA304IsNotStored_whenThe200NamedIt(String directive) {
-      StoredPair stored = publicWithEtag(SHARED);
-      stored =
+      StoredPair stored =
           store(
               SHARED,
               get(),
@@ -323,6 +368,30 @@ class SharedCacheSafetyTest {
                 miss(options, get(nv[0], nv[1]), ok("Cache-Control", "public, max-age=60")));
         assertThat(why.id()).isEqualTo("SEC-04");
       }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"If-Match:\"x\"", "If-Unmodified-Since:Thu, 01 Jan 2026 00:00:00 GMT"})
+    void SEC_04_aClientsOwnPreconditionFailingOnRevalidation_leavesTheStoredResponse(String field) {
+      String[] nv = field.split(":", 2);
+      StoredPair stored = publicWithEtag(SHARED);
+      NeedRevalidation.Next next =
+          revalidated(SHARED, get(nv[0], nv[1]), 10, response(412), stored);
+      assertThat(next).isInstanceOf(CouldNotBeStored.class);
+      assertThat(((CouldNotBeStored) next).reason().id()).isEqualTo("SEC-04");
+    }
+
+    @Test
+    void SEC_04_a206ToAClientsRangeOnRevalidation_leavesTheStoredResponse() {
+      StoredPair stored = publicWithEtag(SHARED);
+      NeedRevalidation.Next next =
+          revalidated(
+              SHARED,
+              get("Range", "bytes=0-1"),
+              10,
+              response(206, "ETag", "\"v2\"", "Content-Range", "bytes 0-1/10"),
+              stored);
+      assertThat(next).isInstanceOf(CouldNotBeStored.class);
     }
 
     @ParameterizedTest

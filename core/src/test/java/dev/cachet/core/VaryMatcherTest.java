@@ -47,7 +47,8 @@ class VaryMatcherTest {
   @CsvSource(
       delimiter = '|',
       value = {
-        "'en, de' | 'de, en' | true", // equal weights: order carries no preference
+        "'en, de' | 'de, en' | false", // equal weights: their order breaks the tie
+        "'en, de;q=0.5' | 'de;q=0.5, en' | true", // members of another weight: reordered
         "'en-US, de;q=0.5' | 'de ; q=0.5,EN-us' | true", // case, whitespace, order
         "'en;q=1.0, de;q=0.5' | 'en, de;q=0.50' | true", // the default q=1, trailing zeros
         "'en, de;q=0.5' | 'en, de;q=0.6' | false", // another weight is another preference

@@ -199,6 +199,11 @@ public final class Directives {
     return false;
   }
 
+  /** True when the directive occurs more than once with different arguments (or none). */
+  public boolean conflicting(String name) {
+    return isConflicting(name);
+  }
+
   /** True when the directive is present, with or without an argument. */
   public boolean has(String name) {
     return get(name) != null;
