@@ -5,8 +5,11 @@ import static com.github.tomakehurst.wiremock.client.WireMock.ok;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathMatching;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.github.tomakehurst.wiremock.WireMockServer;
+import com.github.tomakehurst.wiremock.core.WireMockConfiguration;
 import java.io.File;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -20,7 +23,7 @@ import org.junit.jupiter.api.Test;
  * memory store. Bodies being stored count against the store's bound, so the heap holds; a write
  * that does not fit is given up, never the caller's body.
  */
-class InFlightBoundIT extends OriginSupport {
+class InFlightBoundIT {
 
   @Test
   void SEC_08_hundredConcurrent8MbMisses_allCompleteUnderASmallHeap() throws Exception {
@@ -28,6 +31,22 @@ class InFlightBoundIT extends OriginSupport {
     new Random(8).nextBytes(body);
     CRC32 crc = new CRC32();
     crc.update(body);
+    // Enough server threads that all hundred responses stream at once.
+    WireMockServer origin =
+        new WireMockServer(
+            WireMockConfiguration.options()
+                .bindAddress("127.0.0.1")
+                .dynamicPort()
+                .containerThreads(160));
+    origin.start();
+    try {
+      runChild(origin, body, crc.getValue());
+    } finally {
+      origin.stop();
+    }
+  }
+
+  private static void runChild(WireMockServer origin, byte[] body, long crc) throws Exception {
     origin.stubFor(
         get(urlPathMatching("/big/.*"))
             .willReturn(ok().withBody(body).withHeader("Cache-Control", "public, max-age=600")));
@@ -39,18 +58,21 @@ class InFlightBoundIT extends OriginSupport {
     command.add("-cp");
     command.add(classPath());
     command.add(InFlightBoundMain.class.getName());
-    command.add("http://127.0.0.1:" + origin.port());
+    command.add(origin.baseUrl());
     command.add("100");
     command.add(Integer.toString(body.length));
-    command.add(Long.toString(crc.getValue()));
-    Process child = new ProcessBuilder(command).redirectErrorStream(true).start();
+    command.add(Long.toString(crc));
+    Path log = Files.createTempFile("in-flight", ".txt");
+    Process child =
+        new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
     String output;
     try {
-      output = new String(child.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+      boolean ended = child.waitFor(5, TimeUnit.MINUTES);
+      output = Files.readString(log, StandardCharsets.UTF_8);
+      assertThat(ended).as("the child did not end within 5 minutes: " + output).isTrue();
     } finally {
-      if (!child.waitFor(5, TimeUnit.MINUTES)) {
-        child.destroyForcibly();
-      }
+      child.destroyForcibly();
+      Files.deleteIfExists(log);
     }
 
     assertThat(child.exitValue()).as(output).isZero();

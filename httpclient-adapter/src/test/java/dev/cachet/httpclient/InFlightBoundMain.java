@@ -20,7 +20,7 @@ import java.util.zip.CRC32;
  * SEC-08, run in a JVM with a small heap: {@code n} concurrent misses for distinct large bodies
  * through a shared cache on a 64 MiB {@link MemoryStorage}; every body is counted and checksummed
  * as it streams, and the program prints {@code ok} only when all arrived whole. Arguments: the
- * origin's base URI, the number of requests, the body length, the body's CRC32.
+ * origin's base URI, the number of requests, the body length, the body's CRC32 [, unbounded].
  */
 public final class InFlightBoundMain {
   private InFlightBoundMain() {}
@@ -30,7 +30,12 @@ public final class InFlightBoundMain {
     int n = Integer.parseInt(args[1]);
     long length = Long.parseLong(args[2]);
     long crc = Long.parseLong(args[3]);
-    MemoryStorage storage = MemoryStorage.newBuilder().maximumBytes(64L << 20).build();
+    // A fifth argument, "unbounded", lifts the in-flight bound: the control that shows it matters.
+    MemoryStorage.Builder b = MemoryStorage.newBuilder().maximumBytes(64L << 20);
+    if (args.length > 4 && args[4].equals("unbounded")) {
+      b.maximumInFlightBytes(Long.MAX_VALUE);
+    }
+    MemoryStorage storage = b.build();
     CachingHttpClient client =
         CachingHttpClient.newBuilder()
             .version(HttpClient.Version.HTTP_1_1)

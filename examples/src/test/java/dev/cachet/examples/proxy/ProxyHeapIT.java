@@ -40,7 +40,8 @@ class ProxyHeapIT {
     CRC32 expected = new CRC32();
     expected.update(body);
     WireMockServer origin =
-        new WireMockServer(wireMockConfig().bindAddress("127.0.0.1").dynamicPort());
+        new WireMockServer(
+            wireMockConfig().bindAddress("127.0.0.1").dynamicPort().containerThreads(160));
     origin.start();
     origin.stubFor(
         get(urlPathMatching("/big/.*"))

@@ -420,6 +420,9 @@ final class Exchange<T> {
 
   private CompletableFuture<HttpResponse<T>> failed(Throwable error, Origin o) {
     o.release();
+    // SEC-01: pairs a freshening withdrew go even when this exchange then fails.
+    engine.remove(withdrawn, hop.uri());
+    withdrawn = List.of();
     Throwable cause = CacheEngine.unwrap(error);
     // X-02, V-04: no answer at all from the origin (refused, reset, timed out).
     if (!o.applied && o.revalidation != null && cause instanceof IOException) {
@@ -848,11 +851,16 @@ final class Exchange<T> {
             @Override
             public void committed() {
               engine.counters.stores.increment();
-              if (trim) {
-                engine.boundVariants(written, uri);
+              try {
+                release();
+                storeSettled(true);
+              } finally {
+                // After the responses this one replaces are gone (V-03), so that only variants
+                // still stored count against the bound (SEC-06).
+                if (trim) {
+                  engine.boundVariants(written, uri);
+                }
               }
-              release();
-              storeSettled(true);
             }
 
             @Override

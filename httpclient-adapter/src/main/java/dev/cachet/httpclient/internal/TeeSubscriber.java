@@ -181,9 +181,11 @@ final class TeeSubscriber<T> implements BodySubscriber<T> {
       if (writer == null) {
         return;
       }
+      // The stream is stopped before the write is settled, so whoever learns of the abort also
+      // finds nothing more being read.
+      subscription.cancel();
       abort();
     }
-    subscription.cancel();
   }
 
   @Override
@@ -236,21 +238,25 @@ final class TeeSubscriber<T> implements BodySubscriber<T> {
     if (abandoned) {
       return;
     }
-    synchronized (this) {
-      BodyWriter w = writer;
-      if (w != null) {
-        writer = null;
-        if (expectedLength >= 0 && w.bytesWritten() != expectedLength) {
-          w.abort(); // S3-10: a body cut short (or too long) is never stored as complete.
-          outcome.aborted();
-        } else {
-          commit(w);
+    try {
+      synchronized (this) {
+        BodyWriter w = writer;
+        if (w != null) {
+          writer = null;
+          if (expectedLength >= 0 && w.bytesWritten() != expectedLength) {
+            abortQuietly(w); // S3-10: a body cut short (or too long) is never stored as complete.
+            outcome.aborted();
+          } else {
+            commit(w);
+          }
         }
       }
-    }
-    // Committed before the caller sees the end, so its next request finds the pair.
-    if (!callerGone) {
-      downstream.onComplete();
+    } finally {
+      // Committed before the caller sees the end, so its next request finds the pair; and
+      // whatever the storage or its settling threw, the caller's body still ends.
+      if (!callerGone) {
+        downstream.onComplete();
+      }
     }
   }
 
@@ -275,7 +281,7 @@ final class TeeSubscriber<T> implements BodySubscriber<T> {
     BodyWriter w = writer;
     if (w != null) {
       writer = null;
-      w.abort();
+      abortQuietly(w);
       outcome.aborted();
     }
   }
