@@ -70,7 +70,8 @@ public record CacheStatus(
     requireNonNull(detail, "detail");
   }
 
-  static CacheStatus hit(long ttl) {
+  /** A hit (§2.1), fresh for {@code ttl} more seconds (negative when served stale). */
+  public static CacheStatus hit(long ttl) {
     return new CacheStatus(
         true,
         Optional.empty(),
@@ -81,7 +82,9 @@ public record CacheStatus(
         Optional.empty());
   }
 
-  static CacheStatus forwarded(Forward fwd) {
+  /** A request that went forward for the reason {@code fwd} (§2.2). */
+  public static CacheStatus forwarded(Forward fwd) {
+    requireNonNull(fwd, "fwd");
     return new CacheStatus(
         false,
         Optional.of(fwd),
@@ -111,6 +114,15 @@ public record CacheStatus(
   /** This status marked as collapsed with another request (RFC 9211 §2.6). */
   public CacheStatus withCollapsed() {
     return new CacheStatus(hit, fwd, fwdStatus, ttl, stored, true, detail);
+  }
+
+  /**
+   * This status saying the response was not stored after all (§2.5), with the reason as detail: for
+   * a store that a storage or an I/O layer gave up after core decided to store.
+   */
+  public CacheStatus notStored(Reason why) {
+    requireNonNull(why, "why");
+    return new CacheStatus(hit, fwd, fwdStatus, ttl, false, collapsed, Optional.of(why.toString()));
   }
 
   /** This status with a detail. */

@@ -24,6 +24,18 @@ class CacheStatusTest {
   }
 
   @Test
+  void B_01_aStoreGivenUpAfterwards_saysNotStoredAndWhy() {
+    CacheStatus stored =
+        CacheStatus.forwarded(CacheStatus.Forward.URI_MISS).withFwdStatus(200).withStored();
+    CacheStatus given =
+        stored.notStored(new Reason("E-01", "Storage", "the storage refused the write"));
+    assertThat(given.stored()).isFalse();
+    assertThat(given.toFieldValue("Cachet"))
+        .isEqualTo(
+            "Cachet; fwd=uri-miss; fwd-status=200; detail=\"E-01 the storage refused the write\"");
+  }
+
+  @Test
   void B_01_storedMissRendersFwdFwdStatusStoredTtl() {
     StoreAndUse st = (StoreAndUse) miss(PRIVATE, get(), ok("Cache-Control", "max-age=60"));
     assertThat(st.status().toFieldValue("Cachet"))

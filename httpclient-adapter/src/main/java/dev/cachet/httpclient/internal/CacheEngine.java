@@ -2,7 +2,6 @@ package dev.cachet.httpclient.internal;
 
 import dev.cachet.core.CacheKey;
 import dev.cachet.core.CacheOptions;
-import dev.cachet.core.CacheStatus;
 import dev.cachet.core.Headers;
 import dev.cachet.core.IdleClient;
 import dev.cachet.core.InvalidatePairs;
@@ -568,17 +567,6 @@ public final class CacheEngine {
         LOG.log(System.Logger.Level.WARNING, "cache listener failed", e);
       }
     }
-  }
-
-  static CacheStatus notStored(CacheStatus s, Reason why) {
-    return new CacheStatus(
-        s.hit(),
-        s.fwd(),
-        s.fwdStatus(),
-        s.ttl(),
-        false,
-        s.collapsed(),
-        Optional.of(why.toString()));
   }
 
   // ---- collapsing and background revalidation ----

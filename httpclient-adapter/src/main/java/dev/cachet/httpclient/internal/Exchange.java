@@ -37,8 +37,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.OptionalInt;
-import java.util.OptionalLong;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -99,14 +97,7 @@ final class Exchange<T> {
   static final Duration COLLAPSE_WAIT = Duration.ofSeconds(5);
 
   private static final CacheStatus FORWARDED_STALE =
-      new CacheStatus(
-          false,
-          Optional.of(CacheStatus.Forward.STALE),
-          OptionalInt.empty(),
-          OptionalLong.empty(),
-          false,
-          false,
-          Optional.empty());
+      CacheStatus.forwarded(CacheStatus.Forward.STALE);
 
   private final CacheEngine engine;
   private final BodyHandler<T> handler;
@@ -357,14 +348,7 @@ final class Exchange<T> {
   private CompletableFuture<HttpResponse<T>> bodyLost(FromCache fc) {
     Reason why = new Reason("R4-01", "RFC 9111 §4", "the stored body is gone or unreadable");
     CacheStatus status =
-        new CacheStatus(
-            false,
-            Optional.of(CacheStatus.Forward.URI_MISS),
-            OptionalInt.empty(),
-            OptionalLong.empty(),
-            false,
-            false,
-            Optional.of(why.toString()));
+        CacheStatus.forwarded(CacheStatus.Forward.URI_MISS).withDetail(why.toString());
     if (states == null && engine.listening()) {
       startPath();
     }
@@ -781,7 +765,7 @@ final class Exchange<T> {
         if (veto.isPresent()) {
           pair = null;
           reason = veto;
-          status = CacheEngine.notStored(status, veto.get());
+          status = status.notStored(veto.get());
         }
       } else if (state instanceof CouldNotBeStored notStored) {
         returned = notStored.response();
@@ -794,7 +778,7 @@ final class Exchange<T> {
       if (pair != null && writer == null) {
         Reason why = new Reason("S3-01", "RFC 9111 §3", "the storage refused the write");
         reason = Optional.of(why);
-        status = CacheEngine.notStored(status, why);
+        status = status.notStored(why);
       }
       if (writer == null) {
         if (outdated != null) {
