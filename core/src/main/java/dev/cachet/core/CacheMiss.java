@@ -5,6 +5,7 @@ import static java.util.Objects.requireNonNull;
 import dev.cachet.core.internal.RequestFacts;
 import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
 import java.util.UUID;
 
 /**
@@ -31,6 +32,28 @@ public record CacheMiss(CacheOptions options, Request request, CacheStatus statu
     requireNonNull(request, "request");
     requireNonNull(status, "status");
     requireNonNull(reason, "reason");
+  }
+
+  /**
+   * B-03: whether concurrent misses like this one may wait for one origin request instead of each
+   * making their own: a {@code GET} that found nothing stored for its URI or variant, whose
+   * response may be stored for others — not one the request forbids storing ({@code no-store}), nor
+   * one it makes its own ({@code Range} or preconditions the cache did not generate, SEC-04).
+   * Whether the request carries a body (never collapsed, SEC-07) is for the I/O side, which sees
+   * it.
+   */
+  public boolean collapsible() {
+    if (!request.method().equals("GET")) {
+      return false;
+    }
+    Optional<CacheStatus.Forward> fwd = status.fwd();
+    if (fwd.isEmpty()
+        || !(fwd.get() == CacheStatus.Forward.URI_MISS
+            || fwd.get() == CacheStatus.Forward.VARY_MISS)) {
+      return false;
+    }
+    RequestFacts req = RequestFacts.parse(request.headers()::allValues);
+    return !req.cacheControl().has("no-store") && !Storability.makesItsOwn(request);
   }
 
   /**

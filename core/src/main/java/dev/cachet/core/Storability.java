@@ -159,9 +159,11 @@ final class Storability {
    * request with preconditions the cache did not make or with {@code Range}.
    */
   static boolean answersOneClient(Request request, Response response) {
-    if (response.status() == 412 || response.status() == 416) {
-      return true;
-    }
+    return response.status() == 412 || response.status() == 416 || makesItsOwn(request);
+  }
+
+  /** SEC-04: the request carries preconditions the cache did not make, or {@code Range}. */
+  static boolean makesItsOwn(Request request) {
     for (String field : ONE_CLIENTS_FIELDS) {
       if (request.headers().contains(field)) {
         return true;

@@ -459,6 +459,47 @@ class SharedCacheSafetyTest {
   }
 
   @Nested
+  class Collapsing {
+    private CacheMiss missFor(Request r, StoredPair... stored) {
+      IdleClient.Next next = lookup(SHARED, r, at(1), stored);
+      assertThat(next).isInstanceOf(CacheMiss.class);
+      return (CacheMiss) next;
+    }
+
+    @Test
+    void B_03_aPlainGetThatFindsNothing_mayBeCollapsed() {
+      assertThat(missFor(get()).collapsible()).isTrue();
+    }
+
+    @ParameterizedTest
+    @ValueSource(
+        strings = {
+          "Cache-Control:no-store",
+          "Cache-Control:max-age=0, no-store",
+          "Range:bytes=0-10",
+          "If-Match:\"x\"",
+          "If-Unmodified-Since:Thu, 01 Jan 2026 00:00:00 GMT",
+          "If-Range:\"x\""
+        })
+    void B_03_SEC_04_aMissWhoseResponseCannotServeOthers_isNotCollapsed(String field) {
+      String[] nv = field.split(":", 2);
+      assertThat(missFor(get(nv[0], nv[1])).collapsible()).isFalse();
+    }
+
+    @Test
+    void B_03_aDirectiveThatOnlyStartsLikeNoStore_doesNotStopCollapsing() {
+      // The adapter used to find "no-store" by prefix, so no-store-x stopped collapsing.
+      assertThat(missFor(get("Cache-Control", "no-store-x")).collapsible()).isTrue();
+    }
+
+    @Test
+    void B_03_unsafeMethodsAreNeverCollapsed() {
+      IdleClient.Next next = lookup(SHARED, Fixtures.request("POST", Fixtures.URI_A), at(1));
+      assertThat(((CacheMiss) next).collapsible()).isFalse();
+    }
+  }
+
+  @Nested
   class NeverReusable {
     @Test
     void SEC_09_aBare404IsNotStored() {

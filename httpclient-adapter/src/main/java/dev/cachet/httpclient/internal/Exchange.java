@@ -540,26 +540,11 @@ final class Exchange<T> {
   // ---- collapsing (B-03) ----
 
   private boolean collapsible(CacheMiss miss) {
-    if (background || !miss.request().method().equals("GET")) {
-      return false;
-    }
     // SEC-07: a request with a body is its sender's alone; one that sends it slowly must not hold
-    // other clients waiting behind it.
-    if (hop.bodyPublisher().map(b -> b.contentLength() != 0).orElse(false)) {
-      return false;
-    }
-    Optional<CacheStatus.Forward> fwd = miss.status().fwd();
-    if (fwd.isEmpty()
-        || !(fwd.get() == CacheStatus.Forward.URI_MISS
-            || fwd.get() == CacheStatus.Forward.VARY_MISS)) {
-      return false;
-    }
-    for (String d : miss.request().headers().listValues("Cache-Control")) {
-      if (d.regionMatches(true, 0, "no-store", 0, 8)) {
-        return false;
-      }
-    }
-    return !miss.request().headers().contains("Range");
+    // other clients waiting behind it. Core says whether the miss itself may be shared.
+    return !background
+        && !hop.bodyPublisher().map(b -> b.contentLength() != 0).orElse(false)
+        && miss.collapsible();
   }
 
   /**
