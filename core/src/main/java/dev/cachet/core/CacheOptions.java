@@ -49,6 +49,7 @@ public final class CacheOptions {
   private final List<String> targetedFields;
   private final int maximumVariantsPerKey;
   private final boolean reusePostResponses;
+  private final Set<String> fieldsAddedOutOfSight;
 
   private CacheOptions(Builder b) {
     this.shared = b.shared;
@@ -64,6 +65,7 @@ public final class CacheOptions {
     this.targetedFields = List.copyOf(b.targetedFields);
     this.maximumVariantsPerKey = b.maximumVariantsPerKey;
     this.reusePostResponses = b.reusePostResponses;
+    this.fieldsAddedOutOfSight = Set.copyOf(b.fieldsAddedOutOfSight);
   }
 
   /** The default options: a private cache. */
@@ -92,6 +94,7 @@ public final class CacheOptions {
     b.targetedFields = targetedFields;
     b.maximumVariantsPerKey = maximumVariantsPerKey;
     b.reusePostResponses = reusePostResponses;
+    b.fieldsAddedOutOfSight = fieldsAddedOutOfSight;
     return b;
   }
 
@@ -185,6 +188,18 @@ public final class CacheOptions {
     return reusePostResponses;
   }
 
+  /**
+   * The request fields that the I/O side adds after the cache has looked at a request, lower-case:
+   * for example {@code authorization} when a JDK client's {@code Authenticator} answers a
+   * challenge, or {@code cookie} when its own {@code CookieHandler} adds cookies. A response that
+   * {@code Vary}s on one of them is not stored (R4-05: it could not be matched to the right user),
+   * and with {@code authorization} among them a shared cache treats every request as possibly
+   * authorised (S3-06, RFC 9111 §3.5). Empty by default.
+   */
+  public Set<String> fieldsAddedOutOfSight() {
+    return fieldsAddedOutOfSight;
+  }
+
   @Override
   public String toString() {
     return "CacheOptions[shared="
@@ -213,6 +228,8 @@ public final class CacheOptions {
         + maximumVariantsPerKey
         + ", reusePostResponses="
         + reusePostResponses
+        + ", fieldsAddedOutOfSight="
+        + fieldsAddedOutOfSight
         + "]";
   }
 
@@ -231,6 +248,7 @@ public final class CacheOptions {
     private List<String> targetedFields = List.of();
     private int maximumVariantsPerKey = DEFAULT_MAXIMUM_VARIANTS_PER_KEY;
     private boolean reusePostResponses;
+    private Set<String> fieldsAddedOutOfSight = Set.of();
 
     private Builder() {}
 
@@ -362,6 +380,18 @@ public final class CacheOptions {
      */
     public Builder reusePostResponses(boolean reuse) {
       this.reusePostResponses = reuse;
+      return this;
+    }
+
+    /**
+     * The request fields the I/O side adds out of the cache's sight; see {@link
+     * CacheOptions#fieldsAddedOutOfSight()}.
+     */
+    public Builder fieldsAddedOutOfSight(Set<String> names) {
+      requireNonNull(names, "names");
+      this.fieldsAddedOutOfSight =
+          Set.copyOf(
+              names.stream().map(n -> requireNonNull(n, "name").toLowerCase(Locale.ROOT)).toList());
       return this;
     }
 

@@ -83,6 +83,16 @@ final class Storability {
               "request with Authorization and no public, must-revalidate or s-maxage"));
     }
     if (options.shared()
+        && options.fieldsAddedOutOfSight().contains("authorization")
+        && !rc.allowsSharedAuthorized()) {
+      return Optional.of(
+          Reason.of(
+              "S3-06",
+              "RFC 9111 §3.5",
+              "Authorization may be added out of the cache's sight, and no public,"
+                  + " must-revalidate or s-maxage"));
+    }
+    if (options.shared()
         && response.headers().contains("Set-Cookie")
         && !rc.isPublic()
         && !rc.hasSMaxAge()
@@ -101,6 +111,15 @@ final class Storability {
     }
     if (response.facts().varyStar()) {
       return Optional.of(Reason.of("R4-05", "RFC 9111 §4.1", "Vary: * never matches"));
+    }
+    for (String name : response.facts().varyNames()) {
+      if (options.fieldsAddedOutOfSight().contains(name)) {
+        return Optional.of(
+            Reason.of(
+                "R4-05",
+                "RFC 9111 §4.1",
+                "varies on " + name + ", which is added out of the cache's sight"));
+      }
     }
     if (options.maximumBodySize().isPresent()
         && response.facts().contentLength().isPresent()

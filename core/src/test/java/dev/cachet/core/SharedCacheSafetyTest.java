@@ -459,6 +459,42 @@ class SharedCacheSafetyTest {
   }
 
   @Nested
+  class FieldsAddedOutOfSight {
+    private final CacheOptions authenticated =
+        CacheOptions.newBuilder()
+            .shared(true)
+            .fieldsAddedOutOfSight(java.util.Set.of("Authorization", "Cookie"))
+            .build();
+
+    @ParameterizedTest
+    @ValueSource(strings = {"Authorization", "cookie"})
+    void R4_05_aResponseVaryingOnAFieldAddedOutOfSight_isNotStored(String field) {
+      Reason why =
+          notStoredReason(
+              miss(authenticated, get(), ok("Cache-Control", "public, max-age=60", "Vary", field)));
+      assertThat(why.id()).isEqualTo("R4-05");
+    }
+
+    @Test
+    void S3_06_withAuthorizationAddedOutOfSight_aSharedCacheNeedsPermission() {
+      Reason why = notStoredReason(miss(authenticated, get(), ok("Cache-Control", "max-age=60")));
+      assertThat(why.id()).isEqualTo("S3-06");
+      StoredPair allowed = store(authenticated, get(), ok("Cache-Control", "public, max-age=60"));
+      assertThat(allowed.response().status()).isEqualTo(200);
+    }
+
+    @Test
+    void S3_06_aPrivateCacheStoresAsBefore() {
+      CacheOptions privateAuthenticated =
+          CacheOptions.newBuilder()
+              .fieldsAddedOutOfSight(java.util.Set.of("authorization"))
+              .build();
+      StoredPair p = store(privateAuthenticated, get(), ok("Cache-Control", "max-age=60"));
+      assertThat(p.response().status()).isEqualTo(200);
+    }
+  }
+
+  @Nested
   class Collapsing {
     private CacheMiss missFor(Request r, StoredPair... stored) {
       IdleClient.Next next = lookup(SHARED, r, at(1), stored);

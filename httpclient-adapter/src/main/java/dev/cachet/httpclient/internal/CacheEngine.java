@@ -33,9 +33,9 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -87,8 +87,6 @@ public final class CacheEngine {
   private final boolean ownsStorage;
   private final CacheListener listener;
   private final CookieHandler cookies;
-  private final boolean authenticatorAddsAuthorization;
-  private final boolean clientAddsCookies;
   private final Executor executor;
   private final Set<CacheKey> revalidating = ConcurrentHashMap.newKeySet();
   private final StorageErrorLog storageErrorLog = new StorageErrorLog(LOG, System::nanoTime);
@@ -126,17 +124,34 @@ public final class CacheEngine {
     this.ownsOrigin = ownsOrigin;
     this.storage = storage;
     this.ownsStorage = ownsStorage;
-    this.options = options;
-    this.idle = IdleClient.of(options);
+    this.options = withFieldsOutOfSight(options, origin);
+    this.idle = IdleClient.of(this.options);
     this.clock = clock;
     this.listener = listener;
     this.cookies = cookies;
     this.redirects = redirects;
     this.executor = executor;
     this.backgroundTimeout = backgroundTimeout;
-    this.authenticatorAddsAuthorization = origin.authenticator().isPresent();
-    this.clientAddsCookies = origin.cookieHandler().isPresent();
-    this.maximumBodySize = options.maximumBodySize().orElse(Long.MAX_VALUE);
+    this.maximumBodySize = this.options.maximumBodySize().orElse(Long.MAX_VALUE);
+  }
+
+  /**
+   * The options with the request fields the wrapped JDK client adds after the cache has looked at a
+   * request: {@code Authorization} when its {@code Authenticator} answers a challenge, {@code
+   * Cookie} when its own {@code CookieHandler} adds cookies. Core then refuses what it could not
+   * match to the right user (R4-05, S3-06).
+   */
+  private static CacheOptions withFieldsOutOfSight(CacheOptions options, HttpClient origin) {
+    Set<String> added = new HashSet<>(options.fieldsAddedOutOfSight());
+    if (origin.authenticator().isPresent()) {
+      added.add("authorization");
+    }
+    if (origin.cookieHandler().isPresent()) {
+      added.add("cookie");
+    }
+    return added.equals(options.fieldsAddedOutOfSight())
+        ? options
+        : options.toBuilder().fieldsAddedOutOfSight(added).build();
   }
 
   // ---- entry points ----
@@ -437,54 +452,6 @@ public final class CacheEngine {
         LOG.log(System.Logger.Level.WARNING, "cache listener failed", le);
       }
     }
-  }
-
-  // ---- the fields a wrapped JDK client adds where the cache cannot see them ----
-
-  /**
-   * Why a response must not be stored although core would store it: the JDK client adds {@code
-   * Authorization} (with an {@code Authenticator}) and {@code Cookie} (with its own {@code
-   * CookieHandler}) after the cache has looked at the request. A response that {@code Vary}s on
-   * such a field cannot be matched to the right user, so it is not stored; in a shared cache a
-   * response to a request that may have been authorised is stored only when RFC 9111 §3.5 allows it
-   * ({@code public}, {@code must-revalidate}, {@code s-maxage}).
-   */
-  Optional<Reason> invisibleFieldVeto(StoredPair pair) {
-    if (!authenticatorAddsAuthorization && !clientAddsCookies) {
-      return Optional.empty();
-    }
-    for (String v : pair.response().headers().listValues("Vary")) {
-      String name = v.toLowerCase(Locale.ROOT);
-      if ((authenticatorAddsAuthorization && name.equals("authorization"))
-          || (clientAddsCookies && name.equals("cookie"))) {
-        return Optional.of(
-            new Reason(
-                "R4-05",
-                "RFC 9111 §4.1",
-                "varies on " + v + ", which the wrapped client adds out of the cache's sight"));
-      }
-    }
-    if (authenticatorAddsAuthorization
-        && options.shared()
-        && !pair.request().headers().contains("Authorization")) {
-      boolean allowed = false;
-      for (String d : pair.response().headers().listValues("Cache-Control")) {
-        String name = d.toLowerCase(Locale.ROOT);
-        int eq = name.indexOf('=');
-        name = (eq < 0 ? name : name.substring(0, eq)).trim();
-        if (name.equals("public") || name.equals("must-revalidate") || name.equals("s-maxage")) {
-          allowed = true;
-        }
-      }
-      if (!allowed) {
-        return Optional.of(
-            new Reason(
-                "S3-06",
-                "RFC 9111 §3.5",
-                "the wrapped client's Authenticator may have authorised the request"));
-      }
-    }
-    return Optional.empty();
   }
 
   // ---- outcomes ----

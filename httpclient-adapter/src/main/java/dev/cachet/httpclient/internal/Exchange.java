@@ -746,12 +746,6 @@ final class Exchange<T> {
         status = store.status();
         // Kept with the pair, so that a hit reports the version its response arrived in.
         pair = store.pair().withHttpVersion(Conversions.versionName(info.version()));
-        Optional<Reason> veto = engine.invisibleFieldVeto(pair);
-        if (veto.isPresent()) {
-          pair = null;
-          reason = veto;
-          status = status.notStored(veto.get());
-        }
       } else if (state instanceof CouldNotBeStored notStored) {
         returned = notStored.response();
         status = notStored.status();
