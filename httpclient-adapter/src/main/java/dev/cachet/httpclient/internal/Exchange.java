@@ -755,7 +755,8 @@ final class Exchange<T> {
       }
       BodyWriter writer = pair == null ? null : engine.newWriter(pair, hop.uri());
       if (pair != null && writer == null) {
-        Reason why = new Reason("S3-01", "RFC 9111 §3", "the storage refused the write");
+        // The engine's own reason: S3-01 is core's "method not cached".
+        Reason why = new Reason("E-01", "Storage SPI", "the storage refused the write");
         reason = Optional.of(why);
         status = status.notStored(why);
       }
