@@ -57,12 +57,11 @@ final class Storability {
               "RFC 9110 §13.1, §14.2",
               "status " + status + " answers one client's precondition or range"));
     }
-    for (String field : ONE_CLIENTS_FIELDS) {
-      if (request.headers().contains(field)) {
-        return Optional.of(
-            Reason.of(
-                "SEC-04", "RFC 9111 §3, RFC 9110 §13.1", "response to a request with " + field));
-      }
+    Optional<String> own = ownField(request);
+    if (own.isPresent()) {
+      return Optional.of(
+          Reason.of(
+              "SEC-04", "RFC 9111 §3, RFC 9110 §13.1", "response to a request with " + own.get()));
     }
     if (req.cacheControl().has("no-store")) {
       return Optional.of(Reason.of("S3-04", "RFC 9111 §5.2.1.5", "no-store in the request"));
@@ -183,12 +182,17 @@ final class Storability {
 
   /** SEC-04: the request carries preconditions the cache did not make, or {@code Range}. */
   static boolean makesItsOwn(Request request) {
+    return ownField(request).isPresent();
+  }
+
+  /** The first SEC-04 field the request carries. */
+  private static Optional<String> ownField(Request request) {
     for (String field : ONE_CLIENTS_FIELDS) {
       if (request.headers().contains(field)) {
-        return true;
+        return Optional.of(field);
       }
     }
-    return false;
+    return Optional.empty();
   }
 
   /**
