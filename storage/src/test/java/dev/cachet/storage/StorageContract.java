@@ -362,7 +362,9 @@ public abstract class StorageContract {
             .withHttpVersion("HTTP/2");
     store(s, p, utf8("r"));
 
-    assertThat(s.find(p.key())).singleElement().satisfies(f -> assertThat(f.httpVersion()).contains("HTTP/2"));
+    assertThat(s.find(p.key()))
+        .singleElement()
+        .satisfies(f -> assertThat(f.httpVersion()).contains("HTTP/2"));
   }
 
   @Test
