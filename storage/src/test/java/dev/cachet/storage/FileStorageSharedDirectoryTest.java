@@ -274,6 +274,31 @@ class FileStorageSharedDirectoryTest {
   }
 
   /**
+   * An update too large for a slot rewrites the metadata file whole (same body, another base). An
+   * instance that knew the file before, updating it in place, finds the base changed and rewrites
+   * it too, never writing a slot into the other's base.
+   */
+  @Test
+  void anUpdateInPlace_afterAnotherInstanceRewroteTheMetadata_neverDamagesIt() throws Exception {
+    Path dir = temp.resolve("rewritten");
+    URI uri = URI.create("http://example.com/rewritten");
+    StoredPair p = versioned(uri, UUID.randomUUID(), 1, 2000);
+    try (FileStorage a = FileStorage.newBuilder(dir).durable(false).writeBehindBytes(0).build();
+        FileStorage b = FileStorage.newBuilder(dir).durable(false).writeBehindBytes(0).build()) {
+      StorageContract.store(a, p, StorageContract.bytes(2000, 1));
+      assertThat(b.find(p.key())).containsExactly(p);
+      StoredPair big = withHeader(p, "X-Big", "x".repeat(5000));
+      assertThat(a.update(big)).isTrue();
+      StoredPair small = withHeader(p, "X-Small", "1");
+      assertThat(b.update(small)).isTrue();
+      try (FileStorage c = FileStorage.newBuilder(dir).durable(false).build()) {
+        assertThat(c.find(p.key())).containsExactly(small);
+        assertThat(StorageContract.readChunks(c, small)).contains(StorageContract.bytes(2000, 1));
+      }
+    }
+  }
+
+  /**
    * A find serves a key from this instance's view while the key directory's identity and time are
    * unchanged. Once the directory has been quiet for longer than its timestamp granularity, any
    * change by another instance (new, replaced or removed entries) moves its time, and the next find

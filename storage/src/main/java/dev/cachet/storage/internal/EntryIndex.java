@@ -28,15 +28,17 @@ final class EntryIndex {
     final Metadata meta;
     final long bytes;
     final int baseLength;
+    final long baseCrc;
     final long updateSeq;
     volatile long lastAccess;
     volatile long lastAccessOnDisk;
 
-    Tracked(Metadata meta, long bytes, long lastAccess, int baseLength, long updateSeq) {
+    Tracked(Metadata meta, long bytes, long lastAccess, MetadataCodec.Read file) {
       this.meta = meta;
       this.bytes = bytes;
-      this.baseLength = baseLength;
-      this.updateSeq = updateSeq;
+      this.baseLength = file.baseLength();
+      this.baseCrc = file.baseCrc();
+      this.updateSeq = file.updateSeq();
       this.lastAccess = lastAccess;
       this.lastAccessOnDisk = lastAccess;
     }
@@ -64,16 +66,13 @@ final class EntryIndex {
    * of its metadata file.
    */
   void put(Path metaPath, Metadata meta, long bytes, long lastAccess) {
-    put(metaPath, new MetadataCodec.Read(meta, -1, 0), bytes, lastAccess);
+    put(metaPath, new MetadataCodec.Read(meta, -1, 0, 0), bytes, lastAccess);
   }
 
   /** As {@link #put(Path, Metadata, long, long)}, knowing the file's shape. */
   void put(Path metaPath, MetadataCodec.Read file, long bytes, long lastAccess) {
     clock.accumulateAndGet(lastAccess, Math::max);
-    Tracked old =
-        entries.put(
-            metaPath,
-            new Tracked(file.meta(), bytes, lastAccess, file.baseLength(), file.updateSeq()));
+    Tracked old = entries.put(metaPath, new Tracked(file.meta(), bytes, lastAccess, file));
     total.addAndGet(bytes - (old == null ? 0 : old.bytes));
   }
 
@@ -83,6 +82,7 @@ final class EntryIndex {
     if (known != null
         && known.meta.equals(file.meta())
         && known.baseLength == file.baseLength()
+        && known.baseCrc == file.baseCrc()
         && known.updateSeq == file.updateSeq()) {
       return;
     }

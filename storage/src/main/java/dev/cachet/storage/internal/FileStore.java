@@ -511,7 +511,7 @@ public final class FileStore implements Storage {
       touchFile(metaPath, now);
       index.put(
           metaPath,
-          new MetadataCodec.Read(meta, bytes.length, 0),
+          new MetadataCodec.Read(meta, bytes.length, MetadataCodec.crc32c(bytes, bytes.length), 0),
           meta.bodyLength() + bytes.length,
           now);
       if (oldBody != null && !oldBody.equals(meta.bodyFile())) {
@@ -719,7 +719,10 @@ public final class FileStore implements Storage {
     WRITTEN,
     /** The metadata file is gone: the entry was removed or is being replaced. */
     GONE,
-    /** Not done: the file is to be rewritten whole (too large for a slot, or a link to replace). */
+    /**
+     * Not done: the file is to be rewritten whole (the update is too large for a slot, the file's
+     * base is not the one this instance knows, or a link stands in its place).
+     */
     REWRITE
   }
 
@@ -742,6 +745,22 @@ public final class FileStore implements Storage {
     byte[] bytes = slot.get();
     long at = MetadataCodec.slotOffset(known.baseLength, seq);
     try (FileChannel ch = OwnerOnly.openForUpdate(metaPath)) {
+      // The file this channel holds must have the base this instance knows: another instance may
+      // have rewritten the metadata (same body, another base length) since. Checked through the
+      // channel that writes, so a rename over the name meanwhile only sends the update to the
+      // replaced file, where it is lost, never into another base.
+      ByteBuffer base = ByteBuffer.allocate(known.baseLength + 1);
+      while (base.hasRemaining() && ch.read(base, base.position()) >= 0) {
+        // Read on: the base and the byte after it.
+      }
+      byte[] read = base.array();
+      boolean sameBase =
+          base.position() >= known.baseLength
+              && (base.position() == known.baseLength || read[known.baseLength] == 0)
+              && MetadataCodec.crc32c(read, known.baseLength) == known.baseCrc;
+      if (!sameBase) {
+        return InPlace.REWRITE;
+      }
       ByteBuffer b = ByteBuffer.wrap(bytes);
       long position = at;
       while (b.hasRemaining()) {
@@ -757,12 +776,12 @@ public final class FileStore implements Storage {
       }
       throw e;
     }
+    // The write set the file's time, its recency on the disk.
     long now = index.tick();
-    touchFile(metaPath, now);
     long fileBytes = Math.max(known.bytes - known.meta.bodyLength(), at + bytes.length);
     index.put(
         metaPath,
-        new MetadataCodec.Read(updated, known.baseLength, seq),
+        new MetadataCodec.Read(updated, known.baseLength, known.baseCrc, seq),
         updated.bodyLength() + fileBytes,
         now);
     // A find listing the directory meanwhile may have read the file before this update: it keeps

@@ -76,9 +76,16 @@ public final class MetadataCodec {
 
   /**
    * A metadata file as read: the metadata it holds now (the base, or its newest valid update), the
-   * length of its base and the sequence number of the update read (0 for the base).
+   * length and CRC32C of its base, and the sequence number of the update read (0 for the base).
    */
-  public record Read(Metadata meta, int baseLength, long updateSeq) {}
+  public record Read(Metadata meta, int baseLength, long baseCrc, long updateSeq) {}
+
+  /** The CRC32C of a file's first {@code length} bytes: of its base, when that is its length. */
+  public static long crc32c(byte[] bytes, int length) {
+    CRC32C crc = new CRC32C();
+    crc.update(bytes, 0, length);
+    return crc.getValue();
+  }
 
   private static final ObjectMapper JSON =
       JsonMapper.builder()
@@ -208,10 +215,11 @@ public final class MetadataCodec {
       baseLength++;
     }
     Metadata base = readJson(Arrays.copyOf(bytes, baseLength));
-    Read newest = new Read(base, baseLength, 0);
+    long baseCrc = crc32c(bytes, baseLength);
+    Read newest = new Read(base, baseLength, baseCrc, 0);
     for (int which = 0; which < 2; which++) {
       long at = slotOffset(baseLength, which);
-      Read update = readSlot(bytes, (int) Math.min(at, Integer.MAX_VALUE), base, baseLength);
+      Read update = readSlot(bytes, (int) Math.min(at, Integer.MAX_VALUE), newest);
       if (update != null && update.updateSeq() > newest.updateSeq()) {
         newest = update;
       }
@@ -220,7 +228,9 @@ public final class MetadataCodec {
   }
 
   /** The update in the slot at {@code at}, or null when there is none valid of this base. */
-  private static Read readSlot(byte[] bytes, int at, Metadata base, int baseLength) {
+  private static Read readSlot(byte[] bytes, int at, Read file) {
+    Metadata base = file.meta();
+    int baseLength = file.baseLength();
     if (bytes.length - at < SLOT_HEADER
         || !Arrays.equals(bytes, at, at + SLOT_MAGIC.length, SLOT_MAGIC, 0, SLOT_MAGIC.length)) {
       return null;
@@ -250,7 +260,7 @@ public final class MetadataCodec {
             && m.bodyFile().equals(base.bodyFile())
             && m.bodyLength() == base.bodyLength()
             && m.crc32c() == base.crc32c();
-    return sameEntry ? new Read(m, baseLength, seq) : null;
+    return sameEntry ? new Read(m, baseLength, file.baseCrc(), seq) : null;
   }
 
   private static Metadata readJson(byte[] bytes) throws Corrupt {

@@ -42,7 +42,7 @@ final class OwnerOnly {
   private static final Set<OpenOption> READ =
       Set.of(StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS);
   private static final Set<OpenOption> UPDATE =
-      Set.of(StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS);
+      Set.of(StandardOpenOption.READ, StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS);
 
   private final boolean posix;
   private final FileAttribute<?>[] fileAttributes;
@@ -95,7 +95,7 @@ final class OwnerOnly {
     }
   }
 
-  /** Opens an existing file for writing in place, never through a link; never creates one. */
+  /** Opens an existing file to read and write in place, never through a link; never creates one. */
   static FileChannel openForUpdate(Path file) throws IOException {
     return FileChannel.open(file, UPDATE);
   }

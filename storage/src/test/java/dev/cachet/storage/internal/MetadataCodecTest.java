@@ -207,10 +207,11 @@ class MetadataCodecTest {
     Metadata second = freshened(golden(), 2);
     Metadata third = freshened(golden(), 3);
 
+    long crc = MetadataCodec.crc32c(base, base.length);
     assertThat(MetadataCodec.readFile(base))
-        .isEqualTo(new MetadataCodec.Read(golden(), base.length, 0));
+        .isEqualTo(new MetadataCodec.Read(golden(), base.length, crc, 0));
     assertThat(MetadataCodec.readFile(withUpdates(base, first)))
-        .isEqualTo(new MetadataCodec.Read(first, base.length, 1));
+        .isEqualTo(new MetadataCodec.Read(first, base.length, crc, 1));
     assertThat(MetadataCodec.read(withUpdates(base, first, second))).isEqualTo(second);
     assertThat(MetadataCodec.read(withUpdates(base, first, second, third))).isEqualTo(third);
   }
