@@ -95,8 +95,8 @@ final class Recovery {
     if (r.oldFormat > 0) {
       LOG.log(
           Level.INFO,
-          "dropped {0} file storage entries of an older format (they may hold request fields"
-              + " a store no longer keeps) in {1}",
+          "dropped {0} file storage entries of an older format (never read: version 1 may hold"
+              + " request fields a store no longer keeps, version 2 knows no update slots) in {1}",
           r.oldFormat,
           root);
     }
