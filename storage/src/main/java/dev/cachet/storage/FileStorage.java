@@ -30,15 +30,18 @@ import java.util.concurrent.atomic.AtomicInteger;
  * writes it at commit (starting a write costs no file-system call); a body larger than {@link
  * Builder#writeBufferBytes(int)} streams to a temporary file. Commit moves the body file to its
  * final name and then moves the metadata into place atomically, which is the moment it becomes
- * visible. A crash at any instant leaves the old entry or the new one, never a torn one. With
- * {@link Builder#durable(boolean)} on (the default) every commit and removal is forced to the disk
- * before it counts; a 304's update is not (a power cut may lose it, which costs one more
- * revalidation). The commit of a small body is carried out behind its caller ({@link
- * Builder#writeBehindBytes(long)}): the pair is this storage's at once, served from memory until it
- * is on the disk, where other instances see it. {@link #close()} writes what is pending; a program
- * that ends without closing the storage (its {@code main} returns, or it calls {@code System.exit})
- * has its exit wait for those writes, for up to 10 seconds, in a shutdown hook; only a kill or a
- * crash loses them (never leaving a torn entry).
+ * visible. A 304's update is written in place into one of two checksummed update slots after the
+ * metadata's JSON (format version 3), so it creates no file and leaves the key's directory
+ * unchanged; a write of a slot cut short is ignored when read. A crash at any instant leaves the
+ * old entry or the new one, never a torn one. With {@link Builder#durable(boolean)} on (the
+ * default) every commit and removal is forced to the disk before it counts; a 304's update is not
+ * (a power cut may lose it, which costs one more revalidation). The commit of a small body is
+ * carried out behind its caller ({@link Builder#writeBehindBytes(long)}): the pair is this
+ * storage's at once, served from memory until it is on the disk, where other instances see it.
+ * {@link #close()} writes what is pending; a program that ends without closing the storage (its
+ * {@code main} returns, or it calls {@code System.exit}) has its exit wait for those writes, for up
+ * to 10 seconds, in a shutdown hook; only a kill or a crash loses them (never leaving a torn
+ * entry).
  *
  * <p>Opening recovers the directory: temporary files and unreferenced bodies are deleted, and a
  * metadata file that is corrupt, truncated, of an unknown format version, or whose body's length or
@@ -134,13 +137,15 @@ public final class FileStorage implements Storage {
   }
 
   /**
-   * Replaces a stored pair's request, response and times, keeping its body (RFC 9111 §4.3.4). The
-   * entry updated is the one this storage knows, and the new metadata is only ever written beside
-   * that entry's body: when another instance has replaced or removed it meanwhile, nothing is
-   * written. With write-behind ({@link Builder#writeBehindBytes(long)}) the update is this
-   * storage's at once and written to the disk behind the caller (then it is dropped if the entry
-   * was replaced or removed by another instance before), and updates of one pair made while an
-   * earlier one still waits replace it unwritten.
+   * Replaces a stored pair's request, response and times, keeping its body (RFC 9111 §4.3.4),
+   * written in place into the metadata file's next update slot (or, when too large for one, as
+   * whole new metadata); other instances see it when they next list the key. The entry updated is
+   * the one this storage knows, and the new metadata is only ever written beside that entry's body:
+   * when another instance has replaced or removed it meanwhile, nothing is written. With
+   * write-behind ({@link Builder#writeBehindBytes(long)}) the update is this storage's at once and
+   * written to the disk behind the caller (then it is dropped if the entry was replaced or removed
+   * by another instance before), and updates of one pair made while an earlier one still waits
+   * replace it unwritten.
    */
   @Override
   public boolean update(StoredPair pair) throws IOException {

@@ -274,14 +274,41 @@ class FileStorageSharedDirectoryTest {
   }
 
   /**
-   * A find serves a key from this instance's view while the key directory's identity and time are
-   * unchanged. Once the directory has been quiet for longer than its timestamp granularity, any
-   * change by another instance (new, replaced, updated or removed entries) moves its time, and the
-   * next find sees it at once.
+   * An update too large for a slot rewrites the metadata file whole (same body, another base). An
+   * instance that knew the file before, updating it in place, finds the base changed and rewrites
+   * it too, never writing a slot into the other's base.
    */
   @Test
-  void aSecondInstance_seesAnotherInstancesNewReplacedUpdatedAndRemovedEntries_atOnce()
-      throws Exception {
+  void anUpdateInPlace_afterAnotherInstanceRewroteTheMetadata_neverDamagesIt() throws Exception {
+    Path dir = temp.resolve("rewritten");
+    URI uri = URI.create("http://example.com/rewritten");
+    StoredPair p = versioned(uri, UUID.randomUUID(), 1, 2000);
+    try (FileStorage a = FileStorage.newBuilder(dir).durable(false).writeBehindBytes(0).build();
+        FileStorage b = FileStorage.newBuilder(dir).durable(false).writeBehindBytes(0).build()) {
+      StorageContract.store(a, p, StorageContract.bytes(2000, 1));
+      assertThat(b.find(p.key())).containsExactly(p);
+      StoredPair big = withHeader(p, "X-Big", "x".repeat(5000));
+      assertThat(a.update(big)).isTrue();
+      StoredPair small = withHeader(p, "X-Small", "1");
+      assertThat(b.update(small)).isTrue();
+      try (FileStorage c = FileStorage.newBuilder(dir).durable(false).build()) {
+        assertThat(c.find(p.key())).containsExactly(small);
+        assertThat(StorageContract.readChunks(c, small)).contains(StorageContract.bytes(2000, 1));
+      }
+    }
+  }
+
+  /**
+   * A find serves a key from this instance's view while the key directory's identity and time are
+   * unchanged. Once the directory has been quiet for longer than its timestamp granularity, any
+   * change by another instance (new, replaced or removed entries) moves its time, and the next find
+   * sees it at once. An update (a 304's freshening) is written in place and is seen when the key is
+   * next listed.
+   */
+  @Test
+  void
+      aSecondInstance_seesAnotherInstancesNewReplacedAndRemovedEntries_atOnce_andUpdatesWhenListed()
+          throws Exception {
     Path dir = temp.resolve("visible");
     URI uri = URI.create("http://example.com/visible");
     CacheKey key = CacheKey.of(uri);
@@ -315,11 +342,17 @@ class FileStorageSharedDirectoryTest {
       StoredPair updated = withHeader(second, "X-Updated", "yes");
       assertThat(a.update(updated)).isTrue();
       a.flush();
-      assertThat(b.find(key)).as("an updated pair").containsExactlyInAnyOrder(updated, other);
+      // A freshening is written in place and leaves the directory as it was: b keeps the headers
+      // it holds (at worst it revalidates once more itself), with their own body, until it next
+      // lists the key; asked for the updated pair, it reads it from the disk.
+      assertThat(b.find(key)).as("an updated pair").containsExactlyInAnyOrder(second, other);
+      assertThat(StorageContract.readChunks(b, second)).contains(StorageContract.bytes(2000, 2));
       assertThat(StorageContract.readChunks(b, updated)).contains(StorageContract.bytes(2000, 2));
+      try (FileStorage c = FileStorage.newBuilder(dir).durable(false).build()) {
+        assertThat(c.find(key)).as("listed anew").containsExactlyInAnyOrder(updated, other);
+      }
 
       quiet(dir, key);
-      assertThat(b.find(key)).containsExactlyInAnyOrder(updated, other);
       a.remove(key, List.of(id));
       assertThat(b.find(key)).as("a removed pair").containsExactly(other);
 

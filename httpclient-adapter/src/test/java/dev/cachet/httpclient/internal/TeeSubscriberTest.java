@@ -80,6 +80,7 @@ class TeeSubscriberTest {
       @Override
       public void cancel() {
         cancelledUpstream.set(true);
+        cancelledLatch.countDown();
       }
     };
   }
@@ -203,6 +204,7 @@ class TeeSubscriberTest {
   }
 
   final CountDownLatch abortedLatch = new CountDownLatch(1);
+  final CountDownLatch cancelledLatch = new CountDownLatch(1);
   final AtomicLong requestedUpstream = new AtomicLong();
 
   Flow.Subscription countingUpstream() {
@@ -215,6 +217,7 @@ class TeeSubscriberTest {
       @Override
       public void cancel() {
         cancelledUpstream.set(true);
+        cancelledLatch.countDown();
       }
     };
   }
@@ -302,7 +305,8 @@ class TeeSubscriberTest {
     caller.leave(); // and the origin sends nothing more
 
     assertThat(abortedLatch.await(10, TimeUnit.SECONDS)).isTrue();
-    assertThat(cancelledUpstream).isTrue();
+    // The timer thread aborts the write, then cancels the upstream: wait for both.
+    assertThat(cancelledLatch.await(10, TimeUnit.SECONDS)).isTrue();
     t.onComplete(); // too late
     assertThat(committed).hasValue(0);
     assertThat(storage.find(pair.key())).isEmpty();

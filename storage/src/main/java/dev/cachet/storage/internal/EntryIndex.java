@@ -20,16 +20,25 @@ final class EntryIndex {
    */
   static final long DISK_RECENCY_MILLIS = 1000;
 
-  /** One known entry. */
+  /**
+   * One known entry: its metadata as its file holds it now, the length of the file's base and the
+   * sequence number of its newest update ({@link MetadataCodec}; a base length of -1 when unknown).
+   */
   static final class Tracked {
     final Metadata meta;
     final long bytes;
+    final int baseLength;
+    final long baseCrc;
+    final long updateSeq;
     volatile long lastAccess;
     volatile long lastAccessOnDisk;
 
-    Tracked(Metadata meta, long bytes, long lastAccess) {
+    Tracked(Metadata meta, long bytes, long lastAccess, MetadataCodec.Read file) {
       this.meta = meta;
       this.bytes = bytes;
+      this.baseLength = file.baseLength();
+      this.baseCrc = file.baseCrc();
+      this.updateSeq = file.updateSeq();
       this.lastAccess = lastAccess;
       this.lastAccessOnDisk = lastAccess;
     }
@@ -57,18 +66,27 @@ final class EntryIndex {
    * of its metadata file.
    */
   void put(Path metaPath, Metadata meta, long bytes, long lastAccess) {
+    put(metaPath, new MetadataCodec.Read(meta, -1, 0, 0), bytes, lastAccess);
+  }
+
+  /** As {@link #put(Path, Metadata, long, long)}, knowing the file's shape. */
+  void put(Path metaPath, MetadataCodec.Read file, long bytes, long lastAccess) {
     clock.accumulateAndGet(lastAccess, Math::max);
-    Tracked old = entries.put(metaPath, new Tracked(meta, bytes, lastAccess));
+    Tracked old = entries.put(metaPath, new Tracked(file.meta(), bytes, lastAccess, file));
     total.addAndGet(bytes - (old == null ? 0 : old.bytes));
   }
 
   /** Records an entry found on disk, keeping its last use if it was known. */
-  void learn(Path metaPath, Metadata meta, long bytes) {
+  void learn(Path metaPath, MetadataCodec.Read file, long bytes) {
     Tracked known = entries.get(metaPath);
-    if (known != null && known.meta.equals(meta)) {
+    if (known != null
+        && known.meta.equals(file.meta())
+        && known.baseLength == file.baseLength()
+        && known.baseCrc == file.baseCrc()
+        && known.updateSeq == file.updateSeq()) {
       return;
     }
-    put(metaPath, meta, bytes, known != null ? known.lastAccess : tick());
+    put(metaPath, file, bytes, known != null ? known.lastAccess : tick());
   }
 
   /**

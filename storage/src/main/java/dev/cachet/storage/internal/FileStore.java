@@ -112,7 +112,7 @@ public final class FileStore implements Storage {
       lock.share();
       FileStore store = new FileStore(root, maximumBytes, durable, bufferBytes, lock, modes);
       for (Recovery.Loaded l : loaded) {
-        store.index.put(l.metaPath(), l.meta(), l.bytes(), l.lastAccess());
+        store.index.put(l.metaPath(), l.file(), l.bytes(), l.lastAccess());
       }
       store.evictIfNeeded();
       return store;
@@ -230,6 +230,15 @@ public final class FileStore implements Storage {
       return nanos % 1_000_000_000L == 0 ? 3_000_000_000L : 100_000_000L;
     }
 
+    /** This view with the pair of the same id replaced by this one (updated in place). */
+    View withPair(StoredPair pair) {
+      List<StoredPair> replaced = new ArrayList<>(pairs.size());
+      for (StoredPair p : pairs) {
+        replaced.add(p.id().equals(pair.id()) ? pair : p);
+      }
+      return new View(fileKey, modified, readAtNanos, settled, List.copyOf(replaced));
+    }
+
     boolean stillValid(BasicFileAttributes attributes, long nowNanos) {
       return Objects.equals(fileKey, attributes.fileKey())
           && modified.equals(attributes.lastModifiedTime())
@@ -268,15 +277,16 @@ public final class FileStore implements Storage {
       index.forget(metaPath);
       return null;
     }
-    Metadata meta;
+    MetadataCodec.Read file;
     try {
-      meta = MetadataCodec.read(bytes);
+      file = MetadataCodec.readFile(bytes);
     } catch (MetadataCodec.Corrupt e) {
       LOG.log(Level.WARNING, "dropping corrupt file storage metadata {0}: {1}", metaPath, e);
       Files.deleteIfExists(metaPath);
       index.forget(metaPath);
       return null;
     }
+    Metadata meta = file.meta();
     if (!metaPath.getFileName().toString().equals(Layout.metaName(meta.pair().id()))) {
       LOG.log(Level.WARNING, "dropping misnamed file storage metadata {0}", metaPath);
       Files.deleteIfExists(metaPath);
@@ -297,7 +307,7 @@ public final class FileStore implements Storage {
       drop(metaPath, meta, "body has " + size + " bytes, not " + meta.bodyLength());
       return null;
     }
-    index.learn(metaPath, meta, meta.bodyLength() + bytes.length);
+    index.learn(metaPath, file, meta.bodyLength() + bytes.length);
     return meta;
   }
 
@@ -499,7 +509,11 @@ public final class FileStore implements Storage {
       // entries written in one tick would lose their order across a restart.
       long now = index.tick();
       touchFile(metaPath, now);
-      index.put(metaPath, meta, meta.bodyLength() + bytes.length, now);
+      index.put(
+          metaPath,
+          new MetadataCodec.Read(meta, bytes.length, MetadataCodec.crc32c(bytes, bytes.length), 0),
+          meta.bodyLength() + bytes.length,
+          now);
       if (oldBody != null && !oldBody.equals(meta.bodyFile())) {
         deleteQuietly(dir.resolve(oldBody));
       }
@@ -684,12 +698,97 @@ public final class FileStore implements Storage {
         if (!Files.exists(dir.resolve(base.bodyFile()), LinkOption.NOFOLLOW_LINKS)) {
           return false;
         }
-        writeMeta(dir, base.withPair(pair), null, false);
+        Metadata updated = base.withPair(pair);
+        EntryIndex.Tracked now = index.get(metaPath);
+        if (now != null && now.baseLength >= 0 && now.meta.bodyFile().equals(base.bodyFile())) {
+          InPlace done = updateInPlace(dir, metaPath, now, updated);
+          if (done != InPlace.REWRITE) {
+            return done == InPlace.WRITTEN;
+          }
+        }
+        writeMeta(dir, updated, null, false);
         return true;
       }
     } catch (IOException e) {
       throw e instanceof StorageException ? e : new StorageException("cannot update " + pair, e);
     }
+  }
+
+  /** What an update in place did. */
+  private enum InPlace {
+    WRITTEN,
+    /** The metadata file is gone: the entry was removed or is being replaced. */
+    GONE,
+    /**
+     * Not done: the file is to be rewritten whole (the update is too large for a slot, the file's
+     * base is not the one this instance knows, or a link stands in its place).
+     */
+    REWRITE
+  }
+
+  /**
+   * Writes an update into the metadata file's next slot ({@link MetadataCodec}), in place: no file
+   * created or renamed, so the key directory does not change and every view of it stays valid (this
+   * instance's is given the new pair). A slot cut short by a crash fails its checksum and the file
+   * reads as before: a lost freshening, never a torn entry. Written into the file that has the
+   * metadata's name when it is opened: if another instance replaced the entry since this one read
+   * it, the slot describes another body than that file's base and is ignored when read. Called
+   * under the directory's stripe lock.
+   */
+  private InPlace updateInPlace(Path dir, Path metaPath, EntryIndex.Tracked known, Metadata updated)
+      throws IOException {
+    long seq = known.updateSeq + 1;
+    Optional<byte[]> slot = MetadataCodec.slot(updated, seq);
+    if (slot.isEmpty()) {
+      return InPlace.REWRITE;
+    }
+    byte[] bytes = slot.get();
+    long at = MetadataCodec.slotOffset(known.baseLength, seq);
+    try (FileChannel ch = OwnerOnly.openForUpdate(metaPath)) {
+      // The file this channel holds must have the base this instance knows: another instance may
+      // have rewritten the metadata (same body, another base length) since. Checked through the
+      // channel that writes, so a rename over the name meanwhile only sends the update to the
+      // replaced file, where it is lost, never into another base.
+      ByteBuffer base = ByteBuffer.allocate(known.baseLength + 1);
+      while (base.hasRemaining() && ch.read(base, base.position()) >= 0) {
+        // Read on: the base and the byte after it.
+      }
+      byte[] read = base.array();
+      boolean sameBase =
+          base.position() >= known.baseLength
+              && (base.position() == known.baseLength || read[known.baseLength] == 0)
+              && MetadataCodec.crc32c(read, known.baseLength) == known.baseCrc;
+      if (!sameBase) {
+        return InPlace.REWRITE;
+      }
+      ByteBuffer b = ByteBuffer.wrap(bytes);
+      long position = at;
+      while (b.hasRemaining()) {
+        position += ch.write(b, position);
+      }
+    } catch (NoSuchFileException gone) {
+      index.forget(metaPath, known);
+      changed(dir);
+      return InPlace.GONE;
+    } catch (FileSystemException e) {
+      if (Files.isSymbolicLink(metaPath)) {
+        return InPlace.REWRITE; // never written through; the rename replaces the link itself
+      }
+      throw e;
+    }
+    // The write set the file's time, its recency on the disk.
+    long now = index.tick();
+    long fileBytes = Math.max(known.bytes - known.meta.bodyLength(), at + bytes.length);
+    index.put(
+        metaPath,
+        new MetadataCodec.Read(updated, known.baseLength, known.baseCrc, seq),
+        updated.bodyLength() + fileBytes,
+        now);
+    // A find listing the directory meanwhile may have read the file before this update: it keeps
+    // no view (see changed), and this instance's view, if any, gets the new pair.
+    changes.incrementAndGet(stripeOf(dir));
+    views.computeIfPresent(dir, (d, v) -> v.withPair(updated.pair()));
+    return InPlace.WRITTEN;
   }
 
   @Override

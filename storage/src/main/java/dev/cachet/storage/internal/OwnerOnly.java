@@ -41,6 +41,8 @@ final class OwnerOnly {
       Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS);
   private static final Set<OpenOption> READ =
       Set.of(StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS);
+  private static final Set<OpenOption> UPDATE =
+      Set.of(StandardOpenOption.READ, StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS);
 
   private final boolean posix;
   private final FileAttribute<?>[] fileAttributes;
@@ -91,6 +93,11 @@ final class OwnerOnly {
         FileStore.LOG.log(Level.WARNING, "cannot make {0} its owner''s only: {1}", dir, e);
       }
     }
+  }
+
+  /** Opens an existing file to read and write in place, never through a link; never creates one. */
+  static FileChannel openForUpdate(Path file) throws IOException {
+    return FileChannel.open(file, UPDATE);
   }
 
   /** Opens a file for reading, never through a link. */

@@ -36,7 +36,11 @@ final class Recovery {
   private static final System.Logger LOG = FileStore.LOG;
 
   /** An entry found valid. */
-  record Loaded(Path metaPath, Metadata meta, long bytes, long lastAccess) {}
+  record Loaded(Path metaPath, MetadataCodec.Read file, long bytes, long lastAccess) {
+    Metadata meta() {
+      return file.meta();
+    }
+  }
 
   private final boolean exclusive;
   private final boolean verifyChecksums;
@@ -91,8 +95,8 @@ final class Recovery {
     if (r.oldFormat > 0) {
       LOG.log(
           Level.INFO,
-          "dropped {0} file storage entries of an older format (they may hold request fields"
-              + " a store no longer keeps) in {1}",
+          "dropped {0} file storage entries of an older format (never read: version 1 may hold"
+              + " request fields a store no longer keeps, version 2 knows no update slots) in {1}",
           r.oldFormat,
           root);
     }
@@ -163,9 +167,9 @@ final class Recovery {
       drop(metaPath, "not a regular file (" + notAFile.getMessage() + ")");
       return null;
     }
-    Metadata meta;
+    MetadataCodec.Read file;
     try {
-      meta = MetadataCodec.read(bytes);
+      file = MetadataCodec.readFile(bytes);
     } catch (MetadataCodec.OldFormat e) {
       // Its body is deleted below as unreferenced.
       oldFormat++;
@@ -175,10 +179,11 @@ final class Recovery {
       drop(metaPath, "corrupt metadata (" + e.getMessage() + ")");
       return null;
     }
+    Metadata meta = file.meta();
     String problem = check(dir, metaPath, meta);
     if (problem == null) {
       long lastAccess = Files.getLastModifiedTime(metaPath).toMillis();
-      return new Loaded(metaPath, meta, meta.bodyLength() + bytes.length, lastAccess);
+      return new Loaded(metaPath, file, meta.bodyLength() + bytes.length, lastAccess);
     }
     if (problem.equals(MISSING_BODY) && !exclusive) {
       // Another storage may be replacing the pair this very moment; its new metadata is valid.

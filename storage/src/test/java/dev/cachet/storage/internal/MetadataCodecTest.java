@@ -14,6 +14,7 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.UUID;
 import net.jqwik.api.ForAll;
@@ -23,7 +24,10 @@ import net.jqwik.api.constraints.NotEmpty;
 import net.jqwik.api.constraints.Size;
 import org.junit.jupiter.api.Test;
 
-/** The metadata file format, version 2, pinned by a golden file; version 1 is refused as old. */
+/**
+ * The metadata file format, version 3, pinned by a golden file (its base; version 3's JSON is
+ * version 2's under another number), with its update slots; versions 1 and 2 are refused as old.
+ */
 class MetadataCodecTest {
   static final UUID ID = UUID.fromString("3f2b8c1e-6a4d-4e2f-9b1a-0c5d7e8f9a01");
 
@@ -47,7 +51,7 @@ class MetadataCodecTest {
   }
 
   private static String goldenText() throws IOException {
-    return resource("metadata-v2.json");
+    return resource("metadata-v3.json");
   }
 
   private static String resource(String name) throws IOException {
@@ -119,6 +123,13 @@ class MetadataCodecTest {
   }
 
   @Test
+  void read_ofVersion2_isOldFormat() throws IOException {
+    // The same JSON as version 3's base, written by a Cachet that knows no update slots.
+    byte[] v2 = resource("metadata-v2.json").getBytes(StandardCharsets.UTF_8);
+    assertThatThrownBy(() -> MetadataCodec.read(v2)).isInstanceOf(MetadataCodec.OldFormat.class);
+  }
+
+  @Test
   void read_ignoresAnOptionalFieldItDoesNotKnow() throws Exception {
     // A later minor change may add an optional field; this version reads past it.
     String withExtra =
@@ -127,15 +138,16 @@ class MetadataCodecTest {
   }
 
   @Test
-  void read_refusesWhatIsNotVersion2Metadata() {
+  void read_refusesWhatIsNotVersion3Metadata() {
     for (String bad :
         List.of(
             "",
             "[]",
             "{}",
+            "{\"formatVersion\": 4}",
             "{\"formatVersion\": 3}",
             "{\"formatVersion\": 2}",
-            "{\"formatVersion\": \"2\"}",
+            "{\"formatVersion\": \"3\"}",
             "{\"formatVersion\": 1}",
             "{\"formatVersion\": 0}",
             "null")) {
@@ -150,7 +162,7 @@ class MetadataCodecTest {
     String golden = goldenText();
     assertThatThrownBy(() -> MetadataCodec.read((golden + "{}").getBytes(StandardCharsets.UTF_8)))
         .isInstanceOf(MetadataCodec.Corrupt.class);
-    String duplicated = golden.replaceFirst("\\{", "{\"formatVersion\": 2,");
+    String duplicated = golden.replaceFirst("\\{", "{\"formatVersion\": 3,");
     assertThatThrownBy(() -> MetadataCodec.read(duplicated.getBytes(StandardCharsets.UTF_8)))
         .isInstanceOf(MetadataCodec.Corrupt.class);
   }
@@ -160,6 +172,115 @@ class MetadataCodecTest {
     String bad = goldenText().replace("max-age=60", "max-age=60\\r\\nX-Injected: 1");
     assertThatThrownBy(() -> MetadataCodec.read(bad.getBytes(StandardCharsets.UTF_8)))
         .isInstanceOf(MetadataCodec.Corrupt.class);
+  }
+
+  /** A metadata file: this base, with these updates written into their slots in this order. */
+  private static byte[] withUpdates(byte[] base, Metadata... updates) {
+    byte[] file = base;
+    long seq = 0;
+    for (Metadata u : updates) {
+      seq++;
+      byte[] slot = MetadataCodec.slot(u, seq).orElseThrow();
+      int at = (int) MetadataCodec.slotOffset(base.length, seq);
+      if (file.length < at + slot.length) {
+        file = Arrays.copyOf(file, at + slot.length);
+      }
+      System.arraycopy(slot, 0, file, at, slot.length);
+    }
+    return file;
+  }
+
+  private static Metadata freshened(Metadata m, int seconds) {
+    StoredPair p = m.pair();
+    Instant t = p.responseTime().plusSeconds(seconds);
+    return m.withPair(
+        p.withResponse(
+            Response.of(200, Headers.of("Cache-Control", "max-age=60", "Date", "" + seconds)),
+            t,
+            t));
+  }
+
+  @Test
+  void updates_areReadFromTheirSlots_theNewestWinning() throws Exception {
+    byte[] base = MetadataCodec.write(golden());
+    Metadata first = freshened(golden(), 1);
+    Metadata second = freshened(golden(), 2);
+    Metadata third = freshened(golden(), 3);
+
+    long crc = MetadataCodec.crc32c(base, base.length);
+    assertThat(MetadataCodec.readFile(base))
+        .isEqualTo(new MetadataCodec.Read(golden(), base.length, crc, 0));
+    assertThat(MetadataCodec.readFile(withUpdates(base, first)))
+        .isEqualTo(new MetadataCodec.Read(first, base.length, crc, 1));
+    assertThat(MetadataCodec.read(withUpdates(base, first, second))).isEqualTo(second);
+    assertThat(MetadataCodec.read(withUpdates(base, first, second, third))).isEqualTo(third);
+  }
+
+  @Test
+  void anUpdateCutShortOrDamaged_isIgnored_thePreviousOneServing() throws Exception {
+    byte[] base = MetadataCodec.write(golden());
+    Metadata first = freshened(golden(), 1);
+    byte[] two = withUpdates(base, first, freshened(golden(), 2));
+    int second = (int) MetadataCodec.slotOffset(base.length, 2);
+    byte[] slot = MetadataCodec.slot(freshened(golden(), 2), 2).orElseThrow();
+    // A crash while the second update is written: every length it may have reached the disk with.
+    for (int cut = 0; cut < slot.length; cut += 7) {
+      byte[] torn = Arrays.copyOf(two, second + cut);
+      if (torn.length < MetadataCodec.slotOffset(base.length, 1) + 1) {
+        // The first slot lies after the second: a cut file of this length holds it whole still.
+        torn = Arrays.copyOf(two, two.length);
+        Arrays.fill(torn, second + cut, second + slot.length, (byte) 0);
+      }
+      assertThat(MetadataCodec.read(torn)).as("cut at %d", cut).isEqualTo(first);
+    }
+    for (int i = 0; i < slot.length; i += 13) {
+      byte[] flipped = two.clone();
+      flipped[second + i] ^= 0x20;
+      assertThat(MetadataCodec.read(flipped)).as("byte %d flipped", i).isEqualTo(first);
+    }
+    // Only the update area is ever written in place: the base, damaged, is corrupt as before.
+    byte[] badBase = two.clone();
+    badBase[base.length - 2] = 0;
+    assertThatThrownBy(() -> MetadataCodec.read(badBase)).isInstanceOf(MetadataCodec.Corrupt.class);
+  }
+
+  @Test
+  void anUpdateOfAnotherEntry_orInTheWrongSlot_isIgnored() throws Exception {
+    byte[] base = MetadataCodec.write(golden());
+    Metadata otherBody =
+        new Metadata(
+            freshened(golden(), 1).pair(), ID + ".00000000cafebabe.body", 1234, 0xFEDCBA98L);
+    assertThat(MetadataCodec.read(withUpdates(base, otherBody))).isEqualTo(golden());
+    Metadata otherLength =
+        new Metadata(freshened(golden(), 1).pair(), golden().bodyFile(), 1235, 0xFEDCBA98L);
+    assertThat(MetadataCodec.read(withUpdates(base, otherLength))).isEqualTo(golden());
+
+    // Update 2 copied into the slot of odd updates.
+    byte[] slot = MetadataCodec.slot(freshened(golden(), 2), 2).orElseThrow();
+    int at = (int) MetadataCodec.slotOffset(base.length, 1);
+    byte[] misplaced = Arrays.copyOf(base, at + slot.length);
+    System.arraycopy(slot, 0, misplaced, at, slot.length);
+    assertThat(MetadataCodec.read(misplaced)).isEqualTo(golden());
+
+    // Bytes after the base that are no update at all.
+    byte[] garbage = Arrays.copyOf(base, base.length + 100);
+    Arrays.fill(garbage, base.length + 1, garbage.length, (byte) 'x');
+    assertThat(MetadataCodec.read(garbage)).isEqualTo(golden());
+  }
+
+  @Test
+  void anUpdateTooLargeForASlot_isNotMade() {
+    Metadata big =
+        golden()
+            .withPair(
+                golden()
+                    .pair()
+                    .withResponse(
+                        Response.of(200, Headers.of("X-Big", "a".repeat(MetadataCodec.SLOT_BYTES))),
+                        golden().pair().requestTime(),
+                        golden().pair().responseTime()));
+    assertThat(MetadataCodec.slot(big, 1)).isEmpty();
+    assertThat(MetadataCodec.slot(golden(), 1)).isPresent();
   }
 
   @Property(tries = 100)
