@@ -71,7 +71,7 @@ public final class ResultsTable {
           benchmark.substring(benchmark.lastIndexOf('.', benchmark.lastIndexOf('.') - 1) + 1);
       Map<String, String> params = new TreeMap<>();
       String contender = "(none)";
-      Iterator<Map.Entry<String, JsonNode>> it = run.path("params").fields();
+      Iterator<Map.Entry<String, JsonNode>> it = run.path("params").properties().iterator();
       while (it.hasNext()) {
         Map.Entry<String, JsonNode> e = it.next();
         if (e.getKey().equals("contender")) {

@@ -146,6 +146,7 @@ class FileStorageSharedDirectoryTest {
       try (BodyWriter w = live.newWriter(p)) {
         w.write(java.nio.ByteBuffer.wrap(StorageContract.bytes(3000, 1)));
         try (Storage opener = FileStorage.newBuilder(dir).durable(false).build()) {
+          assertThat(opener).isNotNull(); // another instance is open while the commit lands
           w.commit();
         }
       }

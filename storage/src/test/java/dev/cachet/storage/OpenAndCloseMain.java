@@ -12,7 +12,7 @@ public final class OpenAndCloseMain {
   /** Opens and closes the storage in the directory given. */
   public static void main(String[] args) throws Exception {
     try (Storage s = FileStorage.newBuilder(Path.of(args[0])).durable(false).build()) {
-      System.out.println("opened");
+      System.out.println("opened " + s.getClass().getSimpleName());
     }
   }
 }

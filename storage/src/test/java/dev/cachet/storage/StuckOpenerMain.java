@@ -22,7 +22,7 @@ public final class StuckOpenerMain {
     try (FileChannel ch =
             FileChannel.open(marker, StandardOpenOption.READ, StandardOpenOption.WRITE);
         FileLock opening = ch.lock(0, 1, false)) {
-      System.out.println("holding");
+      System.out.println(opening.isValid() ? "holding" : "lost the lock");
       System.out.flush();
       while (System.in.read() >= 0) {
         // Wait for the parent to close our input.

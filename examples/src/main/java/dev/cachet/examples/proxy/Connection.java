@@ -68,6 +68,9 @@ final class Connection implements Runnable {
   }
 
   /** Handles one request; returns whether the connection stays open for another. */
+  // "try": the response body is held by the try only so that it is closed whatever happens; the
+  // response writes it itself.
+  @SuppressWarnings("try")
   private boolean exchange(RequestHead head, InputStream in) throws IOException {
     try {
       checkHost(head);

@@ -48,7 +48,7 @@ public final class ArrayBody implements StoredBody {
       public synchronized long transferTo(OutputStream out) throws java.io.IOException {
         // ByteArrayInputStream hands its own array to out.write; a sink that changed it would
         // change the stored body. Copy through a buffer of its own instead.
-        byte[] chunk = new byte[(int) Math.min(8192, Math.max(1, available()))];
+        byte[] chunk = new byte[Math.min(8192, Math.max(1, available()))];
         long n = 0;
         for (int r = read(chunk, 0, chunk.length); r > 0; r = read(chunk, 0, chunk.length)) {
           out.write(chunk, 0, r);
