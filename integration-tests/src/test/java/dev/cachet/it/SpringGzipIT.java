@@ -2,10 +2,14 @@ package dev.cachet.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.cachet.httpclient.CacheEvent;
+import dev.cachet.httpclient.CacheListener;
 import dev.cachet.httpclient.CachingHttpClient;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.BiFunction;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Tag;
@@ -43,11 +47,35 @@ class SpringGzipIT extends OriginSupport {
   @MethodSource("frameworks")
   void gzippedBody_decompressedByTheFramework_isStored_andTheSecondRequestIsAHit(
       String name, StorageKind kind, Opener opener) throws Exception {
+    // What the cache did, told by its listener: a failure then says whether the first body's
+    // write was given up, failed or never settled, or the second request missed a stored one.
+    List<String> told = new CopyOnWriteArrayList<>();
     CachingHttpClient client =
         client(
             CachingHttpClient.newBuilder()
                 .version(HttpClient.Version.HTTP_1_1)
-                .connectTimeout(Duration.ofSeconds(10)),
+                .connectTimeout(Duration.ofSeconds(10))
+                .listener(
+                    new CacheListener() {
+                      @Override
+                      public void onOutcome(CacheEvent e) {
+                        told.add(
+                            e.uri().getPath()
+                                + " "
+                                + e.outcome()
+                                + " stored="
+                                + e.stored()
+                                + " "
+                                + e.cacheStatus()
+                                + " "
+                                + e.states());
+                      }
+
+                      @Override
+                      public void onStorageError(URI uri, Throwable error) {
+                        told.add(uri.getPath() + " storage error " + error);
+                      }
+                    }),
             kind);
     Framework framework = opener.apply(client, origin.base());
 
@@ -63,7 +91,7 @@ class SpringGzipIT extends OriginSupport {
       assertThat(first.body()).isEqualTo(TEXT);
       assertThat(second.body()).isEqualTo(TEXT);
       assertThat(second.cacheStatus())
-          .as("second response for " + path)
+          .as("second response for " + path + "; the cache told: " + told)
           .hasValueSatisfying(s -> assertThat(s).startsWith("Cachet; hit"));
       assertThat(origin.gets(path)).as("origin requests for " + path).isEqualTo(1);
     }
