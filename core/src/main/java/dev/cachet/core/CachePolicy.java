@@ -183,7 +183,7 @@ public final class CachePolicy {
     if (next instanceof NeedToBeUpdated update) {
       Headers served = update.next().response().headers();
       if (update.updated().isEmpty()) {
-        // SEC-01: the freshened response may no longer be stored; serve it once and drop it.
+        // SEC-01, §3.5: the freshened response may not be kept for everyone; serve it once.
         StoredPair merged =
             new StoredPair(
                 POLICY_ID,

@@ -3,6 +3,7 @@ package dev.cachet.core;
 import static java.util.Objects.requireNonNull;
 
 import dev.cachet.core.internal.ResponseFacts;
+import java.util.List;
 
 /**
  * An HTTP response as the cache sees it: status code and header fields, no content (RFC 9110 §15,
@@ -45,6 +46,16 @@ public final class Response {
   /** The header fields. */
   public Headers headers() {
     return headers;
+  }
+
+  /**
+   * The lower-cased field names its {@code Vary} nominates (RFC 9111 §4.1), as core matches them:
+   * none for {@code Vary: *} or a {@code Vary} that is not a list of field names (SEC-05), which
+   * match no request.
+   */
+  public List<String> varyNames() {
+    ResponseFacts f = facts();
+    return f.varyStar() ? List.of() : f.varyNames();
   }
 
   /** This response with other header fields (its parsed facts are computed afresh). */

@@ -10,6 +10,16 @@ import org.junit.jupiter.params.provider.ValueSource;
 /** Responses carry their parsed facts, computed once (DESIGN.md). */
 class ResponseTest {
   @Test
+  void R4_05_SEC_05_varyNames_areLowerCased_andNoneWhenVaryNeverMatches() {
+    assertThat(
+            Response.of(200, Headers.of("Vary", "Accept-Language, X-A", "Vary", "x-b")).varyNames())
+        .containsExactly("accept-language", "x-a", "x-b");
+    assertThat(Response.of(200, Headers.of("Vary", "Accept, *")).varyNames()).isEmpty();
+    assertThat(Response.of(200, Headers.of("Vary", "Accept;q=1")).varyNames()).isEmpty();
+    assertThat(Response.of(200, Headers.empty()).varyNames()).isEmpty();
+  }
+
+  @Test
   void factsAreComputedOnceAndReused() {
     Response r = Response.of(200, Headers.of("Cache-Control", "max-age=60"));
     assertThat(r.facts()).isSameAs(r.facts());

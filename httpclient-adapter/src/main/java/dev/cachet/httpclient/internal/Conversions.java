@@ -63,13 +63,7 @@ final class Conversions {
     for (int i = 0; i < headers.size(); i++) {
       map.computeIfAbsent(headers.name(i), k -> new ArrayList<>(1)).add(headers.value(i));
     }
-    List<String> upstream = map.remove(CACHE_STATUS);
-    String value =
-        upstream == null || upstream.isEmpty()
-            ? cacheStatus
-            : String.join(", ", upstream) + ", " + cacheStatus;
-    map.put(CACHE_STATUS, List.of(value));
-    return HttpHeaders.of(map, ALL);
+    return withCacheStatus(map, cacheStatus);
   }
 
   /**
@@ -80,13 +74,7 @@ final class Conversions {
   static HttpHeaders withCacheStatus(HttpHeaders received, String cacheStatus) {
     Map<String, List<String>> map = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
     map.putAll(received.map());
-    List<String> upstream = map.remove(CACHE_STATUS);
-    String value =
-        upstream == null || upstream.isEmpty()
-            ? cacheStatus
-            : String.join(", ", upstream) + ", " + cacheStatus;
-    map.put(CACHE_STATUS, List.of(value));
-    return HttpHeaders.of(map, ALL);
+    return withCacheStatus(map, cacheStatus);
   }
 
   /** The JDK's version as RFC 9110 §2.5 writes it: {@code HTTP/1.1}, {@code HTTP/2}. */
@@ -125,5 +113,16 @@ final class Conversions {
           return otherwise;
         }
     }
+  }
+
+  /** The fields with this cache's {@code Cache-Status} member after any upstream member. */
+  private static HttpHeaders withCacheStatus(Map<String, List<String>> map, String cacheStatus) {
+    List<String> upstream = map.remove(CACHE_STATUS);
+    String value =
+        upstream == null || upstream.isEmpty()
+            ? cacheStatus
+            : String.join(", ", upstream) + ", " + cacheStatus;
+    map.put(CACHE_STATUS, List.of(value));
+    return HttpHeaders.of(map, ALL);
   }
 }

@@ -28,7 +28,7 @@ public final class RequestRecord {
     if (fields.isEmpty()) {
       return pair;
     }
-    List<String> vary = varyNames(pair);
+    List<String> vary = pair.response().varyNames();
     List<Headers.Field> kept = new ArrayList<>(fields.size());
     boolean changed = false;
     boolean authorization = false;
@@ -60,21 +60,5 @@ public final class RequestRecord {
         pair.requestTime(),
         pair.responseTime(),
         pair.httpVersion());
-  }
-
-  /** The lower-cased field names the response's {@code Vary} nominates; none for {@code *}. */
-  private static List<String> varyNames(StoredPair pair) {
-    List<String> members = pair.response().headers().listValues("Vary");
-    if (members.isEmpty()) {
-      return List.of();
-    }
-    List<String> names = new ArrayList<>(members.size());
-    for (String m : members) {
-      if (m.equals("*")) {
-        return List.of();
-      }
-      names.add(m.toLowerCase(Locale.ROOT));
-    }
-    return names;
   }
 }
