@@ -3,6 +3,8 @@ package dev.cachet.httpclient;
 import static java.util.Objects.requireNonNull;
 
 import dev.cachet.core.CacheOptions;
+import dev.cachet.engine.CacheListener;
+import dev.cachet.engine.CacheStatistics;
 import dev.cachet.httpclient.internal.CacheEngine;
 import dev.cachet.storage.Storage;
 import java.io.IOException;

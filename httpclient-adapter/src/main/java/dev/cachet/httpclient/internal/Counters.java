@@ -1,7 +1,7 @@
 package dev.cachet.httpclient.internal;
 
-import dev.cachet.httpclient.CacheEvent;
-import dev.cachet.httpclient.CacheStatistics;
+import dev.cachet.engine.CacheEvent;
+import dev.cachet.engine.CacheStatistics;
 import java.util.concurrent.atomic.LongAdder;
 
 /** The client's counters; contended writes are cheap, a snapshot is consistent enough. */

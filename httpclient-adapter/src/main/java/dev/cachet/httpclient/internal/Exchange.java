@@ -16,7 +16,7 @@ import dev.cachet.core.Response;
 import dev.cachet.core.StaleWhileRevalidate;
 import dev.cachet.core.StoreAndUse;
 import dev.cachet.core.StoredPair;
-import dev.cachet.httpclient.CacheEvent.Outcome;
+import dev.cachet.engine.CacheEvent.Outcome;
 import dev.cachet.storage.BodyWriter;
 import dev.cachet.storage.StoredBody;
 import java.io.IOException;

@@ -1,0 +1,25 @@
+package dev.cachet.engine;
+
+import dev.cachet.core.Headers;
+import java.nio.ByteBuffer;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.Flow;
+
+/** Takes the origin's response for the engine; see {@link Origin#send}. */
+@FunctionalInterface
+public interface ResponseHandler {
+
+  /**
+   * The origin's response head arrived. The engine decides what the response leads to (stored,
+   * relayed, replaced by a stored response after a 304, ...) and returns where the body goes.
+   *
+   * @param status the status code
+   * @param fields the response's header fields as received
+   * @param httpVersion the protocol version the response arrived in, e.g. {@code HTTP/1.1} or
+   *     {@code HTTP/2}, when the origin knows it
+   * @return the subscriber for the response body
+   */
+  Flow.Subscriber<List<ByteBuffer>> onHead(
+      int status, Headers fields, Optional<String> httpVersion);
+}
