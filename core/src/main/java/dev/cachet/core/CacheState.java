@@ -33,18 +33,4 @@ public sealed interface CacheState
 
   /** The options of the machine this state belongs to. */
   CacheOptions options();
-
-  /**
-   * The start state for a role, as the seed design's {@code create_idle_state}: {@code "client"}
-   * for a private cache, {@code "server"} for a shared one, with default options otherwise.
-   *
-   * @throws IllegalArgumentException for another role
-   */
-  static IdleClient createIdle(String role) {
-    return switch (role) {
-      case "client" -> IdleClient.forClient();
-      case "server" -> IdleClient.forServer();
-      default -> throw new IllegalArgumentException("role must be client or server: " + role);
-    };
-  }
 }

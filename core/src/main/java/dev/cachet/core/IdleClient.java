@@ -37,12 +37,12 @@ public record IdleClient(CacheOptions options) implements CacheState {
     requireNonNull(options, "options");
   }
 
-  /** A private cache with default options ({@code create_idle_state("client")}). */
+  /** The start state of a private cache with default options. */
   public static IdleClient forClient() {
     return new IdleClient(CacheOptions.defaults());
   }
 
-  /** A shared cache with default options ({@code create_idle_state("server")}). */
+  /** The start state of a shared cache with default options. */
   public static IdleClient forServer() {
     return new IdleClient(CacheOptions.newBuilder().shared(true).build());
   }

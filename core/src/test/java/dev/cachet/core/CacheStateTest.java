@@ -10,7 +10,6 @@ import static dev.cachet.core.Fixtures.request;
 import static dev.cachet.core.Fixtures.response;
 import static dev.cachet.core.Fixtures.seconds;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.Arrays;
 import java.util.LinkedHashSet;
@@ -278,14 +277,6 @@ class CacheStateTest {
       d.send(get());
       assertThat(d.path).containsExactly(IdleClient.class, FromCache.class);
     }
-  }
-
-  @Test
-  void createIdle_givesPrivateForClientAndSharedForServer() {
-    assertThat(CacheState.createIdle("client").options().shared()).isFalse();
-    assertThat(CacheState.createIdle("server").options().shared()).isTrue();
-    assertThatThrownBy(() -> CacheState.createIdle("proxy"))
-        .isInstanceOf(IllegalArgumentException.class);
   }
 
   @Test
