@@ -22,7 +22,8 @@ import org.junit.jupiter.api.TestInstance;
 
 /**
  * The state machine end to end (RFC 9111 §3, §4): the example flows of the seed design and every
- * transition of {@link CacheState}'s diagram, walked by the tests' {@link Driver}.
+ * transition of the state diagram in the package documentation, walked by the tests' {@link
+ * Driver}.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class CacheStateTest {
@@ -107,7 +108,7 @@ class CacheStateTest {
     }
   }
 
-  /** Each edge of the diagram in {@link CacheState}'s Javadoc. */
+  /** Each edge of the state diagram in the package documentation ({@code package-info.java}). */
   @Nested
   class Transitions {
     @Test
@@ -177,6 +178,18 @@ class CacheStateTest {
           .containsExactly(
               IdleClient.class, CacheMiss.class, InvalidatePairs.class, CouldNotBeStored.class);
       assertThat(d.stored(get().key())).isEmpty();
+    }
+
+    @Test
+    void cacheMissToInvalidatePairsToStoreAndUse_afterAPostThatAnswersLaterGets() {
+      CacheOptions posts = CacheOptions.newBuilder().reusePostResponses(true).build();
+      Driver d = driver(posts).origin(ok("Cache-Control", "max-age=60", "Content-Location", "/a"));
+      d.send(request("POST", URI_A));
+      assertThat(d.path)
+          .containsExactly(
+              IdleClient.class, CacheMiss.class, InvalidatePairs.class, StoreAndUse.class);
+      d.send(get());
+      assertThat(d.path).containsExactly(IdleClient.class, FromCache.class);
     }
 
     @Test
