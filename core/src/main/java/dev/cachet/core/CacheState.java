@@ -20,7 +20,10 @@ public sealed interface CacheState
         NeedToBeUpdated,
         StoreAndUse,
         CouldNotBeStored,
-        InvalidatePairs {
+        InvalidatePairs,
+        IdleClient.Next,
+        CacheMiss.Next,
+        NeedRevalidation.Next {
 
   /** The options of the machine this state belongs to. */
   CacheOptions options();

@@ -28,8 +28,8 @@ import java.util.OptionalLong;
  */
 public record IdleClient(CacheOptions options) implements CacheState {
 
-  /** What may follow a request. */
-  public sealed interface Next
+  /** What may follow a request: each is a {@link CacheState}. */
+  public sealed interface Next extends CacheState
       permits CacheMiss, FromCache, StaleWhileRevalidate, NeedRevalidation {}
 
   /** Creates the state. */

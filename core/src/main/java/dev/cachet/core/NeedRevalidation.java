@@ -41,14 +41,18 @@ public record NeedRevalidation(
     Reason reason)
     implements CacheState, IdleClient.Next {
 
-  /** What may follow a revalidation. */
-  public sealed interface Next
+  /**
+   * What may follow a revalidation: each is a {@link CacheState}, and {@link InvalidatePairs.Next}
+   * (stored or not) is one.
+   */
+  public sealed interface Next extends CacheState
       permits NeedToBeUpdated,
           InvalidatePairs,
           CacheMiss,
           FromCache,
           StoreAndUse,
-          CouldNotBeStored {}
+          CouldNotBeStored,
+          InvalidatePairs.Next {}
 
   /** Creates the state. */
   public NeedRevalidation {
@@ -140,9 +144,8 @@ public record NeedRevalidation(
     if (Storability.answersOneClient(request, response)) {
       // SEC-04: an answer to this client's own preconditions or range (a 412, a 206) says nothing
       // about the stored responses for everyone: they stay, and it is not stored.
-      return (Next)
-          Serving.storeOrNot(
-              options, request, req, response, requestTime, responseTime, newPairId, status);
+      return Serving.storeOrNot(
+          options, request, req, response, requestTime, responseTime, newPairId, status);
     }
 
     InvalidatePairs.Next stored =

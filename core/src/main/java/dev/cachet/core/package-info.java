@@ -12,7 +12,9 @@
  * forServer()} or {@code of(options)}). Each non-terminal state's {@code next(...)} returns a
  * sealed union of the states that may follow ({@code IdleClient.Next}, {@code CacheMiss.Next},
  * {@code NeedRevalidation.Next}, {@code InvalidatePairs.Next}), so an {@code instanceof} chain over
- * the result sees every case. This is the one copy of the diagram:
+ * the result sees every case. Each union is a {@link dev.cachet.core.CacheState}, and {@code
+ * InvalidatePairs.Next} (what any origin response leads to, stored or not) is part of the unions of
+ * a miss and of a revalidation, so a caller never casts. This is the one copy of the diagram:
  *
  * <pre>
  * IdleClient ──► FromCache              (fresh, allowed stale, 304 to the client's own conditions,
@@ -34,7 +36,7 @@
  * (its {@code revalidate()} is a {@link dev.cachet.core.NeedRevalidation} run behind), {@link
  * dev.cachet.core.StoreAndUse} and {@link dev.cachet.core.CouldNotBeStored}. When the origin cannot
  * be reached, {@code NeedRevalidation.onOriginUnreachable(now)} says whether a stale {@code
- * FromCache} may be served. {@code NeedRevalidation.Next} also admits {@code StoreAndUse}, though
- * no revalidation leads there directly today.
+ * FromCache} may be served. {@code NeedRevalidation.Next} also admits {@code StoreAndUse}, through
+ * {@code InvalidatePairs.Next}, though no revalidation leads there directly today.
  */
 package dev.cachet.core;

@@ -11,10 +11,16 @@ import static dev.cachet.core.Fixtures.response;
 import static dev.cachet.core.Fixtures.seconds;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
@@ -292,16 +298,83 @@ class CacheStateTest {
     }
   }
 
+  @Nested
+  class Unions {
+    private static final List<Class<?>> NEXTS =
+        List.of(
+            IdleClient.Next.class,
+            CacheMiss.Next.class,
+            NeedRevalidation.Next.class,
+            InvalidatePairs.Next.class);
+
+    @Test
+    void everyNextIsACacheState() {
+      for (Class<?> next : NEXTS) {
+        assertThat(CacheState.class.isAssignableFrom(next)).as(next.getName()).isTrue();
+      }
+    }
+
+    @Test
+    void whatFollowsAnOriginResponse_fitsTheUnionsOfAMissAndARevalidation() {
+      assertThat(CacheMiss.Next.class.isAssignableFrom(InvalidatePairs.Next.class)).isTrue();
+      assertThat(NeedRevalidation.Next.class.isAssignableFrom(InvalidatePairs.Next.class)).isTrue();
+      // A caller holds any step's result as a CacheState without a cast.
+      CacheMiss.Next afterMiss = Fixtures.miss(PRIVATE, get(), ok("Cache-Control", "max-age=60"));
+      CacheState state = afterMiss;
+      assertThat(state).isInstanceOf(StoreAndUse.class);
+    }
+
+    /** Guards against a union that does not combine, which a cast in core would paper over. */
+    @Test
+    void noCoreSourceCastsToAState() throws Exception {
+      String names =
+          concreteStates().stream()
+              .map(Class::getSimpleName)
+              .collect(Collectors.joining("|", "(?:CacheState|", ")"));
+      // "(FromCache) s", "(CacheMiss.Next) n", "(Next) n": a cast, not a call or a condition.
+      Pattern cast =
+          Pattern.compile("\\(\\s*(?:" + names + "(?:\\.Next)?|Next)\\s*\\)\\s*(?:[\\w(]|$)");
+      List<String> casts = new ArrayList<>();
+      try (Stream<Path> files = Files.walk(Path.of("src/main/java/dev/cachet/core"))) {
+        for (Path f : files.filter(p -> p.toString().endsWith(".java")).toList()) {
+          for (String line : Files.readAllLines(f)) {
+            String code = line.strip();
+            if (!code.startsWith("*") && !code.startsWith("//") && cast.matcher(code).find()) {
+              casts.add(f.getFileName() + ": " + code);
+            }
+          }
+        }
+      }
+      assertThat(casts).isEmpty();
+    }
+  }
+
+  /** The concrete states: the records reached through CacheState's permitted subtypes. */
+  private static Set<Class<?>> concreteStates() {
+    Set<Class<?>> states = new LinkedHashSet<>();
+    List<Class<?>> pending =
+        new ArrayList<>(Arrays.asList(CacheState.class.getPermittedSubclasses()));
+    while (!pending.isEmpty()) {
+      Class<?> c = pending.remove(pending.size() - 1);
+      if (c.isInterface()) {
+        pending.addAll(Arrays.asList(c.getPermittedSubclasses()));
+      } else {
+        states.add(c);
+      }
+    }
+    return states;
+  }
+
   @Test
   void driverHandlesEveryPermittedState() {
-    Set<Class<?>> permitted = Set.copyOf(Arrays.asList(CacheState.class.getPermittedSubclasses()));
+    Set<Class<?>> permitted = concreteStates();
     assertThat(permitted).isEqualTo(Set.copyOf(Driver.HANDLED));
   }
 
   /** Runs after the flows: every permitted state was reached by some flow through the driver. */
   @AfterAll
   void everyPermittedStateWasVisitedByTheFlows() {
-    List<Class<?>> permitted = Arrays.asList(CacheState.class.getPermittedSubclasses());
+    List<Class<?>> permitted = List.copyOf(concreteStates());
     assertThat(visited)
         .containsAll(
             permitted.stream()
