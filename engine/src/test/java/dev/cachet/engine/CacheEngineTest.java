@@ -349,6 +349,60 @@ class CacheEngineTest {
     assertThat(b.cacheName("edge-1").build().cacheName()).isEqualTo("edge-1");
   }
 
+  @Test
+  void everyCoreState_isCarriedOut() throws Exception {
+    URI s = URI.create("http://127.0.0.1/s");
+    URI r = URI.create("http://127.0.0.1/r");
+    FakeOrigin origin =
+        new FakeOrigin()
+            .answer(
+                Answer.of(
+                    200,
+                    "s1",
+                    "Cache-Control",
+                    "max-age=0, stale-while-revalidate=60",
+                    "ETag",
+                    "\"1\""))
+            .answer(Answer.of(304, "", "Cache-Control", "max-age=60", "ETag", "\"1\""))
+            .answer(Answer.of(200, "n", "Cache-Control", "no-store"))
+            .answer(Answer.of(204, ""))
+            .answer(Answer.of(200, "r1", "Cache-Control", "max-age=0", "ETag", "\"1\""))
+            .answer(Answer.of(200, "r2", "Cache-Control", "max-age=60", "ETag", "\"2\""));
+
+    send(Request.get(s), origin); // CacheMiss, StoreAndUse
+    send(Request.get(s), origin); // StaleWhileRevalidate; behind: NeedRevalidation, 304
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    while (events.stream().noneMatch(CacheEvent::background) && System.nanoTime() < deadline) {
+      Thread.sleep(5);
+    }
+    send(Request.get(URI.create("http://127.0.0.1/n")), origin); // CouldNotBeStored
+    send(Request.of("POST", s), origin); // InvalidatePairs
+    send(Request.get(r), origin);
+    send(Request.get(r), origin); // NeedRevalidation, a new 200 replaces the stored one
+    send(Request.get(r), origin); // FromCache
+
+    List<String> seen =
+        events.stream().flatMap(e -> e.states().stream()).distinct().sorted().toList();
+    assertThat(seen).containsExactlyInAnyOrderElementsOf(stateRecords());
+  }
+
+  /** The records reached through CacheState's permitted subtypes (each Next union is one). */
+  private static List<String> stateRecords() {
+    List<String> states = new java.util.ArrayList<>();
+    List<Class<?>> pending =
+        new java.util.ArrayList<>(
+            List.of(dev.cachet.core.CacheState.class.getPermittedSubclasses()));
+    while (!pending.isEmpty()) {
+      Class<?> c = pending.remove(pending.size() - 1);
+      if (c.isInterface()) {
+        pending.addAll(List.of(c.getPermittedSubclasses()));
+      } else if (!states.contains(c.getSimpleName())) {
+        states.add(c.getSimpleName());
+      }
+    }
+    return states;
+  }
+
   /** A storage whose writes fail (or, told so, only whose commits are not cheap). */
   private static final class Failing extends Forwarding {
     private final boolean failWrites;

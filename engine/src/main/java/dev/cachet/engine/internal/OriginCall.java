@@ -12,6 +12,7 @@ import dev.cachet.core.NeedToBeUpdated;
 import dev.cachet.core.Reason;
 import dev.cachet.core.Request;
 import dev.cachet.core.Response;
+import dev.cachet.core.Rule;
 import dev.cachet.core.StoreAndUse;
 import dev.cachet.core.StoredPair;
 import dev.cachet.engine.CacheEvent.Outcome;
@@ -147,7 +148,7 @@ final class OriginCall implements ResponseHandler {
     event.visit(state);
     InvalidatePairs outdated = null;
     if (state instanceof InvalidatePairs invalidate) {
-      state = (CacheState) invalidate.next();
+      state = invalidate.next();
       event.visit(state);
       outdated = invalidateNow(invalidate, state instanceof StoreAndUse);
     }
@@ -213,7 +214,7 @@ final class OriginCall implements ResponseHandler {
         pair.flatMap(p -> parts.storage().newWriter(p, site.request.uri()));
     CacheStatus sent = cacheStatus;
     if (pair.isPresent() && writer.isEmpty()) {
-      Reason why = new Reason("E-01", "Storage SPI", "the storage refused the write");
+      Reason why = Rule.E_01.reason();
       reason = Optional.of(why);
       sent = sent.notStored(why);
     }

@@ -9,6 +9,7 @@ import dev.cachet.core.IdleClient;
 import dev.cachet.core.NeedRevalidation;
 import dev.cachet.core.Reason;
 import dev.cachet.core.Request;
+import dev.cachet.core.Rule;
 import dev.cachet.core.StaleWhileRevalidate;
 import dev.cachet.core.StoredPair;
 import dev.cachet.engine.CacheEvent.Outcome;
@@ -131,7 +132,7 @@ final class StateLoop {
 
   /** The stored body is gone (evicted, removed) or unreadable: ask the origin instead. */
   private CompletableFuture<Void> bodyLost(FromCache fc) {
-    Reason why = new Reason("R4-01", "RFC 9111 §4", "the stored body is gone or unreadable");
+    Reason why = Rule.R4_01.reason("the stored body is gone or unreadable");
     CacheStatus status =
         CacheStatus.forwarded(CacheStatus.Forward.URI_MISS).withDetail(why.toString());
     event.start("IdleClient");
@@ -149,7 +150,7 @@ final class StateLoop {
         new OriginCall(
             parts,
             site(),
-            (response, at) -> (CacheState) nr.next(response, sentAt, at, UUID.randomUUID()),
+            (response, at) -> nr.next(response, sentAt, at, UUID.randomUUID()),
             Optional.of(nr),
             FORWARDED_STALE,
             Optional.empty());
@@ -169,7 +170,7 @@ final class StateLoop {
         new OriginCall(
             parts,
             site(),
-            (response, at) -> (CacheState) miss.next(response, sentAt, at, UUID.randomUUID()),
+            (response, at) -> miss.next(response, sentAt, at, UUID.randomUUID()),
             Optional.empty(),
             miss.status(),
             lead);
