@@ -141,7 +141,9 @@ public record IdleClient(CacheOptions options) implements CacheState {
 
     ResponseControl rc = ResponseControl.of(selected.response(), options);
     long age = Age.currentAgeMillis(selected, now);
-    long lifetime = rc.lifetimeMillis(selected.responseTimeMillis());
+    // OV-01..OV-04: the lifetime with the options' override rules applied.
+    Overrides.Lifetime ov = Overrides.lifetime(options, request, rc, selected.responseTimeMillis());
+    long lifetime = ov.millis();
     boolean fresh = lifetime > age;
 
     Reason revalidate = null;
@@ -149,7 +151,7 @@ public record IdleClient(CacheOptions options) implements CacheState {
     if (rcc.has("no-cache") || req.pragmaNoCache()) {
       revalidate = Reason.of("R4-06", "RFC 9111 §5.2.1.4", "no-cache in the request");
       fwd = CacheStatus.Forward.REQUEST;
-    } else if (rc.noCache()) {
+    } else if (rc.noCache() && !ov.noCacheLifted()) {
       revalidate = Reason.of("R4-01", "RFC 9111 §5.2.2.4", "no-cache in the stored response");
     } else if (fresh) {
       OptionalLong maxAge = rcc.seconds("max-age");
@@ -163,6 +165,7 @@ public record IdleClient(CacheOptions options) implements CacheState {
             Reason.of("R4-07", "RFC 9111 §5.2.1.3", "fresh for less than the request's min-fresh");
         fwd = CacheStatus.Forward.REQUEST;
       } else {
+        Optional<Reason> by = ov.reuseDependsOn(age, rc.noCache());
         return Serving.fromPair(
             options,
             request,
@@ -171,8 +174,8 @@ public record IdleClient(CacheOptions options) implements CacheState {
             rc,
             age,
             lifetime,
-            CacheStatus.hit(0),
-            Optional.empty(),
+            by.isPresent() ? Overrides.marked(CacheStatus.hit(0), by.get()) : CacheStatus.hit(0),
+            by,
             false);
       }
     } else {
@@ -221,7 +224,8 @@ public record IdleClient(CacheOptions options) implements CacheState {
           rc.forbidsStale()
               ? Reason.of(
                   "X-01", "RFC 9111 §5.2.2.2", "stale, and its directives forbid serving stale")
-              : Reason.of("F-01", "RFC 9111 §4.2", "stale");
+              : ov.staleBecause(age, rc.noCache())
+                  .orElse(Reason.of("F-01", "RFC 9111 §4.2", "stale"));
     }
     if (onlyIfCached) {
       return Serving.gatewayTimeout(options, revalidate);
