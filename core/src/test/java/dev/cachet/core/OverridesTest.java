@@ -134,6 +134,23 @@ class OverridesTest {
   }
 
   @Nested
+  class Policy {
+    @Test
+    void OV_01_cachePolicy_agreesWithTheStateMachine() {
+      CacheOptions options =
+          privateWith(CacheOverride.forEveryRequest().minimumLifetime(MINUTE).build());
+      CachePolicy policy =
+          CachePolicy.of(get(), ok("Cache-Control", "max-age=0"), at(0), at(0), options);
+      assertThat(policy.isStorable()).isTrue();
+      assertThat(policy.freshnessLifetime()).isEqualTo(MINUTE);
+      assertThat(policy.timeToLive(at(20))).isEqualTo(Duration.ofSeconds(40));
+      assertThat(policy.beforeRequest(get(), at(20))).isInstanceOf(CachePolicy.Fresh.class);
+      assertThat(CachePolicy.of(get(), ok("Cache-Control", "max-age=0"), at(0), at(0)).isStorable())
+          .isFalse();
+    }
+  }
+
+  @Nested
   class MaximumLifetime {
     @Test
     void OV_02_aLongLifetime_isCut_andTheRevalidationSaysWhy() {
