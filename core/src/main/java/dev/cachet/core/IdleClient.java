@@ -138,7 +138,9 @@ public record IdleClient(CacheOptions options) implements CacheState {
 
     ResponseControl rc = ResponseControl.of(selected.response(), options);
     long age = Age.currentAgeMillis(selected, now);
-    long lifetime = rc.lifetimeMillis(selected.responseTimeMillis());
+    // OV-01..OV-04: the lifetime with the options' override rules applied.
+    Overrides.Lifetime ov = Overrides.lifetime(options, request, rc, selected.responseTimeMillis());
+    long lifetime = ov.millis();
     boolean fresh = lifetime > age;
 
     Reason revalidate = null;
@@ -146,7 +148,7 @@ public record IdleClient(CacheOptions options) implements CacheState {
     if (rcc.has("no-cache") || req.pragmaNoCache()) {
       revalidate = Rule.R4_06.reason();
       fwd = CacheStatus.Forward.REQUEST;
-    } else if (rc.noCache()) {
+    } else if (rc.noCache() && !ov.noCacheLifted()) {
       revalidate = Rule.R4_01.reason("RFC 9111 §5.2.2.4", "no-cache in the stored response");
     } else if (fresh) {
       OptionalLong maxAge = rcc.seconds("max-age");
@@ -160,6 +162,7 @@ public record IdleClient(CacheOptions options) implements CacheState {
             Rule.R4_07.reason("RFC 9111 §5.2.1.3", "fresh for less than the request's min-fresh");
         fwd = CacheStatus.Forward.REQUEST;
       } else {
+        Optional<Reason> by = ov.reuseDependsOn(age, rc.noCache());
         return Serving.fromPair(
             options,
             request,
@@ -168,8 +171,8 @@ public record IdleClient(CacheOptions options) implements CacheState {
             rc,
             age,
             lifetime,
-            CacheStatus.hit(0),
-            Optional.empty(),
+            by.isPresent() ? Overrides.marked(CacheStatus.hit(0), by.get()) : CacheStatus.hit(0),
+            by,
             false);
       }
     } else {
@@ -214,7 +217,10 @@ public record IdleClient(CacheOptions options) implements CacheState {
           return new StaleWhileRevalidate(options, serve, behind);
         }
       }
-      revalidate = rc.forbidsStale() ? Rule.X_01.reason() : Rule.F_01.reason();
+      revalidate =
+          rc.forbidsStale()
+              ? Rule.X_01.reason()
+              : ov.staleBecause(age, rc.noCache()).orElse(Rule.F_01.reason());
     }
     if (onlyIfCached) {
       return Serving.gatewayTimeout(options, revalidate);

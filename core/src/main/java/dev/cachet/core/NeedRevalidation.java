@@ -300,22 +300,44 @@ public record NeedRevalidation(
   private Optional<FromCache> staleOnError(
       RequestFacts req, Instant now, boolean unreachable, CacheStatus fwd) {
     ResponseControl rc = ResponseControl.of(selected.response(), options);
-    if (rc.forbidsStale()) {
+    boolean clientForbids = req.cacheControl().has("no-cache") || req.pragmaNoCache();
+    // OV-05, OV-06: an override that serves stale when the origin cannot be reached.
+    Optional<Reason> override =
+        unreachable && !clientForbids
+            ? Overrides.staleWhenUnreachable(options, request, rc)
+            : Optional.empty();
+    if (rc.forbidsStale() && override.isEmpty()) {
       return Optional.empty();
     }
     long age = Age.currentAgeMillis(selected, now);
     long staleness = Math.max(0, age - rc.lifetimeMillis(selected.responseTimeMillis()));
     OptionalLong responseSie = rc.seconds("stale-if-error");
     OptionalLong requestSie = req.cacheControl().seconds("stale-if-error");
-    boolean clientForbids = req.cacheControl().has("no-cache") || req.pragmaNoCache();
     boolean allowed =
-        options.staleIfError()
+        !rc.forbidsStale()
+            && options.staleIfError()
             && ((!clientForbids && covers(responseSie, staleness))
                 || covers(requestSie, staleness));
     Reason why = Rule.X_02.reason("RFC 5861 §4", "stale-if-error");
-    if (!allowed && unreachable && options.serveStaleWhenOriginUnreachable() && !clientForbids) {
+    if (!allowed
+        && !rc.forbidsStale()
+        && unreachable
+        && options.serveStaleWhenOriginUnreachable()
+        && !clientForbids) {
       allowed = true;
       why = Rule.X_02.reason("origin unreachable, serving stale");
+    }
+    if (!allowed && override.isPresent()) {
+      return Optional.of(
+          Serving.fromPair(
+              options,
+              request,
+              req,
+              selected,
+              now,
+              Overrides.marked(fwd, override.get()),
+              override,
+              false));
     }
     if (!allowed) {
       return Optional.empty();

@@ -77,6 +77,19 @@ public enum Rule {
       "SEC-09",
       "RFC 9111 §4.2, §4.3.1",
       "no freshness lifetime and no validator: it could never be reused"),
+  /** An override's minimum freshness lifetime made the response fresh. */
+  OV_01("OV-01", "CacheOptions override of RFC 9111 §4.2.1", "minimum lifetime"),
+  /** An override's maximum freshness lifetime made the response stale. */
+  OV_02("OV-02", "CacheOptions override of RFC 9111 §4.2.1", "maximum lifetime"),
+  /** An override reused a {@code no-cache} response without revalidation for a while. */
+  OV_03(
+      "OV-03", "CacheOptions override of RFC 9111 §5.2.2.4", "no-cache revalidated after a delay"),
+  /** An override stored a status that is not heuristically cacheable. */
+  OV_04("OV-04", "CacheOptions override of RFC 9111 §4.2.2", "status cached by an override"),
+  /** An override served stale because the origin could not be reached. */
+  OV_05("OV-05", "CacheOptions override of RFC 9111 §4.2.4", "origin unreachable, serving stale"),
+  /** Offline mode served what is stored because the origin could not be reached. */
+  OV_06("OV-06", "CacheOptions override of RFC 9111 §4.2.4", "offline, serving what is stored"),
   /** A body declared larger than {@link CacheOptions#maximumBodySize()} is not stored. */
   CFG("CFG", "CacheOptions.maximumBodySize", "body larger than the maximum size"),
   /** The I/O side: core decided to store the response, and the storage refused the write. */

@@ -282,6 +282,7 @@ public final class CachingHttpClient extends HttpClient implements AutoCloseable
     private Clock clock;
     private HttpClient wrapped;
     private Duration backgroundRevalidationTimeout;
+    private boolean offline;
 
     private Builder() {
       jdk.followRedirects(Redirect.NEVER);
@@ -440,6 +441,17 @@ public final class CachingHttpClient extends HttpClient implements AutoCloseable
     }
 
     /**
+     * Offline mode (OV-06): when the origin cannot be reached, whatever is stored for a request is
+     * served, marked stale in {@code Cache-Status}; see {@link CacheOptions#offline()}. The same as
+     * {@code CacheOptions.newBuilder().offline(true)} given to {@link #cacheOptions}, and combined
+     * with the options given there.
+     */
+    public Builder offline(boolean offline) {
+      this.offline = offline;
+      return this;
+    }
+
+    /**
      * The clock giving request and response times (RFC 9111 §4.2.3) and "now" for freshness; {@link
      * Clock#systemUTC()} by default. Tests pass a clock they move.
      *
@@ -537,7 +549,7 @@ public final class CachingHttpClient extends HttpClient implements AutoCloseable
               .ownsStorage(ownsStorage)
               .options(
                   ClientShell.withFieldsOutOfSight(
-                      options != null ? options : CacheOptions.defaults(), origin))
+                      withOffline(options != null ? options : CacheOptions.defaults()), origin))
               .clock(clock != null ? clock : Clock.systemUTC());
       if (listener != null) {
         engine.listener(listener);
@@ -555,6 +567,10 @@ public final class CachingHttpClient extends HttpClient implements AutoCloseable
               origin, ownsOrigin, Optional.ofNullable(cookieHandler), redirects, background);
       ClientShell shell = new ClientShell(client, engine.build());
       return new CachingHttpClient(shell, redirects);
+    }
+
+    private CacheOptions withOffline(CacheOptions o) {
+      return offline && !o.offline() ? o.toBuilder().offline(true).build() : o;
     }
   }
 }

@@ -1,5 +1,6 @@
 package dev.cachet.engine.internal;
 
+import dev.cachet.core.Reason;
 import dev.cachet.engine.CacheEvent;
 import dev.cachet.engine.CacheEvent.Outcome;
 import dev.cachet.engine.CacheListener;
@@ -32,6 +33,11 @@ final class Reporter implements SafeStorage.Failures {
     if (!background) {
       counters.count(outcome);
     }
+  }
+
+  /** Counts a response served only because an override rule said so (its reason an OV id). */
+  void countOverride(Optional<Reason> reason, boolean background) {
+    counters.countOverride(reason, background);
   }
 
   /** Counts a look-up whose origin exchange failed, as the miss or revalidation it was. */

@@ -104,6 +104,7 @@ final class StoredAnswer {
     event.outcome(outcome).response(fc.response().status(), status).stored(false);
     event.reason(fc.reason());
     parts.reporter().count(outcome, event.background());
+    parts.reporter().countOverride(fc.reason(), event.background());
     parts.reporter().tell(event);
   }
 }
