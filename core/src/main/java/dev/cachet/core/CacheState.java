@@ -31,13 +31,15 @@ public sealed interface CacheState
         CouldNotBeStored,
         InvalidatePairs {
 
-  /** The options of the machine this state belongs to. */
+  /** {@return the options of the machine this state belongs to} */
   CacheOptions options();
 
   /**
-   * The start state for a role, as the seed design's {@code create_idle_state}: {@code "client"}
-   * for a private cache, {@code "server"} for a shared one, with default options otherwise.
+   * {@return the start state for a role, as the seed design's {@code create_idle_state}: {@code
+   * "client"} for a private cache, {@code "server"} for a shared one, with default options
+   * otherwise}
    *
+   * @param role {@code "client"} or {@code "server"}
    * @throws IllegalArgumentException for another role
    */
   static IdleClient createIdle(String role) {
