@@ -38,7 +38,12 @@ public final class Headers {
     this.nameValues = nameValues;
   }
 
-  /** One field line: a name and its value as received. */
+  /**
+   * One field line: a name and its value as received.
+   *
+   * @param name the field name, as received
+   * @param value the field value
+   */
   public record Field(String name, String value) {
     /**
      * Creates a field line.
