@@ -213,8 +213,10 @@ public final class CachingHttpClient extends HttpClient implements AutoCloseable
    * Stops the client's own background executor and closes what the client owns: its storage, unless
    * it was given with {@link Builder#storage(Storage, boolean) storage(storage, false)} (closing a
    * {@link dev.cachet.storage.FileStorage} writes what it still holds), and, on Java 21 and later,
-   * the wrapped client it built. A client given to {@link #newBuilder(HttpClient)} and an executor
-   * given to the builder are the caller's and are left open. Idempotent.
+   * the wrapped client it built. With exchanges under way it does so once they have been answered
+   * (at the latest after 30 seconds), so that requests still waiting for another's response are
+   * answered. A client given to {@link #newBuilder(HttpClient)} and an executor given to the
+   * builder are the caller's and are left open. Idempotent.
    */
   @Override
   public void close() {
@@ -222,8 +224,8 @@ public final class CachingHttpClient extends HttpClient implements AutoCloseable
   }
 
   /**
-   * As {@link #close()}. On Java 21 and later this overrides {@code HttpClient.shutdown()}; the
-   * cache's background work stops at once rather than after the exchanges in progress.
+   * As {@link #close()}. On Java 21 and later this overrides {@code HttpClient.shutdown()}: like
+   * it, the exchanges in progress are answered before the cache shuts down.
    */
   public void shutdown() {
     shell.close();
@@ -235,22 +237,23 @@ public final class CachingHttpClient extends HttpClient implements AutoCloseable
   }
 
   /**
-   * True once the client is closed. Overrides {@code HttpClient.isTerminated()} on Java 21 and
-   * later.
+   * True once the client has shut down: closed, and the exchanges in progress then answered.
+   * Overrides {@code HttpClient.isTerminated()} on Java 21 and later.
    */
   public boolean isTerminated() {
-    return shell.isClosed();
+    return shell.isTerminated();
   }
 
   /**
-   * Returns {@link #isTerminated()} at once: closing the client stops its background work without
-   * waiting. Overrides {@code HttpClient.awaitTermination(Duration)} on Java 21 and later.
+   * Waits until {@link #isTerminated()}, at most {@code duration}. Overrides {@code
+   * HttpClient.awaitTermination(Duration)} on Java 21 and later.
    *
-   * @throws InterruptedException never; declared as the JDK's method does
+   * @return whether the client has shut down
+   * @throws InterruptedException if interrupted while waiting
    */
   public boolean awaitTermination(Duration duration) throws InterruptedException {
     requireNonNull(duration, "duration");
-    return isTerminated();
+    return shell.awaitTermination(duration);
   }
 
   private HttpClient wrapped() {

@@ -26,6 +26,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Flow;
 import java.util.function.Consumer;
+import org.jspecify.annotations.Nullable;
 
 /**
  * One request sent to the origin, from the engine's side: when the response's head arrives, takes
@@ -62,11 +63,11 @@ final class OriginCall implements ResponseHandler {
   private final Optional<Collapser.Lead> lead;
   private final StoreSettlement settlement;
   private volatile boolean applied;
-  private volatile CacheState next; // FromCache or CacheMiss when the body is dropped
+  private volatile @Nullable CacheState next; // FromCache or CacheMiss when the body is dropped
   private volatile int code;
-  private volatile CacheStatus status;
+  private volatile @Nullable CacheStatus status;
   private volatile Optional<Reason> reason = Optional.empty();
-  private volatile TeeSubscriber tee;
+  private volatile @Nullable TeeSubscriber tee;
   private volatile boolean mayBlock;
 
   OriginCall(Parts parts, Site site, Plan plan, Optional<Collapser.Lead> lead) {
@@ -158,12 +159,12 @@ final class OriginCall implements ResponseHandler {
       FromCache then = update.next();
       event.visit(then);
       event.outcome(statusCode == 304 ? Outcome.NOT_MODIFIED : Outcome.MODIFIED);
-      return dropBody(then);
+      return dropBody(statusCode, then);
     } else if (state instanceof FromCache fc) {
       event.outcome(Outcome.STALE_IF_ERROR);
-      return dropBody(fc);
+      return dropBody(statusCode, fc);
     } else if (state instanceof CacheMiss miss) {
-      return dropBody(miss);
+      return dropBody(statusCode, miss);
     } else if (state instanceof StoreAndUse store) {
       // Kept with the pair, so that a hit reports the version its response arrived in.
       StoredPair pair = httpVersion.map(v -> store.pair().withHttpVersion(v)).orElse(store.pair());
@@ -180,7 +181,7 @@ final class OriginCall implements ResponseHandler {
    * invalidates (I-01) go now, and so do the replaced pairs unless a new response is being stored,
    * which replaces them once it is (V-03). Returns what goes on settling, if anything.
    */
-  private InvalidatePairs invalidateNow(InvalidatePairs invalidate, boolean storing) {
+  private @Nullable InvalidatePairs invalidateNow(InvalidatePairs invalidate, boolean storing) {
     if (!storing) {
       parts.storage().invalidate(invalidate, site.request.uri());
       return null;
@@ -198,7 +199,8 @@ final class OriginCall implements ResponseHandler {
     return new InvalidatePairs(parts.options(), invalidate.pairs(), List.of(), invalidate.next());
   }
 
-  private Flow.Subscriber<List<ByteBuffer>> dropBody(CacheState then) {
+  private Flow.Subscriber<List<ByteBuffer>> dropBody(int received, CacheState then) {
+    code = received;
     next = then;
     release();
     return new Discarding();
@@ -208,7 +210,7 @@ final class OriginCall implements ResponseHandler {
       Response returned,
       CacheStatus cacheStatus,
       Optional<StoredPair> pair,
-      InvalidatePairs outdated) {
+      @Nullable InvalidatePairs outdated) {
     Optional<BodyWriter> writer =
         pair.flatMap(p -> parts.storage().newWriter(p, site.request.uri()));
     CacheStatus sent = cacheStatus;

@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Flow;
 import java.util.concurrent.TimeUnit;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Sends the origin's body to the caller's subscriber and, chunk by chunk, to a storage writer,
@@ -56,8 +57,8 @@ final class TeeSubscriber implements Flow.Subscriber<List<ByteBuffer>> {
   private final Outcome outcome;
   private final long finishBytes;
   private final Duration finishTime;
-  private BodyWriter writer; // guarded by this
-  private Flow.Subscription upstream; // guarded by this
+  private @Nullable BodyWriter writer; // guarded by this
+  private Flow.@Nullable Subscription upstream; // guarded by this
   private volatile boolean abandoned;
   private volatile boolean
       callerGone; // the caller cancelled; the body is read behind it, if at all
