@@ -56,7 +56,11 @@ public final class CacheEngine implements AutoCloseable {
                 b.cacheName));
   }
 
-  /** A builder for an engine over this storage. */
+  /**
+   * {@return a builder for an engine over this storage}
+   *
+   * @param storage where the engine stores responses and looks them up
+   */
   public static Builder newBuilder(Storage storage) {
     return new Builder(storage);
   }
@@ -84,38 +88,39 @@ public final class CacheEngine implements AutoCloseable {
    * Removes every response stored under this target URI (all its variants), as an operator's purge
    * does.
    *
+   * @param uri the target URI whose stored responses are removed
    * @return false when the storage failed (reported to the listener as a storage error)
    */
   public boolean purge(java.net.URI uri) {
     return engine.purge(CacheKey.of(uri), uri);
   }
 
-  /** A snapshot of the counters. */
+  /** {@return a snapshot of the counters} */
   public CacheStatistics statistics() {
     return engine.statistics();
   }
 
-  /** The storage. */
+  /** {@return the storage} */
   public Storage storage() {
     return engine.settings().storage();
   }
 
-  /** The cache options, as the engine applies them. */
+  /** {@return the cache options, as the engine applies them} */
   public CacheOptions options() {
     return engine.settings().options();
   }
 
-  /** The cache's name in {@code Cache-Status}. */
+  /** {@return the cache's name in {@code Cache-Status}} */
   public String cacheName() {
     return engine.settings().cacheName();
   }
 
-  /** The executor given to the builder, if any. */
+  /** {@return the executor given to the builder, if any} */
   public Optional<Executor> executor() {
     return engine.settings().executor();
   }
 
-  /** True once {@link #close()} was called. */
+  /** {@return true once {@link #close()} was called} */
   public boolean isClosed() {
     return engine.isClosed();
   }
@@ -144,25 +149,45 @@ public final class CacheEngine implements AutoCloseable {
       this.storage = requireNonNull(storage, "storage");
     }
 
-    /** Whether {@link CacheEngine#close()} closes the storage; false by default. */
+    /**
+     * Whether {@link CacheEngine#close()} closes the storage; false by default.
+     *
+     * @param owns true when closing the engine closes the storage too
+     * @return this builder
+     */
     public Builder ownsStorage(boolean owns) {
       this.ownsStorage = owns;
       return this;
     }
 
-    /** The cache options; {@link CacheOptions#defaults()} (a private cache) by default. */
+    /**
+     * The cache options; {@link CacheOptions#defaults()} (a private cache) by default.
+     *
+     * @param options the cache options
+     * @return this builder
+     */
     public Builder options(CacheOptions options) {
       this.options = requireNonNull(options, "options");
       return this;
     }
 
-    /** The clock giving request and response times; the system's UTC clock by default. */
+    /**
+     * The clock giving request and response times; the system's UTC clock by default.
+     *
+     * @param clock the clock
+     * @return this builder
+     */
     public Builder clock(Clock clock) {
       this.clock = requireNonNull(clock, "clock");
       return this;
     }
 
-    /** The listener told of outcomes and failures; none by default. */
+    /**
+     * The listener told of outcomes and failures; none by default.
+     *
+     * @param listener the listener
+     * @return this builder
+     */
     public Builder listener(CacheListener listener) {
       this.listener = requireNonNull(listener, "listener");
       return this;
@@ -171,6 +196,9 @@ public final class CacheEngine implements AutoCloseable {
     /**
      * The executor for background revalidations and for collapsed requests resuming; by default an
      * internal pool of daemon threads, shut down by {@link CacheEngine#close()}.
+     *
+     * @param executor the executor for background work
+     * @return this builder
      */
     public Builder executor(Executor executor) {
       this.executor = requireNonNull(executor, "executor");
@@ -181,6 +209,8 @@ public final class CacheEngine implements AutoCloseable {
      * How long a background revalidation may take when its request has no timeout; {@link
      * #DEFAULT_BACKGROUND_TIMEOUT} by default.
      *
+     * @param timeout the longest a background revalidation may take, positive
+     * @return this builder
      * @throws IllegalArgumentException if not positive
      */
     public Builder backgroundTimeout(Duration timeout) {
@@ -195,6 +225,8 @@ public final class CacheEngine implements AutoCloseable {
     /**
      * The cache's name in {@code Cache-Status}; {@value CacheEngine#DEFAULT_CACHE_NAME} by default.
      *
+     * @param name the name, an RFC 9110 token
+     * @return this builder
      * @throws IllegalArgumentException if it is not a token
      */
     public Builder cacheName(String name) {
@@ -213,7 +245,7 @@ public final class CacheEngine implements AutoCloseable {
           || "!#$%&'*+-.^_`|~".indexOf(c) >= 0;
     }
 
-    /** Builds the engine. */
+    /** {@return the engine} */
     public CacheEngine build() {
       return new CacheEngine(this);
     }

@@ -69,14 +69,34 @@ public record CacheEvent(
   }
 
   /**
-   * True when the response was served from storage only because an override rule or offline mode
-   * allowed it (OV-01..OV-06); {@link #reason()} names the rule.
+   * {@return true when the response was served from storage only because an override rule or
+   * offline mode allowed it (OV-01..OV-06)} {@link #reason()} names the rule.
    */
   public boolean override() {
     return reason.isPresent() && CacheOverride.decided(reason.get());
   }
 
-  /** Creates an event. */
+  /**
+   * Creates an event.
+   *
+   * @param outcome the kind of outcome
+   * @param method the request method
+   * @param uri the request's target URI
+   * @param statusCode the status code returned to the caller (or, in the background, received); for
+   *     {@link Outcome#ORIGIN_ERROR} the status received before the exchange failed, or 0
+   * @param cacheStatus this cache's member of the {@code Cache-Status} field (RFC 9211) as sent to
+   *     the caller, e.g. {@code Cachet; fwd=uri-miss; fwd-status=200; stored; ttl=60}; sent with
+   *     the response's head, before the body, its {@code stored} says the cache set out to store
+   *     the response
+   * @param stored true when the response was stored with its complete body (RFC 9211 §2.5, RFC 9111
+   *     §3.3); false when the storage refused it, the body was cut short or too long, or the caller
+   *     abandoned it, even if {@code cacheStatus} says {@code stored}
+   * @param reason why the response was not stored, not reused or served stale, when the core state
+   *     machine gave a reason (e.g. {@code S3-05 private response in a shared cache})
+   * @param states the simple names of the core states the exchange went through, in order, e.g.
+   *     {@code [IdleClient, CacheMiss, StoreAndUse]}
+   * @param background true for a {@code stale-while-revalidate} revalidation run in the background
+   */
   public CacheEvent {
     requireNonNull(outcome, "outcome");
     requireNonNull(method, "method");

@@ -23,6 +23,8 @@ public interface CacheListener {
    * store, told once its body has been committed to storage or abandoned (so {@link
    * CacheEvent#stored()} is what happened), which for a body the caller streams is when the caller
    * has read it to the end or closed it.
+   *
+   * @param event what the cache did for the look-up
    */
   default void onOutcome(CacheEvent event) {}
 

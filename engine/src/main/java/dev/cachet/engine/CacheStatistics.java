@@ -45,7 +45,30 @@ public record CacheStatistics(
     long originErrors,
     long overrides) {
 
-  /** Statistics without override uses, as before override rules existed. */
+  /**
+   * Statistics without override uses, as before override rules existed.
+   *
+   * @param requests cache look-ups: requests sent through the client, plus redirect hops it
+   *     followed
+   * @param hits look-ups answered from storage without contacting the origin (fresh, or stale where
+   *     allowed, including {@code stale-while-revalidate}; RFC 9111 §4, RFC 5861)
+   * @param misses look-ups forwarded to the origin without a stored response to validate: nothing
+   *     stored, a {@code Vary} mismatch, an uncached or unsafe method, or the 504 of {@code
+   *     only-if-cached}
+   * @param revalidations look-ups that sent a conditional request (RFC 9111 §4.3.1)
+   * @param notModified revalidations answered with 304 Not Modified (RFC 9111 §4.3.4)
+   * @param stores responses whose body was stored completely and committed (RFC 9111 §3)
+   * @param evictions pairs the storage evicted to stay within its bound
+   * @param storageErrors storage calls that failed; each request affected went to the origin
+   * @param collapsed requests that waited for another request's origin exchange instead of making
+   *     their own (request collapsing)
+   * @param backgroundRevalidations revalidations run in the background for {@code
+   *     stale-while-revalidate} (RFC 5861 §3); not part of {@code requests}
+   * @param originErrors look-ups whose exchange with the origin ended in an exception instead of a
+   *     response, with nothing stale to serve instead; each is also counted as the miss or
+   *     revalidation it was
+   * @see #CacheStatistics(long, long, long, long, long, long, long, long, long, long, long, long)
+   */
   public CacheStatistics(
       long requests,
       long hits,
@@ -73,7 +96,10 @@ public record CacheStatistics(
         0);
   }
 
-  /** The share of look-ups answered from storage, between 0 and 1; 0 before the first request. */
+  /**
+   * {@return the share of look-ups answered from storage, between 0 and 1; 0 before the first
+   * request}
+   */
   public double hitRate() {
     return requests == 0 ? 0 : (double) hits / requests;
   }

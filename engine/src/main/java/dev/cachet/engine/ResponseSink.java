@@ -13,9 +13,9 @@ import java.util.concurrent.Flow;
 public interface ResponseSink {
 
   /**
-   * True when the caller wants a stored body whole (a byte array) rather than streamed: the engine
-   * then reads it before calling {@link #fromStore}, so that a body that proves unreadable is
-   * fetched from the origin instead. False by default.
+   * {@return true when the caller wants a stored body whole (a byte array) rather than streamed}
+   * The engine then reads it before calling {@link #fromStore}, so that a body that proves
+   * unreadable is fetched from the origin instead. False by default.
    */
   default boolean wantsWholeBody() {
     return false;

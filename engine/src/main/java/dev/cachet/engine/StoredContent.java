@@ -11,12 +11,12 @@ import java.util.concurrent.Flow;
  */
 public interface StoredContent extends AutoCloseable {
 
-  /** The body's length in bytes. */
+  /** {@return the body's length in bytes} */
   long length();
 
   /**
-   * The whole body, when the sink asked for it whole ({@link ResponseSink#wantsWholeBody()}); the
-   * array is the caller's to keep.
+   * {@return the whole body, when the sink asked for it whole ({@link
+   * ResponseSink#wantsWholeBody()})} The array is the caller's to keep.
    */
   Optional<byte[]> bytes();
 

@@ -94,12 +94,19 @@ public final class CachingHttpClient extends HttpClient implements AutoCloseable
     this.redirects = redirects;
   }
 
-  /** A builder with the defaults: a private cache in a bounded memory store. */
+  /** {@return a builder with the defaults: a private cache in a bounded memory store} */
   public static Builder newBuilder() {
     return new Builder();
   }
 
-  /** A client caching in front of an existing client, with the defaults otherwise. */
+  /**
+   * {@return a builder for a client caching in front of an existing client, with the defaults
+   * otherwise}
+   *
+   * @param client the client that sends what the cache cannot answer, as {@link Builder#wrap} takes
+   *     it
+   * @throws IllegalArgumentException if it is a {@code CachingHttpClient}
+   */
   public static Builder newBuilder(HttpClient client) {
     return new Builder().wrap(client);
   }
@@ -141,17 +148,17 @@ public final class CachingHttpClient extends HttpClient implements AutoCloseable
     return shell.sendAsync(request, responseBodyHandler, pushPromiseHandler);
   }
 
-  /** A snapshot of the cache's counters since the client was built. */
+  /** {@return a snapshot of the cache's counters since the client was built} */
   public CacheStatistics statistics() {
     return shell.statistics();
   }
 
-  /** The storage the cache keeps its responses in. */
+  /** {@return the storage the cache keeps its responses in} */
   public Storage storage() {
     return shell.storage();
   }
 
-  /** The cache's options. */
+  /** {@return the cache's options} */
   public CacheOptions cacheOptions() {
     return shell.options();
   }
@@ -237,8 +244,8 @@ public final class CachingHttpClient extends HttpClient implements AutoCloseable
   }
 
   /**
-   * True once the client has shut down: closed, and the exchanges in progress then answered.
-   * Overrides {@code HttpClient.isTerminated()} on Java 21 and later.
+   * {@return true once the client has shut down: closed, and the exchanges in progress then
+   * answered} Overrides {@code HttpClient.isTerminated()} on Java 21 and later.
    */
   public boolean isTerminated() {
     return shell.isTerminated();
@@ -248,6 +255,7 @@ public final class CachingHttpClient extends HttpClient implements AutoCloseable
    * Waits until {@link #isTerminated()}, at most {@code duration}. Overrides {@code
    * HttpClient.awaitTermination(Duration)} on Java 21 and later.
    *
+   * @param duration the longest to wait
    * @return whether the client has shut down
    * @throws InterruptedException if interrupted while waiting
    */
@@ -383,6 +391,8 @@ public final class CachingHttpClient extends HttpClient implements AutoCloseable
      * <p>The client owns the storage given here: {@link CachingHttpClient#close()} closes it. To
      * share a storage between clients, give it with {@link #storage(Storage, boolean)}.
      *
+     * @param storage where responses are stored, closed with the client
+     * @return this builder
      * @throws IllegalStateException if a storage was given already
      */
     public Builder storage(Storage storage) {
@@ -402,6 +412,10 @@ public final class CachingHttpClient extends HttpClient implements AutoCloseable
      * // ... a.close(); b.close(); shared.close();
      * }</pre>
      *
+     * @param storage where responses are stored
+     * @param closeWithClient true when {@link CachingHttpClient#close()} closes the storage, false
+     *     when the caller closes it
+     * @return this builder
      * @throws IllegalStateException if a storage was given already
      */
     public Builder storage(Storage storage, boolean closeWithClient) {
@@ -418,6 +432,8 @@ public final class CachingHttpClient extends HttpClient implements AutoCloseable
      * How the cache behaves where RFC 9111 leaves a choice; {@link CacheOptions#defaults()} (a
      * private cache) by default.
      *
+     * @param options the cache options
+     * @return this builder
      * @throws IllegalStateException if options were given already
      */
     public Builder cacheOptions(CacheOptions options) {
@@ -432,6 +448,8 @@ public final class CachingHttpClient extends HttpClient implements AutoCloseable
     /**
      * A listener told of each outcome and of storage failures.
      *
+     * @param listener the listener
+     * @return this builder
      * @throws IllegalStateException if a listener was given already
      */
     public Builder listener(CacheListener listener) {
@@ -448,6 +466,9 @@ public final class CachingHttpClient extends HttpClient implements AutoCloseable
      * served, marked stale in {@code Cache-Status}; see {@link CacheOptions#offline()}. The same as
      * {@code CacheOptions.newBuilder().offline(true)} given to {@link #cacheOptions}, and combined
      * with the options given there.
+     *
+     * @param offline true to serve what is stored when the origin cannot be reached
+     * @return this builder
      */
     public Builder offline(boolean offline) {
       this.offline = offline;
@@ -458,6 +479,8 @@ public final class CachingHttpClient extends HttpClient implements AutoCloseable
      * The clock giving request and response times (RFC 9111 §4.2.3) and "now" for freshness; {@link
      * Clock#systemUTC()} by default. Tests pass a clock they move.
      *
+     * @param clock the clock
+     * @return this builder
      * @throws IllegalStateException if a clock was given already
      */
     public Builder clock(Clock clock) {
@@ -481,6 +504,8 @@ public final class CachingHttpClient extends HttpClient implements AutoCloseable
      * told to {@link CacheListener#onBackgroundRevalidationFailure} as an {@link
      * java.net.http.HttpTimeoutException}.
      *
+     * @param timeout the longest a background revalidation may take, positive
+     * @return this builder
      * @throws IllegalArgumentException if not positive
      * @throws IllegalStateException if already set
      */
@@ -503,6 +528,9 @@ public final class CachingHttpClient extends HttpClient implements AutoCloseable
      * sees only the final response of each chain. A cookie handler or authenticator it has is
      * treated as described on {@link CachingHttpClient}.
      *
+     * @param client the client that sends what the cache cannot answer
+     * @return this builder
+     * @throws IllegalArgumentException if it is a {@code CachingHttpClient}
      * @throws IllegalStateException if a client to wrap was given already
      */
     public Builder wrap(HttpClient client) {

@@ -22,6 +22,8 @@ public final class RequestCacheControl {
    * Sets the builder's {@code Cache-Control} field to these directives, replacing one set before;
    * an empty {@code CacheControl} leaves the builder as it is.
    *
+   * @param builder the request builder
+   * @param cacheControl the directives
    * @return the builder
    */
   public static HttpRequest.Builder set(HttpRequest.Builder builder, CacheControl cacheControl) {
@@ -34,8 +36,11 @@ public final class RequestCacheControl {
   }
 
   /**
-   * A copy of the request with these directives as its only {@code Cache-Control} field (none when
-   * {@code cacheControl} is empty).
+   * {@return a copy of the request with these directives as its only {@code Cache-Control} field
+   * (none when {@code cacheControl} is empty)}
+   *
+   * @param request the request to copy
+   * @param cacheControl the directives
    */
   public static HttpRequest with(HttpRequest request, CacheControl cacheControl) {
     requireNonNull(request, "request");
@@ -45,7 +50,11 @@ public final class RequestCacheControl {
     return set(b, cacheControl).build();
   }
 
-  /** The request's {@code Cache-Control} directives, read as the cache reads them. */
+  /**
+   * {@return the request's {@code Cache-Control} directives, read as the cache reads them}
+   *
+   * @param request the request
+   */
   public static CacheControl of(HttpRequest request) {
     requireNonNull(request, "request");
     return CacheControl.parse(request.headers().allValues(CacheControl.FIELD_NAME));
