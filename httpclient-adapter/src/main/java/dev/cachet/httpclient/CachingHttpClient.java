@@ -26,6 +26,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLParameters;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A {@link HttpClient} with an RFC 9111 HTTP cache in front of it: code that takes an {@code
@@ -283,16 +284,16 @@ public final class CachingHttpClient extends HttpClient implements AutoCloseable
   public static final class Builder implements HttpClient.Builder {
     private final HttpClient.Builder jdk = HttpClient.newBuilder();
     private boolean connectionSettings;
-    private Executor executor;
-    private CookieHandler cookieHandler;
+    private @Nullable Executor executor;
+    private @Nullable CookieHandler cookieHandler;
     private Redirect redirects = Redirect.NEVER;
-    private Storage storage;
+    private @Nullable Storage storage;
     private boolean closeStorage;
-    private CacheOptions options;
-    private CacheListener listener;
-    private Clock clock;
-    private HttpClient wrapped;
-    private Duration backgroundRevalidationTimeout;
+    private @Nullable CacheOptions options;
+    private @Nullable CacheListener listener;
+    private @Nullable Clock clock;
+    private @Nullable HttpClient wrapped;
+    private @Nullable Duration backgroundRevalidationTimeout;
     private boolean offline;
 
     private Builder() {

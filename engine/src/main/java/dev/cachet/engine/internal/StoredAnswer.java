@@ -13,6 +13,7 @@ import java.io.IOException;
 import java.net.URI;
 import java.util.List;
 import java.util.Optional;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Answers a request from storage ({@link FromCache}): opens the stored body (reading its first
@@ -45,11 +46,11 @@ final class StoredAnswer {
     CacheStatus status = collapsed ? fc.status().withCollapsed() : fc.status();
     OpenedBody body = OpenedBody.empty();
     if (fc.replayBody()) {
-      Optional<OpenedBody> opened = open(fc.pair().orElseThrow(), withdraw);
-      if (opened.isEmpty()) {
+      OpenedBody opened = open(fc.pair().orElseThrow(), withdraw);
+      if (opened == null) {
         return false;
       }
-      body = opened.get();
+      body = opened;
     } else {
       parts.storage().remove(withdraw, uri);
     }
@@ -83,12 +84,13 @@ final class StoredAnswer {
     parts.reporter().tell(event);
   }
 
-  private Optional<OpenedBody> open(StoredPair pair, List<StoredPair> withdraw) {
+  /** The pair's body, opened; null when it is gone or unreadable. */
+  private @Nullable OpenedBody open(StoredPair pair, List<StoredPair> withdraw) {
     URI uri = request.uri();
     Optional<StoredBody> opened = parts.storage().openBody(pair, uri);
     if (opened.isEmpty()) {
       parts.storage().remove(withdraw, uri);
-      return Optional.empty();
+      return null;
     }
     StoredBody b = opened.get();
     if (!withdraw.isEmpty()) {
@@ -97,10 +99,10 @@ final class StoredAnswer {
       b = RemovedOnClose.of(b, () -> parts.storage().remove(withdraw, uri));
     }
     try {
-      return Optional.of(OpenedBody.open(b, sink.wantsWholeBody()));
+      return OpenedBody.open(b, sink.wantsWholeBody());
     } catch (IOException | RuntimeException e) {
       parts.reporter().storageError(uri, e);
-      return Optional.empty();
+      return null;
     }
   }
 

@@ -7,12 +7,13 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.util.Optional;
 import javax.net.ssl.SSLSession;
+import org.jspecify.annotations.Nullable;
 
 /** The response the caller receives, from storage or from the origin with the cache's fields. */
 record CachedResponse<T>(
     int statusCode,
     LazyHeaders lazyHeaders,
-    T body,
+    @Nullable T body,
     HttpRequest request,
     Optional<HttpResponse<T>> previousResponse,
     Optional<SSLSession> sslSession,

@@ -21,6 +21,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The {@code java.net.http} shell over the cache engine: what one {@code CachingHttpClient} holds
@@ -31,8 +32,6 @@ import java.util.concurrent.TimeoutException;
 public final class ClientShell {
   /** The longest a closed cache waits for the exchanges under way before it shuts down. */
   public static final Duration CLOSE_GRACE = Duration.ofSeconds(30);
-
-  private static final System.Logger LOG = System.getLogger("dev.cachet.httpclient");
 
   private final WrappedClient wrapped;
   private final CacheEngine engine;
@@ -79,7 +78,7 @@ public final class ClientShell {
 
   /** Sends a request through the cache. */
   public <T> CompletableFuture<HttpResponse<T>> sendAsync(
-      HttpRequest request, BodyHandler<T> handler, PushPromiseHandler<T> push) {
+      HttpRequest request, BodyHandler<T> handler, @Nullable PushPromiseHandler<T> push) {
     enter();
     CompletableFuture<HttpResponse<T>> f;
     try {
@@ -88,7 +87,7 @@ public final class ClientShell {
       leave();
       throw e;
     }
-    f.whenComplete((r, e) -> leave());
+    CompletableFuture<?> unused = f.whenComplete((r, e) -> leave());
     return f;
   }
 
@@ -111,7 +110,7 @@ public final class ClientShell {
       f.cancel(true);
       throw e;
     } catch (ExecutionException e) {
-      Throwable cause = unwrap(e.getCause());
+      Throwable cause = unwrap(e.getCause() != null ? e.getCause() : e);
       if (cause instanceof IOException io) {
         throw io;
       } else if (cause instanceof InterruptedException ie) {

@@ -79,15 +79,12 @@ final class Conversions {
 
   /** The JDK's version as RFC 9110 §2.5 writes it: {@code HTTP/1.1}, {@code HTTP/2}. */
   static String versionName(HttpClient.Version version) {
-    switch (version) {
-      case HTTP_1_1:
-        return "HTTP/1.1";
-      case HTTP_2:
-        return "HTTP/2";
-      default:
-        // A version of a newer JDK, such as HTTP_3.
-        return "HTTP/" + version.name().substring("HTTP_".length()).replace('_', '.');
-    }
+    return switch (version) {
+      case HTTP_1_1 -> "HTTP/1.1";
+      case HTTP_2 -> "HTTP/2";
+      // A version of a newer JDK, such as HTTP_3.
+      default -> "HTTP/" + version.name().substring("HTTP_".length()).replace('_', '.');
+    };
   }
 
   /**
@@ -99,20 +96,18 @@ final class Conversions {
     if (name.isEmpty()) {
       return otherwise;
     }
-    switch (name.get()) {
-      case "HTTP/1.1":
-      case "HTTP/1.0":
-        return HttpClient.Version.HTTP_1_1;
-      case "HTTP/2":
-        return HttpClient.Version.HTTP_2;
-      default:
+    return switch (name.get()) {
+      case "HTTP/1.1", "HTTP/1.0" -> HttpClient.Version.HTTP_1_1;
+      case "HTTP/2" -> HttpClient.Version.HTTP_2;
+      default -> {
         try {
-          return HttpClient.Version.valueOf(
+          yield HttpClient.Version.valueOf(
               "HTTP_" + name.get().substring("HTTP/".length()).replace('.', '_'));
         } catch (IllegalArgumentException | IndexOutOfBoundsException unknown) {
-          return otherwise;
+          yield otherwise;
         }
-    }
+      }
+    };
   }
 
   /** The fields with this cache's {@code Cache-Status} member after any upstream member. */

@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import org.jspecify.annotations.Nullable;
 
 /**
  * One caller's request through a {@code CachingHttpClient}: each hop (the request, then each
@@ -19,7 +20,7 @@ final class HttpExchange<T> {
   private final ClientShell shell;
   private final HttpRequest first;
   private final BodyHandler<T> handler;
-  private final PushPromiseHandler<T> push;
+  private final @Nullable PushPromiseHandler<T> push;
 
   /**
    * True for {@code send}: the origin is called with the wrapped client's blocking {@code send} on
@@ -35,7 +36,7 @@ final class HttpExchange<T> {
       ClientShell shell,
       HttpRequest request,
       BodyHandler<T> handler,
-      PushPromiseHandler<T> push,
+      @Nullable PushPromiseHandler<T> push,
       boolean blocking) {
     this.shell = shell;
     this.first = request;
@@ -52,7 +53,7 @@ final class HttpExchange<T> {
     return handler;
   }
 
-  PushPromiseHandler<T> push() {
+  @Nullable PushPromiseHandler<T> push() {
     return push;
   }
 
@@ -77,7 +78,10 @@ final class HttpExchange<T> {
     } catch (RuntimeException e) {
       done = CompletableFuture.failedFuture(e);
     }
-    return done.handle((v, e) -> e == null ? hop.response() : hop.failed(e)).thenCompose(f -> f);
+    if (done.isDone() && !done.isCompletedExceptionally()) {
+      return hop.response(); // a hit: answered on this thread, no stage to chain
+    }
+    return done.handle((v, e) -> e).thenCompose(e -> e == null ? hop.response() : hop.failed(e));
   }
 
   /** Follows a redirect: the response without its body becomes the next one's previous. */

@@ -1,5 +1,7 @@
 package dev.cachet.httpclient.internal;
 
+import static java.util.Objects.requireNonNull;
+
 import dev.cachet.core.Request;
 import dev.cachet.engine.CacheRequest;
 import dev.cachet.engine.Origin;
@@ -25,6 +27,7 @@ import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.Flow;
+import org.jspecify.annotations.Nullable;
 
 /**
  * One hop of an {@link HttpExchange} as the engine sees it: the {@link Origin} (the wrapped JDK
@@ -46,16 +49,16 @@ final class JdkHop<T> implements Origin, ResponseSink {
   private final Request converted;
 
   // What the engine handed over; written on the engine's thread before its future completes.
-  private volatile ResponseInfo info; // the origin's latest head
-  private volatile HttpResponse<T> fromOrigin; // the wrapped client's latest response
-  private volatile BodySubscriber<T> callerSubscriber; // the caller's, for an origin's body
+  private volatile @Nullable ResponseInfo info; // the origin's latest head
+  private volatile @Nullable HttpResponse<T> fromOrigin; // the wrapped client's latest response
+  private volatile @Nullable BodySubscriber<T> callerSubscriber; // the caller's, for a body
   private volatile int code;
-  private volatile LazyHeaders headers;
-  private volatile HttpClient.Version version;
-  private volatile HttpRequest redirect;
+  private volatile @Nullable LazyHeaders headers;
+  private volatile HttpClient.@Nullable Version version;
+  private volatile @Nullable HttpRequest redirect;
   private volatile boolean stored; // answered from storage
   private volatile Optional<HttpResponse<T>> storedChain = Optional.empty();
-  private volatile CompletableFuture<T> storedBody;
+  private volatile @Nullable CompletableFuture<T> storedBody;
   private volatile boolean handlerFailed; // the caller's handler or subscriber failed on a hit
 
   JdkHop(HttpExchange<T> exchange, HttpRequest request) {
@@ -229,7 +232,8 @@ final class JdkHop<T> implements Origin, ResponseSink {
 
   @Override
   public Flow.Subscriber<List<ByteBuffer>> fromOrigin(ResponseHead head) {
-    ResponseInfo received = info;
+    // Set by this hop's origin, inside whose onHead this is called.
+    ResponseInfo received = requireNonNull(info, "info");
     code = head.status();
     version = received.version();
     // The caller sees the fields the wrapped client received, as through a plain client: core's
@@ -256,35 +260,40 @@ final class JdkHop<T> implements Origin, ResponseSink {
     if (stored) {
       return storedResponse();
     }
-    HttpResponse<T> r = fromOrigin;
+    // The engine completed without a stored answer: the wrapped client's response was relayed.
+    HttpResponse<T> r = requireNonNull(fromOrigin, "fromOrigin");
+    LazyHeaders h = requireNonNull(headers, "headers");
     Optional<HttpResponse<T>> chain = exchange.withWrappedChain(r);
-    if (redirect != null) {
+    HttpRequest next = redirect;
+    if (next != null) {
       return exchange.follow(
-          redirect,
+          next,
           new CachedResponse<>(
-              code, headers, null, request, chain, r.sslSession(), r.uri(), r.version()));
+              code, h, null, request, chain, r.sslSession(), r.uri(), r.version()));
     }
     return CompletableFuture.completedFuture(
         new CachedResponse<>(
-            code, headers, r.body(), request, chain, r.sslSession(), r.uri(), r.version()));
+            code, h, r.body(), request, chain, r.sslSession(), r.uri(), r.version()));
   }
 
   private CompletableFuture<HttpResponse<T>> storedResponse() {
     Optional<HttpResponse<T>> chain = storedChain;
-    if (redirect != null) {
+    // fromStore set these before the engine completed.
+    LazyHeaders h = requireNonNull(headers, "headers");
+    HttpClient.Version v = requireNonNull(version, "version");
+    HttpRequest next = redirect;
+    if (next != null) {
       return exchange.follow(
-          redirect,
-          new CachedResponse<>(
-              code, headers, null, request, chain, Optional.empty(), request.uri(), version));
+          next,
+          new CachedResponse<>(code, h, null, request, chain, Optional.empty(), request.uri(), v));
     }
     int c = code;
-    LazyHeaders h = headers;
-    HttpClient.Version v = version;
+    CompletableFuture<T> body = requireNonNull(storedBody, "storedBody");
     if (!exchange.blocking()) {
-      return storedBody.thenApply(
+      return body.thenApply(
           b -> new CachedResponse<>(c, h, b, request, chain, Optional.empty(), request.uri(), v));
     }
-    return storedBody.handle(
+    return body.handle(
         (b, e) -> {
           if (e != null) {
             throw new CompletionException(ClientShell.asSendThrows(e));

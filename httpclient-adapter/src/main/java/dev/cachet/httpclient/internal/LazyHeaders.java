@@ -1,7 +1,10 @@
 package dev.cachet.httpclient.internal;
 
+import static java.util.Objects.requireNonNull;
+
 import java.net.http.HttpHeaders;
 import java.util.function.Supplier;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A response's {@code HttpHeaders}, built on first use. A hit's headers are a new immutable map
@@ -10,10 +13,10 @@ import java.util.function.Supplier;
  * equal values and either may be kept.
  */
 final class LazyHeaders implements Supplier<HttpHeaders> {
-  private final Supplier<HttpHeaders> build;
-  private volatile HttpHeaders built;
+  private final @Nullable Supplier<HttpHeaders> build;
+  private volatile @Nullable HttpHeaders built;
 
-  private LazyHeaders(Supplier<HttpHeaders> build, HttpHeaders built) {
+  private LazyHeaders(@Nullable Supplier<HttpHeaders> build, @Nullable HttpHeaders built) {
     this.build = build;
     this.built = built;
   }
@@ -32,7 +35,8 @@ final class LazyHeaders implements Supplier<HttpHeaders> {
   public HttpHeaders get() {
     HttpHeaders h = built;
     if (h == null) {
-      h = build.get();
+      // Built lazily exactly when made with of(), which gives the supplier.
+      h = requireNonNull(build, "build").get();
       built = h;
     }
     return h;

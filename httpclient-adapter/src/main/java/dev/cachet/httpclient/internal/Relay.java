@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Flow;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A body routed through the engine (teed into storage) on its way to the caller's subscriber, whose
@@ -14,18 +15,18 @@ import java.util.concurrent.Flow;
 final class Relay<T> implements BodySubscriber<T> {
   private final Flow.Subscriber<List<ByteBuffer>> routed;
   private final boolean dropped;
-  private final CompletableFuture<T> body;
+  private final CompletableFuture<@Nullable T> body;
 
-  Relay(Flow.Subscriber<List<ByteBuffer>> routed, BodySubscriber<T> caller) {
+  Relay(Flow.Subscriber<List<ByteBuffer>> routed, @Nullable BodySubscriber<T> caller) {
     this.routed = routed;
     this.dropped = caller == null;
     // A dropped body's result (null) is ready when the body has ended, as with the JDK's own
     // BodySubscribers.replacing: so that whoever waits for the exchange waits for its body.
-    this.body = dropped ? new CompletableFuture<>() : caller.getBody().toCompletableFuture();
+    this.body = caller == null ? new CompletableFuture<>() : caller.getBody().toCompletableFuture();
   }
 
   @Override
-  public CompletionStage<T> getBody() {
+  public CompletionStage<@Nullable T> getBody() {
     return body;
   }
 

@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The JDK client that talks to origins, with what the cache applies around it: the cookie handler
@@ -107,7 +108,9 @@ public final class WrappedClient {
    * The request to send: the caller's own when the cache changed nothing, else a copy (method,
    * body, timeout, version) with exactly the fields of {@code toSend}.
    */
-  HttpRequest originRequest(HttpRequest caller, Request toSend, Request converted) {
+  @SuppressWarnings(
+      "ReferenceEquality") // core returns the request it was given when it changed nothing
+  HttpRequest originRequest(HttpRequest caller, Request toSend, @Nullable Request converted) {
     if (toSend == converted && cookies.isEmpty()) {
       return caller;
     }
@@ -126,7 +129,10 @@ public final class WrappedClient {
    * three cores starts a new thread per request), else with {@code sendAsync}.
    */
   <T> CompletableFuture<HttpResponse<T>> sendToOrigin(
-      HttpRequest request, BodyHandler<T> handler, PushPromiseHandler<T> push, boolean blocking) {
+      HttpRequest request,
+      BodyHandler<T> handler,
+      @Nullable PushPromiseHandler<T> push,
+      boolean blocking) {
     if (blocking && push == null) {
       try {
         return CompletableFuture.completedFuture(client.send(request, handler));
