@@ -12,8 +12,9 @@ import java.util.UUID;
  * Nothing stored may answer the request: send {@link #request()} to the origin (RFC 9111 §4). Also
  * the state of every unsafe request, which is written through (R4-03).
  *
- * <p>Transitions: {@link #next} → {@link StoreAndUse} | {@link CouldNotBeStored} | {@link
- * InvalidatePairs} (after a 2xx/3xx response to an unsafe method, I-01, I-02).
+ * <p>Transitions: {@link #next} → {@link StoreAndUse} | {@link StorePart} (a {@code 206} stored as
+ * a part, P-04, only with {@link CacheOptions#partialContent()}) | {@link CouldNotBeStored} |
+ * {@link InvalidatePairs} (after a 2xx/3xx response to an unsafe method, I-01, I-02).
  *
  * @param options the machine's options
  * @param request the request to send to the origin, unchanged
@@ -24,7 +25,7 @@ public record CacheMiss(CacheOptions options, Request request, CacheStatus statu
     implements CacheState, IdleClient.Next, NeedRevalidation.Next {
 
   /** What may follow a miss. */
-  public sealed interface Next permits StoreAndUse, CouldNotBeStored, InvalidatePairs {}
+  public sealed interface Next permits StoreAndUse, StorePart, CouldNotBeStored, InvalidatePairs {}
 
   /** Creates the state. */
   public CacheMiss {
@@ -65,11 +66,47 @@ public record CacheMiss(CacheOptions options, Request request, CacheStatus statu
    * @param newPairId the id of the pair to store, if it is stored
    */
   public Next next(Response response, Instant requestTime, Instant responseTime, UUID newPairId) {
+    return next(response, requestTime, responseTime, newPairId, List.of());
+  }
+
+  /**
+   * Takes the origin's response, with the partial entries stored under the request's key, so that a
+   * {@code 206} joins the entry of its representation (P-05, RFC 9111 §3.4). With {@link
+   * CacheOptions#partialContent()} on, a {@code 206} to a {@code GET} with {@code Range} may lead
+   * to {@link StorePart} (P-04); it never leads to {@link StoreAndUse} (P-06).
+   *
+   * @param response the response from the origin (a final response)
+   * @param requestTime when the request was sent
+   * @param responseTime when the response was received
+   * @param newPairId the id of the pair or new partial entry to store, if one is stored
+   * @param partials the partial entries stored under the request's key, in any order
+   */
+  public Next next(
+      Response response,
+      Instant requestTime,
+      Instant responseTime,
+      UUID newPairId,
+      List<PartialEntry> partials) {
+    requireNonNull(partials, "partials");
     requireNonNull(response, "response");
     requireNonNull(requestTime, "requestTime");
     requireNonNull(responseTime, "responseTime");
     requireNonNull(newPairId, "newPairId");
     RequestFacts req = RequestFacts.parse(request.headers()::allValues);
+    Optional<StorePart> part =
+        Parts.storePart(
+            options,
+            request,
+            req,
+            response,
+            requestTime,
+            responseTime,
+            newPairId,
+            status,
+            List.copyOf(partials));
+    if (part.isPresent()) {
+      return part.get();
+    }
     InvalidatePairs.Next stored =
         Serving.storeOrNot(
             options, request, req, response, requestTime, responseTime, newPairId, status);

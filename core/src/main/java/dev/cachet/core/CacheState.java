@@ -13,12 +13,13 @@ package dev.cachet.core;
  *            ──► NeedRevalidation ──► NeedToBeUpdated ──► FromCache        (304)
  *                                 ──► InvalidatePairs ──► StoreAndUse | CouldNotBeStored
  *                                 ──► CacheMiss | FromCache | StoreAndUse | CouldNotBeStored
- *            ──► CacheMiss ──► StoreAndUse | CouldNotBeStored
+ *            ──► CacheMiss ──► StoreAndUse | StorePart | CouldNotBeStored
  *                          ──► InvalidatePairs ──► CouldNotBeStored        (unsafe methods)
  * </pre>
  *
  * Terminal states: {@link FromCache}, {@link StaleWhileRevalidate}, {@link StoreAndUse}, {@link
- * CouldNotBeStored}. Core never does I/O and never reads a clock: time and ids are arguments.
+ * StorePart}, {@link CouldNotBeStored}. Core never does I/O and never reads a clock: time and ids
+ * are arguments.
  */
 public sealed interface CacheState
     permits IdleClient,
@@ -28,6 +29,7 @@ public sealed interface CacheState
         NeedRevalidation,
         NeedToBeUpdated,
         StoreAndUse,
+        StorePart,
         CouldNotBeStored,
         InvalidatePairs {
 

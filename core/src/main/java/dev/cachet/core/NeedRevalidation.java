@@ -290,7 +290,8 @@ public record NeedRevalidation(
             Optional.of(body),
             full.replayBody(),
             full.status(),
-            full.reason());
+            full.reason(),
+            full.slice());
     return new NeedToBeUpdated(options, updated, withdrawn, then);
   }
 

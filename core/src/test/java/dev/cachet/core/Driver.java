@@ -29,10 +29,12 @@ class Driver {
           NeedRevalidation.class,
           NeedToBeUpdated.class,
           StoreAndUse.class,
+          StorePart.class,
           CouldNotBeStored.class,
           InvalidatePairs.class);
 
   final Map<CacheKey, List<StoredPair>> store = new LinkedHashMap<>();
+  final Map<CacheKey, List<PartialEntry>> partials = new LinkedHashMap<>();
   final List<Request> originRequests = new ArrayList<>();
   final List<Class<? extends CacheState>> path = new ArrayList<>();
   final Set<Class<? extends CacheState>> everVisited = new LinkedHashSet<>();
@@ -51,6 +53,13 @@ class Driver {
     return this;
   }
 
+  /** The origin answers each request with what this function gives. */
+  Driver originBy(Function<Request, Response> answer) {
+    requireNonNull(answer, "answer");
+    this.origin = r -> Optional.of(answer.apply(r));
+    return this;
+  }
+
   /** The origin cannot be reached. */
   Driver unreachable() {
     this.origin = r -> Optional.empty();
@@ -66,6 +75,10 @@ class Driver {
     return store.getOrDefault(key, List.of());
   }
 
+  List<PartialEntry> partials(CacheKey key) {
+    return partials.getOrDefault(key, List.of());
+  }
+
   /** The terminal state of one request, and the response the user gets. */
   record Outcome(CacheState terminal, Response response) {}
 
@@ -73,7 +86,7 @@ class Driver {
     path.clear();
     CacheState s = idle;
     visit(s);
-    s = (CacheState) idle.next(request, stored(request.key()), now);
+    s = (CacheState) idle.next(request, stored(request.key()), partials(request.key()), now);
     while (true) {
       visit(s);
       Optional<Outcome> done = step(s);
@@ -106,7 +119,9 @@ class Driver {
         Response gw = Response.of(504, Headers.empty());
         return Optional.of(new Outcome(miss, gw));
       }
-      next = (CacheState) miss.next(r.get(), now, now, Fixtures.newId());
+      next =
+          (CacheState)
+              miss.next(r.get(), now, now, Fixtures.newId(), partials(miss.request().key()));
       return Optional.empty();
     } else if (s instanceof NeedRevalidation rev) {
       Optional<Response> r = callOrigin(rev.conditionalRequest());
@@ -144,6 +159,32 @@ class Driver {
       list.add(st.pair());
       store.put(st.pair().key(), list);
       return Optional.of(new Outcome(st, st.response()));
+    } else if (s instanceof StorePart part) {
+      // As the engine does: write the part into its entry, remove the replaced entries, and store
+      // the complete pair once the parts cover the representation.
+      CacheKey key = part.pair().key();
+      List<PartialEntry> list = new ArrayList<>(partials(key));
+      ByteRangeSet present = ByteRangeSet.empty();
+      for (PartialEntry e : list) {
+        if (e.pair().id().equals(part.pair().id())) {
+          present = e.present();
+        }
+      }
+      present = present.plus(part.part().offset(), part.part().length());
+      list.removeIf(
+          e ->
+              e.pair().id().equals(part.pair().id())
+                  || part.replaced().stream().anyMatch(r -> r.id().equals(e.pair().id())));
+      PartialEntry entry = new PartialEntry(part.pair(), present);
+      if (entry.isComplete()) {
+        List<StoredPair> complete = new ArrayList<>(stored(key));
+        complete.add(entry.asComplete(Fixtures.newId()));
+        store.put(key, complete);
+      } else {
+        list.add(entry);
+      }
+      partials.put(key, list);
+      return Optional.of(new Outcome(part, part.response()));
     } else if (s instanceof CouldNotBeStored no) {
       return Optional.of(new Outcome(no, no.response()));
     } else if (s instanceof IdleClient) {
