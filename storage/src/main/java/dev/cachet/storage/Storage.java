@@ -1,7 +1,10 @@
 package dev.cachet.storage;
 
 import dev.cachet.core.CacheKey;
+import dev.cachet.core.ContentRange;
+import dev.cachet.core.PartialEntry;
 import dev.cachet.core.StoredPair;
+import dev.cachet.storage.internal.RangeBodies;
 import java.io.Closeable;
 import java.io.IOException;
 import java.util.Collection;
@@ -57,6 +60,68 @@ public interface Storage extends Closeable {
   Optional<StoredBody> openBody(StoredPair pair) throws IOException;
 
   /**
+   * Opens {@code length} bytes from {@code offset} of a committed body, to send a range of it (RFC
+   * 9110 §14; {@code FromCache.slice()}): of a complete pair as {@link #openBody(StoredPair)} finds
+   * it, or of a {@linkplain #findPartial partial entry} whose {@link PartialEntry#pair()} is {@code
+   * pair}, when those bytes are {@linkplain PartialEntry#present() present}. Empty when the pair is
+   * gone or was replaced, or the bytes are not stored. The body returned has {@link
+   * StoredBody#length()} {@code length} and reads only those bytes.
+   *
+   * <p>The default opens the whole body and reads past the bytes before {@code offset}: correct,
+   * but it reads what it skips. The stores of this module and of {@code cachet-storage-redis} read
+   * only the range: a file body from its position, a memory body as a view, a Redis body with
+   * {@code GETRANGE}.
+   *
+   * @throws IllegalArgumentException if {@code offset} or {@code length} is negative
+   * @throws IOException if the body cannot be read, or is shorter than {@code offset + length}
+   */
+  default Optional<StoredBody> openBody(StoredPair pair, long offset, long length)
+      throws IOException {
+    RangeBodies.check(offset, length);
+    Optional<StoredBody> whole = openBody(pair);
+    if (whole.isEmpty()) {
+      return whole;
+    }
+    return Optional.of(RangeBodies.slice(whole.get(), offset, length));
+  }
+
+  /**
+   * Whether this storage keeps partial entries (RFC 9111 §3.3): {@link #newPartWriter} stores parts
+   * and {@link #findPartial} finds them. False by default; the engine then carries out a {@code
+   * StorePart} by returning the response without storing it.
+   */
+  default boolean keepsPartialEntries() {
+    return false;
+  }
+
+  /**
+   * The partial entries stored under a key, each with the byte ranges it holds, in any order; empty
+   * when none (always, by default). Never among {@link #find}'s pairs.
+   *
+   * @throws IOException if the storage cannot be read
+   */
+  default List<PartialEntry> findPartial(CacheKey key) throws IOException {
+    return List.of();
+  }
+
+  /**
+   * Starts storing {@code part}: the bytes of one range of the partial entry {@code pair.id()}
+   * under {@code pair.key()} (RFC 9111 §3.3, §3.4; {@code StorePart}). The writer takes exactly
+   * {@code part.length()} bytes. Its commit creates the entry when absent, or joins the range to
+   * the ranges it holds and makes {@code pair}'s request, response and times the entry's; readers
+   * see either the entry before or after, never a torn range. The commit fails, storing nothing,
+   * when another length was written, or the stored entry has another complete length.
+   *
+   * @throws IllegalArgumentException if {@code pair}'s response is not the complete {@code 200}
+   *     with {@code Content-Length: part.completeLength()} that a {@link PartialEntry} holds
+   * @throws IOException if the storage cannot accept the write; by default always (a {@link
+   *     StorageException}), as the storage keeps no partial entries
+   */
+  default BodyWriter newPartWriter(StoredPair pair, ContentRange part) throws IOException {
+    throw new StorageException("this storage keeps no partial entries");
+  }
+
+  /**
    * Replaces the request, response and times of a committed pair with the same id and key, keeping
    * its body (RFC 9111 §3.2, §4.3.4). Returns false when the pair is gone.
    *
@@ -65,14 +130,15 @@ public interface Storage extends Closeable {
   boolean update(StoredPair pair) throws IOException;
 
   /**
-   * Removes these pairs (and their bodies) from under a key; ids that are not stored are ignored.
+   * Removes these pairs (and their bodies) from under a key, partial entries among them; ids that
+   * are not stored are ignored.
    *
    * @throws IOException if the removal cannot be made
    */
   void remove(CacheKey key, Collection<UUID> ids) throws IOException;
 
   /**
-   * Removes every pair under a key (RFC 9111 §4.4).
+   * Removes every pair under a key (RFC 9111 §4.4), and its partial entries.
    *
    * @throws IOException if the removal cannot be made
    */
