@@ -125,6 +125,13 @@ public final class RedisStorage implements Storage {
     return engine.openBody(pair);
   }
 
+  /** A range of a body, fetched with {@code GETRANGE} from its position (RFC 9110 §14). */
+  @Override
+  public Optional<StoredBody> openBody(StoredPair pair, long offset, long length)
+      throws IOException {
+    return engine.openBody(pair, offset, length);
+  }
+
   @Override
   public boolean update(StoredPair pair) throws IOException {
     return engine.update(pair);

@@ -164,6 +164,34 @@ public final class RedisEngine implements Storage {
             settings.chunkSize()));
   }
 
+  /**
+   * A range of a published body: {@code GETRANGE} reads only its bytes.
+   *
+   * @throws StorageException when the body is shorter than the range
+   */
+  @Override
+  public Optional<StoredBody> openBody(StoredPair pair, long offset, long length)
+      throws IOException {
+    if (offset < 0 || length < 0 || offset > Long.MAX_VALUE - length) {
+      throw new IllegalArgumentException("not a range: offset " + offset + ", length " + length);
+    }
+    Optional<StoredBody> whole = openBody(pair);
+    if (whole.isEmpty()) {
+      return whole;
+    }
+    RedisBody body = (RedisBody) whole.get();
+    if (offset + length > body.length()) {
+      body.close();
+      throw new StorageException(
+          "the stored body has "
+              + body.length()
+              + " bytes, not the "
+              + (offset + length)
+              + " asked for");
+    }
+    return Optional.of(body.slice(offset, length));
+  }
+
   @Override
   public boolean update(StoredPair pair) throws IOException {
     requireNonNull(pair, "pair");
