@@ -83,6 +83,30 @@ class CachePolicyTest {
     }
 
     @Test
+    void O_09_revalidationHeadersPassTheRequestsFieldsThrough_andReplaceOnlyItsConditions() {
+      CachePolicy.Stale s =
+          (CachePolicy.Stale)
+              policy(ok("Cache-Control", "max-age=1", "ETag", "\"x\""))
+                  .beforeRequest(
+                      get(
+                          "Accept",
+                          "text/html",
+                          "Connection",
+                          "X-Hop",
+                          "X-Hop",
+                          "1",
+                          "If-None-Match",
+                          "\"mine\""),
+                      at(7));
+      Headers h = s.revalidationHeaders();
+      assertThat(h.firstValue("Accept")).contains("text/html");
+      // Hop-by-hop fields pass too: removing them is the forwarding intermediary's job.
+      assertThat(h.firstValue("Connection")).contains("X-Hop");
+      assertThat(h.firstValue("X-Hop")).contains("1");
+      assertThat(h.allValues("If-None-Match")).containsExactly("\"x\"");
+    }
+
+    @Test
     void X_02_staleWhileRevalidateGivesHeadersToServe() {
       CachePolicy.Stale s =
           (CachePolicy.Stale)
