@@ -107,6 +107,20 @@ class CachePolicyTest {
     }
 
     @Test
+    void P_01_thePolicyAnswersARangeRequestWithTheWholeResponse() {
+      CachePolicy p =
+          CachePolicy.of(
+              get(),
+              ok("Cache-Control", "max-age=60", "Content-Length", "100"),
+              at(0),
+              at(0),
+              CacheOptions.newBuilder().partialContent(true).build());
+      CachePolicy.Fresh f = (CachePolicy.Fresh) p.beforeRequest(get("Range", "bytes=0-9"), at(7));
+      assertThat(f.status()).isEqualTo(200);
+      assertThat(f.headers().contains("Content-Range")).isFalse();
+    }
+
+    @Test
     void X_02_staleWhileRevalidateGivesHeadersToServe() {
       CachePolicy.Stale s =
           (CachePolicy.Stale)
