@@ -28,6 +28,11 @@ import java.util.UUID;
  * {@link FileStorage} keeps that as the field with an empty value); a pair found may have only
  * those, and {@link #openBody} takes either the pair given to {@link #newWriter} or the one found.
  *
+ * <p>A body can be read by range ({@link #openBody(StoredPair, long, long)}), to send the slice of
+ * a {@code 206} (RFC 9110 §14). A storage may also keep partial entries (RFC 9111 §3.3, §3.4):
+ * parts of one representation from {@code 206} responses, combined as they arrive ({@code
+ * StorePart}); they are found with {@link #findPartial}, never with {@link #find}.
+ *
  * <p>Implementations are thread-safe. Every failure is reported as an {@link IOException} (usually
  * a {@link StorageException}), never as a half-done state. A storage is done when it passes the
  * contract suite {@code StorageContract} from this module's test-jar.
