@@ -905,6 +905,39 @@ public abstract class StorageContract {
   }
 
   @Test
+  void P_05_partsCommittedAtOnce_areAllJoined_noneLost() throws Exception {
+    Storage s = storage();
+    Assumptions.assumeTrue(s.keepsPartialEntries());
+    StoredPair p = partialPair("http://example.com/together", 1000, "\"v1\"");
+    byte[] whole = bytes(1000, 10);
+    storePart(s, p, new ContentRange(0, 100, 1000), whole);
+    ExecutorService pool = Executors.newFixedThreadPool(3);
+    try {
+      CountDownLatch start = new CountDownLatch(1);
+      List<Future<?>> done = new ArrayList<>();
+      for (int i = 1; i < 10; i++) {
+        ContentRange part = new ContentRange(i * 100L, 100, 1000);
+        done.add(
+            pool.submit(
+                () -> {
+                  start.await();
+                  storePart(s, p, part, whole);
+                  return null;
+                }));
+      }
+      start.countDown();
+      for (Future<?> f : done) {
+        f.get(30, TimeUnit.SECONDS);
+      }
+    } finally {
+      pool.shutdownNow();
+    }
+    PartialEntry entry = s.findPartial(p.key()).get(0);
+    assertThat(entry.isComplete()).isTrue();
+    assertThat(readRange(s, p, 0, 1000)).contains(whole);
+  }
+
+  @Test
   void P_05_removeAndRemoveAll_takePartialEntriesToo() throws IOException {
     Storage s = storage();
     Assumptions.assumeTrue(s.keepsPartialEntries());
