@@ -12,9 +12,10 @@ import java.util.UUID;
  * Nothing stored may answer the request: send {@link #request()} to the origin (RFC 9111 §4). Also
  * the state of every unsafe request, which is written through (R4-03).
  *
- * <p>Transitions: {@link #next} → {@link StoreAndUse} | {@link StorePart} (a {@code 206} stored as
- * a part, P-04, only with {@link CacheOptions#partialContent()}) | {@link CouldNotBeStored} |
- * {@link InvalidatePairs} (after a 2xx/3xx response to an unsafe method, I-01, I-02).
+ * <p>Transitions: {@link #next} → {@link StoreAndUse} | {@link CouldNotBeStored} | {@link
+ * InvalidatePairs} (after a 2xx/3xx response to an unsafe method, I-01, I-02); with the key's
+ * partial entries, also {@link StorePart} (a {@code 206} stored as a part, P-04, only with {@link
+ * CacheOptions#partialContent()}).
  *
  * @param options the machine's options
  * @param request the request to send to the origin, unchanged
@@ -24,8 +25,18 @@ import java.util.UUID;
 public record CacheMiss(CacheOptions options, Request request, CacheStatus status, Reason reason)
     implements CacheState, IdleClient.Next, NeedRevalidation.Next {
 
-  /** What may follow a miss. */
-  public sealed interface Next permits StoreAndUse, StorePart, CouldNotBeStored, InvalidatePairs {}
+  /**
+   * What may follow a miss: each is a {@link CacheState}, and {@link InvalidatePairs.Next} (stored
+   * or not) is one.
+   */
+  public sealed interface Next extends CacheState, WithParts
+      permits StoreAndUse, CouldNotBeStored, InvalidatePairs, InvalidatePairs.Next {}
+
+  /**
+   * What may follow a miss when the partial entries of the key take part ({@link #next(Response,
+   * Instant, Instant, UUID, List)}): any {@link Next}, or {@link StorePart} (P-04, RFC 9111 §3.3).
+   */
+  public sealed interface WithParts permits Next, StorePart {}
 
   /** Creates the state. */
   public CacheMiss {
@@ -66,7 +77,19 @@ public record CacheMiss(CacheOptions options, Request request, CacheStatus statu
    * @param newPairId the id of the pair to store, if it is stored
    */
   public Next next(Response response, Instant requestTime, Instant responseTime, UUID newPairId) {
-    return next(response, requestTime, responseTime, newPairId, List.of());
+    requireNonNull(response, "response");
+    requireNonNull(requestTime, "requestTime");
+    requireNonNull(responseTime, "responseTime");
+    requireNonNull(newPairId, "newPairId");
+    RequestFacts req = RequestFacts.parse(request.headers()::allValues);
+    InvalidatePairs.Next stored =
+        Serving.storeOrNot(
+            options, request, req, response, requestTime, responseTime, newPairId, status);
+    List<CacheKey> keys = Invalidation.keysAfter(request, response);
+    if (!keys.isEmpty()) {
+      return new InvalidatePairs(options, List.of(), keys, stored);
+    }
+    return stored;
   }
 
   /**
@@ -81,7 +104,7 @@ public record CacheMiss(CacheOptions options, Request request, CacheStatus statu
    * @param newPairId the id of the pair or new partial entry to store, if one is stored
    * @param partials the partial entries stored under the request's key, in any order
    */
-  public Next next(
+  public WithParts next(
       Response response,
       Instant requestTime,
       Instant responseTime,
@@ -92,12 +115,11 @@ public record CacheMiss(CacheOptions options, Request request, CacheStatus statu
     requireNonNull(requestTime, "requestTime");
     requireNonNull(responseTime, "responseTime");
     requireNonNull(newPairId, "newPairId");
-    RequestFacts req = RequestFacts.parse(request.headers()::allValues);
     Optional<StorePart> part =
         Parts.storePart(
             options,
             request,
-            req,
+            RequestFacts.parse(request.headers()::allValues),
             response,
             requestTime,
             responseTime,
@@ -107,13 +129,6 @@ public record CacheMiss(CacheOptions options, Request request, CacheStatus statu
     if (part.isPresent()) {
       return part.get();
     }
-    InvalidatePairs.Next stored =
-        Serving.storeOrNot(
-            options, request, req, response, requestTime, responseTime, newPairId, status);
-    List<CacheKey> keys = Invalidation.keysAfter(request, response);
-    if (!keys.isEmpty()) {
-      return new InvalidatePairs(options, List.of(), keys, stored);
-    }
-    return (Next) stored;
+    return next(response, requestTime, responseTime, newPairId);
   }
 }

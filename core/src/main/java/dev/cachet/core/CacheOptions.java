@@ -3,6 +3,7 @@ package dev.cachet.core;
 import static java.util.Objects.requireNonNull;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.OptionalLong;
@@ -23,7 +24,8 @@ import java.util.Set;
  *   <li>no stale response served only because the origin is unreachable;
  *   <li>{@code pre-check}/{@code post-check} taken at face value;
  *   <li>no limit on body size; no targeted cache-control field (RFC 9213);
- *   <li>at most {@value #DEFAULT_MAXIMUM_VARIANTS_PER_KEY} stored variants per URI (SEC-06).
+ *   <li>at most {@value #DEFAULT_MAXIMUM_VARIANTS_PER_KEY} stored variants per URI (SEC-06);
+ *   <li>no override rules and no offline mode: RFC 9111 alone decides.
  * </ul>
  *
  * <pre>{@code
@@ -51,6 +53,8 @@ public final class CacheOptions {
   private final boolean reusePostResponses;
   private final boolean partialContent;
   private final Set<String> fieldsAddedOutOfSight;
+  private final List<CacheOverride> overrides;
+  private final boolean offline;
 
   private CacheOptions(Builder b) {
     this.shared = b.shared;
@@ -68,6 +72,8 @@ public final class CacheOptions {
     this.reusePostResponses = b.reusePostResponses;
     this.partialContent = b.partialContent;
     this.fieldsAddedOutOfSight = Set.copyOf(b.fieldsAddedOutOfSight);
+    this.overrides = List.copyOf(b.overrides);
+    this.offline = b.offline;
   }
 
   /** The default options: a private cache. */
@@ -98,6 +104,8 @@ public final class CacheOptions {
     b.reusePostResponses = reusePostResponses;
     b.partialContent = partialContent;
     b.fieldsAddedOutOfSight = fieldsAddedOutOfSight;
+    b.overrides = new ArrayList<>(overrides);
+    b.offline = offline;
     return b;
   }
 
@@ -215,6 +223,24 @@ public final class CacheOptions {
     return fieldsAddedOutOfSight;
   }
 
+  /**
+   * The rules that change RFC 9111's decisions for the requests they match, in order; the first
+   * that matches a request applies (OV-01..OV-05). None by default. See {@link CacheOverride}.
+   */
+  public List<CacheOverride> overrides() {
+    return overrides;
+  }
+
+  /**
+   * OV-06: offline mode. When the origin cannot be reached, whatever is stored for the request is
+   * served, marked stale in {@code Cache-Status}, even where its directives forbid serving it stale
+   * ({@code must-revalidate}, {@code no-cache}; RFC 9111 §4.2.4) — in a private cache; a shared
+   * cache still obeys them. A client's own {@code no-cache} is obeyed. False by default.
+   */
+  public boolean offline() {
+    return offline;
+  }
+
   @Override
   public String toString() {
     return "CacheOptions[shared="
@@ -247,6 +273,10 @@ public final class CacheOptions {
         + partialContent
         + ", fieldsAddedOutOfSight="
         + fieldsAddedOutOfSight
+        + ", overrides="
+        + overrides
+        + ", offline="
+        + offline
         + "]";
   }
 
@@ -267,6 +297,8 @@ public final class CacheOptions {
     private boolean reusePostResponses;
     private boolean partialContent;
     private Set<String> fieldsAddedOutOfSight = Set.of();
+    private List<CacheOverride> overrides = new ArrayList<>();
+    private boolean offline;
 
     private Builder() {}
 
@@ -419,6 +451,27 @@ public final class CacheOptions {
       this.fieldsAddedOutOfSight =
           Set.copyOf(
               names.stream().map(n -> requireNonNull(n, "name").toLowerCase(Locale.ROOT)).toList());
+      return this;
+    }
+
+    /**
+     * Adds a rule after those added before; see {@link CacheOptions#overrides()}. A rule not marked
+     * {@link CacheOverride.Builder#appliesToSharedCache(boolean)} is ignored by a shared cache.
+     */
+    public Builder override(CacheOverride rule) {
+      overrides.add(requireNonNull(rule, "rule"));
+      return this;
+    }
+
+    /** Replaces the rules; see {@link CacheOptions#overrides()}. */
+    public Builder overrides(List<CacheOverride> rules) {
+      this.overrides = new ArrayList<>(List.copyOf(requireNonNull(rules, "rules")));
+      return this;
+    }
+
+    /** Offline mode (default false); see {@link CacheOptions#offline()}. */
+    public Builder offline(boolean offline) {
+      this.offline = offline;
       return this;
     }
 

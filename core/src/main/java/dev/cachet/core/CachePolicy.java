@@ -65,7 +65,7 @@ public final class CachePolicy {
             options,
             request,
             CacheStatus.forwarded(CacheStatus.Forward.URI_MISS),
-            Reason.of("R4-01", "RFC 9111 §4", "new response"));
+            Rule.R4_01.reason("new response"));
     CacheMiss.Next next = miss.next(response, requestTime, responseTime, POLICY_ID);
     if (next instanceof StoreAndUse store) {
       return new CachePolicy(store.pair(), options, Optional.empty());
@@ -104,10 +104,14 @@ public final class CachePolicy {
     return pair;
   }
 
-  /** The freshness lifetime (RFC 9111 §4.2.1). */
+  /**
+   * The freshness lifetime (RFC 9111 §4.2.1), as the options' override rules make it
+   * (OV-01..OV-04).
+   */
   public Duration freshnessLifetime() {
+    ResponseControl rc = ResponseControl.of(pair.response(), options);
     return Duration.ofMillis(
-        ResponseControl.of(pair.response(), options).lifetimeMillis(pair.responseTimeMillis()));
+        Overrides.lifetime(options, pair.request(), rc, pair.responseTimeMillis()).millis());
   }
 
   /** The current age (RFC 9111 §4.2.3). */

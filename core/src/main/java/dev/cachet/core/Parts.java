@@ -77,10 +77,7 @@ final class Parts {
     long lifetime = rc.lifetimeMillis(pair.responseTimeMillis());
     if (rc.noCache() || lifetime <= age) {
       return new CacheMiss(
-          options,
-          request,
-          miss.status(),
-          Reason.of("P-05", "RFC 9111 §3.4, §4", "the stored parts are stale"));
+          options, request, miss.status(), Rule.P_05.reason("the stored parts are stale"));
     }
     RangeRequests.Outcome asked =
         RangeRequests.evaluate(request, pair.response(), selected.completeLength());
@@ -90,17 +87,14 @@ final class Parts {
           options,
           request,
           miss.status(),
-          Reason.of(
-              "P-05",
-              "RFC 9111 §3.4",
-              "the stored parts " + selected.present() + " lack the range"));
+          Rule.P_05.reason("the stored parts " + selected.present() + " lack the range"));
     }
     if (asked instanceof RangeRequests.Whole) {
       return new CacheMiss(
           options,
           request,
           miss.status(),
-          Reason.of("P-05", "RFC 9111 §3.4", "the whole representation is asked for"));
+          Rule.P_05.reason("the whole representation is asked for"));
     }
     // A Slice the parts cover, or a range beyond the representation (416): answered from the parts.
     return Serving.fromPair(

@@ -193,6 +193,18 @@ final class ResponseControl {
     if (!(Statuses.isHeuristicallyCacheable(response.status()) || isPublic())) {
       return 0;
     }
+    return sinceModifiedMillis(dateMillis);
+  }
+
+  /**
+   * OV-04: the heuristic lifetime (§4.2.2) whatever the status, for a status an override lists; 0
+   * without {@code Last-Modified}.
+   */
+  long heuristicAnyStatusMillis(long responseTimeMillis) {
+    return sinceModifiedMillis(facts.dateMillis(responseTimeMillis));
+  }
+
+  private long sinceModifiedMillis(long dateMillis) {
     if (facts.lastModified().isEmpty()) {
       return 0;
     }

@@ -26,7 +26,8 @@ final class Serving {
       boolean validated) {
     ResponseControl rc = ResponseControl.of(pair.response(), options);
     long ageMillis = Age.currentAgeMillis(pair, now);
-    long lifetimeMillis = rc.lifetimeMillis(pair.responseTimeMillis());
+    long lifetimeMillis =
+        Overrides.lifetime(options, request, rc, pair.responseTimeMillis()).millis();
     return fromPair(
         options, request, req, pair, rc, ageMillis, lifetimeMillis, status, reason, validated);
   }
@@ -82,12 +83,11 @@ final class Serving {
   }
 
   /** P-02: why the cache answered with 416. */
-  static final Reason UNSATISFIABLE =
-      Reason.of("P-02", "RFC 9110 §14.2, §15.5.17", "no requested range overlaps the stored body");
+  static final Reason UNSATISFIABLE = Rule.P_02.reason();
 
   /** R4-08: the 504 a cache answers when {@code only-if-cached} finds nothing it may use. */
   static FromCache gatewayTimeout(CacheOptions options, Reason why) {
-    Reason reason = Reason.of("R4-08", "RFC 9111 §5.2.1.7", "only-if-cached and " + why.phrase());
+    Reason reason = Rule.R4_08.reason("only-if-cached and " + why.phrase());
     Response response = Response.of(504, Headers.of("Content-Length", "0"));
     CacheStatus status =
         new CacheStatus(
@@ -135,7 +135,8 @@ final class Serving {
     ResponseControl rc = ResponseControl.of(stored, options);
     long ttl =
         Math.floorDiv(
-            rc.lifetimeMillis(Age.millis(responseTime)) - Age.currentAgeMillis(pair, responseTime),
+            Overrides.lifetime(options, request, rc, Age.millis(responseTime)).millis()
+                - Age.currentAgeMillis(pair, responseTime),
             1000);
     return new StoreAndUse(options, pair, returned, withFwd.withStored().withTtl(ttl));
   }

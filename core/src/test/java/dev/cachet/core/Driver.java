@@ -29,14 +29,13 @@ class Driver {
           NeedRevalidation.class,
           NeedToBeUpdated.class,
           StoreAndUse.class,
-          StorePart.class,
           CouldNotBeStored.class,
           InvalidatePairs.class);
 
   final Map<CacheKey, List<StoredPair>> store = new LinkedHashMap<>();
   final Map<CacheKey, List<PartialEntry>> partials = new LinkedHashMap<>();
   final List<Request> originRequests = new ArrayList<>();
-  final List<Class<? extends CacheState>> path = new ArrayList<>();
+  final List<Class<?>> path = new ArrayList<>();
   final Set<Class<? extends CacheState>> everVisited = new LinkedHashSet<>();
   private final IdleClient idle;
   private Function<Request, Optional<Response>> origin = r -> Optional.empty();
@@ -80,13 +79,13 @@ class Driver {
   }
 
   /** The terminal state of one request, and the response the user gets. */
-  record Outcome(CacheState terminal, Response response) {}
+  record Outcome(Object terminal, Response response) {}
 
   Outcome send(Request request) {
     path.clear();
     CacheState s = idle;
     visit(s);
-    s = (CacheState) idle.next(request, stored(request.key()), partials(request.key()), now);
+    s = idle.next(request, stored(request.key()), partials(request.key()), now);
     while (true) {
       visit(s);
       Optional<Outcome> done = step(s);
@@ -109,7 +108,7 @@ class Driver {
       visit(swr.revalidate());
       Optional<Response> r = callOrigin(swr.revalidate().conditionalRequest());
       if (r.isPresent()) {
-        CacheState behind = (CacheState) swr.revalidate().next(r.get(), now, now, Fixtures.newId());
+        CacheState behind = swr.revalidate().next(r.get(), now, now, Fixtures.newId());
         runToEnd(behind);
       }
       return Optional.of(new Outcome(swr, serve.response()));
@@ -119,10 +118,16 @@ class Driver {
         Response gw = Response.of(504, Headers.empty());
         return Optional.of(new Outcome(miss, gw));
       }
-      next =
-          (CacheState)
-              miss.next(r.get(), now, now, Fixtures.newId(), partials(miss.request().key()));
-      return Optional.empty();
+      CacheMiss.WithParts after =
+          miss.next(r.get(), now, now, Fixtures.newId(), partials(miss.request().key()));
+      if (after instanceof StorePart part) {
+        path.add(StorePart.class);
+        return Optional.of(storePart(part));
+      } else if (after instanceof CacheMiss.Next n) {
+        next = n;
+        return Optional.empty();
+      }
+      throw new AssertionError(after);
     } else if (s instanceof NeedRevalidation rev) {
       Optional<Response> r = callOrigin(rev.conditionalRequest());
       if (r.isEmpty()) {
@@ -133,7 +138,7 @@ class Driver {
         }
         return Optional.of(new Outcome(rev, Response.of(504, Headers.empty())));
       }
-      next = (CacheState) rev.next(r.get(), now, now, Fixtures.newId());
+      next = rev.next(r.get(), now, now, Fixtures.newId());
       return Optional.empty();
     } else if (s instanceof NeedToBeUpdated update) {
       for (StoredPair p : update.updated()) {
@@ -152,45 +157,49 @@ class Driver {
         list.removeIf(old -> old.id().equals(p.id()));
         store.put(p.key(), list);
       }
-      next = (CacheState) inv.next();
+      next = inv.next();
       return Optional.empty();
     } else if (s instanceof StoreAndUse st) {
       List<StoredPair> list = new ArrayList<>(stored(st.pair().key()));
       list.add(st.pair());
       store.put(st.pair().key(), list);
       return Optional.of(new Outcome(st, st.response()));
-    } else if (s instanceof StorePart part) {
-      // As the engine does: write the part into its entry, remove the replaced entries, and store
-      // the complete pair once the parts cover the representation.
-      CacheKey key = part.pair().key();
-      List<PartialEntry> list = new ArrayList<>(partials(key));
-      ByteRangeSet present = ByteRangeSet.empty();
-      for (PartialEntry e : list) {
-        if (e.pair().id().equals(part.pair().id())) {
-          present = e.present();
-        }
-      }
-      present = present.plus(part.part().offset(), part.part().length());
-      list.removeIf(
-          e ->
-              e.pair().id().equals(part.pair().id())
-                  || part.replaced().stream().anyMatch(r -> r.id().equals(e.pair().id())));
-      PartialEntry entry = new PartialEntry(part.pair(), present);
-      if (entry.isComplete()) {
-        List<StoredPair> complete = new ArrayList<>(stored(key));
-        complete.add(entry.asComplete(Fixtures.newId()));
-        store.put(key, complete);
-      } else {
-        list.add(entry);
-      }
-      partials.put(key, list);
-      return Optional.of(new Outcome(part, part.response()));
     } else if (s instanceof CouldNotBeStored no) {
       return Optional.of(new Outcome(no, no.response()));
     } else if (s instanceof IdleClient) {
       throw new AssertionError("IdleClient is only a start state");
     }
     throw new AssertionError(s);
+  }
+
+  /**
+   * As the engine does with a StorePart: write the part into its entry, remove the replaced
+   * entries, and store the complete pair once the parts cover the representation.
+   */
+  private Outcome storePart(StorePart part) {
+    CacheKey key = part.pair().key();
+    List<PartialEntry> list = new ArrayList<>(partials(key));
+    ByteRangeSet present = ByteRangeSet.empty();
+    for (PartialEntry e : list) {
+      if (e.pair().id().equals(part.pair().id())) {
+        present = e.present();
+      }
+    }
+    present = present.plus(part.part().offset(), part.part().length());
+    list.removeIf(
+        e ->
+            e.pair().id().equals(part.pair().id())
+                || part.replaced().stream().anyMatch(r -> r.id().equals(e.pair().id())));
+    PartialEntry entry = new PartialEntry(part.pair(), present);
+    if (entry.isComplete()) {
+      List<StoredPair> complete = new ArrayList<>(stored(key));
+      complete.add(entry.asComplete(Fixtures.newId()));
+      store.put(key, complete);
+    } else {
+      list.add(entry);
+    }
+    partials.put(key, list);
+    return new Outcome(part, part.response());
   }
 
   private void runToEnd(CacheState s) {

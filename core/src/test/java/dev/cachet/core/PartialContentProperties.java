@@ -62,7 +62,7 @@ class PartialContentProperties {
     Response r =
         response(206, "Cache-Control", "max-age=60", "ETag", etag, "Content-Range", contentRange);
     IdleClient.Next first = IdleClient.of(RANGES).next(get("Range", "bytes=0-9"), List.of(), T0);
-    CacheMiss.Next next = ((CacheMiss) first).next(r, T0, T0, newId(), List.of());
+    CacheMiss.WithParts next = ((CacheMiss) first).next(r, T0, T0, newId(), List.of());
     if (next instanceof StorePart part) {
       assertThat(part.part().offset() + part.part().length())
           .isLessThanOrEqualTo(part.part().completeLength());

@@ -63,7 +63,7 @@ class PartialContentTest {
         Long.toString(last - first + 1));
   }
 
-  static CacheMiss.Next missWith(
+  static CacheMiss.WithParts missWith(
       CacheOptions options, Request request, Response response, List<PartialEntry> partials) {
     IdleClient.Next first = IdleClient.of(options).next(request, List.of(), partials, T0);
     assertThat(first).isInstanceOf(CacheMiss.class);
@@ -71,7 +71,7 @@ class PartialContentTest {
   }
 
   static StorePart storedPart(Request request, Response response, List<PartialEntry> partials) {
-    CacheMiss.Next next = missWith(RANGES, request, response, partials);
+    CacheMiss.WithParts next = missWith(RANGES, request, response, partials);
     assertThat(next).isInstanceOf(StorePart.class);
     return (StorePart) next;
   }
@@ -351,7 +351,7 @@ class PartialContentTest {
         String why, String field, String value, String contentRange) {
       Response r =
           response(206, "Cache-Control", "max-age=60", field, value, "Content-Range", contentRange);
-      CacheMiss.Next next = missWith(RANGES, get("Range", "bytes=0-9"), r, List.of());
+      CacheMiss.WithParts next = missWith(RANGES, get("Range", "bytes=0-9"), r, List.of());
       assertThat(next).as(why).isInstanceOf(CouldNotBeStored.class);
       assertThat(((CouldNotBeStored) next).reason().id()).isEqualTo("S3-03");
     }
@@ -546,7 +546,7 @@ class PartialContentTest {
               ok("Cache-Control", "max-age=60", "ETag", "\"v1\"", "Content-Length", "100"),
               response(416, "Cache-Control", "max-age=60", "Content-Range", "bytes */100"));
       for (Response answer : answers) {
-        CacheMiss.Next next = missWith(options, get("Range", "bytes=0-9"), answer, List.of());
+        CacheMiss.WithParts next = missWith(options, get("Range", "bytes=0-9"), answer, List.of());
         assertThat(next).as(answer.toString()).isNotInstanceOf(StoreAndUse.class);
         if (!on) {
           assertThat(next).isInstanceOf(CouldNotBeStored.class);

@@ -278,6 +278,7 @@ public final class CachingHttpClient extends HttpClient implements AutoCloseable
     private Clock clock;
     private HttpClient wrapped;
     private Duration backgroundRevalidationTimeout;
+    private boolean offline;
 
     private Builder() {
       jdk.followRedirects(Redirect.NEVER);
@@ -436,6 +437,17 @@ public final class CachingHttpClient extends HttpClient implements AutoCloseable
     }
 
     /**
+     * Offline mode (OV-06): when the origin cannot be reached, whatever is stored for a request is
+     * served, marked stale in {@code Cache-Status}; see {@link CacheOptions#offline()}. The same as
+     * {@code CacheOptions.newBuilder().offline(true)} given to {@link #cacheOptions}, and combined
+     * with the options given there.
+     */
+    public Builder offline(boolean offline) {
+      this.offline = offline;
+      return this;
+    }
+
+    /**
      * The clock giving request and response times (RFC 9111 §4.2.3) and "now" for freshness; {@link
      * Clock#systemUTC()} by default. Tests pass a clock they move.
      *
@@ -534,7 +546,7 @@ public final class CachingHttpClient extends HttpClient implements AutoCloseable
               ownsOrigin,
               s,
               ownsStorage,
-              options != null ? options : CacheOptions.defaults(),
+              withOffline(options != null ? options : CacheOptions.defaults()),
               clock != null ? clock : Clock.systemUTC(),
               listener,
               cookieHandler,
@@ -544,6 +556,10 @@ public final class CachingHttpClient extends HttpClient implements AutoCloseable
                   ? backgroundRevalidationTimeout
                   : CacheEngine.DEFAULT_BACKGROUND_TIMEOUT);
       return new CachingHttpClient(engine, redirects);
+    }
+
+    private CacheOptions withOffline(CacheOptions o) {
+      return offline && !o.offline() ? o.toBuilder().offline(true).build() : o;
     }
   }
 }

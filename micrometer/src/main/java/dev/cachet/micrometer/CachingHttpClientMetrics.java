@@ -49,6 +49,9 @@ import java.util.regex.Pattern;
  *       <td>requests that waited for another identical request's origin exchange</td></tr>
  *   <tr><td>{@code cachet.background.revalidations}</td><td>function counter</td>
  *       <td>{@code stale-while-revalidate} revalidations run in the background</td></tr>
+ *   <tr><td>{@code cachet.overrides}</td><td>function counter</td>
+ *       <td>responses served from storage only because an override rule or offline mode allowed
+ *       it (also counted under {@code cachet.requests})</td></tr>
  *   <tr><td>{@code cachet.origin.latency}</td><td>timer, tags {@code method}, {@code status},
  *       {@code outcome}, {@code exception}</td>
  *       <td>each exchange with the origin, from sending the request until its response head
@@ -209,6 +212,12 @@ public final class CachingHttpClientMetrics implements MeterBinder, CacheListene
         "cachet.background.revalidations",
         "stale-while-revalidate revalidations run in the background",
         CacheStatistics::backgroundRevalidations);
+    counter(
+        registry,
+        c,
+        "cachet.overrides",
+        "Responses served from storage only because an override rule or offline mode allowed it",
+        CacheStatistics::overrides);
     registries.addIfAbsent(registry);
   }
 

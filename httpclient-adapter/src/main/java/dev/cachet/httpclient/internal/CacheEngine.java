@@ -466,6 +466,7 @@ public final class CacheEngine {
       List<String> states,
       boolean background) {
     count(outcome, background);
+    counters.countOverride(reason, background);
     tell(
         exchange.currentRequest(),
         outcome,
