@@ -5,8 +5,7 @@
  */
 module dev.cachet.httpclient {
   requires transitive java.net.http;
-  requires transitive dev.cachet.core;
-  requires transitive dev.cachet.storage;
+  requires transitive dev.cachet.engine;
 
   exports dev.cachet.httpclient;
 }

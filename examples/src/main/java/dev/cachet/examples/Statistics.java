@@ -1,6 +1,6 @@
 package dev.cachet.examples;
 
-import dev.cachet.httpclient.CacheStatistics;
+import dev.cachet.engine.CacheStatistics;
 import java.util.Locale;
 
 /** A cache's counters as one line of prose. */

@@ -1,7 +1,7 @@
 /**
  * {@link dev.cachet.httpclient.CachingHttpClient}, a {@link java.net.http.HttpClient} that caches
- * responses as RFC 9111 says, with its statistics ({@link dev.cachet.httpclient.CacheStatistics})
- * and its listener ({@link dev.cachet.httpclient.CacheListener}).
+ * responses as RFC 9111 says, with its statistics ({@link dev.cachet.engine.CacheStatistics}) and
+ * its listener ({@link dev.cachet.engine.CacheListener}).
  *
  * <pre>{@code
  * CachingHttpClient client = CachingHttpClient.newBuilder()

@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder;
 import dev.cachet.core.CacheKey;
 import dev.cachet.core.StoredPair;
+import dev.cachet.engine.CacheListener;
 import dev.cachet.storage.StoredBody;
 import java.net.URI;
 import java.net.http.HttpResponse;

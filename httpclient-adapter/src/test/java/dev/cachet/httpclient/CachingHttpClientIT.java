@@ -14,6 +14,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.github.tomakehurst.wiremock.http.Fault;
 import dev.cachet.core.CacheOptions;
+import dev.cachet.engine.CacheEvent;
+import dev.cachet.engine.CacheListener;
+import dev.cachet.engine.CacheStatistics;
 import java.io.InputStream;
 import java.net.http.HttpRequest.BodyPublishers;
 import java.net.http.HttpResponse;

@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.cachet.core.CacheOptions;
+import dev.cachet.engine.CacheListener;
+import dev.cachet.engine.CacheStatistics;
 import dev.cachet.storage.MemoryStorage;
 import java.net.CookieManager;
 import java.net.http.HttpClient;

@@ -7,6 +7,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.github.tomakehurst.wiremock.http.Fault;
+import dev.cachet.engine.CacheEvent;
+import dev.cachet.engine.CacheListener;
+import dev.cachet.engine.CacheStatistics;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;

@@ -15,6 +15,8 @@ import com.github.tomakehurst.wiremock.WireMockServer;
 import dev.cachet.core.CacheControl;
 import dev.cachet.core.CacheOptions;
 import dev.cachet.core.CacheOverride;
+import dev.cachet.engine.CacheEvent;
+import dev.cachet.engine.CacheListener;
 import java.net.ConnectException;
 import java.net.URI;
 import java.net.http.HttpRequest;

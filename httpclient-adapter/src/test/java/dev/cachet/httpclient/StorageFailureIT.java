@@ -8,6 +8,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.cachet.core.CacheKey;
 import dev.cachet.core.StoredPair;
+import dev.cachet.engine.CacheListener;
+import dev.cachet.engine.CacheStatistics;
 import dev.cachet.storage.BodyWriter;
 import dev.cachet.storage.MemoryStorage;
 import dev.cachet.storage.Storage;

@@ -5,6 +5,8 @@ import static com.github.tomakehurst.wiremock.client.WireMock.ok;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.cachet.core.CacheKey;
+import dev.cachet.engine.CacheEvent;
+import dev.cachet.engine.CacheListener;
 import dev.cachet.storage.MemoryStorage;
 import java.io.InputStream;
 import java.net.http.HttpClient;

@@ -5,6 +5,7 @@ import static com.github.tomakehurst.wiremock.client.WireMock.ok;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.cachet.core.StoredPair;
+import dev.cachet.engine.CacheListener;
 import dev.cachet.storage.MemoryStorage;
 import dev.cachet.storage.StorageException;
 import dev.cachet.storage.StoredBody;

@@ -2,8 +2,8 @@ package dev.cachet.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.cachet.httpclient.CacheEvent;
-import dev.cachet.httpclient.CacheListener;
+import dev.cachet.engine.CacheEvent;
+import dev.cachet.engine.CacheListener;
 import dev.cachet.httpclient.CachingHttpClient;
 import java.net.URI;
 import java.net.http.HttpClient;

@@ -2,9 +2,9 @@ package dev.cachet.micrometer;
 
 import static java.util.Objects.requireNonNull;
 
-import dev.cachet.httpclient.CacheEvent;
-import dev.cachet.httpclient.CacheListener;
-import dev.cachet.httpclient.CacheStatistics;
+import dev.cachet.engine.CacheEvent;
+import dev.cachet.engine.CacheListener;
+import dev.cachet.engine.CacheStatistics;
 import dev.cachet.httpclient.CachingHttpClient;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.MeterRegistry;

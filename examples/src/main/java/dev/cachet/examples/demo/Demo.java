@@ -1,11 +1,11 @@
 package dev.cachet.examples.demo;
 
+import dev.cachet.engine.CacheEvent;
+import dev.cachet.engine.CacheListener;
+import dev.cachet.engine.CacheStatistics;
 import dev.cachet.examples.Errors;
 import dev.cachet.examples.Statistics;
 import dev.cachet.examples.Storages;
-import dev.cachet.httpclient.CacheEvent;
-import dev.cachet.httpclient.CacheListener;
-import dev.cachet.httpclient.CacheStatistics;
 import dev.cachet.httpclient.CachingHttpClient;
 import dev.cachet.storage.Storage;
 import java.io.IOException;

@@ -1,6 +1,6 @@
 package dev.cachet.examples.demo;
 
-import dev.cachet.httpclient.CacheEvent;
+import dev.cachet.engine.CacheEvent;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpRequest;

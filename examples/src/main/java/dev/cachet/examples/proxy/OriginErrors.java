@@ -1,7 +1,7 @@
 package dev.cachet.examples.proxy;
 
-import dev.cachet.httpclient.CacheEvent;
-import dev.cachet.httpclient.CacheListener;
+import dev.cachet.engine.CacheEvent;
+import dev.cachet.engine.CacheListener;
 import java.util.Optional;
 
 /**

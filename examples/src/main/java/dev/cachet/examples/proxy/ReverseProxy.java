@@ -3,7 +3,7 @@ package dev.cachet.examples.proxy;
 import static java.util.Objects.requireNonNull;
 
 import dev.cachet.core.CacheOptions;
-import dev.cachet.httpclient.CacheStatistics;
+import dev.cachet.engine.CacheStatistics;
 import dev.cachet.httpclient.CachingHttpClient;
 import dev.cachet.storage.Storage;
 import java.io.Closeable;

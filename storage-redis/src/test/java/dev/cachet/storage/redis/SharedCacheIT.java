@@ -7,7 +7,7 @@ import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.github.tomakehurst.wiremock.stubbing.ServeEvent;
-import dev.cachet.httpclient.CacheStatistics;
+import dev.cachet.engine.CacheStatistics;
 import dev.cachet.httpclient.CachingHttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;

@@ -1,10 +1,11 @@
-package dev.cachet.httpclient;
+package dev.cachet.engine;
 
 /**
- * A snapshot of a {@link CachingHttpClient}'s counters since it was built. Every cache look-up (one
- * per request, and one per redirect hop the client follows) is counted once as a hit, a miss or a
- * revalidation, so {@code requests == hits + misses + revalidations}; this holds for look-ups whose
- * exchange with the origin failed too, which {@code originErrors} counts in addition.
+ * A snapshot of a cache engine's counters (the {@code CachingHttpClient}'s, the proxy's) since it
+ * was built. Every cache look-up (one per request, and one per redirect hop the client follows) is
+ * counted once as a hit, a miss or a revalidation, so {@code requests == hits + misses +
+ * revalidations}; this holds for look-ups whose exchange with the origin failed too, which {@code
+ * originErrors} counts in addition.
  *
  * @param requests cache look-ups: requests sent through the client, plus redirect hops it followed
  * @param hits look-ups answered from storage without contacting the origin (fresh, or stale where

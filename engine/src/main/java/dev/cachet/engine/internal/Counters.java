@@ -1,9 +1,9 @@
-package dev.cachet.httpclient.internal;
+package dev.cachet.engine.internal;
 
 import dev.cachet.core.CacheOverride;
 import dev.cachet.core.Reason;
-import dev.cachet.httpclient.CacheEvent;
-import dev.cachet.httpclient.CacheStatistics;
+import dev.cachet.engine.CacheEvent;
+import dev.cachet.engine.CacheStatistics;
 import java.util.Optional;
 import java.util.concurrent.atomic.LongAdder;
 

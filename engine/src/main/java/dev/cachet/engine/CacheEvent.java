@@ -1,4 +1,4 @@
-package dev.cachet.httpclient;
+package dev.cachet.engine;
 
 import static java.util.Objects.requireNonNull;
 

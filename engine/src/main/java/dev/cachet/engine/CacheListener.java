@@ -1,11 +1,12 @@
-package dev.cachet.httpclient;
+package dev.cachet.engine;
 
 import java.net.URI;
 
 /**
- * Told what a {@link CachingHttpClient} does, for metrics and logging. Methods are called on the
- * thread that completes the step (the caller's, or an executor's) and must return quickly; an
- * exception thrown by a listener is logged and otherwise ignored.
+ * Told what a cache engine (and the {@code CachingHttpClient} or proxy over it) does, for metrics
+ * and logging. Methods are called on the thread that completes the step (the caller's, or an
+ * executor's) and must return quickly; an exception thrown by a listener is logged and otherwise
+ * ignored.
  *
  * <pre>{@code
  * CacheListener log = new CacheListener() {
