@@ -24,8 +24,7 @@ public record ResponseHead(
     Headers fields,
     CacheStatus cacheStatus,
     String cacheName,
-    Optional<StoredPair> pair,
-    Optional<String> httpVersion) {
+    Optional<StoredPair> pair) {
 
   /** Creates a response head. */
   public ResponseHead {
@@ -33,7 +32,6 @@ public record ResponseHead(
     requireNonNull(cacheStatus, "cacheStatus");
     requireNonNull(cacheName, "cacheName");
     requireNonNull(pair, "pair");
-    requireNonNull(httpVersion, "httpVersion");
   }
 
   /** This cache's member of the {@code Cache-Status} field, e.g. {@code Cachet; hit; ttl=42}. */

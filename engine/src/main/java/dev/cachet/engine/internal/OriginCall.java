@@ -40,6 +40,12 @@ final class OriginCall implements ResponseHandler {
     CacheState decide(Response response, Instant receivedAt);
   }
 
+  /**
+   * What the call asks: how core decides on the answer, the stored response it revalidates (if
+   * any), and the {@code Cache-Status} to send when no answer comes.
+   */
+  record Plan(Decider decider, Optional<NeedRevalidation> revalidation, CacheStatus forwarded) {}
+
   /** What the call is part of: the caller's request and sink, and its exchange's bookkeeping. */
   record Site(
       Request request,
@@ -63,18 +69,12 @@ final class OriginCall implements ResponseHandler {
   private volatile TeeSubscriber tee;
   private volatile boolean mayBlock;
 
-  OriginCall(
-      Parts parts,
-      Site site,
-      Decider decider,
-      Optional<NeedRevalidation> revalidation,
-      CacheStatus forwarded,
-      Optional<Collapser.Lead> lead) {
+  OriginCall(Parts parts, Site site, Plan plan, Optional<Collapser.Lead> lead) {
     this.parts = parts;
     this.site = site;
-    this.decider = decider;
-    this.revalidation = revalidation;
-    this.forwarded = forwarded;
+    this.decider = plan.decider();
+    this.revalidation = plan.revalidation();
+    this.forwarded = plan.forwarded();
     this.lead = lead;
     this.settlement =
         new StoreSettlement(outdated -> parts.storage().invalidate(outdated, site.request.uri()));
@@ -167,10 +167,10 @@ final class OriginCall implements ResponseHandler {
     } else if (state instanceof StoreAndUse store) {
       // Kept with the pair, so that a hit reports the version its response arrived in.
       StoredPair pair = httpVersion.map(v -> store.pair().withHttpVersion(v)).orElse(store.pair());
-      return relay(store.response(), store.status(), Optional.of(pair), outdated, httpVersion);
+      return relay(store.response(), store.status(), Optional.of(pair), outdated);
     } else if (state instanceof CouldNotBeStored notStored) {
       reason = Optional.of(notStored.reason());
-      return relay(notStored.response(), notStored.status(), Optional.empty(), null, httpVersion);
+      return relay(notStored.response(), notStored.status(), Optional.empty(), null);
     }
     throw new AssertionError(state);
   }
@@ -208,8 +208,7 @@ final class OriginCall implements ResponseHandler {
       Response returned,
       CacheStatus cacheStatus,
       Optional<StoredPair> pair,
-      InvalidatePairs outdated,
-      Optional<String> httpVersion) {
+      InvalidatePairs outdated) {
     Optional<BodyWriter> writer =
         pair.flatMap(p -> parts.storage().newWriter(p, site.request.uri()));
     CacheStatus sent = cacheStatus;
@@ -229,12 +228,7 @@ final class OriginCall implements ResponseHandler {
     status = sent;
     ResponseHead head =
         new ResponseHead(
-            returned.status(),
-            returned.headers(),
-            sent,
-            parts.cacheName(),
-            Optional.empty(),
-            httpVersion);
+            returned.status(), returned.headers(), sent, parts.cacheName(), Optional.empty());
     Flow.Subscriber<List<ByteBuffer>> downstream;
     try {
       downstream = site.event.background() ? new Discarding() : site.sink.fromOrigin(head);
@@ -256,8 +250,7 @@ final class OriginCall implements ResponseHandler {
         new TeeSubscriber(
             downstream,
             writer.get(),
-            expected,
-            parts.maximumBodySize(),
+            TeeSubscriber.Bounds.of(expected, parts.maximumBodySize()),
             new StoreOutcome(parts, site, settlement, this::release, pair.get()));
     tee = t;
     mayBlock = !parts.storage().commitIsCheap(expected);

@@ -150,9 +150,10 @@ final class StateLoop {
         new OriginCall(
             parts,
             site(),
-            (response, at) -> nr.next(response, sentAt, at, UUID.randomUUID()),
-            Optional.of(nr),
-            FORWARDED_STALE,
+            new OriginCall.Plan(
+                (response, at) -> nr.next(response, sentAt, at, UUID.randomUUID()),
+                Optional.of(nr),
+                FORWARDED_STALE),
             Optional.empty());
     return send(nr.conditionalRequest(), call);
   }
@@ -170,9 +171,10 @@ final class StateLoop {
         new OriginCall(
             parts,
             site(),
-            (response, at) -> miss.next(response, sentAt, at, UUID.randomUUID()),
-            Optional.empty(),
-            miss.status(),
+            new OriginCall.Plan(
+                (response, at) -> miss.next(response, sentAt, at, UUID.randomUUID()),
+                Optional.empty(),
+                miss.status()),
             lead);
     return send(miss.request(), call);
   }

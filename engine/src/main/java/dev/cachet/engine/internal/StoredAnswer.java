@@ -62,13 +62,7 @@ final class StoredAnswer {
     Response r = fc.response();
     report(fc, outcome, status);
     ResponseHead head =
-        new ResponseHead(
-            r.status(),
-            r.headers(),
-            status,
-            parts.cacheName(),
-            fc.pair(),
-            fc.pair().flatMap(StoredPair::httpVersion));
+        new ResponseHead(r.status(), r.headers(), status, parts.cacheName(), fc.pair());
     try {
       sink.fromStore(head, body);
     } catch (RuntimeException | Error e) {

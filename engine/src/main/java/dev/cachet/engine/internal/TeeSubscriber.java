@@ -64,34 +64,32 @@ final class TeeSubscriber implements Flow.Subscriber<List<ByteBuffer>> {
   private long finishLimit; // guarded by this: the bytes written beyond which the cache gives up
 
   /**
-   * @param expectedLength the {@code Content-Length}, or -1 when absent
-   * @param maximumLength the largest body to store, or {@code Long.MAX_VALUE}
+   * How long a body may be, and how much of it the cache reads behind a caller that left.
+   *
+   * @param expected the {@code Content-Length}, or -1 when absent
+   * @param maximum the largest body to store, or {@code Long.MAX_VALUE}
+   * @param finishBytes how much more of an abandoned body the cache reads to store it
+   * @param finishTime how long the cache reads an abandoned body to store it
    */
-  TeeSubscriber(
-      Flow.Subscriber<? super List<ByteBuffer>> downstream,
-      BodyWriter writer,
-      long expectedLength,
-      long maximumLength,
-      Outcome outcome) {
-    this(downstream, writer, expectedLength, maximumLength, outcome, FINISH_BYTES, FINISH_TIME);
+  record Bounds(long expected, long maximum, long finishBytes, Duration finishTime) {
+    /** The bounds with the default finishing limits. */
+    static Bounds of(long expected, long maximum) {
+      return new Bounds(expected, maximum, FINISH_BYTES, FINISH_TIME);
+    }
   }
 
-  /** As above, with the bounds on finishing a body the caller abandoned. */
   TeeSubscriber(
       Flow.Subscriber<? super List<ByteBuffer>> downstream,
       BodyWriter writer,
-      long expectedLength,
-      long maximumLength,
-      Outcome outcome,
-      long finishBytes,
-      Duration finishTime) {
+      Bounds bounds,
+      Outcome outcome) {
     this.downstream = downstream;
     this.writer = writer;
-    this.expectedLength = expectedLength;
-    this.maximumLength = maximumLength;
+    this.expectedLength = bounds.expected();
+    this.maximumLength = bounds.maximum();
     this.outcome = outcome;
-    this.finishBytes = finishBytes;
-    this.finishTime = finishTime;
+    this.finishBytes = bounds.finishBytes();
+    this.finishTime = bounds.finishTime();
   }
 
   /**
