@@ -23,14 +23,16 @@ public final class ByteRangeSet {
     this.bounds = bounds;
   }
 
-  /** The empty set. */
+  /** {@return the empty set} */
   public static ByteRangeSet empty() {
     return EMPTY;
   }
 
   /**
-   * The set of these ranges, each given as {@code {offset, length}}.
+   * The set of these ranges.
    *
+   * @param ranges the ranges, each as {@code {offset, length}}
+   * @return their set
    * @throws IllegalArgumentException for a negative offset, a length below one, or a range that
    *     ends beyond {@code Long.MAX_VALUE}
    */
@@ -48,6 +50,9 @@ public final class ByteRangeSet {
   /**
    * This set with {@code length} bytes from {@code offset} added.
    *
+   * @param offset the first byte's position
+   * @param length how many bytes, at least one
+   * @return the joined set
    * @throws IllegalArgumentException for a negative offset, a length below one, or a range that
    *     ends beyond {@code Long.MAX_VALUE}
    */
@@ -90,7 +95,12 @@ public final class ByteRangeSet {
     return new ByteRangeSet(b);
   }
 
-  /** This set joined with another. */
+  /**
+   * This set joined with another.
+   *
+   * @param other the other set
+   * @return the joined set
+   */
   public ByteRangeSet plus(ByteRangeSet other) {
     ByteRangeSet s = this;
     for (int i = 0; i < other.bounds.length; i += 2) {
@@ -99,7 +109,13 @@ public final class ByteRangeSet {
     return s;
   }
 
-  /** Whether every one of {@code length} bytes from {@code offset} is in the set. */
+  /**
+   * Whether every one of {@code length} bytes from {@code offset} is in the set.
+   *
+   * @param offset the first byte's position
+   * @param length how many bytes
+   * @return true when the set holds them all (always, for no bytes)
+   */
   public boolean covers(long offset, long length) {
     if (length <= 0) {
       return length == 0;
@@ -112,12 +128,17 @@ public final class ByteRangeSet {
     return false;
   }
 
-  /** Whether the set holds every byte of a representation of {@code completeLength} bytes. */
+  /**
+   * Whether the set holds every byte of a representation of {@code completeLength} bytes.
+   *
+   * @param completeLength the length of the representation
+   * @return true when it holds them all
+   */
   public boolean coversAll(long completeLength) {
     return covers(0, completeLength);
   }
 
-  /** How many bytes the set holds. */
+  /** {@return how many bytes the set holds} */
   public long bytes() {
     long n = 0;
     for (int i = 0; i < bounds.length; i += 2) {
@@ -126,12 +147,12 @@ public final class ByteRangeSet {
     return n;
   }
 
-  /** Whether the set is empty. */
+  /** {@return whether the set is empty} */
   public boolean isEmpty() {
     return bounds.length == 0;
   }
 
-  /** The ranges, in order, each as {@code {offset, length}}; a new list of new arrays. */
+  /** {@return the ranges, in order, each as {@code {offset, length}}; a new list of new arrays} */
   public List<long[]> ranges() {
     List<long[]> out = new ArrayList<>(bounds.length / 2);
     for (int i = 0; i < bounds.length; i += 2) {

@@ -162,16 +162,16 @@ public record CacheControl(
     if (noStore) {
       append(sb, "no-store");
     }
-    maxAge.ifPresent(d -> append(sb, "max-age=" + d.getSeconds()));
+    maxAge.ifPresent(d -> append(sb, "max-age=" + d.toSeconds()));
     if (anyStale) {
       append(sb, "max-stale");
     }
-    maxStale.ifPresent(d -> append(sb, "max-stale=" + d.getSeconds()));
-    minFresh.ifPresent(d -> append(sb, "min-fresh=" + d.getSeconds()));
+    maxStale.ifPresent(d -> append(sb, "max-stale=" + d.toSeconds()));
+    minFresh.ifPresent(d -> append(sb, "min-fresh=" + d.toSeconds()));
     if (onlyIfCached) {
       append(sb, "only-if-cached");
     }
-    staleIfError.ifPresent(d -> append(sb, "stale-if-error=" + d.getSeconds()));
+    staleIfError.ifPresent(d -> append(sb, "stale-if-error=" + d.toSeconds()));
     return sb.toString();
   }
 
@@ -204,8 +204,8 @@ public record CacheControl(
     if (v.isNegative()) {
       throw new IllegalArgumentException(name + " must not be negative: " + v);
     }
-    long s = Math.min(v.getSeconds(), DeltaSeconds.MAX);
-    return s == v.getSeconds() && v.getNano() == 0 ? d : Optional.of(Duration.ofSeconds(s));
+    long s = Math.min(v.toSeconds(), DeltaSeconds.MAX);
+    return s == v.toSeconds() && v.toNanosPart() == 0 ? d : Optional.of(Duration.ofSeconds(s));
   }
 
   /** Builds a {@link CacheControl}; reusable, as {@link #build()} copies. */

@@ -22,6 +22,9 @@ public record ContentRange(long offset, long length, long completeLength) {
   /**
    * Creates a range.
    *
+   * @param offset the first byte's position, from 0
+   * @param length how many bytes, at least one
+   * @param completeLength the length of the whole representation
    * @throws IllegalArgumentException unless {@code 0 <= offset}, {@code 1 <= length} and {@code
    *     offset + length <= completeLength}
    */
@@ -37,24 +40,28 @@ public record ContentRange(long offset, long length, long completeLength) {
     }
   }
 
-  /** The position of the last byte, as {@code last-pos} of RFC 9110 §14.1.2 counts it. */
+  /** {@return the position of the last byte, as {@code last-pos} of RFC 9110 §14.1.2 counts it} */
   public long last() {
     return offset + length - 1;
   }
 
-  /** Whether this range is the whole representation. */
+  /** {@return whether this range is the whole representation} */
   public boolean isWhole() {
     return offset == 0 && length == completeLength;
   }
 
-  /** The {@code Content-Range} field value, e.g. {@code bytes 0-9/100} (RFC 9110 §14.4). */
+  /**
+   * {@return the {@code Content-Range} field value, e.g. {@code bytes 0-9/100} (RFC 9110 §14.4)}
+   */
   public String fieldValue() {
     return "bytes " + offset + "-" + last() + "/" + completeLength;
   }
 
   /**
-   * The {@code Content-Range} of a {@code 416}: {@code bytes *}{@code /completeLength} (RFC 9110
-   * §14.4, §15.5.17).
+   * {@return the {@code Content-Range} of a {@code 416}: {@code bytes *}{@code /completeLength}
+   * (RFC 9110 §14.4, §15.5.17)}
+   *
+   * @param completeLength the length of the whole representation
    */
   public static String unsatisfiedFieldValue(long completeLength) {
     return "bytes */" + completeLength;
@@ -62,8 +69,11 @@ public record ContentRange(long offset, long length, long completeLength) {
 
   /**
    * Parses a {@code Content-Range} field value of the form {@code bytes first-last/complete} (RFC
-   * 9110 §14.4); empty for anything else, including an unknown complete length ({@code *}), another
-   * unit, or positions that do not describe a range of the representation.
+   * 9110 §14.4).
+   *
+   * @param value the field value, as received
+   * @return the range; empty for anything else, including an unknown complete length ({@code *}),
+   *     another unit, or positions that do not describe a range of the representation
    */
   public static Optional<ContentRange> parse(String value) {
     String v = value.trim();

@@ -32,22 +32,30 @@ public record IdleClient(CacheOptions options) implements CacheState {
   public sealed interface Next extends CacheState
       permits CacheMiss, FromCache, StaleWhileRevalidate, NeedRevalidation {}
 
-  /** Creates the state. */
+  /**
+   * Creates the state.
+   *
+   * @param options the machine's options
+   */
   public IdleClient {
     requireNonNull(options, "options");
   }
 
-  /** The start state of a private cache with default options. */
+  /** {@return the start state of a private cache with default options} */
   public static IdleClient forClient() {
     return new IdleClient(CacheOptions.defaults());
   }
 
-  /** The start state of a shared cache with default options. */
+  /** {@return the start state of a shared cache with default options} */
   public static IdleClient forServer() {
     return new IdleClient(CacheOptions.newBuilder().shared(true).build());
   }
 
-  /** A machine with these options. */
+  /**
+   * {@return a machine with these options}
+   *
+   * @param options the cache's options
+   */
   public static IdleClient of(CacheOptions options) {
     return new IdleClient(options);
   }
@@ -58,6 +66,8 @@ public record IdleClient(CacheOptions options) implements CacheState {
    * @param request the client's request
    * @param stored the pairs stored under {@code request.key()}, in any order
    * @param now the current time
+   * @return {@link FromCache}, {@link StaleWhileRevalidate}, {@link NeedRevalidation} or {@link
+   *     CacheMiss}
    */
   public Next next(Request request, List<StoredPair> stored, Instant now) {
     requireNonNull(request, "request");
@@ -240,6 +250,8 @@ public record IdleClient(CacheOptions options) implements CacheState {
    * @param stored the complete pairs stored under {@code request.key()}, in any order
    * @param partials the partial entries stored under {@code request.key()}, in any order
    * @param now the current time
+   * @return what to do, as {@link #next(Request, List, Instant)} says, or a {@link FromCache} made
+   *     from a partial entry
    */
   public Next next(
       Request request, List<StoredPair> stored, List<PartialEntry> partials, Instant now) {

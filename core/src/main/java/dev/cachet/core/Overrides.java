@@ -145,7 +145,7 @@ final class Overrides {
   }
 
   private static long millis(Duration d) {
-    return Math.min(d.getSeconds(), DeltaSeconds.MAX) * 1000 + d.toMillisPart();
+    return Math.min(d.toSeconds(), DeltaSeconds.MAX) * 1000 + d.toMillisPart();
   }
 
   private static String seconds(long millis) {

@@ -20,6 +20,8 @@ public record PartialEntry(StoredPair pair, ByteRangeSet present) {
   /**
    * Creates the value.
    *
+   * @param pair the entry's pair, as it will be stored once complete
+   * @param present the byte ranges stored
    * @throws IllegalArgumentException if the pair's response is not a {@code 200} with a {@code
    *     Content-Length}, or a present range lies beyond it
    */
@@ -42,12 +44,12 @@ public record PartialEntry(StoredPair pair, ByteRangeSet present) {
     }
   }
 
-  /** The length of the whole representation. */
+  /** {@return the length of the whole representation} */
   public long completeLength() {
     return pair.response().facts().contentLength().getAsLong();
   }
 
-  /** Whether the stored parts cover the whole representation (§3.4). */
+  /** {@return whether the stored parts cover the whole representation (§3.4)} */
   public boolean isComplete() {
     return present.coversAll(completeLength());
   }
@@ -57,6 +59,7 @@ public record PartialEntry(StoredPair pair, ByteRangeSet present) {
    * under a new id, with the body the parts make together (P-05).
    *
    * @param newPairId the id of the complete pair
+   * @return the complete pair
    * @throws IllegalStateException if the entry is not complete
    */
   public StoredPair asComplete(UUID newPairId) {

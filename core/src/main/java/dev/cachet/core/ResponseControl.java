@@ -152,7 +152,7 @@ final class ResponseControl {
    * The freshness lifetime in milliseconds (§4.2.1, F-01..F-05, D-02), clamped to 2^31 seconds
    * (F-07).
    *
-   * @param responseTime used as {@code Date} when the response has none (§4.2.1 and F-06)
+   * @param responseTimeMillis used as {@code Date} when the response has none (§4.2.1 and F-06)
    */
   long lifetimeMillis(long responseTimeMillis) {
     return Math.min(lifetimeUnclampedMillis(responseTimeMillis), DeltaSeconds.MAX * 1000);

@@ -224,6 +224,8 @@ final class Storability {
    * private="Set-Cookie"} cannot slip a {@code Set-Cookie} into the store by carrying a {@code
    * Cache-Control} of its own.
    */
+  // The same Headers instance means no field was removed, and the response is kept as it is.
+  @SuppressWarnings("ReferenceEquality")
   static Response storedForm(Response response, CacheOptions options, List<Response> earlier) {
     Headers h = Fields.withoutHopByHop(response.headers());
     List<String> named = namedFields(response, options);

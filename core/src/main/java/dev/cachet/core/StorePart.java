@@ -41,7 +41,19 @@ public record StorePart(
     CacheStatus status)
     implements CacheMiss.WithParts {
 
-  /** Creates the state. */
+  /**
+   * Creates the outcome.
+   *
+   * @param options the machine's options
+   * @param pair the entry's pair: the complete {@code 200} the representation will be
+   * @param part the bytes of the representation the {@code 206} carries
+   * @param combinedWith the stored entry this part joins, when it is the same representation
+   * @param replaced stored partial entries of this variant with another representation
+   * @param completes whether the entry will hold the whole representation with this part
+   * @param response the {@code 206} to return to the caller
+   * @param status the {@code Cache-Status} parameters (RFC 9211)
+   * @throws IllegalArgumentException if a combined part does not keep its entry's id
+   */
   public StorePart {
     requireNonNull(options, "options");
     requireNonNull(pair, "pair");

@@ -43,4 +43,7 @@
  * {@code FromCache} may be served. {@code NeedRevalidation.Next} also admits {@code StoreAndUse},
  * through {@code InvalidatePairs.Next}, though no revalidation leads there directly today.
  */
+@NullMarked
 package dev.cachet.core;
+
+import org.jspecify.annotations.NullMarked;

@@ -23,6 +23,7 @@ import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A {@link Storage} in the heap, on a <a href="https://github.com/ben-manes/caffeine">Caffeine</a>
@@ -78,7 +79,7 @@ public final class MemoryStorage implements Storage {
             // Maintenance runs on the caller, so the bound holds when a write returns.
             .executor(Runnable::run)
             .evictionListener(
-                (CacheKey key, Entry entry, RemovalCause cause) -> {
+                (@Nullable CacheKey key, @Nullable Entry entry, RemovalCause cause) -> {
                   if (entry != null && cause.wasEvicted()) {
                     evictions.add(entry.count());
                   }
@@ -86,27 +87,27 @@ public final class MemoryStorage implements Storage {
             .build();
   }
 
-  /** A builder with the default bounds: 64 MiB in all, 8 MiB per pair. */
+  /** {@return A builder with the default bounds: 64 MiB in all, 8 MiB per pair} */
   public static Builder newBuilder() {
     return new Builder();
   }
 
-  /** The bound on the bytes of all pairs, as built. */
+  /** {@return the bound on the bytes of all pairs, as built} */
   public long maximumBytes() {
     return maximumBytes;
   }
 
-  /** The bound on the bytes of one pair (headers and body), as built. */
+  /** {@return the bound on the bytes of one pair (headers and body), as built} */
   public long maximumEntryBytes() {
     return maximumEntryBytes;
   }
 
-  /** The bound on the bytes held by writers that have not committed yet, as built. */
+  /** {@return the bound on the bytes held by writers that have not committed yet, as built} */
   public long maximumInFlightBytes() {
     return maximumInFlightBytes;
   }
 
-  /** The bytes held by writers that have not committed or aborted yet. */
+  /** {@return the bytes held by writers that have not committed or aborted yet} */
   public long inFlightBytes() {
     return inFlight.get();
   }
@@ -192,6 +193,7 @@ public final class MemoryStorage implements Storage {
   }
 
   @Override
+  @SuppressWarnings("ReferenceEquality") // the same instance first: equals compares fields
   public Optional<StoredBody> openBody(StoredPair pair) throws IOException {
     requireNonNull(pair, "pair");
     checkOpen();
@@ -205,6 +207,7 @@ public final class MemoryStorage implements Storage {
 
   /** A view of the stored array, of a complete pair or of the present bytes of a partial entry. */
   @Override
+  @SuppressWarnings("ReferenceEquality") // the same instance first: equals compares fields
   public Optional<StoredBody> openBody(StoredPair pair, long offset, long length)
       throws IOException {
     requireNonNull(pair, "pair");
@@ -345,19 +348,15 @@ public final class MemoryStorage implements Storage {
     final byte[] body;
 
     /** The ranges of {@code body} a partial entry holds; null for a complete pair. */
-    final ByteRangeSet present;
+    final @Nullable ByteRangeSet present;
 
-    final Entry next;
+    final @Nullable Entry next;
     // Of this link and the ones after it, kept so that Caffeine's weigher and the eviction count
     // cost the same for one pair as for thousands.
     private final int weight;
     private final int count;
 
-    Entry(StoredPair pair, byte[] body, Entry next) {
-      this(pair, body, null, next);
-    }
-
-    Entry(StoredPair pair, byte[] body, ByteRangeSet present, Entry next) {
+    Entry(StoredPair pair, byte[] body, @Nullable ByteRangeSet present, @Nullable Entry next) {
       this.pair = pair;
       this.body = body;
       this.present = present;
@@ -375,7 +374,7 @@ public final class MemoryStorage implements Storage {
       return weight;
     }
 
-    Entry find(UUID id) {
+    @Nullable Entry find(UUID id) {
       for (Entry e = this; e != null; e = e.next) {
         if (e.pair.id().equals(id)) {
           return e;
@@ -388,7 +387,9 @@ public final class MemoryStorage implements Storage {
      * This list without the pair of this id (itself when absent); null when nothing is left. A
      * loop, not a recursion: the list's length is not the stack's business.
      */
-    Entry without(UUID id) {
+    // The first 'before' links exist: hit is among the links after them.
+    @SuppressWarnings("NullAway")
+    @Nullable Entry without(UUID id) {
       int before = 0;
       Entry hit = this;
       while (hit != null && !hit.pair.id().equals(id)) {
@@ -411,12 +412,13 @@ public final class MemoryStorage implements Storage {
     }
 
     /** The list {@code head} (may be null) with this pair in front, replacing one of its id. */
-    static Entry put(Entry head, StoredPair pair, byte[] body) {
+    static Entry put(@Nullable Entry head, StoredPair pair, byte[] body) {
       return put(head, pair, body, null);
     }
 
     /** As above, for a partial entry holding {@code present} when that is not null. */
-    static Entry put(Entry head, StoredPair pair, byte[] body, ByteRangeSet present) {
+    static Entry put(
+        @Nullable Entry head, StoredPair pair, byte[] body, @Nullable ByteRangeSet present) {
       return new Entry(pair, body, present, head == null ? null : head.without(pair.id()));
     }
   }
@@ -521,6 +523,8 @@ public final class MemoryStorage implements Storage {
     }
 
     @Override
+    @SuppressWarnings(
+        "NullAway") // buf is let go (null) once the writer is done; nothing reads it then
     public void commit() throws IOException {
       if (done) {
         throw new IllegalStateException("the writer is already committed or aborted");
@@ -553,6 +557,8 @@ public final class MemoryStorage implements Storage {
     }
 
     @Override
+    @SuppressWarnings(
+        "NullAway") // buf is let go (null) once the writer is done; nothing reads it then
     public void abort() {
       done = true;
       buf = null;
@@ -573,6 +579,8 @@ public final class MemoryStorage implements Storage {
    * see it change.
    */
   private final class PartWriter implements BodyWriter {
+    private static final byte[] NO_BYTES = new byte[0];
+
     private final StoredPair pair;
     private final ContentRange part;
     private byte[] buf;
@@ -635,7 +643,7 @@ public final class MemoryStorage implements Storage {
       }
       done = true;
       byte[] bytes = buf;
-      buf = null;
+      buf = NO_BYTES; // let go: the writer is done
       try {
         if (count != part.length()) {
           throw new StorageException(
@@ -650,15 +658,19 @@ public final class MemoryStorage implements Storage {
                 pair.key(),
                 (k, head) -> {
                   Entry old = head == null ? null : head.find(pair.id());
-                  if (old != null && (old.present == null || old.body.length != complete)) {
+                  ByteRangeSet before = ByteRangeSet.empty();
+                  byte[] body;
+                  if (old == null) {
+                    body = new byte[complete];
+                  } else if (old.present == null || old.body.length != complete) {
                     mismatch[0] = true;
                     return head;
+                  } else {
+                    before = old.present;
+                    body = old.body.clone();
                   }
-                  byte[] body = old == null ? new byte[complete] : old.body.clone();
                   System.arraycopy(bytes, 0, body, (int) part.offset(), bytes.length);
-                  ByteRangeSet present =
-                      (old == null ? ByteRangeSet.empty() : old.present)
-                          .plus(part.offset(), part.length());
+                  ByteRangeSet present = before.plus(part.offset(), part.length());
                   return Entry.put(head, pair, body, present);
                 });
         if (mismatch[0]) {
@@ -685,7 +697,7 @@ public final class MemoryStorage implements Storage {
     @Override
     public void abort() {
       done = true;
-      buf = null;
+      buf = NO_BYTES;
       giveBack();
     }
 
@@ -712,6 +724,8 @@ public final class MemoryStorage implements Storage {
     /**
      * The bound on all stored pairs, bodies and headers together (default 64 MiB).
      *
+     * @param maximumBytes the bound in bytes
+     * @return this builder
      * @throws IllegalArgumentException if not positive
      * @throws IllegalStateException if already set
      */
@@ -730,6 +744,8 @@ public final class MemoryStorage implements Storage {
      * The bound on one pair, body and headers together (default 8 MiB, and never more than {@link
      * #maximumBytes(long)} or 2 GiB); a larger pair is not stored.
      *
+     * @param maximumEntryBytes the bound in bytes
+     * @return this builder
      * @throws IllegalArgumentException if not positive
      * @throws IllegalStateException if already set
      */
@@ -749,6 +765,8 @@ public final class MemoryStorage implements Storage {
      * The bound on the bytes held by bodies being written and not yet committed (default: {@link
      * #maximumBytes(long)}). A write that would pass it fails and stores nothing (SEC-08).
      *
+     * @param maximumInFlightBytes the bound in bytes
+     * @return this builder
      * @throws IllegalArgumentException if not positive
      * @throws IllegalStateException if already set
      */
@@ -764,7 +782,7 @@ public final class MemoryStorage implements Storage {
       return this;
     }
 
-    /** A new, empty storage with these bounds. */
+    /** {@return A new, empty storage with these bounds} */
     public MemoryStorage build() {
       Builder b = new Builder();
       b.maximumBytes = maximumBytes == UNSET ? 64L << 20 : maximumBytes;

@@ -40,8 +40,9 @@ import java.util.UUID;
 public interface Storage extends Closeable {
 
   /**
-   * The committed pairs stored under a key, in any order; empty when none.
+   * {@return the committed pairs stored under a key, in any order; empty when none}
    *
+   * @param key the cache key
    * @throws IOException if the storage cannot be read
    */
   List<StoredPair> find(CacheKey key) throws IOException;
@@ -50,16 +51,19 @@ public interface Storage extends Closeable {
    * Starts storing a pair and its body. Nothing is visible until {@link BodyWriter#commit()}; if a
    * pair with the same id exists, the commit replaces it.
    *
+   * @param pair the pair to store
+   * @return the writer that takes the body
    * @throws IOException if the storage cannot accept the write
    */
   BodyWriter newWriter(StoredPair pair) throws IOException;
 
   /**
-   * Opens the body of a committed pair; empty when the pair is gone (removed, evicted, or replaced
-   * since it was found: the stored pair with its id no longer {@linkplain StoredPair#equals equals}
-   * it), so the body returned is always the one stored with these headers. The caller closes the
-   * returned body.
+   * Opens the body of a committed pair. The caller closes the returned body.
    *
+   * @param pair the pair, as found
+   * @return its body; empty when the pair is gone (removed, evicted, or replaced since it was
+   *     found: the stored pair with its id no longer {@linkplain StoredPair#equals equals} it), so
+   *     the body returned is always the one stored with these headers
    * @throws IOException if the body cannot be read
    */
   Optional<StoredBody> openBody(StoredPair pair) throws IOException;
@@ -77,6 +81,10 @@ public interface Storage extends Closeable {
    * only the range: a file body from its position, a memory body as a view, a Redis body with
    * {@code GETRANGE}.
    *
+   * @param pair the pair, as found or as given to {@link #newWriter} or {@link #newPartWriter}
+   * @param offset the first byte's position in the body
+   * @param length how many bytes
+   * @return a body of those bytes; empty when the pair is gone or the bytes are not stored
    * @throws IllegalArgumentException if {@code offset} or {@code length} is negative
    * @throws IOException if the body cannot be read, or is shorter than {@code offset + length}
    */
@@ -94,6 +102,8 @@ public interface Storage extends Closeable {
    * Whether this storage keeps partial entries (RFC 9111 §3.3): {@link #newPartWriter} stores parts
    * and {@link #findPartial} finds them. False by default; the engine then carries out a {@code
    * StorePart} by returning the response without storing it.
+   *
+   * @return whether partial entries are kept
    */
   default boolean keepsPartialEntries() {
     return false;
@@ -103,6 +113,8 @@ public interface Storage extends Closeable {
    * The partial entries stored under a key, each with the byte ranges it holds, in any order; empty
    * when none (always, by default). Never among {@link #find}'s pairs.
    *
+   * @param key the cache key
+   * @return the partial entries under it
    * @throws IOException if the storage cannot be read
    */
   default List<PartialEntry> findPartial(CacheKey key) throws IOException {
@@ -117,6 +129,9 @@ public interface Storage extends Closeable {
    * see either the entry before or after, never a torn range. The commit fails, storing nothing,
    * when another length was written, or the stored entry has another complete length.
    *
+   * @param pair the entry's pair: its id names the entry, its headers become the entry's
+   * @param part the range of the representation the bytes are
+   * @return the writer of the part's bytes
    * @throws IllegalArgumentException if {@code pair}'s response is not the complete {@code 200}
    *     with {@code Content-Length: part.completeLength()} that a {@link PartialEntry} holds
    * @throws IOException if the storage cannot accept the write; by default always (a {@link
@@ -128,8 +143,10 @@ public interface Storage extends Closeable {
 
   /**
    * Replaces the request, response and times of a committed pair with the same id and key, keeping
-   * its body (RFC 9111 §3.2, §4.3.4). Returns false when the pair is gone.
+   * its body (RFC 9111 §3.2, §4.3.4).
    *
+   * @param pair the pair with its new request, response and times
+   * @return true when updated; false when the pair is gone
    * @throws IOException if the update cannot be made; the old pair is then unchanged
    */
   boolean update(StoredPair pair) throws IOException;
@@ -138,6 +155,8 @@ public interface Storage extends Closeable {
    * Removes these pairs (and their bodies) from under a key, partial entries among them; ids that
    * are not stored are ignored.
    *
+   * @param key the cache key
+   * @param ids the ids of the pairs to remove
    * @throws IOException if the removal cannot be made
    */
   void remove(CacheKey key, Collection<UUID> ids) throws IOException;
@@ -145,12 +164,13 @@ public interface Storage extends Closeable {
   /**
    * Removes every pair under a key (RFC 9111 §4.4), and its partial entries.
    *
+   * @param key the cache key
    * @throws IOException if the removal cannot be made
    */
   void removeAll(CacheKey key) throws IOException;
 
   /**
-   * The bytes the stored pairs and bodies take, as counted against the storage's bound.
+   * {@return the bytes the stored pairs and bodies take, as counted against the storage's bound}
    *
    * @throws IOException if the storage cannot be read
    */
@@ -159,12 +179,17 @@ public interface Storage extends Closeable {
   /**
    * Whether committing a body of this length (-1 when unknown) returns without waiting for I/O, so
    * that a caller may commit on a thread that must not block.
+   *
+   * @param length the body's length in bytes, or -1 when unknown
+   * @return true when the commit does no I/O the caller waits for
    */
   default boolean commitIsCheap(long length) {
     return false;
   }
 
-  /** How many pairs the storage has evicted to stay within its bound since it was opened. */
+  /**
+   * {@return how many pairs the storage has evicted to stay within its bound since it was opened}
+   */
   long evictionCount();
 
   /**

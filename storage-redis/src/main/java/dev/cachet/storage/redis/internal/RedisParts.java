@@ -82,11 +82,18 @@ final class RedisParts {
     if (s.isEmpty()) {
       return set;
     }
-    for (String r : s.split(",")) {
-      int dash = r.indexOf('-');
-      long first = Long.parseLong(r.substring(0, dash));
-      long last = Long.parseLong(r.substring(dash + 1));
+    int from = 0;
+    while (from < s.length()) {
+      int comma = s.indexOf(',', from);
+      int end = comma < 0 ? s.length() : comma;
+      int dash = s.indexOf('-', from);
+      if (dash < from || dash > end) {
+        throw new IllegalArgumentException("not a range list: " + s);
+      }
+      long first = Long.parseLong(s.substring(from, dash));
+      long last = Long.parseLong(s.substring(dash + 1, end));
       set = set.plus(first, last - first + 1);
+      from = end + 1;
     }
     return set;
   }
@@ -184,6 +191,8 @@ final class RedisParts {
 
   /** Writes one part to a key of its own, then joins it to its entry in one script. */
   private final class PartWriter implements BodyWriter {
+    private static final byte[] NO_BYTES = new byte[0];
+
     private final StoredPair pair;
     private final ContentRange part;
     private final String joins; // the nonce of the entry it joins; "" for a new entry
@@ -276,7 +285,7 @@ final class RedisParts {
                       + " changed or went while the part was written");
         }
         done = true;
-        buffer = null;
+        buffer = NO_BYTES; // let go: the writer is done
       } catch (IOException | RuntimeException e) {
         abort();
         throw e;
@@ -289,7 +298,7 @@ final class RedisParts {
         return;
       }
       done = true;
-      buffer = null;
+      buffer = NO_BYTES;
       if (sent > 0) {
         try {
           engine.guard().call("abortPart", () -> engine.redis().del(temp));
