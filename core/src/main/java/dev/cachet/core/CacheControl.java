@@ -74,6 +74,15 @@ public record CacheControl(
   /**
    * Creates the value.
    *
+   * @param maxAge {@code max-age}: the oldest response the client accepts (§5.2.1.1)
+   * @param maxStale {@code max-stale=N}: how stale a response the client accepts (§5.2.1.2)
+   * @param anyStale {@code max-stale} without a value: any staleness (§5.2.1.2)
+   * @param minFresh {@code min-fresh}: how long the response must stay fresh (§5.2.1.3)
+   * @param noCache {@code no-cache}: no stored response without validation (§5.2.1.4)
+   * @param noStore {@code no-store}: store neither request nor response (§5.2.1.5)
+   * @param onlyIfCached {@code only-if-cached}: a stored response or a 504 (§5.2.1.7)
+   * @param staleIfError {@code stale-if-error}: how stale a response the client accepts when the
+   *     origin fails (RFC 5861 §4)
    * @throws IllegalArgumentException for a negative duration, or both {@code maxStale} and {@code
    *     anyStale}
    */
@@ -87,12 +96,12 @@ public record CacheControl(
     }
   }
 
-  /** No directives. */
+  /** {@return the value with no directives} */
   public static CacheControl empty() {
     return EMPTY;
   }
 
-  /** A builder with no directives. */
+  /** {@return a builder with no directives} */
   public static Builder newBuilder() {
     return new Builder();
   }
@@ -100,13 +109,21 @@ public record CacheControl(
   /**
    * Reads a request's {@code Cache-Control} field value (RFC 9111 §5.2, §5.2.1). Never throws for
    * any string; see the type's description for what is left out.
+   *
+   * @param fieldValue the field value
+   * @return the directives it sets
    */
   public static CacheControl parse(String fieldValue) {
     requireNonNull(fieldValue, "fieldValue");
     return parse(List.of(fieldValue));
   }
 
-  /** Reads all field lines of a request's {@code Cache-Control}, as {@link #parse(String)}. */
+  /**
+   * Reads all field lines of a request's {@code Cache-Control}, as {@link #parse(String)}.
+   *
+   * @param fieldLines the values of the field lines, in order
+   * @return the directives they set
+   */
   public static CacheControl parse(List<String> fieldLines) {
     Directives d = Directives.parse(List.copyOf(fieldLines));
     if (d.isEmpty()) {
@@ -131,12 +148,12 @@ public record CacheControl(
     return b.build();
   }
 
-  /** True when no directive is set. */
+  /** {@return true when no directive is set} */
   public boolean isEmpty() {
     return equals(EMPTY);
   }
 
-  /** A builder holding these directives. */
+  /** {@return a builder holding these directives} */
   public Builder toBuilder() {
     Builder b = new Builder();
     b.maxAge = maxAge;
@@ -151,8 +168,8 @@ public record CacheControl(
   }
 
   /**
-   * The field value, directives in a fixed order, e.g. {@code no-cache, max-age=0}; empty when no
-   * directive is set (send no field then).
+   * {@return the field value, directives in a fixed order, e.g. {@code no-cache, max-age=0}; empty
+   * when no directive is set (send no field then)}
    */
   public String toHeaderValue() {
     StringBuilder sb = new StringBuilder();
@@ -221,58 +238,94 @@ public record CacheControl(
 
     private Builder() {}
 
-    /** {@code max-age} (§5.2.1.1); {@code Duration.ZERO} asks for a response validated now. */
+    /**
+     * {@code max-age} (§5.2.1.1); {@code Duration.ZERO} asks for a response validated now.
+     *
+     * @param age the oldest response the client accepts
+     * @return this builder
+     */
     public Builder maxAge(Duration age) {
       this.maxAge = Optional.of(requireNonNull(age, "age"));
       return this;
     }
 
-    /** {@code max-stale} without a value: any staleness (§5.2.1.2); clears a bound given before. */
+    /**
+     * {@code max-stale} without a value: any staleness (§5.2.1.2); clears a bound given before.
+     *
+     * @return this builder
+     */
     public Builder anyStale() {
       this.anyStale = true;
       this.maxStale = Optional.empty();
       return this;
     }
 
-    /** {@code max-stale=N} (§5.2.1.2); clears {@link #anyStale()}. */
+    /**
+     * {@code max-stale=N} (§5.2.1.2); clears {@link #anyStale()}.
+     *
+     * @param staleness how stale a response the client accepts
+     * @return this builder
+     */
     public Builder maxStale(Duration staleness) {
       this.maxStale = Optional.of(requireNonNull(staleness, "staleness"));
       this.anyStale = false;
       return this;
     }
 
-    /** {@code min-fresh} (§5.2.1.3). */
+    /**
+     * {@code min-fresh} (§5.2.1.3).
+     *
+     * @param fresh how long the response must stay fresh
+     * @return this builder
+     */
     public Builder minFresh(Duration fresh) {
       this.minFresh = Optional.of(requireNonNull(fresh, "fresh"));
       return this;
     }
 
-    /** {@code no-cache} (§5.2.1.4). */
+    /**
+     * {@code no-cache} (§5.2.1.4).
+     *
+     * @return this builder
+     */
     public Builder noCache() {
       this.noCache = true;
       return this;
     }
 
-    /** {@code no-store} (§5.2.1.5). */
+    /**
+     * {@code no-store} (§5.2.1.5).
+     *
+     * @return this builder
+     */
     public Builder noStore() {
       this.noStore = true;
       return this;
     }
 
-    /** {@code only-if-cached} (§5.2.1.7). */
+    /**
+     * {@code only-if-cached} (§5.2.1.7).
+     *
+     * @return this builder
+     */
     public Builder onlyIfCached() {
       this.onlyIfCached = true;
       return this;
     }
 
-    /** {@code stale-if-error} (RFC 5861 §4). */
+    /**
+     * {@code stale-if-error} (RFC 5861 §4).
+     *
+     * @param staleness how stale a response the client accepts when the origin fails
+     * @return this builder
+     */
     public Builder staleIfError(Duration staleness) {
       this.staleIfError = Optional.of(requireNonNull(staleness, "staleness"));
       return this;
     }
 
     /**
-     * The directives.
+     * {@return the directives}
      *
      * @throws IllegalArgumentException if a duration is negative
      */

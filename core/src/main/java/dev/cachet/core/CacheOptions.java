@@ -234,8 +234,9 @@ public final class CacheOptions {
   }
 
   /**
-   * The rules that change RFC 9111's decisions for the requests they match, in order; the first
-   * that matches a request applies (OV-01..OV-05). None by default. See {@link CacheOverride}.
+   * {@return the rules that change RFC 9111's decisions for the requests they match, in order} The
+   * first that matches a request applies (OV-01..OV-05). None by default. See {@link
+   * CacheOverride}.
    */
   public List<CacheOverride> overrides() {
     return overrides;
@@ -246,6 +247,8 @@ public final class CacheOptions {
    * served, marked stale in {@code Cache-Status}, even where its directives forbid serving it stale
    * ({@code must-revalidate}, {@code no-cache}; RFC 9111 §4.2.4) — in a private cache; a shared
    * cache still obeys them. A client's own {@code no-cache} is obeyed. False by default.
+   *
+   * @return true in offline mode
    */
   public boolean offline() {
     return offline;

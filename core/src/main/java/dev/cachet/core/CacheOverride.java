@@ -55,7 +55,13 @@ public final class CacheOverride {
     this.sharedCache = b.sharedCache;
   }
 
-  /** A rule for requests to this host (compared without case); narrow it with a path prefix. */
+  /**
+   * A rule for requests to this host (compared without case); narrow it with a path prefix.
+   *
+   * @param host the host, as in the request's URI
+   * @return a builder for the rule
+   * @throws IllegalArgumentException if {@code host} is empty
+   */
   public static Builder forHost(String host) {
     requireNonNull(host, "host");
     if (host.isEmpty()) {
@@ -64,7 +70,13 @@ public final class CacheOverride {
     return new Builder().host(host);
   }
 
-  /** A rule for requests whose path starts with this prefix, e.g. {@code /api/}. */
+  /**
+   * A rule for requests whose path starts with this prefix, e.g. {@code /api/}.
+   *
+   * @param prefix the raw path prefix, starting with {@code /}
+   * @return a builder for the rule
+   * @throws IllegalArgumentException if {@code prefix} does not start with {@code /}
+   */
   public static Builder forPathPrefix(String prefix) {
     return new Builder().pathPrefix(prefix);
   }
@@ -73,6 +85,8 @@ public final class CacheOverride {
    * A rule for the requests the predicate accepts.
    *
    * @param description what it matches, for {@code Cache-Status} and {@link #toString()}
+   * @param predicate accepts the requests the rule applies to
+   * @return a builder for the rule
    */
   public static Builder matching(String description, Predicate<Request> predicate) {
     requireNonNull(description, "description");
@@ -83,7 +97,7 @@ public final class CacheOverride {
     return b;
   }
 
-  /** A rule for every request. */
+  /** {@return a builder for a rule for every request} */
   public static Builder forEveryRequest() {
     return new Builder();
   }
@@ -91,12 +105,21 @@ public final class CacheOverride {
   /**
    * True when the reason is an override's (its id starts with {@code OV-}): the outcome it explains
    * depended on a rule or on offline mode rather than on RFC 9111 alone.
+   *
+   * @param reason the reason for an outcome
+   * @return true when it is an override's
    */
   public static boolean decided(Reason reason) {
     return reason.id().startsWith("OV-");
   }
 
-  /** True when this rule applies to the request in a cache of this kind. */
+  /**
+   * True when this rule applies to the request in a cache of this kind.
+   *
+   * @param request the request
+   * @param inSharedCache true in a shared cache, false in a private one
+   * @return true when the rule applies
+   */
   public boolean matches(Request request, boolean inSharedCache) {
     requireNonNull(request, "request");
     if (inSharedCache && !sharedCache) {
@@ -117,41 +140,41 @@ public final class CacheOverride {
     return predicate.isEmpty() || predicate.get().test(request);
   }
 
-  /** OV-01: the shortest freshness lifetime a matched response gets (§4.2.1). */
+  /** {@return OV-01: the shortest freshness lifetime a matched response gets (§4.2.1)} */
   public Optional<Duration> minimumLifetime() {
     return minimumLifetime;
   }
 
-  /** OV-02: the longest freshness lifetime a matched response gets (§4.2.1). */
+  /** {@return OV-02: the longest freshness lifetime a matched response gets (§4.2.1)} */
   public Optional<Duration> maximumLifetime() {
     return maximumLifetime;
   }
 
   /**
-   * OV-03: the lifetime of a response with (unqualified) {@code no-cache}: reused without
-   * validation for this long, then validated (§5.2.2.4).
+   * {@return OV-03: the lifetime of a response with (unqualified) {@code no-cache}: reused without
+   * validation for this long, then validated (§5.2.2.4)}
    */
   public Optional<Duration> noCacheLifetime() {
     return noCacheLifetime;
   }
 
   /**
-   * OV-04: statuses stored as the heuristically cacheable ones are (§4.2.2, RFC 9110 §15.1):
-   * without explicit freshness, with the heuristic lifetime, or this rule's minimum.
+   * {@return OV-04: statuses stored as the heuristically cacheable ones are (§4.2.2, RFC 9110
+   * §15.1): without explicit freshness, with the heuristic lifetime, or this rule's minimum}
    */
   public Set<Integer> statuses() {
     return statuses;
   }
 
   /**
-   * OV-05: whether a stale response is served when the origin cannot be reached, where no directive
-   * forbids it (§4.2.4).
+   * {@return OV-05: whether a stale response is served when the origin cannot be reached, where no
+   * directive forbids it (§4.2.4)}
    */
   public boolean staleWhenOriginUnreachable() {
     return staleWhenOriginUnreachable;
   }
 
-  /** Whether the rule applies in a shared cache too (false: private caches only). */
+  /** {@return whether the rule applies in a shared cache too (false: private caches only)} */
   public boolean appliesToSharedCache() {
     return sharedCache;
   }
@@ -186,6 +209,8 @@ public final class CacheOverride {
     /**
      * Narrows the rule to paths starting with this prefix (raw, as in the URI).
      *
+     * @param prefix the raw path prefix, starting with {@code /}
+     * @return this builder
      * @throws IllegalStateException if a prefix was given already
      * @throws IllegalArgumentException if it does not start with {@code /}
      */
@@ -202,13 +227,25 @@ public final class CacheOverride {
       return this;
     }
 
-    /** OV-01: matched responses are fresh for at least this long (§4.2.1). */
+    /**
+     * OV-01: matched responses are fresh for at least this long (§4.2.1).
+     *
+     * @param lifetime the shortest freshness lifetime
+     * @return this builder
+     * @throws IllegalArgumentException if {@code lifetime} is not positive
+     */
     public Builder minimumLifetime(Duration lifetime) {
       this.minimumLifetime = Optional.of(positive(lifetime, "minimumLifetime"));
       return this;
     }
 
-    /** OV-02: matched responses are fresh for at most this long (zero: always validated). */
+    /**
+     * OV-02: matched responses are fresh for at most this long (zero: always validated).
+     *
+     * @param lifetime the longest freshness lifetime
+     * @return this builder
+     * @throws IllegalArgumentException if {@code lifetime} is negative
+     */
     public Builder maximumLifetime(Duration lifetime) {
       requireNonNull(lifetime, "lifetime");
       if (lifetime.isNegative()) {
@@ -218,7 +255,13 @@ public final class CacheOverride {
       return this;
     }
 
-    /** OV-03: a {@code no-cache} response is reused for this long, then validated (§5.2.2.4). */
+    /**
+     * OV-03: a {@code no-cache} response is reused for this long, then validated (§5.2.2.4).
+     *
+     * @param lifetime how long a {@code no-cache} response is reused without validation
+     * @return this builder
+     * @throws IllegalArgumentException if {@code lifetime} is not positive
+     */
     public Builder revalidateNoCacheAfter(Duration lifetime) {
       this.noCacheLifetime = Optional.of(positive(lifetime, "revalidateNoCacheAfter"));
       return this;
@@ -227,6 +270,8 @@ public final class CacheOverride {
     /**
      * OV-04: store these statuses as heuristically cacheable ones.
      *
+     * @param statuses the status codes; they replace any given before
+     * @return this builder
      * @throws IllegalArgumentException for a status no cache may store this way: outside 200..599,
      *     206, 304, 412, 416 (§3, SEC-04)
      */
@@ -247,20 +292,29 @@ public final class CacheOverride {
       return this;
     }
 
-    /** OV-05: serve stale when the origin cannot be reached and no directive forbids it. */
+    /**
+     * OV-05: serve stale when the origin cannot be reached and no directive forbids it.
+     *
+     * @return this builder
+     */
     public Builder serveStaleWhenOriginUnreachable() {
       this.staleWhenOriginUnreachable = true;
       return this;
     }
 
-    /** Whether the rule applies in a shared cache too (default false). */
+    /**
+     * Whether the rule applies in a shared cache too (default false).
+     *
+     * @param shared true to apply it in a shared cache too
+     * @return this builder
+     */
     public Builder appliesToSharedCache(boolean shared) {
       this.sharedCache = shared;
       return this;
     }
 
     /**
-     * The rule.
+     * {@return the rule}
      *
      * @throws IllegalStateException if it changes nothing, or its minimum lifetime exceeds its
      *     maximum

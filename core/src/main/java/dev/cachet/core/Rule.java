@@ -110,23 +110,24 @@ public enum Rule {
   }
 
   /**
-   * The rule's id, as the checklist and {@code docs/CONFORMANCE.md} name it, e.g. {@code S3-05}.
+   * {@return the rule's id, as the checklist and {@code docs/CONFORMANCE.md} name it, e.g. {@code
+   * S3-05}}
    */
   public String id() {
     return id;
   }
 
-  /** The section that states the rule, e.g. {@code RFC 9111 §5.2.2.7}. */
+  /** {@return the section that states the rule, e.g. {@code RFC 9111 §5.2.2.7}} */
   public String section() {
     return section;
   }
 
-  /** The rule's own short phrase, e.g. {@code private response in a shared cache}. */
+  /** {@return the rule's own short phrase, e.g. {@code private response in a shared cache}} */
   public String phrase() {
     return phrase;
   }
 
-  /** A reason with this rule's id, section and phrase. */
+  /** {@return a reason with this rule's id, section and phrase} */
   public Reason reason() {
     return new Reason(id, section, phrase);
   }
@@ -135,6 +136,8 @@ public enum Rule {
    * A reason with this rule's id and section and a phrase that says more about this outcome, e.g.
    * {@code method POST is not cached}.
    *
+   * @param phrase what more to say about this outcome
+   * @return the reason
    * @throws NullPointerException if {@code phrase} is null
    */
   public Reason reason(String phrase) {
@@ -145,6 +148,9 @@ public enum Rule {
    * A reason with this rule's id, the section of the rule that applied (where the rule spans
    * several, e.g. {@code RFC 9111 §5.2.1.5} of S3-04) and a phrase that says more.
    *
+   * @param section the section of the rule that applied
+   * @param phrase what more to say about this outcome
+   * @return the reason
    * @throws NullPointerException if {@code section} or {@code phrase} is null
    */
   public Reason reason(String section, String phrase) {
