@@ -13,7 +13,9 @@ import java.util.UUID;
  * the state of every unsafe request, which is written through (R4-03).
  *
  * <p>Transitions: {@link #next} → {@link StoreAndUse} | {@link CouldNotBeStored} | {@link
- * InvalidatePairs} (after a 2xx/3xx response to an unsafe method, I-01, I-02).
+ * InvalidatePairs} (after a 2xx/3xx response to an unsafe method, I-01, I-02); with the key's
+ * partial entries, also {@link StorePart} (a {@code 206} stored as a part, P-04, only with {@link
+ * CacheOptions#partialContent()}).
  *
  * @param options the machine's options
  * @param request the request to send to the origin, unchanged
@@ -27,8 +29,14 @@ public record CacheMiss(CacheOptions options, Request request, CacheStatus statu
    * What may follow a miss: each is a {@link CacheState}, and {@link InvalidatePairs.Next} (stored
    * or not) is one.
    */
-  public sealed interface Next extends CacheState
+  public sealed interface Next extends CacheState, WithParts
       permits StoreAndUse, CouldNotBeStored, InvalidatePairs, InvalidatePairs.Next {}
+
+  /**
+   * What may follow a miss when the partial entries of the key take part ({@link #next(Response,
+   * Instant, Instant, UUID, List)}): any {@link Next}, or {@link StorePart} (P-04, RFC 9111 §3.3).
+   */
+  public sealed interface WithParts permits Next, StorePart {}
 
   /**
    * Creates the state.
@@ -92,5 +100,46 @@ public record CacheMiss(CacheOptions options, Request request, CacheStatus statu
       return new InvalidatePairs(options, List.of(), keys, stored);
     }
     return stored;
+  }
+
+  /**
+   * Takes the origin's response, with the partial entries stored under the request's key, so that a
+   * {@code 206} joins the entry of its representation (P-05, RFC 9111 §3.4). With {@link
+   * CacheOptions#partialContent()} on, a {@code 206} to a {@code GET} with {@code Range} may lead
+   * to {@link StorePart} (P-04); it never leads to {@link StoreAndUse} (P-06).
+   *
+   * @param response the response from the origin (a final response)
+   * @param requestTime when the request was sent
+   * @param responseTime when the response was received
+   * @param newPairId the id of the pair or new partial entry to store, if one is stored
+   * @param partials the partial entries stored under the request's key, in any order
+   * @return a {@link StorePart}, or what {@link #next(Response, Instant, Instant, UUID)} returns
+   */
+  public WithParts next(
+      Response response,
+      Instant requestTime,
+      Instant responseTime,
+      UUID newPairId,
+      List<PartialEntry> partials) {
+    requireNonNull(partials, "partials");
+    requireNonNull(response, "response");
+    requireNonNull(requestTime, "requestTime");
+    requireNonNull(responseTime, "responseTime");
+    requireNonNull(newPairId, "newPairId");
+    Optional<StorePart> part =
+        Parts.storePart(
+            options,
+            request,
+            RequestFacts.parse(request.headers()::allValues),
+            response,
+            requestTime,
+            responseTime,
+            newPairId,
+            status,
+            List.copyOf(partials));
+    if (part.isPresent()) {
+      return part.get();
+    }
+    return next(response, requestTime, responseTime, newPairId);
   }
 }

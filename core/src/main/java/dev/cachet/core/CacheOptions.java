@@ -51,6 +51,7 @@ public final class CacheOptions {
   private final List<String> targetedFields;
   private final int maximumVariantsPerKey;
   private final boolean reusePostResponses;
+  private final boolean partialContent;
   private final Set<String> fieldsAddedOutOfSight;
   private final List<CacheOverride> overrides;
   private final boolean offline;
@@ -69,6 +70,7 @@ public final class CacheOptions {
     this.targetedFields = List.copyOf(b.targetedFields);
     this.maximumVariantsPerKey = b.maximumVariantsPerKey;
     this.reusePostResponses = b.reusePostResponses;
+    this.partialContent = b.partialContent;
     this.fieldsAddedOutOfSight = Set.copyOf(b.fieldsAddedOutOfSight);
     this.overrides = List.copyOf(b.overrides);
     this.offline = b.offline;
@@ -100,6 +102,7 @@ public final class CacheOptions {
     b.targetedFields = targetedFields;
     b.maximumVariantsPerKey = maximumVariantsPerKey;
     b.reusePostResponses = reusePostResponses;
+    b.partialContent = partialContent;
     b.fieldsAddedOutOfSight = fieldsAddedOutOfSight;
     b.overrides = new ArrayList<>(overrides);
     b.offline = offline;
@@ -207,6 +210,18 @@ public final class CacheOptions {
   }
 
   /**
+   * {@return P-01..P-06: whether the cache answers {@code Range} requests itself (RFC 9110 §14)} A
+   * {@code 206} or {@code 416} is made from a stored complete {@code 200} ({@link
+   * FromCache#slice()}), and {@code 206} responses are stored as partial entries and combined (RFC
+   * 9111 §3.3, §3.4, {@link StorePart}). When false, a {@code Range} request is answered with the
+   * whole stored {@code 200} (B-04, RFC 9110 §14.2 allows a cache to ignore {@code Range}) and a
+   * {@code 206} is never stored. False by default until the engine carries out slices and parts.
+   */
+  public boolean partialContent() {
+    return partialContent;
+  }
+
+  /**
    * {@return the request fields that the I/O side adds after the cache has looked at a request,
    * lower-case: for example {@code authorization} when a JDK client's {@code Authenticator} answers
    * a challenge, or {@code cookie} when its own {@code CookieHandler} adds cookies} A response that
@@ -267,6 +282,8 @@ public final class CacheOptions {
         + maximumVariantsPerKey
         + ", reusePostResponses="
         + reusePostResponses
+        + ", partialContent="
+        + partialContent
         + ", fieldsAddedOutOfSight="
         + fieldsAddedOutOfSight
         + ", overrides="
@@ -291,6 +308,7 @@ public final class CacheOptions {
     private List<String> targetedFields = List.of();
     private int maximumVariantsPerKey = DEFAULT_MAXIMUM_VARIANTS_PER_KEY;
     private boolean reusePostResponses;
+    private boolean partialContent;
     private Set<String> fieldsAddedOutOfSight = Set.of();
     private List<CacheOverride> overrides = new ArrayList<>();
     private boolean offline;
@@ -468,6 +486,18 @@ public final class CacheOptions {
      */
     public Builder reusePostResponses(boolean reuse) {
       this.reusePostResponses = reuse;
+      return this;
+    }
+
+    /**
+     * Whether the cache answers {@code Range} requests and stores partial content (false); see
+     * {@link CacheOptions#partialContent()}.
+     *
+     * @param serve true to answer ranges and store parts
+     * @return this builder
+     */
+    public Builder partialContent(boolean serve) {
+      this.partialContent = serve;
       return this;
     }
 

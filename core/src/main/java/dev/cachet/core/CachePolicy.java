@@ -161,7 +161,11 @@ public final class CachePolicy {
     if (!isStorable()) {
       return new Unusable(notStorable.get());
     }
-    IdleClient.Next next = IdleClient.of(options).next(newRequest, List.of(pair), now);
+    // The policy answers with headers and a status only, with no way to name a slice of the body:
+    // it answers Range requests with the whole response (RFC 9110 §14.2 allows it).
+    CacheOptions whole =
+        options.partialContent() ? options.toBuilder().partialContent(false).build() : options;
+    IdleClient.Next next = IdleClient.of(whole).next(newRequest, List.of(pair), now);
     if (next instanceof FromCache hit) {
       if (hit.pair().isEmpty()) {
         return new Unusable(hit.reason().orElseThrow());

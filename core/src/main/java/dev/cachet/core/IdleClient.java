@@ -238,6 +238,31 @@ public record IdleClient(CacheOptions options) implements CacheState {
     return revalidation(request, selected, nominated, fwd, revalidate);
   }
 
+  /**
+   * Decides how to answer a request, with the partial entries stored under its key as well (P-05,
+   * RFC 9111 §3.4). When the complete stored responses lead to a miss and {@link
+   * CacheOptions#partialContent()} is on, a fresh partial entry answers a {@code GET} whose one
+   * range it covers ({@link FromCache} with a {@link FromCache#slice()}, or a {@code 416}); a range
+   * it does not cover goes to the origin with the request's own {@code Range} ({@link CacheMiss},
+   * reason {@code P-05}).
+   *
+   * @param request the client's request
+   * @param stored the complete pairs stored under {@code request.key()}, in any order
+   * @param partials the partial entries stored under {@code request.key()}, in any order
+   * @param now the current time
+   * @return what to do, as {@link #next(Request, List, Instant)} says, or a {@link FromCache} made
+   *     from a partial entry
+   */
+  public Next next(
+      Request request, List<StoredPair> stored, List<PartialEntry> partials, Instant now) {
+    requireNonNull(partials, "partials");
+    Next next = next(request, stored, now);
+    if (next instanceof CacheMiss miss) {
+      return Parts.fromPartial(options, request, List.copyOf(partials), now, miss);
+    }
+    return next;
+  }
+
   private NeedRevalidation revalidation(
       Request request,
       StoredPair selected,

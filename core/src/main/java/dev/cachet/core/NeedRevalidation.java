@@ -303,7 +303,8 @@ public record NeedRevalidation(
             Optional.of(requireNonNull(body, "body")), // serve is one of merged
             full.replayBody(),
             full.status(),
-            full.reason());
+            full.reason(),
+            full.slice());
     return new NeedToBeUpdated(options, updated, withdrawn, then);
   }
 

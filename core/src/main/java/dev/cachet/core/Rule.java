@@ -77,6 +77,10 @@ public enum Rule {
       "SEC-09",
       "RFC 9111 §4.2, §4.3.1",
       "no freshness lifetime and no validator: it could never be reused"),
+  /** A range that does not overlap the stored representation is answered with 416. */
+  P_02("P-02", "RFC 9110 §14.2, §15.5.17", "no requested range overlaps the stored body"),
+  /** Stored parts answer only a fresh range they cover; anything else goes to the origin. */
+  P_05("P-05", "RFC 9111 §3.4", "the stored parts cannot answer the range"),
   /** An override's minimum freshness lifetime made the response fresh. */
   OV_01("OV-01", "CacheOptions override of RFC 9111 §4.2.1", "minimum lifetime"),
   /** An override's maximum freshness lifetime made the response stale. */

@@ -3,6 +3,7 @@ package dev.cachet.core;
 import dev.cachet.core.internal.RequestFacts;
 import java.time.Instant;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.UUID;
 
 /** Builds the terminal outcomes shared by several states. */
@@ -57,9 +58,32 @@ final class Serving {
       response = Validators.notModifiedFrom(response);
       body = false;
     }
+    Optional<ContentRange> slice = Optional.empty();
+    if (body && options.partialContent() && response.status() == 200) {
+      // P-01..P-03 (RFC 9110 §14.2): Range is evaluated after the preconditions, and only when
+      // the answer would otherwise be a 200.
+      OptionalLong length = pair.response().facts().contentLength();
+      RangeRequests.Outcome asked =
+          length.isPresent()
+              ? RangeRequests.evaluate(request, pair.response(), length.getAsLong())
+              : new RangeRequests.Whole();
+      if (asked instanceof RangeRequests.Slice s) {
+        response = RangeRequests.partial(response, s.range());
+        slice = Optional.of(s.range());
+      } else if (asked instanceof RangeRequests.Unsatisfiable u) {
+        response = RangeRequests.unsatisfiable(response, u.completeLength());
+        body = false;
+        if (reason.isEmpty()) {
+          reason = Optional.of(UNSATISFIABLE);
+        }
+      }
+    }
     return new FromCache(
-        options, response, Optional.of(pair), body, status.withTtl(ttlSeconds), reason);
+        options, response, Optional.of(pair), body, status.withTtl(ttlSeconds), reason, slice);
   }
+
+  /** P-02: why the cache answered with 416. */
+  static final Reason UNSATISFIABLE = Rule.P_02.reason();
 
   /** R4-08: the 504 a cache answers when {@code only-if-cached} finds nothing it may use. */
   static FromCache gatewayTimeout(CacheOptions options, Reason why) {

@@ -167,6 +167,15 @@ final class Storability {
     return ownField(request).isPresent();
   }
 
+  /**
+   * The request carries a precondition the cache does not evaluate ({@code If-Match}, {@code
+   * If-Unmodified-Since}): its answer may be a 412, or depend on state the cache cannot see.
+   */
+  static boolean makesOwnPreconditions(Request request) {
+    return request.headers().contains("If-Match")
+        || request.headers().contains("If-Unmodified-Since");
+  }
+
   /** The first SEC-04 field the request carries. */
   private static Optional<String> ownField(Request request) {
     for (String field : ONE_CLIENTS_FIELDS) {

@@ -83,6 +83,44 @@ class CachePolicyTest {
     }
 
     @Test
+    void O_09_revalidationHeadersPassTheRequestsFieldsThrough_andReplaceOnlyItsConditions() {
+      CachePolicy.Stale s =
+          (CachePolicy.Stale)
+              policy(ok("Cache-Control", "max-age=1", "ETag", "\"x\""))
+                  .beforeRequest(
+                      get(
+                          "Accept",
+                          "text/html",
+                          "Connection",
+                          "X-Hop",
+                          "X-Hop",
+                          "1",
+                          "If-None-Match",
+                          "\"mine\""),
+                      at(7));
+      Headers h = s.revalidationHeaders();
+      assertThat(h.firstValue("Accept")).contains("text/html");
+      // Hop-by-hop fields pass too: removing them is the forwarding intermediary's job.
+      assertThat(h.firstValue("Connection")).contains("X-Hop");
+      assertThat(h.firstValue("X-Hop")).contains("1");
+      assertThat(h.allValues("If-None-Match")).containsExactly("\"x\"");
+    }
+
+    @Test
+    void P_01_thePolicyAnswersARangeRequestWithTheWholeResponse() {
+      CachePolicy p =
+          CachePolicy.of(
+              get(),
+              ok("Cache-Control", "max-age=60", "Content-Length", "100"),
+              at(0),
+              at(0),
+              CacheOptions.newBuilder().partialContent(true).build());
+      CachePolicy.Fresh f = (CachePolicy.Fresh) p.beforeRequest(get("Range", "bytes=0-9"), at(7));
+      assertThat(f.status()).isEqualTo(200);
+      assertThat(f.headers().contains("Content-Range")).isFalse();
+    }
+
+    @Test
     void X_02_staleWhileRevalidateGivesHeadersToServe() {
       CachePolicy.Stale s =
           (CachePolicy.Stale)

@@ -168,6 +168,24 @@ class CacheStateTest {
     }
 
     @Test
+    void cacheMissToStorePart_forA206ToARangeRequest() {
+      Driver d =
+          driver(CacheOptions.newBuilder().partialContent(true).build())
+              .origin(
+                  Fixtures.response(
+                      206,
+                      "Cache-Control",
+                      "max-age=60",
+                      "ETag",
+                      "\"v1\"",
+                      "Content-Range",
+                      "bytes 0-9/100"));
+      d.send(get("Range", "bytes=0-9"));
+      assertThat(d.path).containsExactly(IdleClient.class, CacheMiss.class, StorePart.class);
+      assertThat(d.partials(get().key())).hasSize(1);
+    }
+
+    @Test
     void cacheMissToCouldNotBeStored() {
       Driver d = driver(PRIVATE).origin(response(500));
       d.send(get());

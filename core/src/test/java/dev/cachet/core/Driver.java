@@ -33,8 +33,9 @@ class Driver {
           InvalidatePairs.class);
 
   final Map<CacheKey, List<StoredPair>> store = new LinkedHashMap<>();
+  final Map<CacheKey, List<PartialEntry>> partials = new LinkedHashMap<>();
   final List<Request> originRequests = new ArrayList<>();
-  final List<Class<? extends CacheState>> path = new ArrayList<>();
+  final List<Class<?>> path = new ArrayList<>();
   final Set<Class<? extends CacheState>> everVisited = new LinkedHashSet<>();
   private final IdleClient idle;
   private Function<Request, Optional<Response>> origin = r -> Optional.empty();
@@ -48,6 +49,13 @@ class Driver {
   Driver origin(Response response) {
     requireNonNull(response, "response");
     this.origin = r -> Optional.of(response);
+    return this;
+  }
+
+  /** The origin answers each request with what this function gives. */
+  Driver originBy(Function<Request, Response> answer) {
+    requireNonNull(answer, "answer");
+    this.origin = r -> Optional.of(answer.apply(r));
     return this;
   }
 
@@ -66,14 +74,18 @@ class Driver {
     return store.getOrDefault(key, List.of());
   }
 
+  List<PartialEntry> partials(CacheKey key) {
+    return partials.getOrDefault(key, List.of());
+  }
+
   /** The terminal state of one request, and the response the user gets. */
-  record Outcome(CacheState terminal, Response response) {}
+  record Outcome(Object terminal, Response response) {}
 
   Outcome send(Request request) {
     path.clear();
     CacheState s = idle;
     visit(s);
-    s = idle.next(request, stored(request.key()), now);
+    s = idle.next(request, stored(request.key()), partials(request.key()), now);
     while (true) {
       visit(s);
       Optional<Outcome> done = step(s);
@@ -106,8 +118,16 @@ class Driver {
         Response gw = Response.of(504, Headers.empty());
         return Optional.of(new Outcome(miss, gw));
       }
-      next = miss.next(r.get(), now, now, Fixtures.newId());
-      return Optional.empty();
+      CacheMiss.WithParts after =
+          miss.next(r.get(), now, now, Fixtures.newId(), partials(miss.request().key()));
+      if (after instanceof StorePart part) {
+        path.add(StorePart.class);
+        return Optional.of(storePart(part));
+      } else if (after instanceof CacheMiss.Next n) {
+        next = n;
+        return Optional.empty();
+      }
+      throw new AssertionError(after);
     } else if (s instanceof NeedRevalidation rev) {
       Optional<Response> r = callOrigin(rev.conditionalRequest());
       if (r.isEmpty()) {
@@ -150,6 +170,36 @@ class Driver {
       throw new AssertionError("IdleClient is only a start state");
     }
     throw new AssertionError(s);
+  }
+
+  /**
+   * As the engine does with a StorePart: write the part into its entry, remove the replaced
+   * entries, and store the complete pair once the parts cover the representation.
+   */
+  private Outcome storePart(StorePart part) {
+    CacheKey key = part.pair().key();
+    List<PartialEntry> list = new ArrayList<>(partials(key));
+    ByteRangeSet present = ByteRangeSet.empty();
+    for (PartialEntry e : list) {
+      if (e.pair().id().equals(part.pair().id())) {
+        present = e.present();
+      }
+    }
+    present = present.plus(part.part().offset(), part.part().length());
+    list.removeIf(
+        e ->
+            e.pair().id().equals(part.pair().id())
+                || part.replaced().stream().anyMatch(r -> r.id().equals(e.pair().id())));
+    PartialEntry entry = new PartialEntry(part.pair(), present);
+    if (entry.isComplete()) {
+      List<StoredPair> complete = new ArrayList<>(stored(key));
+      complete.add(entry.asComplete(Fixtures.newId()));
+      store.put(key, complete);
+    } else {
+      list.add(entry);
+    }
+    partials.put(key, list);
+    return new Outcome(part, part.response());
   }
 
   private void runToEnd(CacheState s) {

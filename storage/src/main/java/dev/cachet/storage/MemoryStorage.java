@@ -5,10 +5,14 @@ import static java.util.Objects.requireNonNull;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.RemovalCause;
+import dev.cachet.core.ByteRangeSet;
 import dev.cachet.core.CacheKey;
+import dev.cachet.core.ContentRange;
 import dev.cachet.core.Headers;
+import dev.cachet.core.PartialEntry;
 import dev.cachet.core.StoredPair;
 import dev.cachet.storage.internal.ArrayBody;
+import dev.cachet.storage.internal.RangeBodies;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
@@ -130,13 +134,55 @@ public final class MemoryStorage implements Storage {
       return List.of();
     }
     if (e.next == null) {
-      return List.of(e.pair);
+      return e.present == null ? List.of(e.pair) : List.of();
     }
     List<StoredPair> pairs = new ArrayList<>(e.count());
     for (; e != null; e = e.next) {
-      pairs.add(e.pair);
+      if (e.present == null) {
+        pairs.add(e.pair);
+      }
     }
     return pairs;
+  }
+
+  /** P-04, P-05: partial entries live beside the complete pairs of their key, never among them. */
+  @Override
+  public boolean keepsPartialEntries() {
+    return true;
+  }
+
+  @Override
+  public List<PartialEntry> findPartial(CacheKey key) throws IOException {
+    requireNonNull(key, "key");
+    checkOpen();
+    List<PartialEntry> entries = new ArrayList<>(0);
+    for (Entry e = cache.getIfPresent(key); e != null; e = e.next) {
+      if (e.present != null) {
+        entries.add(new PartialEntry(e.pair, e.present));
+      }
+    }
+    return entries;
+  }
+
+  @Override
+  public BodyWriter newPartWriter(StoredPair pair, ContentRange part) throws IOException {
+    requireNonNull(pair, "pair");
+    requireNonNull(part, "part");
+    checkEntry(pair, part);
+    checkOpen();
+    return new PartWriter(pair, part);
+  }
+
+  /** The pair is the complete 200 a partial entry holds, of the part's complete length. */
+  static void checkEntry(StoredPair pair, ContentRange part) {
+    PartialEntry entry = new PartialEntry(pair, ByteRangeSet.empty());
+    if (entry.completeLength() != part.completeLength()) {
+      throw new IllegalArgumentException(
+          "the part is of "
+              + part.completeLength()
+              + " bytes, the entry's Content-Length "
+              + entry.completeLength());
+    }
   }
 
   @Override
@@ -152,8 +198,27 @@ public final class MemoryStorage implements Storage {
     requireNonNull(pair, "pair");
     checkOpen();
     for (Entry e = cache.getIfPresent(pair.key()); e != null; e = e.next) {
-      if (e.pair == pair || e.pair.equals(pair)) {
+      if (e.present == null && (e.pair == pair || e.pair.equals(pair))) {
         return Optional.of(new ArrayBody(e.body, e.body.length));
+      }
+    }
+    return Optional.empty();
+  }
+
+  /** A view of the stored array, of a complete pair or of the present bytes of a partial entry. */
+  @Override
+  @SuppressWarnings("ReferenceEquality") // the same instance first: equals compares fields
+  public Optional<StoredBody> openBody(StoredPair pair, long offset, long length)
+      throws IOException {
+    requireNonNull(pair, "pair");
+    RangeBodies.check(offset, length);
+    checkOpen();
+    for (Entry e = cache.getIfPresent(pair.key()); e != null; e = e.next) {
+      if (e.pair == pair || e.pair.equals(pair)) {
+        if (e.present != null && !e.present.covers(offset, length)) {
+          return Optional.empty();
+        }
+        return Optional.of(RangeBodies.slice(new ArrayBody(e.body, e.body.length), offset, length));
       }
     }
     return Optional.empty();
@@ -174,7 +239,7 @@ public final class MemoryStorage implements Storage {
                 return head;
               }
               found[0] = true;
-              return Entry.put(head, pair, old.body);
+              return Entry.put(head, pair, old.body, old.present);
             });
     return found[0];
   }
@@ -281,15 +346,20 @@ public final class MemoryStorage implements Storage {
   private static final class Entry {
     final StoredPair pair;
     final byte[] body;
+
+    /** The ranges of {@code body} a partial entry holds; null for a complete pair. */
+    final @Nullable ByteRangeSet present;
+
     final @Nullable Entry next;
     // Of this link and the ones after it, kept so that Caffeine's weigher and the eviction count
     // cost the same for one pair as for thousands.
     private final int weight;
     private final int count;
 
-    Entry(StoredPair pair, byte[] body, @Nullable Entry next) {
+    Entry(StoredPair pair, byte[] body, @Nullable ByteRangeSet present, @Nullable Entry next) {
       this.pair = pair;
       this.body = body;
+      this.present = present;
       this.next = next;
       long w = (long) body.length + headerWeight(pair) + (next == null ? 0 : next.weight);
       this.weight = (int) Math.min(Integer.MAX_VALUE, w);
@@ -336,14 +406,20 @@ public final class MemoryStorage implements Storage {
       }
       Entry rest = hit.next;
       for (int i = before - 1; i >= 0; i--) {
-        rest = new Entry(prefix[i].pair, prefix[i].body, rest);
+        rest = new Entry(prefix[i].pair, prefix[i].body, prefix[i].present, rest);
       }
       return rest;
     }
 
     /** The list {@code head} (may be null) with this pair in front, replacing one of its id. */
     static Entry put(@Nullable Entry head, StoredPair pair, byte[] body) {
-      return new Entry(pair, body, head == null ? null : head.without(pair.id()));
+      return put(head, pair, body, null);
+    }
+
+    /** As above, for a partial entry holding {@code present} when that is not null. */
+    static Entry put(
+        @Nullable Entry head, StoredPair pair, byte[] body, @Nullable ByteRangeSet present) {
+      return new Entry(pair, body, present, head == null ? null : head.without(pair.id()));
     }
   }
 
@@ -486,6 +562,142 @@ public final class MemoryStorage implements Storage {
     public void abort() {
       done = true;
       buf = null;
+      giveBack();
+    }
+
+    @Override
+    public void close() {
+      if (!done) {
+        abort();
+      }
+    }
+  }
+
+  /**
+   * Gathers one part (P-04) and joins it to its partial entry on commit. The entry's array has the
+   * complete length; a commit copies it with the part written in, so readers of the old array never
+   * see it change.
+   */
+  private final class PartWriter implements BodyWriter {
+    private static final byte[] NO_BYTES = new byte[0];
+
+    private final StoredPair pair;
+    private final ContentRange part;
+    private byte[] buf;
+    private int count;
+    private boolean done;
+    private long reserved;
+
+    PartWriter(StoredPair pair, ContentRange part) throws StorageException {
+      this.pair = pair;
+      this.part = part;
+      long weight = part.completeLength() + headerWeight(pair);
+      if (weight > maximumEntryBytes) {
+        throw new StorageException(
+            "partial entry of "
+                + pair.key()
+                + " would exceed the entry bound of "
+                + maximumEntryBytes
+                + " bytes");
+      }
+      if (!reserve(part.length())) {
+        throw new StorageException(
+            "bodies being stored would pass the in-flight bound of "
+                + maximumInFlightBytes
+                + " bytes; "
+                + pair.key()
+                + " is not stored");
+      }
+      this.reserved = part.length();
+      this.buf = new byte[(int) part.length()];
+    }
+
+    @Override
+    public void write(ByteBuffer chunk) throws IOException {
+      requireNonNull(chunk, "chunk");
+      if (done) {
+        throw new IllegalStateException("the writer is already committed or aborted");
+      }
+      if (closed) {
+        abort();
+        throw new StorageException("the storage is closed");
+      }
+      int n = chunk.remaining();
+      if ((long) count + n > buf.length) {
+        abort();
+        throw new StorageException("more bytes than the part " + part.fieldValue());
+      }
+      chunk.get(buf, count, n);
+      count += n;
+    }
+
+    @Override
+    public long bytesWritten() {
+      return count;
+    }
+
+    @Override
+    public void commit() throws IOException {
+      if (done) {
+        throw new IllegalStateException("the writer is already committed or aborted");
+      }
+      done = true;
+      byte[] bytes = buf;
+      buf = NO_BYTES; // let go: the writer is done
+      try {
+        if (count != part.length()) {
+          throw new StorageException(
+              count + " bytes written for the part " + part.fieldValue() + "; nothing stored");
+        }
+        checkOpen();
+        int complete = (int) part.completeLength();
+        boolean[] mismatch = new boolean[1];
+        cache
+            .asMap()
+            .compute(
+                pair.key(),
+                (k, head) -> {
+                  Entry old = head == null ? null : head.find(pair.id());
+                  ByteRangeSet before = ByteRangeSet.empty();
+                  byte[] body;
+                  if (old == null) {
+                    body = new byte[complete];
+                  } else if (old.present == null || old.body.length != complete) {
+                    mismatch[0] = true;
+                    return head;
+                  } else {
+                    before = old.present;
+                    body = old.body.clone();
+                  }
+                  System.arraycopy(bytes, 0, body, (int) part.offset(), bytes.length);
+                  ByteRangeSet present = before.plus(part.offset(), part.length());
+                  return Entry.put(head, pair, body, present);
+                });
+        if (mismatch[0]) {
+          throw new StorageException(
+              "the stored entry " + pair.id() + " is not a partial entry of this length");
+        }
+        if (closed) {
+          cache.asMap().computeIfPresent(pair.key(), (k, head) -> head.without(pair.id()));
+          throw new StorageException("the storage is closed");
+        }
+      } finally {
+        giveBack();
+      }
+    }
+
+    private void giveBack() {
+      long n = reserved;
+      reserved = 0;
+      if (n != 0) {
+        inFlight.addAndGet(-n);
+      }
+    }
+
+    @Override
+    public void abort() {
+      done = true;
+      buf = NO_BYTES;
       giveBack();
     }
 

@@ -1,7 +1,10 @@
 package dev.cachet.storage;
 
 import dev.cachet.core.CacheKey;
+import dev.cachet.core.ContentRange;
+import dev.cachet.core.PartialEntry;
 import dev.cachet.core.StoredPair;
+import dev.cachet.storage.internal.RangeBodies;
 import java.io.Closeable;
 import java.io.IOException;
 import java.util.Collection;
@@ -24,6 +27,11 @@ import java.util.UUID;
  * response's {@code Vary} names (RFC 9111 §4.1) and whether it carried {@code Authorization} (§3.5;
  * {@link FileStorage} keeps that as the field with an empty value); a pair found may have only
  * those, and {@link #openBody} takes either the pair given to {@link #newWriter} or the one found.
+ *
+ * <p>A body can be read by range ({@link #openBody(StoredPair, long, long)}), to send the slice of
+ * a {@code 206} (RFC 9110 §14). A storage may also keep partial entries (RFC 9111 §3.3, §3.4):
+ * parts of one representation from {@code 206} responses, combined as they arrive ({@code
+ * StorePart}); they are found with {@link #findPartial}, never with {@link #find}.
  *
  * <p>Implementations are thread-safe. Every failure is reported as an {@link IOException} (usually
  * a {@link StorageException}), never as a half-done state. A storage is done when it passes the
@@ -61,6 +69,79 @@ public interface Storage extends Closeable {
   Optional<StoredBody> openBody(StoredPair pair) throws IOException;
 
   /**
+   * Opens {@code length} bytes from {@code offset} of a committed body, to send a range of it (RFC
+   * 9110 §14; {@code FromCache.slice()}): of a complete pair as {@link #openBody(StoredPair)} finds
+   * it, or of a {@linkplain #findPartial partial entry} whose {@link PartialEntry#pair()} is {@code
+   * pair}, when those bytes are {@linkplain PartialEntry#present() present}. Empty when the pair is
+   * gone or was replaced, or the bytes are not stored. The body returned has {@link
+   * StoredBody#length()} {@code length} and reads only those bytes.
+   *
+   * <p>The default opens the whole body and reads past the bytes before {@code offset}: correct,
+   * but it reads what it skips. The stores of this module and of {@code cachet-storage-redis} read
+   * only the range: a file body from its position, a memory body as a view, a Redis body with
+   * {@code GETRANGE}.
+   *
+   * @param pair the pair, as found or as given to {@link #newWriter} or {@link #newPartWriter}
+   * @param offset the first byte's position in the body
+   * @param length how many bytes
+   * @return a body of those bytes; empty when the pair is gone or the bytes are not stored
+   * @throws IllegalArgumentException if {@code offset} or {@code length} is negative
+   * @throws IOException if the body cannot be read, or is shorter than {@code offset + length}
+   */
+  default Optional<StoredBody> openBody(StoredPair pair, long offset, long length)
+      throws IOException {
+    RangeBodies.check(offset, length);
+    Optional<StoredBody> whole = openBody(pair);
+    if (whole.isEmpty()) {
+      return whole;
+    }
+    return Optional.of(RangeBodies.slice(whole.get(), offset, length));
+  }
+
+  /**
+   * Whether this storage keeps partial entries (RFC 9111 §3.3): {@link #newPartWriter} stores parts
+   * and {@link #findPartial} finds them. False by default; the engine then carries out a {@code
+   * StorePart} by returning the response without storing it.
+   *
+   * @return whether partial entries are kept
+   */
+  default boolean keepsPartialEntries() {
+    return false;
+  }
+
+  /**
+   * The partial entries stored under a key, each with the byte ranges it holds, in any order; empty
+   * when none (always, by default). Never among {@link #find}'s pairs.
+   *
+   * @param key the cache key
+   * @return the partial entries under it
+   * @throws IOException if the storage cannot be read
+   */
+  default List<PartialEntry> findPartial(CacheKey key) throws IOException {
+    return List.of();
+  }
+
+  /**
+   * Starts storing {@code part}: the bytes of one range of the partial entry {@code pair.id()}
+   * under {@code pair.key()} (RFC 9111 §3.3, §3.4; {@code StorePart}). The writer takes exactly
+   * {@code part.length()} bytes. Its commit creates the entry when absent, or joins the range to
+   * the ranges it holds and makes {@code pair}'s request, response and times the entry's; readers
+   * see either the entry before or after, never a torn range. The commit fails, storing nothing,
+   * when another length was written, or the stored entry has another complete length.
+   *
+   * @param pair the entry's pair: its id names the entry, its headers become the entry's
+   * @param part the range of the representation the bytes are
+   * @return the writer of the part's bytes
+   * @throws IllegalArgumentException if {@code pair}'s response is not the complete {@code 200}
+   *     with {@code Content-Length: part.completeLength()} that a {@link PartialEntry} holds
+   * @throws IOException if the storage cannot accept the write; by default always (a {@link
+   *     StorageException}), as the storage keeps no partial entries
+   */
+  default BodyWriter newPartWriter(StoredPair pair, ContentRange part) throws IOException {
+    throw new StorageException("this storage keeps no partial entries");
+  }
+
+  /**
    * Replaces the request, response and times of a committed pair with the same id and key, keeping
    * its body (RFC 9111 §3.2, §4.3.4).
    *
@@ -71,7 +152,8 @@ public interface Storage extends Closeable {
   boolean update(StoredPair pair) throws IOException;
 
   /**
-   * Removes these pairs (and their bodies) from under a key; ids that are not stored are ignored.
+   * Removes these pairs (and their bodies) from under a key, partial entries among them; ids that
+   * are not stored are ignored.
    *
    * @param key the cache key
    * @param ids the ids of the pairs to remove
@@ -80,7 +162,7 @@ public interface Storage extends Closeable {
   void remove(CacheKey key, Collection<UUID> ids) throws IOException;
 
   /**
-   * Removes every pair under a key (RFC 9111 §4.4).
+   * Removes every pair under a key (RFC 9111 §4.4), and its partial entries.
    *
    * @param key the cache key
    * @throws IOException if the removal cannot be made

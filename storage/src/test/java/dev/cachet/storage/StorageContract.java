@@ -5,7 +5,9 @@ import static org.assertj.core.api.Assertions.assertThatCode;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.cachet.core.CacheKey;
+import dev.cachet.core.ContentRange;
 import dev.cachet.core.Headers;
+import dev.cachet.core.PartialEntry;
 import dev.cachet.core.Request;
 import dev.cachet.core.Response;
 import dev.cachet.core.StoredPair;
@@ -36,7 +38,10 @@ import org.junit.jupiter.api.Test;
  * The contract every {@link Storage} passes: extend this class, give {@link #newStorage(long)}, and
  * the storage is tested for storing, finding and reading pairs, {@code Vary} siblings under one key
  * (RFC 9111 §4.1), header updates that keep the body (§3.2, §4.3.4), removal (§4.4), aborted and
- * uncommitted writes, eviction under the byte bound, and concurrent writers and readers on one key.
+ * uncommitted writes, eviction under the byte bound, concurrent writers and readers on one key,
+ * bodies read by range (RFC 9110 §14), and, for a storage that {@linkplain
+ * Storage#keepsPartialEntries keeps partial entries}, parts stored, combined and read by range (RFC
+ * 9111 §3.3, §3.4).
  *
  * <pre>{@code
  * class MyStorageTest extends StorageContract {
@@ -162,6 +167,61 @@ public abstract class StorageContract {
       b[i] = (byte) x;
     }
     return b;
+  }
+
+  /** The bytes of a range of a body read as chunks, or empty when the storage has none. */
+  protected static Optional<byte[]> readRange(Storage s, StoredPair pair, long offset, long length)
+      throws IOException {
+    Optional<StoredBody> opened = s.openBody(pair, offset, length);
+    if (opened.isEmpty()) {
+      return Optional.empty();
+    }
+    try (StoredBody body = opened.get()) {
+      assertThat(body.length()).isEqualTo(length);
+      ByteArrayOutputStream out = new ByteArrayOutputStream();
+      for (Optional<ByteBuffer> c = body.nextChunk(); c.isPresent(); c = body.nextChunk()) {
+        ByteBuffer b = c.get();
+        byte[] a = new byte[b.remaining()];
+        b.get(a);
+        out.write(a);
+      }
+      return Optional.of(out.toByteArray());
+    }
+  }
+
+  /** The bytes of a range of a body read as a stream. */
+  private static byte[] readRangeAsStream(Storage s, StoredPair pair, long offset, long length)
+      throws IOException {
+    try (StoredBody body = s.openBody(pair, offset, length).orElseThrow();
+        InputStream in = body.asInputStream()) {
+      return in.readAllBytes();
+    }
+  }
+
+  /** A partial entry's pair: the complete 200 of {@code completeLength} bytes, with an ETag. */
+  protected static StoredPair partialPair(String uri, long completeLength, String etag) {
+    return pair(
+        uri,
+        Headers.empty(),
+        "Cache-Control",
+        "max-age=60",
+        "ETag",
+        etag,
+        "Content-Length",
+        Long.toString(completeLength));
+  }
+
+  /** Stores one part of a partial entry. */
+  protected static void storePart(Storage s, StoredPair pair, ContentRange part, byte[] whole)
+      throws IOException {
+    try (BodyWriter w = s.newPartWriter(pair, part)) {
+      w.write(ByteBuffer.wrap(whole, (int) part.offset(), (int) part.length()));
+      w.commit();
+    }
+  }
+
+  private static byte[] slice(byte[] b, long offset, long length) {
+    return java.util.Arrays.copyOfRange(b, (int) offset, (int) (offset + length));
   }
 
   private static byte[] utf8(String s) {
@@ -695,6 +755,206 @@ public abstract class StorageContract {
    */
   protected boolean evictsToItsOwnBound() {
     return true;
+  }
+
+  // ---- ranges (RFC 9110 §14) ----
+
+  @Test
+  void P_01_rangeRead_givesExactlyThoseBytes_asChunksAndAsStream() throws IOException {
+    Storage s = storage();
+    StoredPair p = pair("http://example.com/range");
+    byte[] body = bytes(10_000, 17);
+    store(s, p, body, 777);
+    long[][] ranges = {{0, 10}, {9_990, 10}, {1_234, 5_000}, {0, 10_000}, {10_000, 0}, {9_999, 1}};
+    for (long[] r : ranges) {
+      assertThat(readRange(s, p, r[0], r[1]))
+          .as("%d+%d", r[0], r[1])
+          .contains(slice(body, r[0], r[1]));
+      assertThat(readRangeAsStream(s, p, r[0], r[1])).isEqualTo(slice(body, r[0], r[1]));
+    }
+  }
+
+  @Test
+  void P_01_rangeRead_ofAGoneOrReplacedPair_isEmpty() throws IOException {
+    Storage s = storage();
+    StoredPair p = pair("http://example.com/range-gone");
+    store(s, p, bytes(100, 1));
+    StoredPair replacement =
+        p.withResponse(
+            Response.of(200, Headers.of("X-Version", "2")), p.requestTime(), p.responseTime());
+    store(s, replacement, bytes(100, 2));
+    assertThat(s.openBody(p, 0, 10)).isEmpty();
+    s.remove(p.key(), List.of(p.id()));
+    assertThat(s.openBody(replacement, 0, 10)).isEmpty();
+  }
+
+  @Test
+  void P_01_aRangeBeyondTheBody_isAStorageFailure_andANegativeOneACallerBug() throws IOException {
+    Storage s = storage();
+    StoredPair p = pair("http://example.com/range-beyond");
+    store(s, p, bytes(100, 3));
+    assertThatThrownBy(() -> s.openBody(p, 95, 10)).isInstanceOf(IOException.class);
+    assertThatThrownBy(() -> s.openBody(p, -1, 10)).isInstanceOf(IllegalArgumentException.class);
+    assertThat(readRange(s, p, 90, 10)).contains(slice(bytes(100, 3), 90, 10));
+  }
+
+  // ---- partial entries (RFC 9111 §3.3, §3.4) ----
+
+  @Test
+  void P_04_aStorageWithoutPartialEntries_refusesParts_andFindsNone() throws IOException {
+    Storage s = storage();
+    Assumptions.assumeFalse(s.keepsPartialEntries());
+    StoredPair p = partialPair("http://example.com/no-parts", 100, "\"v1\"");
+    assertThatThrownBy(() -> s.newPartWriter(p, new ContentRange(0, 10, 100)))
+        .isInstanceOf(StorageException.class);
+    assertThat(s.findPartial(p.key())).isEmpty();
+  }
+
+  @Test
+  void P_04_aPart_isAPartialEntry_neverFoundAsComplete_andReadOnlyWhereStored() throws IOException {
+    Storage s = storage();
+    Assumptions.assumeTrue(s.keepsPartialEntries());
+    StoredPair p = partialPair("http://example.com/part", 100, "\"v1\"");
+    byte[] whole = bytes(100, 4);
+    storePart(s, p, new ContentRange(10, 20, 100), whole);
+
+    assertThat(s.find(p.key())).isEmpty();
+    assertThat(s.openBody(p)).isEmpty();
+    List<PartialEntry> found = s.findPartial(p.key());
+    assertThat(found).hasSize(1);
+    assertThat(found.get(0).pair()).isEqualTo(p);
+    assertThat(found.get(0).present().toString()).isEqualTo("10-29");
+    assertThat(readRange(s, found.get(0).pair(), 10, 20)).contains(slice(whole, 10, 20));
+    assertThat(readRange(s, p, 15, 5)).contains(slice(whole, 15, 5));
+    assertThat(s.openBody(p, 0, 11)).isEmpty();
+    assertThat(s.openBody(p, 25, 10)).isEmpty();
+  }
+
+  @Test
+  void P_05_partsCombine_theLatestHeadersWin_andReadsCrossTheirSeam() throws IOException {
+    Storage s = storage();
+    Assumptions.assumeTrue(s.keepsPartialEntries());
+    StoredPair first = partialPair("http://example.com/parts", 100, "\"v1\"");
+    StoredPair second =
+        new StoredPair(
+            first.id(),
+            first.key(),
+            first.request(),
+            first.response().withHeaders(first.response().headers().plus("X-Part", "2")),
+            first.requestTime().plusSeconds(1),
+            first.responseTime().plusSeconds(1));
+    byte[] whole = bytes(100, 5);
+    storePart(s, first, new ContentRange(0, 40, 100), whole);
+    storePart(s, second, new ContentRange(30, 30, 100), whole);
+    storePart(s, second, new ContentRange(80, 20, 100), whole);
+
+    PartialEntry entry = s.findPartial(first.key()).get(0);
+    assertThat(entry.pair()).isEqualTo(second);
+    assertThat(entry.present().toString()).isEqualTo("0-59,80-99");
+    assertThat(readRange(s, second, 20, 40)).contains(slice(whole, 20, 40));
+    assertThat(readRange(s, second, 85, 15)).contains(slice(whole, 85, 15));
+    assertThat(s.openBody(second, 50, 40)).isEmpty();
+    assertThat(s.openBody(first, 0, 10)).as("headers since replaced").isEmpty();
+  }
+
+  @Test
+  void P_05_aCompleteEntry_becomesAComplete200_asTheEngineCopiesIt() throws IOException {
+    Storage s = storage();
+    Assumptions.assumeTrue(s.keepsPartialEntries());
+    StoredPair p = partialPair("http://example.com/complete", 100, "\"v1\"");
+    byte[] whole = bytes(100, 6);
+    storePart(s, p, new ContentRange(50, 50, 100), whole);
+    storePart(s, p, new ContentRange(0, 50, 100), whole);
+    PartialEntry entry = s.findPartial(p.key()).get(0);
+    assertThat(entry.isComplete()).isTrue();
+
+    StoredPair complete = entry.asComplete(UUID.randomUUID());
+    try (StoredBody body = s.openBody(entry.pair(), 0, entry.completeLength()).orElseThrow();
+        BodyWriter w = s.newWriter(complete)) {
+      for (Optional<ByteBuffer> c = body.nextChunk(); c.isPresent(); c = body.nextChunk()) {
+        w.write(c.get());
+      }
+      w.commit();
+    }
+    s.remove(p.key(), List.of(entry.pair().id()));
+
+    assertThat(s.find(p.key())).containsExactly(complete);
+    assertThat(s.findPartial(p.key())).isEmpty();
+    assertThat(readChunks(s, complete)).contains(whole);
+  }
+
+  @Test
+  void P_04_aPartOfTheWrongLength_orAborted_storesNothing() throws IOException {
+    Storage s = storage();
+    Assumptions.assumeTrue(s.keepsPartialEntries());
+    StoredPair p = partialPair("http://example.com/short-part", 100, "\"v1\"");
+    try (BodyWriter w = s.newPartWriter(p, new ContentRange(0, 10, 100))) {
+      w.write(ByteBuffer.wrap(bytes(9, 7)));
+      assertThatThrownBy(w::commit).isInstanceOf(IOException.class);
+    }
+    try (BodyWriter w = s.newPartWriter(p, new ContentRange(0, 10, 100))) {
+      w.write(ByteBuffer.wrap(bytes(10, 7)));
+      w.abort();
+    }
+    try (BodyWriter w = s.newPartWriter(p, new ContentRange(0, 10, 100))) {
+      w.write(ByteBuffer.wrap(bytes(10, 7)));
+    }
+    assertThat(s.findPartial(p.key())).isEmpty();
+    assertThatThrownBy(() -> s.newPartWriter(p, new ContentRange(0, 10, 200)))
+        .isInstanceOf(IllegalArgumentException.class);
+  }
+
+  @Test
+  void P_05_partsCommittedAtOnce_areAllJoined_noneLost() throws Exception {
+    Storage s = storage();
+    Assumptions.assumeTrue(s.keepsPartialEntries());
+    StoredPair p = partialPair("http://example.com/together", 1000, "\"v1\"");
+    byte[] whole = bytes(1000, 10);
+    storePart(s, p, new ContentRange(0, 100, 1000), whole);
+    ExecutorService pool = Executors.newFixedThreadPool(3);
+    try {
+      CountDownLatch start = new CountDownLatch(1);
+      List<Future<?>> done = new ArrayList<>();
+      for (int i = 1; i < 10; i++) {
+        ContentRange part = new ContentRange(i * 100L, 100, 1000);
+        done.add(
+            pool.submit(
+                () -> {
+                  start.await();
+                  storePart(s, p, part, whole);
+                  return null;
+                }));
+      }
+      start.countDown();
+      for (Future<?> f : done) {
+        f.get(30, TimeUnit.SECONDS);
+      }
+    } finally {
+      pool.shutdownNow();
+    }
+    PartialEntry entry = s.findPartial(p.key()).get(0);
+    assertThat(entry.isComplete()).isTrue();
+    assertThat(readRange(s, p, 0, 1000)).contains(whole);
+  }
+
+  @Test
+  void P_05_removeAndRemoveAll_takePartialEntriesToo() throws IOException {
+    Storage s = storage();
+    Assumptions.assumeTrue(s.keepsPartialEntries());
+    StoredPair a = partialPair("http://example.com/rm", 100, "\"a\"");
+    StoredPair b = partialPair("http://example.com/rm", 100, "\"b\"");
+    StoredPair complete = pair("http://example.com/rm");
+    byte[] whole = bytes(100, 8);
+    storePart(s, a, new ContentRange(0, 10, 100), whole);
+    storePart(s, b, new ContentRange(0, 10, 100), whole);
+    store(s, complete, whole);
+    assertThat(s.size()).isGreaterThanOrEqualTo(100);
+    s.remove(a.key(), List.of(a.id()));
+    assertThat(s.findPartial(a.key())).extracting(PartialEntry::pair).containsExactly(b);
+    assertThat(s.find(a.key())).containsExactly(complete);
+    s.removeAll(a.key());
+    assertThat(s.findPartial(a.key())).isEmpty();
+    assertThat(s.find(a.key())).isEmpty();
   }
 
   /** Operations per writer in {@link #concurrentWritersAndReaders_onOneKey_neverSeeATornPair}. */

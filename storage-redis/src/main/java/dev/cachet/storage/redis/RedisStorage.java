@@ -4,6 +4,8 @@ import static java.util.Objects.requireNonNull;
 
 import dev.cachet.core.CacheKey;
 import dev.cachet.core.CacheOptions;
+import dev.cachet.core.ContentRange;
+import dev.cachet.core.PartialEntry;
 import dev.cachet.core.StoredPair;
 import dev.cachet.storage.BodyWriter;
 import dev.cachet.storage.Storage;
@@ -127,6 +129,32 @@ public final class RedisStorage implements Storage {
   @Override
   public Optional<StoredBody> openBody(StoredPair pair) throws IOException {
     return engine.openBody(pair);
+  }
+
+  /**
+   * Partial entries live beside the complete pairs of their key, their parts written at their
+   * offsets into one body per entry (RFC 9111 §3.3, §3.4).
+   */
+  @Override
+  public boolean keepsPartialEntries() {
+    return engine.keepsPartialEntries();
+  }
+
+  @Override
+  public List<PartialEntry> findPartial(CacheKey key) throws IOException {
+    return engine.findPartial(key);
+  }
+
+  @Override
+  public BodyWriter newPartWriter(StoredPair pair, ContentRange part) throws IOException {
+    return engine.newPartWriter(pair, part);
+  }
+
+  /** A range of a body, fetched with {@code GETRANGE} from its position (RFC 9110 §14). */
+  @Override
+  public Optional<StoredBody> openBody(StoredPair pair, long offset, long length)
+      throws IOException {
+    return engine.openBody(pair, offset, length);
   }
 
   @Override

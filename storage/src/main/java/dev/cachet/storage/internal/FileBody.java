@@ -14,11 +14,17 @@ import java.util.zip.CRC32C;
  * channel reads the same bytes even if the pair is replaced or removed meanwhile. The CRC32C of the
  * bytes read is checked against the metadata when the last byte is read, before it is handed out; a
  * mismatch fails the read and reports the entry as corrupt.
+ *
+ * <p>A {@linkplain #slice range} of the body reads only its own bytes, from their position in the
+ * file (RFC 9110 §14): its checksum cannot be checked, as the stored one covers the whole body; a
+ * length that does not match still fails the read.
  */
-final class FileBody implements StoredBody {
+final class FileBody implements StoredBody, RangeBodies.Sliceable {
   static final int CHUNK = 64 * 1024;
 
   private final FileChannel channel;
+  private final long start; // the file position of the first byte this body reads
+  private final boolean checksummed;
   private final long length;
   private final long expectedCrc;
   private final Runnable onCorrupt;
@@ -27,10 +33,32 @@ final class FileBody implements StoredBody {
   private boolean verified;
 
   FileBody(FileChannel channel, long length, long expectedCrc, Runnable onCorrupt) {
+    this(channel, 0, length, true, expectedCrc, onCorrupt);
+  }
+
+  private FileBody(
+      FileChannel channel,
+      long start,
+      long length,
+      boolean checksummed,
+      long expectedCrc,
+      Runnable onCorrupt) {
     this.channel = channel;
+    this.start = start;
     this.length = length;
+    this.checksummed = checksummed;
     this.expectedCrc = expectedCrc;
     this.onCorrupt = onCorrupt;
+  }
+
+  /** The bytes from {@code offset}, read from their position in the file, over the same channel. */
+  @Override
+  public StoredBody slice(long offset, long count) {
+    if (offset < 0 || count < 0 || offset > length - count) {
+      throw new IllegalArgumentException(
+          "range " + offset + "+" + count + " of a body of " + length + " bytes");
+    }
+    return new FileBody(channel, start + offset, count, false, expectedCrc, onCorrupt);
   }
 
   @Override
@@ -57,8 +85,13 @@ final class FileBody implements StoredBody {
   }
 
   private void readFully(ByteBuffer buf) throws IOException {
+    // Positioned reads: a slice starts where its range does, whatever the channel's position.
+    long at = start + read;
     while (buf.hasRemaining()) {
-      if (channel.read(buf) < 0) {
+      int n = channel.read(buf, at);
+      if (n >= 0) {
+        at += n;
+      } else {
         onCorrupt.run();
         throw new StorageException("body file ended early at byte " + (read + buf.position()));
       }
@@ -70,7 +103,7 @@ final class FileBody implements StoredBody {
       return;
     }
     verified = true;
-    if (crc.getValue() != expectedCrc) {
+    if (checksummed && crc.getValue() != expectedCrc) {
       onCorrupt.run();
       throw new StorageException("body checksum mismatch: the stored entry is corrupt");
     }

@@ -16,6 +16,11 @@ import java.util.HexFormat;
  *   <li>{@code <prefix>:{<hash>}:k}: a hash of pair id to the pair's metadata ({@link EntryValue})
  *   <li>{@code <prefix>:{<hash>}:b:<nonce>}: a published body, never changed once published
  *   <li>{@code <prefix>:{<hash>}:w:<nonce>}: a body being written, invisible to readers
+ *   <li>{@code <prefix>:{<hash>}:p}: a hash of partial entry id to its metadata ({@link
+ *       EntryValue}, its body length the complete length; RFC 9111 §3.3)
+ *   <li>{@code <prefix>:{<hash>}:r}: a hash of partial entry id to the byte ranges it holds
+ *   <li>{@code <prefix>:{<hash>}:pb:<nonce>}: a partial entry's body, each part written at its
+ *       offset
  * </ul>
  */
 public final class KeySpace {
@@ -49,6 +54,26 @@ public final class KeySpace {
   /** The key a body is written under until it is published. */
   public byte[] temp(CacheKey key, String nonce) {
     return (base(key) + "w:" + nonce).getBytes(UTF_8);
+  }
+
+  /** The key of the hash that holds the partial entries stored under {@code key}. */
+  public byte[] partial(CacheKey key) {
+    return (base(key) + "p").getBytes(UTF_8);
+  }
+
+  /** The key of the hash that holds the byte ranges of each partial entry under {@code key}. */
+  public byte[] partialRanges(CacheKey key) {
+    return (base(key) + "r").getBytes(UTF_8);
+  }
+
+  /** What a partial entry's body key starts with; the body's nonce completes it. */
+  public byte[] partialBodyPrefix(CacheKey key) {
+    return (base(key) + "pb:").getBytes(UTF_8);
+  }
+
+  /** The key of a partial entry's body. */
+  public byte[] partialBody(CacheKey key, String nonce) {
+    return (base(key) + "pb:" + nonce).getBytes(UTF_8);
   }
 
   /** A {@code SCAN MATCH} pattern for the entry hashes of this storage. */

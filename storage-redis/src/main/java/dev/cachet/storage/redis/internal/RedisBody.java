@@ -16,16 +16,34 @@ import java.util.Optional;
 final class RedisBody implements StoredBody {
   private final RedisEngine engine;
   private final byte[] key;
+  private final long start; // the position in the Redis string of this body's first byte
   private final long length;
   private final int chunkSize;
   private long position;
   private boolean closed;
 
   RedisBody(RedisEngine engine, byte[] key, long length, int chunkSize) {
+    this(engine, key, 0, length, chunkSize);
+  }
+
+  private RedisBody(RedisEngine engine, byte[] key, long start, long length, int chunkSize) {
     this.engine = engine;
     this.key = key;
+    this.start = start;
     this.length = length;
     this.chunkSize = chunkSize;
+  }
+
+  /**
+   * {@code count} bytes from {@code offset} of this body, read with {@code GETRANGE} from their
+   * position: the bytes before are never fetched (RFC 9110 §14).
+   */
+  RedisBody slice(long offset, long count) {
+    if (offset < 0 || count < 0 || offset > length - count) {
+      throw new IllegalArgumentException(
+          "range " + offset + "+" + count + " of a body of " + length + " bytes");
+    }
+    return new RedisBody(engine, key, start + offset, count, chunkSize);
   }
 
   @Override
@@ -44,7 +62,8 @@ final class RedisBody implements StoredBody {
     engine.checkOpen();
     long from = position;
     long to = Math.min(length, position + chunkSize) - 1;
-    byte[] bytes = engine.guard().call("read", () -> engine.redis().getrange(key, from, to));
+    byte[] bytes =
+        engine.guard().call("read", () -> engine.redis().getrange(key, start + from, start + to));
     if (bytes == null || bytes.length != to - from + 1) {
       throw new StorageException("the body vanished from Redis while being read");
     }

@@ -4,6 +4,8 @@ import static java.nio.charset.StandardCharsets.UTF_8;
 import static java.util.Objects.requireNonNull;
 
 import dev.cachet.core.CacheKey;
+import dev.cachet.core.ContentRange;
+import dev.cachet.core.PartialEntry;
 import dev.cachet.core.StoredPair;
 import dev.cachet.storage.BodyWriter;
 import dev.cachet.storage.Storage;
@@ -38,6 +40,7 @@ public final class RedisEngine implements Storage {
   private final KeySpace keys;
   private final Guard guard;
   private final LongAdder evictions = new LongAdder();
+  private final RedisParts parts;
   private final Set<RedisWriter> writers = ConcurrentHashMap.newKeySet();
   private volatile boolean closed;
 
@@ -86,6 +89,27 @@ public final class RedisEngine implements Storage {
     this.redis = settings.redis();
     this.keys = settings.keys();
     this.guard = new Guard(settings.failureBackoff(), settings.dropIdleConnections());
+    this.parts = new RedisParts(this);
+  }
+
+  @Override
+  public boolean keepsPartialEntries() {
+    return true;
+  }
+
+  @Override
+  public List<PartialEntry> findPartial(CacheKey key) throws IOException {
+    requireNonNull(key, "key");
+    checkOpen();
+    return parts.find(key);
+  }
+
+  @Override
+  public BodyWriter newPartWriter(StoredPair pair, ContentRange part) throws IOException {
+    requireNonNull(pair, "pair");
+    requireNonNull(part, "part");
+    checkOpen();
+    return parts.newWriter(pair, part);
   }
 
   @Override
@@ -164,6 +188,34 @@ public final class RedisEngine implements Storage {
             settings.chunkSize()));
   }
 
+  /**
+   * A range of a published body: {@code GETRANGE} reads only its bytes.
+   *
+   * @throws StorageException when the body is shorter than the range
+   */
+  @Override
+  public Optional<StoredBody> openBody(StoredPair pair, long offset, long length)
+      throws IOException {
+    if (offset < 0 || length < 0 || offset > Long.MAX_VALUE - length) {
+      throw new IllegalArgumentException("not a range: offset " + offset + ", length " + length);
+    }
+    Optional<StoredBody> whole = openBody(pair);
+    if (whole.isEmpty()) {
+      return parts.open(pair, offset, length);
+    }
+    RedisBody body = (RedisBody) whole.get();
+    if (offset + length > body.length()) {
+      body.close();
+      throw new StorageException(
+          "the stored body has "
+              + body.length()
+              + " bytes, not the "
+              + (offset + length)
+              + " asked for");
+    }
+    return Optional.of(body.slice(offset, length));
+  }
+
   @Override
   public boolean update(StoredPair pair) throws IOException {
     requireNonNull(pair, "pair");
@@ -200,6 +252,7 @@ public final class RedisEngine implements Storage {
       args.add(field(requireNonNull(id, "id")));
     }
     guard.call("remove", () -> Script.REMOVE.run(redis, List.of(keys.entry(key)), args));
+    parts.remove(key, ids);
   }
 
   @Override
@@ -208,6 +261,7 @@ public final class RedisEngine implements Storage {
     checkOpen();
     List<byte[]> args = List.of(keys.bodyPrefix(key), ascii(settings.linger().toMillis()));
     guard.call("removeAll", () -> Script.REMOVE.run(redis, List.of(keys.entry(key)), args));
+    parts.removeAll(key);
   }
 
   /**

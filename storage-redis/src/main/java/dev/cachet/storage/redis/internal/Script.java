@@ -192,6 +192,110 @@ final class Script {
           return 0
           """);
 
+  /**
+   * Joins a written part to a partial entry (RFC 9111 §3.4). KEYS: partial hash, ranges hash,
+   * written part, entry body. ARGV: entry id, value, offset, part length, the nonce of the entry
+   * the part joins ({@code ''} for a new entry), time to live (ms), complete length. The part's
+   * bytes are written at their offset and its range joined to the ranges held, in one step. Returns
+   * 1 when joined; 0 when the written part is gone or of another length; -1 when the entry is not
+   * the one expected (gone, replaced, its body evicted, or another complete length).
+   */
+  static final Script PART_COMMIT =
+      new Script(
+          """
+          local len = tonumber(ARGV[4])
+          local function fail(code)
+            redis.call('DEL', KEYS[3])
+            return code
+          end
+          if redis.call('STRLEN', KEYS[3]) ~= len then return fail(0) end
+          local old = redis.call('HGET', KEYS[1], ARGV[1])
+          local ranges = ''
+          if ARGV[5] == '' then
+            if old then return fail(-1) end
+          else
+            if (not old) or #old < 48 or string.sub(old, 1, 32) ~= ARGV[5]
+                or tonumber(string.sub(old, 33, 48), 16) ~= tonumber(ARGV[7]) then
+              return fail(-1)
+            end
+            if redis.call('EXISTS', KEYS[4]) == 0 then
+              redis.call('HDEL', KEYS[1], ARGV[1])
+              redis.call('HDEL', KEYS[2], ARGV[1])
+              return fail(-1)
+            end
+            ranges = redis.call('HGET', KEYS[2], ARGV[1]) or ''
+          end
+          local t = {}
+          for a, b in string.gmatch(ranges, '(%d+)-(%d+)') do
+            t[#t + 1] = {tonumber(a), tonumber(b)}
+          end
+          local first = tonumber(ARGV[3])
+          t[#t + 1] = {first, first + len - 1}
+          table.sort(t, function(x, y) return x[1] < y[1] end)
+          local out = {}
+          local cur = nil
+          for _, r in ipairs(t) do
+            if cur and r[1] <= cur[2] + 1 then
+              if r[2] > cur[2] then cur[2] = r[2] end
+            else
+              if cur then out[#out + 1] = string.format('%.0f-%.0f', cur[1], cur[2]) end
+              cur = {r[1], r[2]}
+            end
+          end
+          out[#out + 1] = string.format('%.0f-%.0f', cur[1], cur[2])
+          redis.call('SETRANGE', KEYS[4], first, redis.call('GET', KEYS[3]))
+          redis.call('DEL', KEYS[3])
+          redis.call('HSET', KEYS[1], ARGV[1], ARGV[2])
+          redis.call('HSET', KEYS[2], ARGV[1], table.concat(out, ','))
+          local ttl = tonumber(ARGV[6])
+          for i = 1, 2 do
+            if redis.call('PTTL', KEYS[i]) < ttl then redis.call('PEXPIRE', KEYS[i], ttl) end
+          end
+          redis.call('PEXPIRE', KEYS[4], ttl)
+          return 1
+          """);
+
+  /**
+   * The partial entries under a key whose body is present: id, value and ranges of each. Entries
+   * whose body is gone (expired, evicted) are deleted. KEYS: partial hash, ranges hash. ARGV:
+   * partial body prefix.
+   */
+  static final Script PARTIALS =
+      new Script(
+          """
+          local out = {}
+          local all = redis.call('HGETALL', KEYS[1])
+          for i = 1, #all, 2 do
+            local v = all[i + 1]
+            local r = redis.call('HGET', KEYS[2], all[i])
+            if #v >= 48 and r and redis.call('EXISTS', ARGV[1] .. string.sub(v, 1, 32)) == 1 then
+              out[#out + 1] = all[i]
+              out[#out + 1] = v
+              out[#out + 1] = r
+            else
+              redis.call('HDEL', KEYS[1], all[i])
+              redis.call('HDEL', KEYS[2], all[i])
+            end
+          end
+          return out
+          """);
+
+  /**
+   * One partial entry's value and ranges, when its body is present; nil otherwise. KEYS: partial
+   * hash, ranges hash. ARGV: entry id, partial body prefix.
+   */
+  static final Script PART_OPEN =
+      new Script(
+          """
+          local v = redis.call('HGET', KEYS[1], ARGV[1])
+          if not v then return false end
+          local r = redis.call('HGET', KEYS[2], ARGV[1])
+          if #v < 48 or not r or redis.call('EXISTS', ARGV[2] .. string.sub(v, 1, 32)) == 0 then
+            return false
+          end
+          return {v, r}
+          """);
+
   private final byte[] source;
   private final byte[] sha1;
 
