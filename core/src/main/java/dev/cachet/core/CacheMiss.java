@@ -35,8 +35,9 @@ public record CacheMiss(CacheOptions options, Request request, CacheStatus statu
   /**
    * What may follow a miss when the partial entries of the key take part ({@link #next(Response,
    * Instant, Instant, UUID, List)}): any {@link Next}, or {@link StorePart} (P-04, RFC 9111 §3.3).
+   * Each is a {@link CacheState}, so the engine carries it out as any other.
    */
-  public sealed interface WithParts permits Next, StorePart {}
+  public sealed interface WithParts extends CacheState permits Next, StorePart {}
 
   /**
    * Creates the state.

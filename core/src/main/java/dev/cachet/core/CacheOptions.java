@@ -215,7 +215,7 @@ public final class CacheOptions {
    * FromCache#slice()}), and {@code 206} responses are stored as partial entries and combined (RFC
    * 9111 §3.3, §3.4, {@link StorePart}). When false, a {@code Range} request is answered with the
    * whole stored {@code 200} (B-04, RFC 9110 §14.2 allows a cache to ignore {@code Range}) and a
-   * {@code 206} is never stored. False by default until the engine carries out slices and parts.
+   * {@code 206} is never stored. True by default.
    */
   public boolean partialContent() {
     return partialContent;
@@ -308,7 +308,7 @@ public final class CacheOptions {
     private List<String> targetedFields = List.of();
     private int maximumVariantsPerKey = DEFAULT_MAXIMUM_VARIANTS_PER_KEY;
     private boolean reusePostResponses;
-    private boolean partialContent;
+    private boolean partialContent = true;
     private Set<String> fieldsAddedOutOfSight = Set.of();
     private List<CacheOverride> overrides = new ArrayList<>();
     private boolean offline;
@@ -490,7 +490,7 @@ public final class CacheOptions {
     }
 
     /**
-     * Whether the cache answers {@code Range} requests and stores partial content (false); see
+     * Whether the cache answers {@code Range} requests and stores partial content (true); see
      * {@link CacheOptions#partialContent()}.
      *
      * @param serve true to answer ranges and store parts

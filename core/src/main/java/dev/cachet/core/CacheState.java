@@ -23,6 +23,7 @@ public sealed interface CacheState
         InvalidatePairs,
         IdleClient.Next,
         CacheMiss.Next,
+        CacheMiss.WithParts,
         NeedRevalidation.Next {
 
   /** {@return the options of the machine this state belongs to} */

@@ -97,7 +97,11 @@ public enum Rule {
   /** A body declared larger than {@link CacheOptions#maximumBodySize()} is not stored. */
   CFG("CFG", "CacheOptions.maximumBodySize", "body larger than the maximum size"),
   /** The I/O side: core decided to store the response, and the storage refused the write. */
-  E_01("E-01", "Storage SPI", "the storage refused the write");
+  E_01("E-01", "Storage SPI", "the storage refused the write"),
+  /**
+   * The I/O side: core decided to store a part (P-04), and the storage keeps no partial entries.
+   */
+  E_02("E-02", "Storage SPI", "the storage keeps no partial entries");
 
   private final String id;
   private final String section;

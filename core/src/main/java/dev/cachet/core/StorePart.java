@@ -9,9 +9,8 @@ import java.util.Optional;
  * Terminal: store the origin's {@code 206} as a part of a partial entry (P-04, RFC 9111 §3.3),
  * combined with the parts already stored for the same representation (P-05, §3.4), and return the
  * {@code 206} to the caller. Reached from {@link CacheMiss#next(Response, java.time.Instant,
- * java.time.Instant, java.util.UUID, List)} when {@link CacheOptions#partialContent()} is on. It is
- * the terminal outcome of that partial-aware step only, not one of the {@link CacheState}s, so a
- * caller of the other steps never meets it.
+ * java.time.Instant, java.util.UUID, List)} when {@link CacheOptions#partialContent()} is on: the
+ * terminal outcome of that partial-aware step only, so a caller of the other steps never meets it.
  *
  * <p>The I/O side writes the {@code 206}'s body as the bytes {@link #part()} of the entry {@link
  * #pair()} (its id names the entry: an existing one when combining, a new one otherwise), and

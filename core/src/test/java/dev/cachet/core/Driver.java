@@ -30,7 +30,8 @@ class Driver {
           NeedToBeUpdated.class,
           StoreAndUse.class,
           CouldNotBeStored.class,
-          InvalidatePairs.class);
+          InvalidatePairs.class,
+          StorePart.class);
 
   final Map<CacheKey, List<StoredPair>> store = new LinkedHashMap<>();
   final Map<CacheKey, List<PartialEntry>> partials = new LinkedHashMap<>();
@@ -122,6 +123,7 @@ class Driver {
           miss.next(r.get(), now, now, Fixtures.newId(), partials(miss.request().key()));
       if (after instanceof StorePart part) {
         path.add(StorePart.class);
+        everVisited.add(StorePart.class);
         return Optional.of(storePart(part));
       } else if (after instanceof CacheMiss.Next n) {
         next = n;

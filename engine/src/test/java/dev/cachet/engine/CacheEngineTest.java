@@ -394,7 +394,17 @@ class CacheEngineTest {
             .answer(Answer.of(200, "n", "Cache-Control", "no-store"))
             .answer(Answer.of(204, ""))
             .answer(Answer.of(200, "r1", "Cache-Control", "max-age=0", "ETag", "\"1\""))
-            .answer(Answer.of(200, "r2", "Cache-Control", "max-age=60", "ETag", "\"2\""));
+            .answer(Answer.of(200, "r2", "Cache-Control", "max-age=60", "ETag", "\"2\""))
+            .answer(
+                Answer.of(
+                    206,
+                    "pa",
+                    "Cache-Control",
+                    "max-age=60",
+                    "ETag",
+                    "\"p\"",
+                    "Content-Range",
+                    "bytes 0-1/4"));
 
     send(Request.get(s), origin); // CacheMiss, StoreAndUse
     send(Request.get(s), origin); // StaleWhileRevalidate; behind: NeedRevalidation, 304
@@ -407,6 +417,9 @@ class CacheEngineTest {
     send(Request.get(r), origin);
     send(Request.get(r), origin); // NeedRevalidation, a new 200 replaces the stored one
     send(Request.get(r), origin); // FromCache
+    send(
+        new Request("GET", URI.create("http://127.0.0.1/p"), Headers.of("Range", "bytes=0-1")),
+        origin); // StorePart
 
     List<String> seen =
         events.stream().flatMap(e -> e.states().stream()).distinct().sorted().toList();

@@ -57,6 +57,15 @@ class CoreStatesIT extends OriginSupport {
             .willReturn(
                 ok("e").withHeader("Cache-Control", "max-age=1, stale-while-revalidate=60")));
     origin.stubFor(post("/fresh").willReturn(aResponse().withStatus(204)));
+    origin.stubFor(
+        get("/part")
+            .willReturn(
+                aResponse()
+                    .withStatus(206)
+                    .withBody("ab")
+                    .withHeader("Content-Range", "bytes 0-1/4")
+                    .withHeader("Cache-Control", "max-age=60")
+                    .withHeader("ETag", "\"p\"")));
 
     for (String p : new String[] {"/fresh", "/fresh", "/nostore", "/etag", "/changed", "/swr"}) {
       client.send(request(p).build(), BodyHandlers.discarding());
@@ -66,6 +75,7 @@ class CoreStatesIT extends OriginSupport {
       client.send(request(p).build(), BodyHandlers.discarding());
     }
     client.send(request("/fresh").POST(BodyPublishers.noBody()).build(), BodyHandlers.discarding());
+    client.send(request("/part").header("Range", "bytes=0-1").build(), BodyHandlers.discarding());
 
     Set<String> permitted =
         states(CacheState.class)

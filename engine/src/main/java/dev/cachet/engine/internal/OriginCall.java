@@ -14,6 +14,7 @@ import dev.cachet.core.Request;
 import dev.cachet.core.Response;
 import dev.cachet.core.Rule;
 import dev.cachet.core.StoreAndUse;
+import dev.cachet.core.StorePart;
 import dev.cachet.core.StoredPair;
 import dev.cachet.engine.CacheEvent.Outcome;
 import dev.cachet.engine.ResponseHandler;
@@ -26,6 +27,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Flow;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -168,7 +170,34 @@ final class OriginCall implements ResponseHandler {
     } else if (state instanceof StoreAndUse store) {
       // Kept with the pair, so that a hit reports the version its response arrived in.
       StoredPair pair = httpVersion.map(v -> store.pair().withHttpVersion(v)).orElse(store.pair());
-      return relay(store.response(), store.status(), Optional.of(pair), outdated);
+      Optional<BodyWriter> writer = parts.storage().newWriter(pair, site.request.uri());
+      return relay(
+          store.response(),
+          store.status(),
+          Optional.of(
+              new Store(
+                  writer,
+                  Rule.E_01,
+                  () -> new StoreOutcome(parts, site, settlement, this::release, pair))),
+          outdated);
+    } else if (state instanceof StorePart part) {
+      // P-04, P-05: the 206's bytes join their partial entry, where the storage keeps them.
+      boolean keeps = parts.storage().keepsPartialEntries();
+      Optional<BodyWriter> writer =
+          keeps
+              ? parts.storage().newPartWriter(part.pair(), part.part(), site.request.uri())
+              : Optional.empty();
+      return relay(
+          part.response(),
+          part.status(),
+          Optional.of(
+              new Store(
+                  writer,
+                  keeps ? Rule.E_01 : Rule.E_02,
+                  () ->
+                      new PartOutcome(
+                          parts, site.request().uri(), settlement, this::release, part))),
+          null);
     } else if (state instanceof CouldNotBeStored notStored) {
       reason = Optional.of(notStored.reason());
       return relay(notStored.response(), notStored.status(), Optional.empty(), null);
@@ -206,16 +235,22 @@ final class OriginCall implements ResponseHandler {
     return new Discarding();
   }
 
+  /**
+   * A response core decided to store: its writer (empty when the storage refused it, for the reason
+   * {@code refused}), and what happens once its body settles.
+   */
+  private record Store(
+      Optional<BodyWriter> writer, Rule refused, Supplier<TeeSubscriber.Outcome> outcome) {}
+
   private Flow.Subscriber<List<ByteBuffer>> relay(
       Response returned,
       CacheStatus cacheStatus,
-      Optional<StoredPair> pair,
+      Optional<Store> store,
       @Nullable InvalidatePairs outdated) {
-    Optional<BodyWriter> writer =
-        pair.flatMap(p -> parts.storage().newWriter(p, site.request.uri()));
+    Optional<BodyWriter> writer = store.flatMap(Store::writer);
     CacheStatus sent = cacheStatus;
-    if (pair.isPresent() && writer.isEmpty()) {
-      Reason why = Rule.E_01.reason();
+    if (store.isPresent() && writer.isEmpty()) {
+      Reason why = store.get().refused().reason();
       reason = Optional.of(why);
       sent = sent.notStored(why);
     }
@@ -253,7 +288,7 @@ final class OriginCall implements ResponseHandler {
             downstream,
             writer.get(),
             TeeSubscriber.Bounds.of(expected, parts.maximumBodySize()),
-            new StoreOutcome(parts, site, settlement, this::release, pair.get()));
+            store.get().outcome().get());
     tee = t;
     mayBlock = !parts.storage().commitIsCheap(expected);
     return t;

@@ -1,7 +1,9 @@
 package dev.cachet.engine.internal;
 
 import dev.cachet.core.CacheKey;
+import dev.cachet.core.ContentRange;
 import dev.cachet.core.InvalidatePairs;
+import dev.cachet.core.PartialEntry;
 import dev.cachet.core.StoredPair;
 import dev.cachet.storage.BodyWriter;
 import dev.cachet.storage.Storage;
@@ -53,6 +55,45 @@ final class SafeStorage {
   Optional<StoredBody> openBody(StoredPair pair, URI uri) {
     try {
       return storage.openBody(pair);
+    } catch (IOException | RuntimeException e) {
+      failures.storageError(uri, e);
+      return Optional.empty();
+    }
+  }
+
+  /** Bytes {@code offset} to {@code offset + length} of the pair's body; empty when unavailable. */
+  Optional<StoredBody> openBody(StoredPair pair, ContentRange slice, URI uri) {
+    try {
+      return storage.openBody(pair, slice.offset(), slice.length());
+    } catch (IOException | RuntimeException e) {
+      failures.storageError(uri, e);
+      return Optional.empty();
+    }
+  }
+
+  /** Whether the storage keeps partial entries (RFC 9111 §3.3); false when it cannot say. */
+  boolean keepsPartialEntries() {
+    try {
+      return storage.keepsPartialEntries();
+    } catch (RuntimeException e) {
+      return false;
+    }
+  }
+
+  /** The partial entries under a key; none when the storage fails. */
+  List<PartialEntry> findPartial(CacheKey key, URI uri) {
+    try {
+      return storage.findPartial(key);
+    } catch (IOException | RuntimeException e) {
+      failures.storageError(uri, e);
+      return List.of();
+    }
+  }
+
+  /** A writer for one part of a partial entry; empty when the storage cannot take it. */
+  Optional<BodyWriter> newPartWriter(StoredPair pair, ContentRange part, URI uri) {
+    try {
+      return Optional.of(storage.newPartWriter(pair, part));
     } catch (IOException | RuntimeException e) {
       failures.storageError(uri, e);
       return Optional.empty();

@@ -7,6 +7,7 @@ import dev.cachet.core.CacheStatus;
 import dev.cachet.core.FromCache;
 import dev.cachet.core.IdleClient;
 import dev.cachet.core.NeedRevalidation;
+import dev.cachet.core.PartialEntry;
 import dev.cachet.core.Reason;
 import dev.cachet.core.Request;
 import dev.cachet.core.Rule;
@@ -50,6 +51,8 @@ final class StateLoop {
   private boolean crowded;
   // SEC-01: stored pairs a freshening response withdrew, removed once their body is open.
   private volatile List<StoredPair> withdrawn = List.of();
+  // P-05: the partial entries of the key, which a 206 may join.
+  private List<PartialEntry> partials = List.of();
 
   StateLoop(
       Parts parts, CacheRequest caller, Origin origin, ResponseSink sink, boolean background) {
@@ -91,7 +94,13 @@ final class StateLoop {
     CacheKey key = request.key();
     List<StoredPair> stored = parts.storage().find(key, request.uri());
     crowded = stored.size() >= parts.options().maximumVariantsPerKey();
-    IdleClient.Next next = parts.idle().next(request, stored, parts.clock().instant());
+    partials =
+        parts.options().partialContent()
+                && request.headers().contains("Range")
+                && parts.storage().keepsPartialEntries()
+            ? parts.storage().findPartial(key, request.uri())
+            : List.of();
+    IdleClient.Next next = parts.idle().next(request, stored, partials, parts.clock().instant());
     if (next instanceof FromCache hit) {
       return serve(hit, hit.pair().isPresent() ? Outcome.HIT : Outcome.GATEWAY_TIMEOUT);
     }
@@ -170,12 +179,13 @@ final class StateLoop {
     event.visit(miss);
     event.outcome(outcome);
     var sentAt = parts.clock().instant();
+    List<PartialEntry> known = partials;
     OriginCall call =
         new OriginCall(
             parts,
             site(),
             new OriginCall.Plan(
-                (response, at) -> miss.next(response, sentAt, at, UUID.randomUUID()),
+                (response, at) -> miss.next(response, sentAt, at, UUID.randomUUID(), known),
                 Optional.empty(),
                 miss.status()),
             lead);

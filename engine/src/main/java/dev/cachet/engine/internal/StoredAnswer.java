@@ -1,6 +1,7 @@
 package dev.cachet.engine.internal;
 
 import dev.cachet.core.CacheStatus;
+import dev.cachet.core.ContentRange;
 import dev.cachet.core.FromCache;
 import dev.cachet.core.Request;
 import dev.cachet.core.Response;
@@ -46,7 +47,7 @@ final class StoredAnswer {
     CacheStatus status = collapsed ? fc.status().withCollapsed() : fc.status();
     OpenedBody body = OpenedBody.empty();
     if (fc.replayBody()) {
-      OpenedBody opened = open(fc.pair().orElseThrow(), withdraw);
+      OpenedBody opened = open(fc.pair().orElseThrow(), fc.slice(), withdraw);
       if (opened == null) {
         return false;
       }
@@ -85,9 +86,14 @@ final class StoredAnswer {
   }
 
   /** The pair's body, opened; null when it is gone or unreadable. */
-  private @Nullable OpenedBody open(StoredPair pair, List<StoredPair> withdraw) {
+  private @Nullable OpenedBody open(
+      StoredPair pair, Optional<ContentRange> slice, List<StoredPair> withdraw) {
     URI uri = request.uri();
-    Optional<StoredBody> opened = parts.storage().openBody(pair, uri);
+    // P-01: a 206 sends only its slice of the stored body, read from where it starts.
+    Optional<StoredBody> opened =
+        slice.isPresent()
+            ? parts.storage().openBody(pair, slice.get(), uri)
+            : parts.storage().openBody(pair, uri);
     if (opened.isEmpty()) {
       parts.storage().remove(withdraw, uri);
       return null;
