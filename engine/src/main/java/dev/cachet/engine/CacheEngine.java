@@ -68,7 +68,9 @@ public final class CacheEngine implements AutoCloseable {
   /**
    * Sends a request through the cache: answers it from storage, or sends what core decides to the
    * origin, and delivers the response to {@code sink}. A fresh hit is delivered before this method
-   * returns, on the calling thread.
+   * returns, on the calling thread. Looking up reads the storage on the calling thread, and the
+   * origin's thread carries out what the response head decides (updates, removals, new writers):
+   * with a storage that does I/O, call this off a thread that must never block.
    *
    * @param request the caller's request
    * @param origin sends what the cache cannot answer

@@ -24,10 +24,20 @@ public interface Origin {
    * ResponseHandler#onHead} exactly once, on any thread, and then delivers the response's body,
    * with backpressure, to the subscriber that call returned (an empty body completes it at once).
    *
-   * <p>The returned future completes once the head has been handed over and the body subscriber's
-   * own result is ready (as {@code HttpClient.sendAsync} does); it completes exceptionally when no
-   * response arrives: an {@link java.io.IOException} when the origin cannot be reached, refuses or
-   * resets the connection, or times out, in which case {@code onHead} was never called.
+   * <p>The returned future completes once the body has ended at the subscriber ({@code onComplete}
+   * or {@code onError} delivered), or, for a caller who reads the body in its own time (a stream),
+   * once that caller's result is ready; never before {@code onHead} returned. The engine goes on
+   * from there: after a 304 it serves the stored response only then, so completing at the head
+   * would let it serve before the freshening settled. It completes exceptionally when no response
+   * arrives: with an {@link java.io.IOException} when the origin cannot be reached, refuses or
+   * resets the connection, or times out, in which case {@code onHead} was never called and the
+   * engine may serve a stale response instead (RFC 5861 §4); any other exception is the caller's.
+   * {@code onHead} may itself throw (what the caller's sink threw): the origin then fails the
+   * exchange with it. Cancelling the returned future cancels nothing.
+   *
+   * <p>The engine may call {@code send} again on the same origin after the caller's own exchange is
+   * over, for a revalidation behind a stale response ({@link OriginRequest#background()}): an
+   * origin must not hold per-request resources that it releases when the caller is answered.
    *
    * @param request what to send, and why
    * @param responses takes the response

@@ -23,7 +23,9 @@ public interface StoredContent extends AutoCloseable {
   /**
    * Streams the body to a subscriber, read as it requests: one that requests everything at once
    * receives the whole body on the calling thread before {@code onSubscribe} returns. The body is
-   * closed when the replay ends, is cancelled or fails.
+   * closed when the replay ends, is cancelled or fails. Reading may wait for the storage (a file,
+   * the network): a shell whose I/O thread must not block replays from another thread unless the
+   * storage is in memory.
    *
    * @param subscriber the subscriber
    */

@@ -1,6 +1,8 @@
 package dev.cachet.engine.internal;
 
 import dev.cachet.core.CacheKey;
+import dev.cachet.core.CacheMiss;
+import dev.cachet.engine.CacheRequest;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -35,10 +37,26 @@ final class Collapser {
       inflight.remove(key, signal);
       signal.complete(null);
     }
+
+    /** Releases when {@code failed}: an exchange that ended without settling a response. */
+    void releaseIf(boolean failed) {
+      if (failed) {
+        release();
+      }
+    }
   }
 
   private final ConcurrentHashMap<CacheKey, CompletableFuture<Void>> inflight =
       new ConcurrentHashMap<>();
+
+  /**
+   * Whether a miss may be shared with requests for the same key. SEC-07: a request with a body is
+   * its sender's alone; one that sends it slowly must not hold other clients waiting behind it.
+   * Core says whether the miss itself may be shared.
+   */
+  static boolean mayCollapse(CacheRequest request, CacheMiss miss) {
+    return !request.hasBody() && miss.collapsible();
+  }
 
   /** Leads the key when no one else does; empty when another request already leads it. */
   Optional<Lead> lead(CacheKey key) {

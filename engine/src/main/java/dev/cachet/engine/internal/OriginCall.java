@@ -153,7 +153,11 @@ final class OriginCall implements ResponseHandler {
     if (state instanceof InvalidatePairs invalidate) {
       state = invalidate.next();
       event.visit(state);
-      outdated = invalidateNow(invalidate, state instanceof StoreAndUse);
+      outdated =
+          parts
+              .storage()
+              .invalidateBefore(
+                  invalidate, state instanceof StoreAndUse, parts.options(), site.request.uri());
     }
     if (state instanceof NeedToBeUpdated update) {
       parts.storage().update(update.updated(), site.request.uri());
@@ -203,29 +207,6 @@ final class OriginCall implements ResponseHandler {
       return relay(notStored.response(), notStored.status(), Optional.empty(), null);
     }
     throw new AssertionError(state);
-  }
-
-  /**
-   * Carries out an invalidation before the response it came with: the keys an unsafe method
-   * invalidates (I-01) go now, and so do the replaced pairs unless a new response is being stored,
-   * which replaces them once it is (V-03). Returns what goes on settling, if anything.
-   */
-  private @Nullable InvalidatePairs invalidateNow(InvalidatePairs invalidate, boolean storing) {
-    if (!storing) {
-      parts.storage().invalidate(invalidate, site.request.uri());
-      return null;
-    }
-    // V-03: until the new response is stored (or fails to be) the stored ones are still what the
-    // cache holds, e.g. for stale-while-revalidate. The keys an unsafe method invalidates go now:
-    // the response being stored (O-04, a POST kept for GETs) lives under one of them.
-    if (!invalidate.keys().isEmpty()) {
-      parts
-          .storage()
-          .invalidate(
-              new InvalidatePairs(parts.options(), List.of(), invalidate.keys(), invalidate.next()),
-              site.request.uri());
-    }
-    return new InvalidatePairs(parts.options(), invalidate.pairs(), List.of(), invalidate.next());
   }
 
   private Flow.Subscriber<List<ByteBuffer>> dropBody(int received, CacheState then) {
@@ -279,10 +260,7 @@ final class OriginCall implements ResponseHandler {
     if (writer.isEmpty()) {
       return downstream;
     }
-    long expected = -1;
-    if (!site.request.method().equals("HEAD") && code != 204 && code != 304) {
-      expected = contentLength(returned);
-    }
+    long expected = BodyLength.expected(site.request, returned);
     TeeSubscriber t =
         new TeeSubscriber(
             downstream,
@@ -292,18 +270,5 @@ final class OriginCall implements ResponseHandler {
     tee = t;
     mayBlock = !parts.storage().commitIsCheap(expected);
     return t;
-  }
-
-  private static long contentLength(Response response) {
-    Optional<String> v = response.headers().firstValue("Content-Length");
-    if (v.isEmpty()) {
-      return -1;
-    }
-    try {
-      long n = Long.parseLong(v.get().trim());
-      return n < 0 ? -1 : n;
-    } catch (NumberFormatException e) {
-      return -1;
-    }
   }
 }

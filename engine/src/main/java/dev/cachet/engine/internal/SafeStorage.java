@@ -1,9 +1,11 @@
 package dev.cachet.engine.internal;
 
 import dev.cachet.core.CacheKey;
+import dev.cachet.core.CacheOptions;
 import dev.cachet.core.ContentRange;
 import dev.cachet.core.InvalidatePairs;
 import dev.cachet.core.PartialEntry;
+import dev.cachet.core.Request;
 import dev.cachet.core.StoredPair;
 import dev.cachet.storage.BodyWriter;
 import dev.cachet.storage.Storage;
@@ -16,7 +18,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The storage as the engine uses it: a call that fails is reported (with the request's URI) and
@@ -31,6 +36,9 @@ final class SafeStorage {
 
   private final Storage storage;
   private final Failures failures;
+  // SEC-01: pairs a freshening withdrew, removed once the body being read from them is closed;
+  // until then no look-up of this engine finds them.
+  private final Set<UUID> withdrawing = ConcurrentHashMap.newKeySet();
 
   SafeStorage(Storage storage, Failures failures) {
     this.storage = storage;
@@ -44,7 +52,13 @@ final class SafeStorage {
   /** The pairs under a key; none when the storage fails. */
   List<StoredPair> find(CacheKey key, URI uri) {
     try {
-      return storage.find(key);
+      List<StoredPair> found = storage.find(key);
+      if (withdrawing.isEmpty()) {
+        return found;
+      }
+      List<StoredPair> kept = new ArrayList<>(found);
+      kept.removeIf(p -> withdrawing.contains(p.id()));
+      return kept;
     } catch (IOException | RuntimeException e) {
       failures.storageError(uri, e);
       return List.of();
@@ -137,6 +151,27 @@ final class SafeStorage {
     }
   }
 
+  /**
+   * Carries out an invalidation before the response it came with: the keys an unsafe method
+   * invalidates (I-01) go now, and so do the replaced pairs unless a new response is being stored,
+   * which replaces them once it is (V-03). Returns what goes on settling, if anything.
+   */
+  @Nullable InvalidatePairs invalidateBefore(
+      InvalidatePairs invalidate, boolean storing, CacheOptions options, URI uri) {
+    if (!storing) {
+      invalidate(invalidate, uri);
+      return null;
+    }
+    // V-03: until the new response is stored (or fails to be) the stored ones are still what the
+    // cache holds, e.g. for stale-while-revalidate. The keys an unsafe method invalidates go now:
+    // the response being stored (O-04, a POST kept for GETs) lives under one of them.
+    if (!invalidate.keys().isEmpty()) {
+      invalidate(
+          new InvalidatePairs(options, List.of(), invalidate.keys(), invalidate.next()), uri);
+    }
+    return new InvalidatePairs(options, invalidate.pairs(), List.of(), invalidate.next());
+  }
+
   /** Removes every pair under a key; false when the storage failed. */
   boolean removeAll(CacheKey key, URI uri) {
     try {
@@ -148,11 +183,40 @@ final class SafeStorage {
     }
   }
 
+  /**
+   * SEC-01: hides these pairs from every look-up until {@link #remove} removes them (once the body
+   * a client reads from one of them is closed, so that a streamed body is not cut off).
+   */
+  void withdraw(List<StoredPair> pairs) {
+    for (StoredPair p : pairs) {
+      withdrawing.add(p.id());
+    }
+  }
+
+  /** The partial entries a request may use: a GET with {@code Range}, where parts are kept. */
+  List<PartialEntry> partialsFor(Request request, CacheOptions options) {
+    return options.partialContent() && request.headers().contains("Range") && keepsPartialEntries()
+        ? findPartial(request.key(), request.uri())
+        : List.of();
+  }
+
   /** Removes the pairs, key by key. */
   void remove(List<StoredPair> pairs, URI uri) {
     if (pairs.isEmpty()) {
       return;
     }
+    try {
+      removeNow(pairs, uri);
+    } finally {
+      if (!withdrawing.isEmpty()) {
+        for (StoredPair p : pairs) {
+          withdrawing.remove(p.id());
+        }
+      }
+    }
+  }
+
+  private void removeNow(List<StoredPair> pairs, URI uri) {
     Map<CacheKey, List<UUID>> byKey = new LinkedHashMap<>();
     for (StoredPair p : pairs) {
       byKey.computeIfAbsent(p.key(), k -> new ArrayList<>()).add(p.id());

@@ -94,12 +94,7 @@ final class StateLoop {
     CacheKey key = request.key();
     List<StoredPair> stored = parts.storage().find(key, request.uri());
     crowded = stored.size() >= parts.options().maximumVariantsPerKey();
-    partials =
-        parts.options().partialContent()
-                && request.headers().contains("Range")
-                && parts.storage().keepsPartialEntries()
-            ? parts.storage().findPartial(key, request.uri())
-            : List.of();
+    partials = parts.storage().partialsFor(request, parts.options());
     IdleClient.Next next = parts.idle().next(request, stored, partials, parts.clock().instant());
     if (next instanceof FromCache hit) {
       return serve(hit, hit.pair().isPresent() ? Outcome.HIT : Outcome.GATEWAY_TIMEOUT);
@@ -121,7 +116,7 @@ final class StateLoop {
     } else if (next instanceof NeedRevalidation nr) {
       return revalidate(nr);
     } else if (next instanceof CacheMiss miss) {
-      return mayCollapse && collapsible(miss)
+      return mayCollapse && !event.background() && Collapser.mayCollapse(caller, miss)
           ? collapse(key, miss)
           : miss(miss, request.isSafe() ? Outcome.MISS : Outcome.WRITE_THROUGH);
     }
@@ -267,12 +262,6 @@ final class StateLoop {
 
   // ---- collapsing (B-03) ----
 
-  private boolean collapsible(CacheMiss miss) {
-    // SEC-07: a request with a body is its sender's alone; one that sends it slowly must not hold
-    // other clients waiting behind it. Core says whether the miss itself may be shared.
-    return !event.background() && !caller.hasBody() && miss.collapsible();
-  }
-
   /**
    * B-03: the first miss for a key goes to the origin; the others wait until its response is stored
    * (or found not storable), then look up again: a hit is marked {@code collapsed}, a miss goes to
@@ -288,12 +277,7 @@ final class StateLoop {
         lead.get().release();
         throw e;
       }
-      return f.whenComplete(
-          (r, e) -> {
-            if (e != null) {
-              lead.get().release();
-            }
-          });
+      return f.whenComplete((r, e) -> lead.get().releaseIf(e != null));
     }
     parts.reporter().collapsed();
     return parts

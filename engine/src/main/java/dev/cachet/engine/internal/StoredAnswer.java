@@ -101,7 +101,9 @@ final class StoredAnswer {
     StoredBody b = opened.get();
     if (!withdraw.isEmpty()) {
       // SEC-01: this client's answer reads the withdrawn pair's body; the pair goes when the body
-      // is closed, so a store that streams bodies (Redis) is not cut off mid-way.
+      // is closed, so a store that streams bodies (Redis) is not cut off mid-way, and no other
+      // look-up finds it meanwhile.
+      parts.storage().withdraw(withdraw);
       b = RemovedOnClose.of(b, () -> parts.storage().remove(withdraw, uri));
     }
     try {

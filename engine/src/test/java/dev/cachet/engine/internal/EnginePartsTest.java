@@ -154,6 +154,29 @@ class EnginePartsTest {
     }
 
     @Test
+    void SEC_01_aWithdrawnPair_isFoundByNoLookUp_untilItIsRemoved() throws IOException {
+      try (MemoryStorage storage = MemoryStorage.newBuilder().build()) {
+        SafeStorage s = new SafeStorage(storage, (uri, e) -> failures.add(e));
+        StoredPair p = pair(T0);
+        try (BodyWriter w = storage.newWriter(p)) {
+          w.commit();
+        }
+
+        s.withdraw(List.of(p));
+
+        assertThat(s.find(KEY, URI_A)).isEmpty();
+        assertThat(storage.find(KEY)).hasSize(1); // still there for the body being read
+        s.remove(List.of(p), URI_A);
+        assertThat(storage.find(KEY)).isEmpty();
+        StoredPair next = pair(T0.plusSeconds(1));
+        try (BodyWriter w = storage.newWriter(next)) {
+          w.commit();
+        }
+        assertThat(s.find(KEY, URI_A)).containsExactly(next);
+      }
+    }
+
+    @Test
     void SEC_06_boundVariants_removesTheOldestButNeverTheOneJustWritten() throws IOException {
       try (MemoryStorage storage = MemoryStorage.newBuilder().build()) {
         SafeStorage s = new SafeStorage(storage, (uri, e) -> failures.add(e));
