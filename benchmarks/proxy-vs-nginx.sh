@@ -52,6 +52,7 @@ PY
 
 origin=18180; nginx_mem=18181; nginx_file=18182; cachet_mem=18190; cachet_file=18191
 mkdir -p "$work/nginx-file-cache" "$work/cachet-file" "$work/logs"
+chmod 777 "$work/nginx-file-cache"
 cat > "$work/nginx.conf" <<CONF
 worker_processes auto;
 pid $work/nginx.pid;
