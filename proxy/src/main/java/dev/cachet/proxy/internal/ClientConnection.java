@@ -133,6 +133,8 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
     boolean full = request instanceof LastHttpContent;
     if (!http2) {
       guard.headReceived();
+    } else {
+      guard.streamStarted();
     }
     ex.start();
     if (full) {
@@ -156,6 +158,9 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
       return;
     }
     current = null;
+    if (http2) {
+      guard.streamEnded(core.draining);
+    }
     if (!keepAlive || core.draining && !http2) {
       closing = true;
       releaseHeld();
@@ -187,6 +192,9 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
     if (current != null) {
       current.clientGone();
       current = null;
+      if (http2) {
+        guard.streamEnded(core.draining);
+      }
     }
     releaseHeld();
     ctx.fireChannelInactive();

@@ -130,6 +130,28 @@ final class Guard extends ChannelInboundHandlerAdapter {
     deadline = now + idleNanos;
   }
 
+  private int streams;
+
+  /** An HTTP/2 stream began a request; on the loop. */
+  void streamStarted() {
+    streams++;
+  }
+
+  /** An HTTP/2 stream's exchange ended; closes the connection when draining and none is left. */
+  void streamEnded(boolean draining) {
+    streams--;
+    if (draining && streams <= 0) {
+      channel.close();
+    }
+  }
+
+  /**
+   * True when nothing is in progress: between requests, or an HTTP/2 connection without streams.
+   */
+  boolean quiet() {
+    return state == State.IDLE || state == State.HEAD || (state == State.H2 && streams <= 0);
+  }
+
   /** The connection speaks HTTP/2. */
   void http2() {
     state = State.H2;

@@ -294,8 +294,7 @@ public final class Server implements AutoCloseable {
         c.eventLoop()
             .execute(
                 () -> {
-                  Guard.State s = g.state();
-                  if (s == Guard.State.IDLE || s == Guard.State.HEAD) {
+                  if (g.quiet()) {
                     c.close();
                   }
                 });
