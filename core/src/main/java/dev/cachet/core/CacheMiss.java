@@ -23,8 +23,12 @@ import java.util.UUID;
 public record CacheMiss(CacheOptions options, Request request, CacheStatus status, Reason reason)
     implements CacheState, IdleClient.Next, NeedRevalidation.Next {
 
-  /** What may follow a miss. */
-  public sealed interface Next permits StoreAndUse, CouldNotBeStored, InvalidatePairs {}
+  /**
+   * What may follow a miss: each is a {@link CacheState}, and {@link InvalidatePairs.Next} (stored
+   * or not) is one.
+   */
+  public sealed interface Next extends CacheState
+      permits StoreAndUse, CouldNotBeStored, InvalidatePairs, InvalidatePairs.Next {}
 
   /** Creates the state. */
   public CacheMiss {
@@ -77,6 +81,6 @@ public record CacheMiss(CacheOptions options, Request request, CacheStatus statu
     if (!keys.isEmpty()) {
       return new InvalidatePairs(options, List.of(), keys, stored);
     }
-    return (Next) stored;
+    return stored;
   }
 }

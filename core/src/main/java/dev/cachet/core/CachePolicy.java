@@ -65,7 +65,7 @@ public final class CachePolicy {
             options,
             request,
             CacheStatus.forwarded(CacheStatus.Forward.URI_MISS),
-            Reason.of("R4-01", "RFC 9111 §4", "new response"));
+            Rule.R4_01.reason("new response"));
     CacheMiss.Next next = miss.next(response, requestTime, responseTime, POLICY_ID);
     if (next instanceof StoreAndUse store) {
       return new CachePolicy(store.pair(), options, Optional.empty());

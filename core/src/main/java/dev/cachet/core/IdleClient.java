@@ -28,8 +28,8 @@ import java.util.OptionalLong;
  */
 public record IdleClient(CacheOptions options) implements CacheState {
 
-  /** What may follow a request. */
-  public sealed interface Next
+  /** What may follow a request: each is a {@link CacheState}. */
+  public sealed interface Next extends CacheState
       permits CacheMiss, FromCache, StaleWhileRevalidate, NeedRevalidation {}
 
   /** Creates the state. */
@@ -37,12 +37,12 @@ public record IdleClient(CacheOptions options) implements CacheState {
     requireNonNull(options, "options");
   }
 
-  /** A private cache with default options ({@code create_idle_state("client")}). */
+  /** The start state of a private cache with default options. */
   public static IdleClient forClient() {
     return new IdleClient(CacheOptions.defaults());
   }
 
-  /** A shared cache with default options ({@code create_idle_state("server")}). */
+  /** The start state of a shared cache with default options. */
   public static IdleClient forServer() {
     return new IdleClient(CacheOptions.newBuilder().shared(true).build());
   }
@@ -70,7 +70,7 @@ public record IdleClient(CacheOptions options) implements CacheState {
           options,
           request,
           CacheStatus.forwarded(CacheStatus.Forward.METHOD),
-          Reason.of("R4-03", "RFC 9111 §4", "unsafe method " + method + " written through"));
+          Rule.R4_03.reason("unsafe method " + method + " written through"));
     }
     boolean get = method.equals("GET");
     boolean head = method.equals("HEAD");
@@ -82,7 +82,7 @@ public record IdleClient(CacheOptions options) implements CacheState {
           options,
           request,
           CacheStatus.forwarded(CacheStatus.Forward.METHOD),
-          Reason.of("S3-01", "RFC 9111 §3", "method " + method + " is not cached"));
+          Rule.S3_01.reason("method " + method + " is not cached"));
     }
     RequestFacts req = RequestFacts.parse(request.headers()::allValues);
     Directives rcc = req.cacheControl();
@@ -124,10 +124,7 @@ public record IdleClient(CacheOptions options) implements CacheState {
 
     if (selected == null) {
       boolean varyMiss = !nominated.isEmpty();
-      Reason why =
-          varyMiss
-              ? Reason.of("R4-05", "RFC 9111 §4.1", "no stored response matches the Vary fields")
-              : Reason.of("R4-01", "RFC 9111 §4", "nothing stored for this URI and method");
+      Reason why = varyMiss ? Rule.R4_05.reason() : Rule.R4_01.reason();
       if (onlyIfCached) {
         return Serving.gatewayTimeout(options, why);
       }
@@ -147,20 +144,20 @@ public record IdleClient(CacheOptions options) implements CacheState {
     Reason revalidate = null;
     CacheStatus.Forward fwd = CacheStatus.Forward.STALE;
     if (rcc.has("no-cache") || req.pragmaNoCache()) {
-      revalidate = Reason.of("R4-06", "RFC 9111 §5.2.1.4", "no-cache in the request");
+      revalidate = Rule.R4_06.reason();
       fwd = CacheStatus.Forward.REQUEST;
     } else if (rc.noCache()) {
-      revalidate = Reason.of("R4-01", "RFC 9111 §5.2.2.4", "no-cache in the stored response");
+      revalidate = Rule.R4_01.reason("RFC 9111 §5.2.2.4", "no-cache in the stored response");
     } else if (fresh) {
       OptionalLong maxAge = rcc.seconds("max-age");
       OptionalLong minFresh = rcc.seconds("min-fresh");
       // D-02: while fresh, an immutable response ignores the reload signal max-age (RFC 8246 §2).
       if (maxAge.isPresent() && age > maxAge.getAsLong() * 1000 && !rc.immutable()) {
-        revalidate = Reason.of("R4-07", "RFC 9111 §5.2.1.1", "older than the request's max-age");
+        revalidate = Rule.R4_07.reason("RFC 9111 §5.2.1.1", "older than the request's max-age");
         fwd = CacheStatus.Forward.REQUEST;
       } else if (minFresh.isPresent() && lifetime - age < minFresh.getAsLong() * 1000) {
         revalidate =
-            Reason.of("R4-07", "RFC 9111 §5.2.1.3", "fresh for less than the request's min-fresh");
+            Rule.R4_07.reason("RFC 9111 §5.2.1.3", "fresh for less than the request's min-fresh");
         fwd = CacheStatus.Forward.REQUEST;
       } else {
         return Serving.fromPair(
@@ -183,7 +180,7 @@ public record IdleClient(CacheOptions options) implements CacheState {
           boolean any = rcc.argument("max-stale").isEmpty();
           OptionalLong maxStale = rcc.seconds("max-stale");
           if (any || (maxStale.isPresent() && staleness <= maxStale.getAsLong() * 1000)) {
-            Reason why = Reason.of("R4-07", "RFC 9111 §5.2.1.2", "stale, allowed by max-stale");
+            Reason why = Rule.R4_07.reason("RFC 9111 §5.2.1.2", "stale, allowed by max-stale");
             return Serving.fromPair(
                 options,
                 request,
@@ -201,7 +198,7 @@ public record IdleClient(CacheOptions options) implements CacheState {
             && swr.isPresent()
             && staleness <= swr.getAsLong() * 1000) {
           Reason why =
-              Reason.of("X-02", "RFC 5861 §3", "stale-while-revalidate, revalidating behind");
+              Rule.X_02.reason("RFC 5861 §3", "stale-while-revalidate, revalidating behind");
           FromCache serve =
               Serving.fromPair(
                   options,
@@ -217,11 +214,7 @@ public record IdleClient(CacheOptions options) implements CacheState {
           return new StaleWhileRevalidate(options, serve, behind);
         }
       }
-      revalidate =
-          rc.forbidsStale()
-              ? Reason.of(
-                  "X-01", "RFC 9111 §5.2.2.2", "stale, and its directives forbid serving stale")
-              : Reason.of("F-01", "RFC 9111 §4.2", "stale");
+      revalidate = rc.forbidsStale() ? Rule.X_01.reason() : Rule.F_01.reason();
     }
     if (onlyIfCached) {
       return Serving.gatewayTimeout(options, revalidate);

@@ -24,8 +24,12 @@ public record InvalidatePairs(
     CacheOptions options, List<StoredPair> pairs, List<CacheKey> keys, Next then)
     implements CacheState, CacheMiss.Next, NeedRevalidation.Next {
 
-  /** What may follow an invalidation. */
-  public sealed interface Next permits StoreAndUse, CouldNotBeStored {}
+  /**
+   * What may follow an invalidation, and what any response from the origin leads to when it is
+   * stored or not: so it is what may follow a miss and a revalidation too, with no cast.
+   */
+  public sealed interface Next extends CacheMiss.Next, NeedRevalidation.Next
+      permits StoreAndUse, CouldNotBeStored {}
 
   /** Creates the state. */
   public InvalidatePairs {

@@ -41,14 +41,18 @@ public record NeedRevalidation(
     Reason reason)
     implements CacheState, IdleClient.Next {
 
-  /** What may follow a revalidation. */
-  public sealed interface Next
+  /**
+   * What may follow a revalidation: each is a {@link CacheState}, and {@link InvalidatePairs.Next}
+   * (stored or not) is one.
+   */
+  public sealed interface Next extends CacheState
       permits NeedToBeUpdated,
           InvalidatePairs,
           CacheMiss,
           FromCache,
           StoreAndUse,
-          CouldNotBeStored {}
+          CouldNotBeStored,
+          InvalidatePairs.Next {}
 
   /** Creates the state. */
   public NeedRevalidation {
@@ -73,7 +77,7 @@ public record NeedRevalidation(
         stored,
         List.of(stored),
         CacheStatus.forwarded(CacheStatus.Forward.STALE),
-        Reason.of("V-01", "RFC 9111 §4.3.1", "revalidation requested by the caller"));
+        Rule.V_01.reason());
   }
 
   /**
@@ -113,10 +117,7 @@ public record NeedRevalidation(
               : Validators.newestFirst(merged).stream().findFirst();
       if (serve.isEmpty()) {
         return new CacheMiss(
-            options,
-            request,
-            CacheStatus.forwarded(CacheStatus.Forward.STALE),
-            Reason.of("V-02", "RFC 9111 §4.3.4", "the 304 selects no stored response"));
+            options, request, CacheStatus.forwarded(CacheStatus.Forward.STALE), Rule.V_02.reason());
       }
       return refreshed(selectedBy, merged, serve.get(), received, req, responseTime, fwd);
     }
@@ -132,8 +133,7 @@ public record NeedRevalidation(
           return stale.get();
         }
       }
-      Reason kept =
-          Reason.of("V-04", "RFC 9111 §4.3.3", "a server error while validating is not stored");
+      Reason kept = Rule.V_04.reason();
       return new CouldNotBeStored(
           options,
           response.withHeaders(Fields.withoutHopByHop(response.headers())),
@@ -144,9 +144,8 @@ public record NeedRevalidation(
     if (Storability.answersOneClient(request, response)) {
       // SEC-04: an answer to this client's own preconditions or range (a 412, a 206) says nothing
       // about the stored responses for everyone: they stay, and it is not stored.
-      return (Next)
-          Serving.storeOrNot(
-              options, request, req, response, requestTime, responseTime, newPairId, status);
+      return Serving.storeOrNot(
+          options, request, req, response, requestTime, responseTime, newPairId, status);
     }
 
     InvalidatePairs.Next stored =
@@ -253,9 +252,7 @@ public record NeedRevalidation(
         if (m == serve) {
           why =
               Optional.of(
-                  Reason.of(
-                      "S3-06",
-                      "RFC 9111 §3.5",
+                  Rule.S3_06.reason(
                       "freshened by a request with Authorization, without public,"
                           + " must-revalidate or s-maxage"));
         }
@@ -263,12 +260,7 @@ public record NeedRevalidation(
         withdrawn.add(old);
         outcome = old;
         if (m == serve) {
-          why =
-              Optional.of(
-                  Reason.of(
-                      "SEC-01",
-                      "RFC 9111 §3.2, §4.3.4",
-                      "no longer storable: " + whyNot.get().phrase()));
+          why = Optional.of(Rule.SEC_01.reason("no longer storable: " + whyNot.get().phrase()));
         }
       } else {
         Response kept = Storability.storedForm(candidate, options, List.of(old.response()));
@@ -320,10 +312,10 @@ public record NeedRevalidation(
         options.staleIfError()
             && ((!clientForbids && covers(responseSie, staleness))
                 || covers(requestSie, staleness));
-    Reason why = Reason.of("X-02", "RFC 5861 §4", "stale-if-error");
+    Reason why = Rule.X_02.reason("RFC 5861 §4", "stale-if-error");
     if (!allowed && unreachable && options.serveStaleWhenOriginUnreachable() && !clientForbids) {
       allowed = true;
-      why = Reason.of("X-02", "RFC 9111 §4.2.4", "origin unreachable, serving stale");
+      why = Rule.X_02.reason("origin unreachable, serving stale");
     }
     if (!allowed) {
       return Optional.empty();

@@ -62,7 +62,7 @@ final class Serving {
 
   /** R4-08: the 504 a cache answers when {@code only-if-cached} finds nothing it may use. */
   static FromCache gatewayTimeout(CacheOptions options, Reason why) {
-    Reason reason = Reason.of("R4-08", "RFC 9111 §5.2.1.7", "only-if-cached and " + why.phrase());
+    Reason reason = Rule.R4_08.reason("only-if-cached and " + why.phrase());
     Response response = Response.of(504, Headers.of("Content-Length", "0"));
     CacheStatus status =
         new CacheStatus(

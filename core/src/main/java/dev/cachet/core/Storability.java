@@ -33,12 +33,11 @@ final class Storability {
       long responseTimeMillis) {
     if (!options.cacheableMethods().contains(request.method())
         && !answersGets(request, response, options)) {
-      return Optional.of(
-          Reason.of("S3-01", "RFC 9111 §3", "method " + request.method() + " is not cached"));
+      return Optional.of(Rule.S3_01.reason("method " + request.method() + " is not cached"));
     }
     int status = response.status();
     if (status < 200) {
-      return Optional.of(Reason.of("S3-02", "RFC 9111 §3", "non-final response"));
+      return Optional.of(Rule.S3_02.reason());
     }
     ResponseControl rc = ResponseControl.of(response, options);
     // S3-03: 206 and 304 are never stored as such (Cachet does not combine partial content; a
@@ -47,47 +46,38 @@ final class Storability {
     // (§5.2.2.3): then its requirements may not be understood.
     boolean understood = Statuses.isUnderstood(status);
     if (status == 206 || status == 304 || status > 599 || (!understood && rc.mustUnderstand())) {
-      return Optional.of(
-          Reason.of("S3-03", "RFC 9111 §3", "status " + status + " is not understood"));
+      return Optional.of(Rule.S3_03.reason("status " + status + " is not understood"));
     }
     if (status == 412 || status == 416) {
       return Optional.of(
-          Reason.of(
-              "SEC-04",
+          Rule.SEC_04.reason(
               "RFC 9110 §13.1, §14.2",
               "status " + status + " answers one client's precondition or range"));
     }
     Optional<String> own = ownField(request);
     if (own.isPresent()) {
       return Optional.of(
-          Reason.of(
-              "SEC-04", "RFC 9111 §3, RFC 9110 §13.1", "response to a request with " + own.get()));
+          Rule.SEC_04.reason(
+              "RFC 9111 §3, RFC 9110 §13.1", "response to a request with " + own.get()));
     }
     if (req.cacheControl().has("no-store")) {
-      return Optional.of(Reason.of("S3-04", "RFC 9111 §5.2.1.5", "no-store in the request"));
+      return Optional.of(Rule.S3_04.reason("RFC 9111 §5.2.1.5", "no-store in the request"));
     }
     // §5.2.2.3: must-understand with an understood status overrides no-store.
     if (rc.noStore() && !rc.mustUnderstand()) {
-      return Optional.of(Reason.of("S3-04", "RFC 9111 §5.2.2.5", "no-store in the response"));
+      return Optional.of(Rule.S3_04.reason("RFC 9111 §5.2.2.5", "no-store in the response"));
     }
     if (options.shared() && rc.isPrivate()) {
-      return Optional.of(
-          Reason.of("S3-05", "RFC 9111 §5.2.2.7", "private response in a shared cache"));
+      return Optional.of(Rule.S3_05.reason());
     }
     if (options.shared() && req.authorization() && !rc.allowsSharedAuthorized()) {
-      return Optional.of(
-          Reason.of(
-              "S3-06",
-              "RFC 9111 §3.5",
-              "request with Authorization and no public, must-revalidate or s-maxage"));
+      return Optional.of(Rule.S3_06.reason());
     }
     if (options.shared()
         && options.fieldsAddedOutOfSight().contains("authorization")
         && !rc.allowsSharedAuthorized()) {
       return Optional.of(
-          Reason.of(
-              "S3-06",
-              "RFC 9111 §3.5",
+          Rule.S3_06.reason(
               "Authorization may be added out of the cache's sight, and no public,"
                   + " must-revalidate or s-maxage"));
     }
@@ -98,33 +88,24 @@ final class Storability {
         && !named(rc, "set-cookie", options)) {
       // Varnish, nginx and Fastly do not store such a response by default: replaying one user's
       // session cookie to every client is the classic shared-cache leak (RFC 9111 §7.3).
-      return Optional.of(
-          Reason.of(
-              "SEC-03",
-              "RFC 9111 §7.3",
-              "Set-Cookie in a shared cache without public or s-maxage"));
+      return Optional.of(Rule.SEC_03.reason());
     }
     if (response.facts().varyMalformed()) {
-      return Optional.of(
-          Reason.of("SEC-05", "RFC 9111 §4.1", "Vary that is not a list of field names"));
+      return Optional.of(Rule.SEC_05.reason());
     }
     if (response.facts().varyStar()) {
-      return Optional.of(Reason.of("R4-05", "RFC 9111 §4.1", "Vary: * never matches"));
+      return Optional.of(Rule.R4_05.reason("Vary: * never matches"));
     }
     for (String name : response.facts().varyNames()) {
       if (options.fieldsAddedOutOfSight().contains(name)) {
         return Optional.of(
-            Reason.of(
-                "R4-05",
-                "RFC 9111 §4.1",
-                "varies on " + name + ", which is added out of the cache's sight"));
+            Rule.R4_05.reason("varies on " + name + ", which is added out of the cache's sight"));
       }
     }
     if (options.maximumBodySize().isPresent()
         && response.facts().contentLength().isPresent()
         && response.facts().contentLength().getAsLong() > options.maximumBodySize().getAsLong()) {
-      return Optional.of(
-          Reason.of("CFG", "CacheOptions.maximumBodySize", "body larger than the maximum size"));
+      return Optional.of(Rule.CFG.reason());
     }
     boolean allowed =
         rc.hasExplicitFreshness()
@@ -133,17 +114,11 @@ final class Storability {
             || Statuses.isHeuristicallyCacheable(status);
     if (!allowed) {
       return Optional.of(
-          Reason.of(
-              "S3-07",
-              "RFC 9111 §3",
+          Rule.S3_07.reason(
               "no explicit freshness and status " + status + " is not heuristically cacheable"));
     }
     if (neverReusable(rc, response, options, responseTimeMillis)) {
-      return Optional.of(
-          Reason.of(
-              "SEC-09",
-              "RFC 9111 §4.2, §4.3.1",
-              "no freshness lifetime and no validator: it could never be reused"));
+      return Optional.of(Rule.SEC_09.reason());
     }
     return Optional.empty();
   }

@@ -10,12 +10,17 @@ import static dev.cachet.core.Fixtures.request;
 import static dev.cachet.core.Fixtures.response;
 import static dev.cachet.core.Fixtures.seconds;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
@@ -23,7 +28,8 @@ import org.junit.jupiter.api.TestInstance;
 
 /**
  * The state machine end to end (RFC 9111 §3, §4): the example flows of the seed design and every
- * transition of {@link CacheState}'s diagram, walked by the tests' {@link Driver}.
+ * transition of the state diagram in the package documentation, walked by the tests' {@link
+ * Driver}.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class CacheStateTest {
@@ -108,7 +114,7 @@ class CacheStateTest {
     }
   }
 
-  /** Each edge of the diagram in {@link CacheState}'s Javadoc. */
+  /** Each edge of the state diagram in the package documentation ({@code package-info.java}). */
   @Nested
   class Transitions {
     @Test
@@ -178,6 +184,18 @@ class CacheStateTest {
           .containsExactly(
               IdleClient.class, CacheMiss.class, InvalidatePairs.class, CouldNotBeStored.class);
       assertThat(d.stored(get().key())).isEmpty();
+    }
+
+    @Test
+    void cacheMissToInvalidatePairsToStoreAndUse_afterAPostThatAnswersLaterGets() {
+      CacheOptions posts = CacheOptions.newBuilder().reusePostResponses(true).build();
+      Driver d = driver(posts).origin(ok("Cache-Control", "max-age=60", "Content-Location", "/a"));
+      d.send(request("POST", URI_A));
+      assertThat(d.path)
+          .containsExactly(
+              IdleClient.class, CacheMiss.class, InvalidatePairs.class, StoreAndUse.class);
+      d.send(get());
+      assertThat(d.path).containsExactly(IdleClient.class, FromCache.class);
     }
 
     @Test
@@ -280,24 +298,83 @@ class CacheStateTest {
     }
   }
 
-  @Test
-  void createIdle_givesPrivateForClientAndSharedForServer() {
-    assertThat(CacheState.createIdle("client").options().shared()).isFalse();
-    assertThat(CacheState.createIdle("server").options().shared()).isTrue();
-    assertThatThrownBy(() -> CacheState.createIdle("proxy"))
-        .isInstanceOf(IllegalArgumentException.class);
+  @Nested
+  class Unions {
+    private static final List<Class<?>> NEXTS =
+        List.of(
+            IdleClient.Next.class,
+            CacheMiss.Next.class,
+            NeedRevalidation.Next.class,
+            InvalidatePairs.Next.class);
+
+    @Test
+    void everyNextIsACacheState() {
+      for (Class<?> next : NEXTS) {
+        assertThat(CacheState.class.isAssignableFrom(next)).as(next.getName()).isTrue();
+      }
+    }
+
+    @Test
+    void whatFollowsAnOriginResponse_fitsTheUnionsOfAMissAndARevalidation() {
+      assertThat(CacheMiss.Next.class.isAssignableFrom(InvalidatePairs.Next.class)).isTrue();
+      assertThat(NeedRevalidation.Next.class.isAssignableFrom(InvalidatePairs.Next.class)).isTrue();
+      // A caller holds any step's result as a CacheState without a cast.
+      CacheMiss.Next afterMiss = Fixtures.miss(PRIVATE, get(), ok("Cache-Control", "max-age=60"));
+      CacheState state = afterMiss;
+      assertThat(state).isInstanceOf(StoreAndUse.class);
+    }
+
+    /** Guards against a union that does not combine, which a cast in core would paper over. */
+    @Test
+    void noCoreSourceCastsToAState() throws Exception {
+      String names =
+          concreteStates().stream()
+              .map(Class::getSimpleName)
+              .collect(Collectors.joining("|", "(?:CacheState|", ")"));
+      // "(FromCache) s", "(CacheMiss.Next) n", "(Next) n": a cast, not a call or a condition.
+      Pattern cast =
+          Pattern.compile("\\(\\s*(?:" + names + "(?:\\.Next)?|Next)\\s*\\)\\s*(?:[\\w(]|$)");
+      List<String> casts = new ArrayList<>();
+      try (Stream<Path> files = Files.walk(Path.of("src/main/java/dev/cachet/core"))) {
+        for (Path f : files.filter(p -> p.toString().endsWith(".java")).toList()) {
+          for (String line : Files.readAllLines(f)) {
+            String code = line.strip();
+            if (!code.startsWith("*") && !code.startsWith("//") && cast.matcher(code).find()) {
+              casts.add(f.getFileName() + ": " + code);
+            }
+          }
+        }
+      }
+      assertThat(casts).isEmpty();
+    }
+  }
+
+  /** The concrete states: the records reached through CacheState's permitted subtypes. */
+  private static Set<Class<?>> concreteStates() {
+    Set<Class<?>> states = new LinkedHashSet<>();
+    List<Class<?>> pending =
+        new ArrayList<>(Arrays.asList(CacheState.class.getPermittedSubclasses()));
+    while (!pending.isEmpty()) {
+      Class<?> c = pending.remove(pending.size() - 1);
+      if (c.isInterface()) {
+        pending.addAll(Arrays.asList(c.getPermittedSubclasses()));
+      } else {
+        states.add(c);
+      }
+    }
+    return states;
   }
 
   @Test
   void driverHandlesEveryPermittedState() {
-    Set<Class<?>> permitted = Set.copyOf(Arrays.asList(CacheState.class.getPermittedSubclasses()));
+    Set<Class<?>> permitted = concreteStates();
     assertThat(permitted).isEqualTo(Set.copyOf(Driver.HANDLED));
   }
 
   /** Runs after the flows: every permitted state was reached by some flow through the driver. */
   @AfterAll
   void everyPermittedStateWasVisitedByTheFlows() {
-    List<Class<?>> permitted = Arrays.asList(CacheState.class.getPermittedSubclasses());
+    List<Class<?>> permitted = List.copyOf(concreteStates());
     assertThat(visited)
         .containsAll(
             permitted.stream()

@@ -73,7 +73,7 @@ class Driver {
     path.clear();
     CacheState s = idle;
     visit(s);
-    s = (CacheState) idle.next(request, stored(request.key()), now);
+    s = idle.next(request, stored(request.key()), now);
     while (true) {
       visit(s);
       Optional<Outcome> done = step(s);
@@ -96,7 +96,7 @@ class Driver {
       visit(swr.revalidate());
       Optional<Response> r = callOrigin(swr.revalidate().conditionalRequest());
       if (r.isPresent()) {
-        CacheState behind = (CacheState) swr.revalidate().next(r.get(), now, now, Fixtures.newId());
+        CacheState behind = swr.revalidate().next(r.get(), now, now, Fixtures.newId());
         runToEnd(behind);
       }
       return Optional.of(new Outcome(swr, serve.response()));
@@ -106,7 +106,7 @@ class Driver {
         Response gw = Response.of(504, Headers.empty());
         return Optional.of(new Outcome(miss, gw));
       }
-      next = (CacheState) miss.next(r.get(), now, now, Fixtures.newId());
+      next = miss.next(r.get(), now, now, Fixtures.newId());
       return Optional.empty();
     } else if (s instanceof NeedRevalidation rev) {
       Optional<Response> r = callOrigin(rev.conditionalRequest());
@@ -118,7 +118,7 @@ class Driver {
         }
         return Optional.of(new Outcome(rev, Response.of(504, Headers.empty())));
       }
-      next = (CacheState) rev.next(r.get(), now, now, Fixtures.newId());
+      next = rev.next(r.get(), now, now, Fixtures.newId());
       return Optional.empty();
     } else if (s instanceof NeedToBeUpdated update) {
       for (StoredPair p : update.updated()) {
@@ -137,7 +137,7 @@ class Driver {
         list.removeIf(old -> old.id().equals(p.id()));
         store.put(p.key(), list);
       }
-      next = (CacheState) inv.next();
+      next = inv.next();
       return Optional.empty();
     } else if (s instanceof StoreAndUse st) {
       List<StoredPair> list = new ArrayList<>(stored(st.pair().key()));

@@ -76,7 +76,7 @@ final class Fixtures {
   static StoredPair store(CacheOptions options, Request request, Response response) {
     CacheMiss.Next next = miss(options, request, response);
     if (next instanceof InvalidatePairs inv) {
-      next = (CacheMiss.Next) inv.next();
+      next = inv.next();
     }
     assertThat(next).as("stored").isInstanceOf(StoreAndUse.class);
     return ((StoreAndUse) next).pair();
@@ -103,7 +103,7 @@ final class Fixtures {
   /** The reason a miss gave for not storing, failing when it stored. */
   static Reason notStoredReason(CacheMiss.Next next) {
     if (next instanceof InvalidatePairs inv) {
-      next = (CacheMiss.Next) inv.next();
+      next = inv.next();
     }
     assertThat(next).isInstanceOf(CouldNotBeStored.class);
     return ((CouldNotBeStored) next).reason();

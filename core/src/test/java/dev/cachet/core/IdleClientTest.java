@@ -389,6 +389,12 @@ class IdleClientTest {
   }
 
   @Test
+  void forClientIsPrivate_forServerIsShared() {
+    assertThat(IdleClient.forClient().options().shared()).isFalse();
+    assertThat(IdleClient.forServer().options().shared()).isTrue();
+  }
+
+  @Test
   void reasonsNameChecklistIdSectionAndPhrase() {
     CacheMiss miss =
         (CacheMiss) lookup(get(), at(1), List.<StoredPair>of().toArray(new StoredPair[0]));

@@ -1,5 +1,7 @@
 package dev.cachet.engine;
 
+import java.io.IOException;
+import java.net.SocketTimeoutException;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -32,4 +34,16 @@ public interface Origin {
    * @return completes when the exchange with the origin is over
    */
   CompletableFuture<?> send(OriginRequest request, ResponseHandler responses);
+
+  /**
+   * The exception a request to this origin fails with when the engine gives up on it for taking too
+   * long (a background revalidation past its time): the shell's own kind, so that listeners see
+   * what a timeout of its client looks like. A {@link java.net.SocketTimeoutException} by default.
+   *
+   * @param message what timed out
+   * @return the exception
+   */
+  default IOException timedOut(String message) {
+    return new SocketTimeoutException(message);
+  }
 }

@@ -7,7 +7,6 @@ import java.util.Optional;
 import java.util.concurrent.Flow;
 
 /** Takes the origin's response for the engine; see {@link Origin#send}. */
-@FunctionalInterface
 public interface ResponseHandler {
 
   /**
@@ -22,4 +21,16 @@ public interface ResponseHandler {
    */
   Flow.Subscriber<List<ByteBuffer>> onHead(
       int status, Headers fields, Optional<String> httpVersion);
+
+  /**
+   * Asked after {@link #onHead}: whether the subscriber it returned may block on storage I/O when
+   * given the body (a body being written to a storage whose writes and commit wait for the disk or
+   * the network). A shell whose I/O thread must never block then delivers the body from another
+   * thread; otherwise it may deliver it on its I/O thread. False by default.
+   *
+   * @return true when the body's delivery may block
+   */
+  default boolean bodyMayBlock() {
+    return false;
+  }
 }

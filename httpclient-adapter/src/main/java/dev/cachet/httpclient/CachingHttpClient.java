@@ -3,9 +3,11 @@ package dev.cachet.httpclient;
 import static java.util.Objects.requireNonNull;
 
 import dev.cachet.core.CacheOptions;
+import dev.cachet.engine.CacheEngine;
 import dev.cachet.engine.CacheListener;
 import dev.cachet.engine.CacheStatistics;
-import dev.cachet.httpclient.internal.CacheEngine;
+import dev.cachet.httpclient.internal.ClientShell;
+import dev.cachet.httpclient.internal.WrappedClient;
 import dev.cachet.storage.Storage;
 import java.io.IOException;
 import java.net.Authenticator;
@@ -84,11 +86,11 @@ import javax.net.ssl.SSLParameters;
  * }</pre>
  */
 public final class CachingHttpClient extends HttpClient implements AutoCloseable {
-  private final CacheEngine engine;
+  private final ClientShell shell;
   private final Redirect redirects;
 
-  private CachingHttpClient(CacheEngine engine, Redirect redirects) {
-    this.engine = engine;
+  private CachingHttpClient(ClientShell shell, Redirect redirects) {
+    this.shell = shell;
     this.redirects = redirects;
   }
 
@@ -113,7 +115,7 @@ public final class CachingHttpClient extends HttpClient implements AutoCloseable
       throws IOException, InterruptedException {
     requireNonNull(request, "request");
     requireNonNull(responseBodyHandler, "responseBodyHandler");
-    return engine.send(request, responseBodyHandler);
+    return shell.send(request, responseBodyHandler);
   }
 
   /**
@@ -125,7 +127,7 @@ public final class CachingHttpClient extends HttpClient implements AutoCloseable
       HttpRequest request, BodyHandler<T> responseBodyHandler) {
     requireNonNull(request, "request");
     requireNonNull(responseBodyHandler, "responseBodyHandler");
-    return engine.sendAsync(request, responseBodyHandler, null);
+    return shell.sendAsync(request, responseBodyHandler, null);
   }
 
   /** As {@link #sendAsync(HttpRequest, BodyHandler)}; push promises reach the handler uncached. */
@@ -136,28 +138,28 @@ public final class CachingHttpClient extends HttpClient implements AutoCloseable
       PushPromiseHandler<T> pushPromiseHandler) {
     requireNonNull(request, "request");
     requireNonNull(responseBodyHandler, "responseBodyHandler");
-    return engine.sendAsync(request, responseBodyHandler, pushPromiseHandler);
+    return shell.sendAsync(request, responseBodyHandler, pushPromiseHandler);
   }
 
   /** A snapshot of the cache's counters since the client was built. */
   public CacheStatistics statistics() {
-    return engine.statistics();
+    return shell.statistics();
   }
 
   /** The storage the cache keeps its responses in. */
   public Storage storage() {
-    return engine.storage();
+    return shell.storage();
   }
 
   /** The cache's options. */
   public CacheOptions cacheOptions() {
-    return engine.options();
+    return shell.options();
   }
 
   /** The cookie handler the cache applies to requests and responses (not the wrapped client). */
   @Override
   public Optional<CookieHandler> cookieHandler() {
-    return engine.cookieHandler();
+    return shell.cookieHandler();
   }
 
   @Override
@@ -198,7 +200,7 @@ public final class CachingHttpClient extends HttpClient implements AutoCloseable
 
   @Override
   public Optional<Executor> executor() {
-    return engine.executor();
+    return shell.executor();
   }
 
   /** A WebSocket builder of the wrapped client; WebSockets are not cached. */
@@ -216,7 +218,7 @@ public final class CachingHttpClient extends HttpClient implements AutoCloseable
    */
   @Override
   public void close() {
-    engine.close();
+    shell.close();
   }
 
   /**
@@ -224,12 +226,12 @@ public final class CachingHttpClient extends HttpClient implements AutoCloseable
    * cache's background work stops at once rather than after the exchanges in progress.
    */
   public void shutdown() {
-    engine.close();
+    shell.close();
   }
 
   /** As {@link #close()}; overrides {@code HttpClient.shutdownNow()} on Java 21 and later. */
   public void shutdownNow() {
-    engine.close();
+    shell.close();
   }
 
   /**
@@ -237,7 +239,7 @@ public final class CachingHttpClient extends HttpClient implements AutoCloseable
    * later.
    */
   public boolean isTerminated() {
-    return engine.isClosed();
+    return shell.isClosed();
   }
 
   /**
@@ -252,12 +254,12 @@ public final class CachingHttpClient extends HttpClient implements AutoCloseable
   }
 
   private HttpClient wrapped() {
-    return engine.origin();
+    return shell.origin();
   }
 
   @Override
   public String toString() {
-    return "CachingHttpClient[" + engine.storage() + ", " + engine.options() + "]";
+    return "CachingHttpClient[" + shell.storage() + ", " + shell.options() + "]";
   }
 
   /**
@@ -530,22 +532,29 @@ public final class CachingHttpClient extends HttpClient implements AutoCloseable
         s = DefaultStorage.create();
         ownsStorage = true;
       }
-      CacheEngine engine =
-          new CacheEngine(
-              origin,
-              ownsOrigin,
-              s,
-              ownsStorage,
-              options != null ? options : CacheOptions.defaults(),
-              clock != null ? clock : Clock.systemUTC(),
-              listener,
-              cookieHandler,
-              redirects,
-              executor,
-              backgroundRevalidationTimeout != null
-                  ? backgroundRevalidationTimeout
-                  : CacheEngine.DEFAULT_BACKGROUND_TIMEOUT);
-      return new CachingHttpClient(engine, redirects);
+      CacheEngine.Builder engine =
+          CacheEngine.newBuilder(s)
+              .ownsStorage(ownsStorage)
+              .options(
+                  ClientShell.withFieldsOutOfSight(
+                      options != null ? options : CacheOptions.defaults(), origin))
+              .clock(clock != null ? clock : Clock.systemUTC());
+      if (listener != null) {
+        engine.listener(listener);
+      }
+      if (executor != null) {
+        engine.executor(executor);
+      }
+      Duration background =
+          backgroundRevalidationTimeout != null
+              ? backgroundRevalidationTimeout
+              : CacheEngine.DEFAULT_BACKGROUND_TIMEOUT;
+      engine.backgroundTimeout(background);
+      WrappedClient client =
+          new WrappedClient(
+              origin, ownsOrigin, Optional.ofNullable(cookieHandler), redirects, background);
+      ClientShell shell = new ClientShell(client, engine.build());
+      return new CachingHttpClient(shell, redirects);
     }
   }
 }

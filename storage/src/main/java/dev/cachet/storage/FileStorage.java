@@ -192,6 +192,12 @@ public final class FileStorage implements Storage {
     return behind != null && bodyBytes >= 0 && bodyBytes <= behind.bufferBytes();
   }
 
+  /** True when the commit is carried out behind the caller ({@link #commitsBehind(long)}). */
+  @Override
+  public boolean commitIsCheap(long length) {
+    return commitsBehind(length);
+  }
+
   /**
    * How many commits carried out behind their callers have failed (each logged); their pairs were
    * dropped, as if evicted.

@@ -215,6 +215,12 @@ public final class MemoryStorage implements Storage {
     return cache.policy().eviction().orElseThrow().weightedSize().orElseThrow();
   }
 
+  /** True: a commit in memory never waits for I/O. */
+  @Override
+  public boolean commitIsCheap(long length) {
+    return true;
+  }
+
   @Override
   public long evictionCount() {
     return evictions.sum();

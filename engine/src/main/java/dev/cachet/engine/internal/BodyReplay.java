@@ -1,4 +1,4 @@
-package dev.cachet.httpclient.internal;
+package dev.cachet.engine.internal;
 
 import dev.cachet.storage.StoredBody;
 import java.io.IOException;
@@ -44,12 +44,16 @@ final class BodyReplay implements Flow.Subscription {
   /**
    * Replays a body whose first chunk has been read already.
    *
-   * @param body the open body, closed when the replay ends; null for an empty body
+   * @param body the open body, closed when the replay ends; null when {@code first} is all of it
    * @param first the first chunk; null when the body is empty
    */
   static void replay(
       Flow.Subscriber<? super List<ByteBuffer>> subscriber, StoredBody body, ByteBuffer first) {
-    BodyReplay replay = new BodyReplay(subscriber, body, first, first == null);
+    start(new BodyReplay(subscriber, body, first, first == null || body == null));
+  }
+
+  private static void start(BodyReplay replay) {
+    Flow.Subscriber<? super List<ByteBuffer>> subscriber = replay.subscriber;
     subscriber.onSubscribe(replay);
     // The end goes out once onSubscribe has returned, as from the JDK's own publishers: a
     // subscriber that hands lines or chunks on through a loop of its own (the JDK's

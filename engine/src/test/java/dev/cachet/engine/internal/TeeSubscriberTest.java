@@ -1,4 +1,4 @@
-package dev.cachet.httpclient.internal;
+package dev.cachet.engine.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -17,6 +17,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Flow;
 import java.util.concurrent.TimeUnit;
@@ -48,28 +49,58 @@ class TeeSubscriberTest {
     storage.close();
   }
 
-  TeeSubscriber<String> tee(BodySubscriber<String> down, long expected, long max) throws Exception {
-    return new TeeSubscriber<>(
-        down,
-        storage.newWriter(pair),
-        expected,
-        max,
-        new TeeSubscriber.Outcome() {
-          @Override
-          public void committed() {
-            committed.incrementAndGet();
-          }
+  /** The tee with the body its caller's subscriber makes, as a shell pairs them. */
+  record Teed<T>(TeeSubscriber tee, BodySubscriber<T> down) implements BodySubscriber<T> {
+    @Override
+    public CompletionStage<T> getBody() {
+      return down.getBody();
+    }
 
-          @Override
-          public void aborted() {
-            aborted.incrementAndGet();
-          }
+    @Override
+    public void onSubscribe(Flow.Subscription subscription) {
+      tee.onSubscribe(subscription);
+    }
 
-          @Override
-          public void storageFailed(Throwable error) {
-            failed.incrementAndGet();
-          }
-        });
+    @Override
+    public void onNext(List<ByteBuffer> item) {
+      tee.onNext(item);
+    }
+
+    @Override
+    public void onError(Throwable throwable) {
+      tee.onError(throwable);
+    }
+
+    @Override
+    public void onComplete() {
+      tee.onComplete();
+    }
+  }
+
+  Teed<String> tee(BodySubscriber<String> down, long expected, long max) throws Exception {
+    return new Teed<>(
+        new TeeSubscriber(
+            down,
+            storage.newWriter(pair),
+            expected,
+            max,
+            new TeeSubscriber.Outcome() {
+              @Override
+              public void committed() {
+                committed.incrementAndGet();
+              }
+
+              @Override
+              public void aborted() {
+                aborted.incrementAndGet();
+              }
+
+              @Override
+              public void storageFailed(Throwable error) {
+                failed.incrementAndGet();
+              }
+            }),
+        down);
   }
 
   Flow.Subscription upstream() {
@@ -92,7 +123,7 @@ class TeeSubscriberTest {
   @Test
   void completeBody_reachesTheCaller_andIsCommitted() throws Exception {
     BodySubscriber<String> down = BodySubscribers.ofString(StandardCharsets.US_ASCII);
-    TeeSubscriber<String> t = tee(down, 10, Long.MAX_VALUE);
+    Teed<String> t = tee(down, 10, Long.MAX_VALUE);
     t.onSubscribe(upstream());
     t.onNext(chunk("hello"));
     t.onNext(chunk("world"));
@@ -109,8 +140,7 @@ class TeeSubscriberTest {
 
   @Test
   void S3_10_bodyShorterThanContentLength_isNotCommitted() throws Exception {
-    TeeSubscriber<String> t =
-        tee(BodySubscribers.ofString(StandardCharsets.US_ASCII), 20, Long.MAX_VALUE);
+    Teed<String> t = tee(BodySubscribers.ofString(StandardCharsets.US_ASCII), 20, Long.MAX_VALUE);
     t.onSubscribe(upstream());
     t.onNext(chunk("hello"));
     t.onComplete();
@@ -123,8 +153,7 @@ class TeeSubscriberTest {
 
   @Test
   void error_abortsTheWrite_andReachesTheCaller() throws Exception {
-    TeeSubscriber<String> t =
-        tee(BodySubscribers.ofString(StandardCharsets.US_ASCII), -1, Long.MAX_VALUE);
+    Teed<String> t = tee(BodySubscribers.ofString(StandardCharsets.US_ASCII), -1, Long.MAX_VALUE);
     t.onSubscribe(upstream());
     t.onNext(chunk("hel"));
     t.onError(new java.io.IOException("reset"));
@@ -175,32 +204,35 @@ class TeeSubscriberTest {
     }
   }
 
-  TeeSubscriber<String> tee(Leaving caller, long expected, long finishBytes, Duration finishTime)
+  Teed<String> tee(Leaving caller, long expected, long finishBytes, Duration finishTime)
       throws Exception {
-    return new TeeSubscriber<>(
-        BodySubscribers.fromSubscriber(caller, s -> "left"),
-        storage.newWriter(pair),
-        expected,
-        Long.MAX_VALUE,
-        new TeeSubscriber.Outcome() {
-          @Override
-          public void committed() {
-            committed.incrementAndGet();
-          }
+    BodySubscriber<String> down = BodySubscribers.fromSubscriber(caller, s -> "left");
+    return new Teed<>(
+        new TeeSubscriber(
+            down,
+            storage.newWriter(pair),
+            expected,
+            Long.MAX_VALUE,
+            new TeeSubscriber.Outcome() {
+              @Override
+              public void committed() {
+                committed.incrementAndGet();
+              }
 
-          @Override
-          public void aborted() {
-            aborted.incrementAndGet();
-            abortedLatch.countDown();
-          }
+              @Override
+              public void aborted() {
+                aborted.incrementAndGet();
+                abortedLatch.countDown();
+              }
 
-          @Override
-          public void storageFailed(Throwable error) {
-            failed.incrementAndGet();
-          }
-        },
-        finishBytes,
-        finishTime);
+              @Override
+              public void storageFailed(Throwable error) {
+                failed.incrementAndGet();
+              }
+            },
+            finishBytes,
+            finishTime),
+        down);
   }
 
   final CountDownLatch abortedLatch = new CountDownLatch(1);
@@ -226,7 +258,7 @@ class TeeSubscriberTest {
   void S3_10_callerLeavesAfterTheLastAnnouncedByte_theBodyIsComplete_andCommitted()
       throws Exception {
     Leaving caller = new Leaving();
-    TeeSubscriber<String> t = tee(caller, 10, 4, Duration.ofMinutes(1));
+    Teed<String> t = tee(caller, 10, 4, Duration.ofMinutes(1));
     t.onSubscribe(countingUpstream());
     t.onNext(chunk("hello"));
     t.onNext(chunk("world"));
@@ -243,7 +275,7 @@ class TeeSubscriberTest {
   @Test
   void callerLeavesWithLittleLeft_theRestIsReadBehind_andCommitted() throws Exception {
     Leaving caller = new Leaving();
-    TeeSubscriber<String> t = tee(caller, 10, 5, Duration.ofMinutes(1));
+    Teed<String> t = tee(caller, 10, 5, Duration.ofMinutes(1));
     t.onSubscribe(countingUpstream());
     t.onNext(chunk("hello"));
     caller.leave();
@@ -265,7 +297,7 @@ class TeeSubscriberTest {
   @Test
   void callerLeavesWithMuchLeft_theWriteIsAborted_andUpstreamCancelled() throws Exception {
     Leaving caller = new Leaving();
-    TeeSubscriber<String> t = tee(caller, 20, 4, Duration.ofMinutes(1));
+    Teed<String> t = tee(caller, 20, 4, Duration.ofMinutes(1));
     t.onSubscribe(countingUpstream());
     t.onNext(chunk("hello"));
     caller.leave();
@@ -280,7 +312,7 @@ class TeeSubscriberTest {
   @Test
   void unknownLength_isReadBehindUpToTheBound_thenGivenUp() throws Exception {
     Leaving caller = new Leaving();
-    TeeSubscriber<String> t = tee(caller, -1, 4, Duration.ofMinutes(1));
+    Teed<String> t = tee(caller, -1, 4, Duration.ofMinutes(1));
     t.onSubscribe(countingUpstream());
     t.onNext(chunk("hello"));
     caller.leave();
@@ -299,7 +331,7 @@ class TeeSubscriberTest {
   @Test
   void bodyReadBehindThatDoesNotEndInTime_isGivenUp() throws Exception {
     Leaving caller = new Leaving();
-    TeeSubscriber<String> t = tee(caller, -1, 1 << 20, Duration.ofMillis(10));
+    Teed<String> t = tee(caller, -1, 1 << 20, Duration.ofMillis(10));
     t.onSubscribe(countingUpstream());
     t.onNext(chunk("hello"));
     caller.leave(); // and the origin sends nothing more
@@ -316,7 +348,7 @@ class TeeSubscriberTest {
   void callerThatNeverReadsAnything_andLeaves_withNothingToStore_cancelsUpstream()
       throws Exception {
     Leaving caller = new Leaving();
-    TeeSubscriber<String> t = tee(caller, 0, 4, Duration.ofMinutes(1));
+    Teed<String> t = tee(caller, 0, 4, Duration.ofMinutes(1));
     t.onSubscribe(countingUpstream());
     caller.leave(); // Content-Length: 0, all of it here
 
@@ -326,7 +358,7 @@ class TeeSubscriberTest {
 
   @Test
   void bodyOverTheMaximum_isNotStored_butReachesTheCallerWhole() throws Exception {
-    TeeSubscriber<String> t = tee(BodySubscribers.ofString(StandardCharsets.US_ASCII), -1, 8);
+    Teed<String> t = tee(BodySubscribers.ofString(StandardCharsets.US_ASCII), -1, 8);
     t.onSubscribe(upstream());
     t.onNext(chunk("hello"));
     t.onNext(chunk("world"));
@@ -340,8 +372,7 @@ class TeeSubscriberTest {
   @Test
   void callersBuffers_areNotConsumedByTheStorage() throws Exception {
     ByteBuffer b = ByteBuffer.wrap("abc".getBytes(StandardCharsets.US_ASCII));
-    TeeSubscriber<String> t =
-        tee(BodySubscribers.ofString(StandardCharsets.US_ASCII), 3, Long.MAX_VALUE);
+    Teed<String> t = tee(BodySubscribers.ofString(StandardCharsets.US_ASCII), 3, Long.MAX_VALUE);
     t.onSubscribe(upstream());
     t.onNext(List.of(b));
     t.onComplete();

@@ -1,4 +1,4 @@
-package dev.cachet.httpclient.internal;
+package dev.cachet.engine.internal;
 
 import dev.cachet.storage.StoredBody;
 import java.io.IOException;

@@ -1,4 +1,4 @@
-package dev.cachet.httpclient.internal;
+package dev.cachet.engine.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -1,13 +1,11 @@
-package dev.cachet.httpclient.internal;
+package dev.cachet.engine.internal;
 
 import dev.cachet.storage.BodyWriter;
 import java.io.IOException;
-import java.net.http.HttpResponse.BodySubscriber;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Flow;
 import java.util.concurrent.TimeUnit;
 
@@ -36,7 +34,7 @@ import java.util.concurrent.TimeUnit;
  *
  * The caller's subscriber receives nothing after it cancelled.
  */
-final class TeeSubscriber<T> implements BodySubscriber<T> {
+final class TeeSubscriber implements Flow.Subscriber<List<ByteBuffer>> {
   /** How much more of an abandoned body the cache reads to store it. */
   static final long FINISH_BYTES = 1L << 20;
 
@@ -52,7 +50,7 @@ final class TeeSubscriber<T> implements BodySubscriber<T> {
     void storageFailed(Throwable error);
   }
 
-  private final BodySubscriber<T> downstream;
+  private final Flow.Subscriber<? super List<ByteBuffer>> downstream;
   private final long expectedLength;
   private final long maximumLength;
   private final Outcome outcome;
@@ -70,7 +68,7 @@ final class TeeSubscriber<T> implements BodySubscriber<T> {
    * @param maximumLength the largest body to store, or {@code Long.MAX_VALUE}
    */
   TeeSubscriber(
-      BodySubscriber<T> downstream,
+      Flow.Subscriber<? super List<ByteBuffer>> downstream,
       BodyWriter writer,
       long expectedLength,
       long maximumLength,
@@ -80,7 +78,7 @@ final class TeeSubscriber<T> implements BodySubscriber<T> {
 
   /** As above, with the bounds on finishing a body the caller abandoned. */
   TeeSubscriber(
-      BodySubscriber<T> downstream,
+      Flow.Subscriber<? super List<ByteBuffer>> downstream,
       BodyWriter writer,
       long expectedLength,
       long maximumLength,
@@ -94,11 +92,6 @@ final class TeeSubscriber<T> implements BodySubscriber<T> {
     this.outcome = outcome;
     this.finishBytes = finishBytes;
     this.finishTime = finishTime;
-  }
-
-  @Override
-  public CompletionStage<T> getBody() {
-    return downstream.getBody();
   }
 
   /**

@@ -1,4 +1,4 @@
-package dev.cachet.httpclient.internal;
+package dev.cachet.engine.internal;
 
 import java.net.URI;
 import java.util.concurrent.TimeUnit;

@@ -1,0 +1,298 @@
+package dev.cachet.engine.internal;
+
+import dev.cachet.core.CacheKey;
+import dev.cachet.core.CacheMiss;
+import dev.cachet.core.CacheState;
+import dev.cachet.core.CacheStatus;
+import dev.cachet.core.FromCache;
+import dev.cachet.core.IdleClient;
+import dev.cachet.core.NeedRevalidation;
+import dev.cachet.core.Reason;
+import dev.cachet.core.Request;
+import dev.cachet.core.Rule;
+import dev.cachet.core.StaleWhileRevalidate;
+import dev.cachet.core.StoredPair;
+import dev.cachet.engine.CacheEvent.Outcome;
+import dev.cachet.engine.CacheRequest;
+import dev.cachet.engine.Origin;
+import dev.cachet.engine.OriginRequest;
+import dev.cachet.engine.ResponseSink;
+import java.io.IOException;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * One request through the cache: drives the core states from {@link IdleClient} to a terminal state
+ * (the diagram is in {@code dev.cachet.core}'s package documentation) and carries out what each
+ * says: a stored body to the sink, a request to the origin ({@link OriginCall}), a wait for another
+ * request's response ({@link Collapser}), a revalidation behind a stale response ({@link
+ * BackgroundRevalidation}). Not thread-safe: one request's state, handed from stage to stage
+ * through its futures.
+ */
+final class StateLoop {
+  private static final CacheStatus FORWARDED_STALE =
+      CacheStatus.forwarded(CacheStatus.Forward.STALE);
+
+  private final Parts parts;
+  private final CacheRequest caller;
+  private final Request request;
+  private final Origin origin;
+  private final ResponseSink sink;
+  private final EventBuilder event;
+  private final StoredAnswer answer;
+  private volatile OriginCall current; // the origin exchange under way, if any
+  private volatile boolean abandoned;
+  private boolean collapsed;
+  // SEC-06: the look-up found the key at its bound of variants, so a store trims it.
+  private boolean crowded;
+  // SEC-01: stored pairs a freshening response withdrew, removed once their body is open.
+  private List<StoredPair> withdrawn = List.of();
+
+  StateLoop(
+      Parts parts, CacheRequest caller, Origin origin, ResponseSink sink, boolean background) {
+    this.parts = parts;
+    this.caller = caller;
+    this.request = caller.request();
+    this.origin = origin;
+    this.sink = sink;
+    this.event =
+        new EventBuilder(
+            parts.reporter().listening(), background, parts.cacheName(), caller.request());
+    this.answer = new StoredAnswer(parts, request, sink, event);
+  }
+
+  /** Looks the request up on the calling thread; a fresh hit completes before this returns. */
+  CompletableFuture<Void> start() {
+    return lookUp(true);
+  }
+
+  /** The background half of {@code stale-while-revalidate}. */
+  BackgroundRevalidation.Running revalidateBehind(NeedRevalidation revalidation) {
+    event.start("StaleWhileRevalidate");
+    return new BackgroundRevalidation.Running(revalidate(revalidation), this::abandon);
+  }
+
+  /**
+   * Gives up on a background revalidation that outlasted its time: a body being stored is aborted
+   * and its stream cancelled (the stored responses stay), and nothing later is counted or told.
+   */
+  private void abandon(Throwable why) {
+    abandoned = true;
+    OriginCall call = current;
+    if (call != null) {
+      call.abandon(why);
+    }
+  }
+
+  private CompletableFuture<Void> lookUp(boolean mayCollapse) {
+    CacheKey key = request.key();
+    List<StoredPair> stored = parts.storage().find(key, request.uri());
+    crowded = stored.size() >= parts.options().maximumVariantsPerKey();
+    IdleClient.Next next = parts.idle().next(request, stored, parts.clock().instant());
+    if (next instanceof FromCache hit) {
+      return serve(hit, hit.pair().isPresent() ? Outcome.HIT : Outcome.GATEWAY_TIMEOUT);
+    }
+    event.start("IdleClient");
+    if (next instanceof StaleWhileRevalidate swr) {
+      event.visit(swr);
+      // The stale body is opened (and, for a sink that takes it at once, replayed) before the
+      // revalidation starts: a new response it stores may replace the old pair and its body.
+      CompletableFuture<Void> served = serve(swr.serve(), Outcome.STALE_WHILE_REVALIDATE);
+      parts
+          .background()
+          .start(
+              caller,
+              origin,
+              swr.revalidate(),
+              (r, o, nr) -> new StateLoop(parts, r, o, sink, true).revalidateBehind(nr));
+      return served;
+    } else if (next instanceof NeedRevalidation nr) {
+      return revalidate(nr);
+    } else if (next instanceof CacheMiss miss) {
+      return mayCollapse && collapsible(miss) ? collapse(key, miss) : miss(miss, missOutcome());
+    }
+    throw new AssertionError(next);
+  }
+
+  // ---- answering from storage ----
+
+  private CompletableFuture<Void> serve(FromCache fc, Outcome outcome) {
+    List<StoredPair> withdraw = withdrawn;
+    withdrawn = List.of();
+    boolean served;
+    try {
+      served = answer.serve(fc, outcome, collapsed, withdraw);
+    } catch (RuntimeException | Error e) {
+      return CompletableFuture.failedFuture(e);
+    }
+    return served ? CompletableFuture.completedFuture(null) : bodyLost(fc);
+  }
+
+  /** The stored body is gone (evicted, removed) or unreadable: ask the origin instead. */
+  private CompletableFuture<Void> bodyLost(FromCache fc) {
+    Reason why = Rule.R4_01.reason("the stored body is gone or unreadable");
+    CacheStatus status =
+        CacheStatus.forwarded(CacheStatus.Forward.URI_MISS).withDetail(why.toString());
+    event.start("IdleClient");
+    event.visit(fc);
+    return miss(new CacheMiss(parts.options(), request, status, why), Outcome.MISS);
+  }
+
+  // ---- going to the origin ----
+
+  private CompletableFuture<Void> revalidate(NeedRevalidation nr) {
+    event.visit(nr);
+    event.outcome(Outcome.MODIFIED);
+    var sentAt = parts.clock().instant();
+    OriginCall call =
+        new OriginCall(
+            parts,
+            site(),
+            (response, at) -> nr.next(response, sentAt, at, UUID.randomUUID()),
+            Optional.of(nr),
+            FORWARDED_STALE,
+            Optional.empty());
+    return send(nr.conditionalRequest(), call);
+  }
+
+  private CompletableFuture<Void> miss(CacheMiss miss, Outcome outcome) {
+    return miss(miss, outcome, Optional.empty());
+  }
+
+  private CompletableFuture<Void> miss(
+      CacheMiss miss, Outcome outcome, Optional<Collapser.Lead> lead) {
+    event.visit(miss);
+    event.outcome(outcome);
+    var sentAt = parts.clock().instant();
+    OriginCall call =
+        new OriginCall(
+            parts,
+            site(),
+            (response, at) -> miss.next(response, sentAt, at, UUID.randomUUID()),
+            Optional.empty(),
+            miss.status(),
+            lead);
+    return send(miss.request(), call);
+  }
+
+  private OriginCall.Site site() {
+    return new OriginCall.Site(request, sink, event, crowded, w -> withdrawn = w);
+  }
+
+  private CompletableFuture<Void> send(Request toSend, OriginCall call) {
+    current = call;
+    CompletableFuture<?> sent;
+    try {
+      sent = origin.send(new OriginRequest(toSend, event.background()), call);
+    } catch (RuntimeException e) {
+      sent = CompletableFuture.failedFuture(e);
+    }
+    return sent.handle((r, error) -> error == null ? answered(call) : failed(error, call))
+        .thenCompose(f -> f);
+  }
+
+  private CompletableFuture<Void> failed(Throwable error, OriginCall call) {
+    call.release();
+    // SEC-01: pairs a freshening withdrew go even when this exchange then fails.
+    parts.storage().remove(withdrawn, request.uri());
+    withdrawn = List.of();
+    Throwable cause = BackgroundRevalidation.unwrap(error);
+    // X-02, V-04: no answer at all from the origin (refused, reset, timed out).
+    if (!call.applied() && call.revalidation().isPresent() && cause instanceof IOException) {
+      Optional<FromCache> stale =
+          call.revalidation().get().onOriginUnreachable(parts.clock().instant());
+      if (stale.isPresent()) {
+        if (event.background()) {
+          return CompletableFuture.failedFuture(cause);
+        }
+        event.visit(stale.get());
+        return serve(stale.get(), Outcome.STALE_IF_ERROR);
+      }
+    }
+    if (!event.background()) {
+      // The look-up still counts, as the miss or revalidation it was; background failures go to
+      // onBackgroundRevalidationFailure instead.
+      Outcome was = event.outcome();
+      parts.reporter().countOriginError(was != Outcome.MISS && was != Outcome.WRITE_THROUGH);
+      event.outcome(Outcome.ORIGIN_ERROR).response(call.code(), call.status()).stored(false);
+      event.reason(Optional.empty());
+      parts.reporter().tell(event);
+    }
+    return CompletableFuture.failedFuture(cause);
+  }
+
+  private CompletableFuture<Void> answered(OriginCall call) {
+    if (abandoned) {
+      // A background revalidation given up on (and told to the listener as such) that got its
+      // answer after all: nothing more is counted or told of it.
+      return CompletableFuture.completedFuture(null);
+    }
+    Optional<CacheState> next = call.next();
+    if (next.isPresent() && next.get() instanceof FromCache fc) {
+      // A stored response answers in place of this one (a 304, stale-if-error).
+      return serve(fc, event.outcome());
+    } else if (next.isPresent() && next.get() instanceof CacheMiss m) {
+      return miss(m, Outcome.MODIFIED);
+    }
+    parts.reporter().count(event.outcome(), event.background());
+    event.response(call.code(), call.status()).reason(call.reason());
+    // RFC 9211 §2.5: "stored" says whether the cache stored the response. The caller's field was
+    // sent with the head and can only say the cache set out to; the event says what happened, so
+    // with a body still streaming it waits until the body has been committed or abandoned.
+    call.whenStoreSettled(
+        stored -> {
+          event.stored(stored);
+          parts.reporter().tell(event);
+        });
+    return CompletableFuture.completedFuture(null);
+  }
+
+  // ---- collapsing (B-03) ----
+
+  private boolean collapsible(CacheMiss miss) {
+    // SEC-07: a request with a body is its sender's alone; one that sends it slowly must not hold
+    // other clients waiting behind it. Core says whether the miss itself may be shared.
+    return !event.background() && !caller.hasBody() && miss.collapsible();
+  }
+
+  /**
+   * B-03: the first miss for a key goes to the origin; the others wait until its response is stored
+   * (or found not storable), then look up again: a hit is marked {@code collapsed}, a miss goes to
+   * the origin itself.
+   */
+  private CompletableFuture<Void> collapse(CacheKey key, CacheMiss miss) {
+    Optional<Collapser.Lead> lead = parts.collapser().lead(key);
+    if (lead.isPresent()) {
+      CompletableFuture<Void> f;
+      try {
+        f = miss(miss, Outcome.MISS, lead);
+      } catch (RuntimeException | Error e) {
+        lead.get().release();
+        throw e;
+      }
+      return f.whenComplete(
+          (r, e) -> {
+            if (e != null) {
+              lead.get().release();
+            }
+          });
+    }
+    parts.reporter().collapsed();
+    return parts
+        .collapser()
+        .follow(key, caller.timeout())
+        .thenComposeAsync(
+            v -> {
+              collapsed = true;
+              event.restart(request);
+              return lookUp(false);
+            },
+            parts.workers()::resume);
+  }
+
+  private Outcome missOutcome() {
+    return request.isSafe() ? Outcome.MISS : Outcome.WRITE_THROUGH;
+  }
+}
