@@ -375,8 +375,22 @@ final class Exchange implements Origin, ResponseSink {
                     response.status().code(),
                     toFields(response.headers()),
                     Optional.of(response.protocolVersion().text()));
-            result.complete(null);
             return body;
+          }
+
+          @Override
+          public void ended(Throwable error) {
+            // Origin#send: the future completes when the exchange with the origin is over.
+            if (error == null) {
+              result.complete(null);
+            } else {
+              result.completeExceptionally(error);
+            }
+          }
+
+          @Override
+          public boolean bodyMayBlock() {
+            return responses.bodyMayBlock();
           }
 
           @Override
@@ -385,6 +399,11 @@ final class Exchange implements Origin, ResponseSink {
           }
         });
     return result;
+  }
+
+  @Override
+  public IOException timedOut(String message) {
+    return new OriginTimeoutException(message);
   }
 
   private static Headers toFields(HttpHeaders headers) {

@@ -30,6 +30,15 @@ interface OriginCall {
   /** The final response's head arrived: where its body goes. */
   Flow.Subscriber<List<ByteBuffer>> onHead(HttpResponse response);
 
+  /** Asked after {@link #onHead}: whether giving the body to its subscriber may block. */
+  boolean bodyMayBlock();
+
+  /**
+   * The exchange is over: the body's subscriber was given its end (null) or its error. Called after
+   * that signal, on the thread that gave it.
+   */
+  void ended(Throwable error);
+
   /** No response head arrived: refused, reset, malformed or timed out. */
   void failed(Throwable error);
 }

@@ -11,6 +11,7 @@ import io.netty.handler.codec.http.HttpClientCodec;
 import io.netty.handler.codec.http.HttpDecoderConfig;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
+import io.netty.util.concurrent.DefaultThreadFactory;
 import java.io.IOException;
 import java.net.URI;
 import java.time.Duration;
@@ -18,6 +19,9 @@ import java.util.ArrayDeque;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import javax.net.ssl.SSLException;
 
 /**
@@ -36,6 +40,8 @@ final class OriginClient {
   private final String authority;
   private final Duration timeout;
   private final Map<EventLoop, ArrayDeque<Channel>> idle = new ConcurrentHashMap<>();
+  private final ExecutorService blocking =
+      Executors.newCachedThreadPool(new DefaultThreadFactory("cachet-proxy-store", true));
 
   OriginClient(EventLoopGroup group, Transport transport, URI origin, Duration timeout)
       throws SSLException {
@@ -80,6 +86,11 @@ final class OriginClient {
   /** How long the origin may take. */
   Duration timeout() {
     return timeout;
+  }
+
+  /** Threads for delivering bodies to subscribers that may block on storage. */
+  Executor blocking() {
+    return blocking;
   }
 
   /** A loop for work no client connection owns (background revalidations). */
@@ -134,6 +145,7 @@ final class OriginClient {
 
   /** Closes idle connections. */
   void close() {
+    blocking.shutdown();
     for (ArrayDeque<Channel> pool : idle.values()) {
       for (Channel c : pool.toArray(new Channel[0])) {
         c.close();

@@ -140,6 +140,9 @@ final class OriginHandler extends ChannelInboundHandlerAdapter implements Flow.S
       fail(e);
       return;
     }
+    if (call.bodyMayBlock()) {
+      s = new Offloaded(s, client.blocking());
+    }
     subscriber = s;
     s.onSubscribe(this);
   }
@@ -189,6 +192,7 @@ final class OriginHandler extends ChannelInboundHandlerAdapter implements Flow.S
     cancelTimer();
     Flow.Subscriber<List<ByteBuffer>> s = subscriber;
     boolean keep = reusable && ctx.channel().isActive();
+    OriginCall c = call;
     call = null;
     subscriber = null;
     if (keep) {
@@ -197,6 +201,16 @@ final class OriginHandler extends ChannelInboundHandlerAdapter implements Flow.S
       ctx.close();
     }
     s.onComplete();
+    ended(s, c, null);
+  }
+
+  /** Tells the call its exchange is over, after the subscriber had its last signal. */
+  private static void ended(Flow.Subscriber<List<ByteBuffer>> s, OriginCall c, Throwable error) {
+    if (s instanceof Offloaded) {
+      ((Offloaded) s).then(() -> c.ended(error));
+    } else {
+      c.ended(error);
+    }
   }
 
   @Override
@@ -243,6 +257,7 @@ final class OriginHandler extends ChannelInboundHandlerAdapter implements Flow.S
     ctx.close();
     if (s != null) {
       s.onError(error);
+      ended(s, c, error);
     } else if (reused
         && !headReceived
         && !c.hasBody()
@@ -299,6 +314,10 @@ final class OriginHandler extends ChannelInboundHandlerAdapter implements Flow.S
     }
     done = true;
     cancelTimer();
+    OriginCall c = call;
+    if (c != null) {
+      c.ended(new IOException("the body was cancelled"));
+    }
     call = null;
     subscriber = null;
     ready.clear();
