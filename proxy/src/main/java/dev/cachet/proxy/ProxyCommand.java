@@ -3,8 +3,8 @@ package dev.cachet.proxy;
 import dev.cachet.storage.Storage;
 import java.io.IOException;
 import java.io.PrintStream;
-import java.net.BindException;
 import java.net.InetSocketAddress;
+import java.nio.file.FileSystemException;
 import java.time.Clock;
 import java.util.Arrays;
 import java.util.List;
@@ -44,6 +44,10 @@ public final class ProxyCommand {
 
   /** Runs the proxy until it is stopped (Ctrl-C, SIGTERM), or exits with an error status. */
   public static void main(String[] args) {
+    if (args.length == 0) {
+      System.out.println(USAGE_TEXT);
+      System.exit(OK);
+    }
     int status = run(Arrays.asList(args), System.out, System.err, "cachet-proxy.jar");
     if (status != OK || args.length == 0) {
       // After Ctrl-C the proxy returns from within JVM shutdown, where System.exit would block.
@@ -59,7 +63,7 @@ public final class ProxyCommand {
    */
   public static int run(List<String> args, PrintStream out, PrintStream err, String jar) {
     String usage = USAGE_TEXT.replace("cachet-proxy.jar", jar);
-    if (args.isEmpty() || args.contains("-h") || args.contains("--help")) {
+    if (args.contains("-h") || args.contains("--help")) {
       out.println(usage);
       return OK;
     }
@@ -91,15 +95,7 @@ public final class ProxyCommand {
               options, storage, Clock.systemUTC(), quiet ? line -> {} : out::println);
     } catch (IOException | RuntimeException e) {
       closeQuietly(storage);
-      if (e instanceof BindException) {
-        err.println(
-            "error: cannot listen on "
-                + hostPort(options.listen())
-                + " or the admin address: "
-                + describe(e));
-      } else {
-        err.println("error: " + describe(e));
-      }
+      err.println("error: " + describe(e));
       return FAILED;
     }
     out.println(
@@ -153,6 +149,10 @@ public final class ProxyCommand {
   }
 
   private static String describe(Throwable e) {
+    if (e instanceof FileSystemException) {
+      FileSystemException fs = (FileSystemException) e;
+      return fs.getReason() != null ? fs.getReason() : fs.getClass().getSimpleName();
+    }
     String m = e.getMessage();
     if (m == null || m.isBlank()) {
       return e.getCause() != null ? describe(e.getCause()) : e.getClass().getSimpleName();

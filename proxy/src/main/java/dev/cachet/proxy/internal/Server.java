@@ -171,15 +171,13 @@ public final class Server implements AutoCloseable {
     var f = b.bind(address).awaitUninterruptibly();
     if (!f.isSuccess()) {
       Throwable cause = f.cause();
-      if (cause instanceof BindException) {
-        throw (BindException) cause;
-      }
-      if (cause instanceof IOException) {
-        BindException e = new BindException(cause.getMessage());
-        e.initCause(cause);
-        throw e;
-      }
-      throw new IOException("cannot listen on " + address + ": " + cause, cause);
+      String host = address.getAddress().getHostAddress();
+      String where = (host.contains(":") ? "[" + host + "]" : host) + ":" + address.getPort();
+      String why =
+          cause.getMessage() == null ? cause.getClass().getSimpleName() : cause.getMessage();
+      BindException e = new BindException("cannot listen on " + where + ": " + why);
+      e.initCause(cause);
+      throw e;
     }
     return f.channel();
   }
