@@ -77,13 +77,18 @@ public final class ReverseProxy implements AutoCloseable {
 
   /**
    * A {@link FileStorage} in this directory (created if missing) when one is given, else a {@link
-   * MemoryStorage}, bounded to {@code maxBytes}.
+   * MemoryStorage}, bounded to {@code maxBytes}. The memory store lets bodies being stored take at
+   * most a quarter of that besides (SEC-08), so that the heap a proxy needs is about 1.25 times
+   * {@code maxBytes} plus its working set.
    *
    * @throws IOException if the directory cannot be created or opened
    */
   public static Storage storage(Optional<Path> directory, long maxBytes) throws IOException {
     if (directory.isEmpty()) {
-      return MemoryStorage.newBuilder().maximumBytes(maxBytes).build();
+      return MemoryStorage.newBuilder()
+          .maximumBytes(maxBytes)
+          .maximumInFlightBytes(Math.max(1L << 20, maxBytes / 4))
+          .build();
     }
     Path dir = directory.get();
     if (Files.exists(dir) && !Files.isDirectory(dir)) {

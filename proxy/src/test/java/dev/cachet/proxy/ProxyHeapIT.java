@@ -91,6 +91,11 @@ class ProxyHeapIT {
     }
   }
 
+  /** The proxy's banner line, once it is listening. */
+  static String awaitBanner(Path log) throws Exception {
+    return awaitLine(log, "Cachet proxy on ");
+  }
+
   /** Waits up to 60 s for a line starting with {@code prefix} in the proxy's output. */
   private static String awaitLine(Path file, String prefix) throws Exception {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
