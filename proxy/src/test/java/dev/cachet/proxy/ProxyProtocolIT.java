@@ -240,6 +240,32 @@ class ProxyProtocolIT {
   }
 
   @Test
+  void expect100Continue_goesToTheOrigin_andItsContinueComesBack() throws IOException {
+    try (RawOrigin raw =
+        new RawOrigin(
+            head ->
+                head.contains("Expect: 100-continue")
+                    ? "HTTP/1.1 100 Continue\r\n\r\n<pause>HTTP/1.1 201 Created\r\n"
+                        + "Content-Length: 2\r\nConnection: close\r\n\r\nok"
+                    : "HTTP/1.1 417 Expectation Failed\r\nContent-Length: 0\r\n\r\n")) {
+      proxy.close();
+      proxy = start(raw.baseUrl(), b -> b);
+      try (RawClient c = new RawClient(proxy.address())) {
+        c.send(
+            "POST /upload HTTP/1.1\r\nHost: proxy\r\nContent-Length: 5\r\n"
+                + "Expect: 100-continue\r\n\r\n");
+        RawClient.Response go = c.read();
+        c.send("hello");
+        RawClient.Response done = c.read();
+
+        assertThat(go.status()).isEqualTo(100);
+        assertThat(done.status()).isEqualTo(201);
+        assertThat(done.body()).isEqualTo("ok");
+      }
+    }
+  }
+
+  @Test
   void duplicateContentLengthFromTheOrigin_is502() throws IOException {
     try (RawOrigin raw =
         new RawOrigin(
