@@ -261,12 +261,19 @@ final class OriginHandler extends ChannelInboundHandlerAdapter implements Flow.S
     } else if (reused
         && !headReceived
         && !c.hasBody()
+        && idempotent(c)
         && !(error instanceof OriginTimeoutException)) {
       // A pooled connection the origin had closed meanwhile: try once on a new one.
       client.connect(ctx.channel().eventLoop(), c);
     } else {
       c.failed(error);
     }
+  }
+
+  /** RFC 9110 §9.2.2: only a request that may be repeated is retried on a new connection. */
+  private static boolean idempotent(OriginCall c) {
+    String m = c.head().method().name();
+    return m.equals("GET") || m.equals("HEAD") || m.equals("OPTIONS");
   }
 
   private void cancelTimer() {
