@@ -266,6 +266,21 @@ class ProxyProtocolIT {
   }
 
   @Test
+  void anOriginTooSlowToAnswer_is504_withCacheStatus() throws IOException {
+    origin.stubFor(
+        any(urlPathMatching("/app/slow"))
+            .willReturn(aResponse().withFixedDelay(3000).withBody("late")));
+    proxy.close();
+    proxy =
+        start(origin.baseUrl() + "/app", b -> b.originTimeout(java.time.Duration.ofMillis(500)));
+
+    RawClient.Response r = fetch(req("/slow"));
+
+    assertThat(r.status()).isEqualTo(504);
+    assertThat(r.header("Cache-Status")).startsWith("Cachet; fwd=");
+  }
+
+  @Test
   void duplicateContentLengthFromTheOrigin_is502() throws IOException {
     try (RawOrigin raw =
         new RawOrigin(
