@@ -9,7 +9,6 @@ import dev.cachet.engine.ResponseHandler;
 import dev.cachet.engine.ResponseHead;
 import dev.cachet.engine.ResponseSink;
 import dev.cachet.engine.StoredContent;
-import dev.cachet.proxy.ProxyOptions.ForwardedStyle;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
@@ -17,6 +16,7 @@ import io.netty.channel.EventLoop;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.DefaultHttpRequest;
 import io.netty.handler.codec.http.DefaultHttpResponse;
+import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpMethod;
@@ -28,12 +28,8 @@ import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.util.ReferenceCountUtil;
 import java.io.IOException;
-import java.net.InetSocketAddress;
-import java.net.SocketAddress;
 import java.net.URI;
 import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -49,10 +45,12 @@ import java.util.concurrent.Flow;
  * ResponseSink} (writing to the client's channel), relays the request body to the origin with
  * backpressure, forwards interim responses, and answers 502 or 504 itself when the origin fails.
  * Everything but the engine's own threads runs on the client channel's event loop.
+ *
+ * <p>It is longer than most classes here because it is the one place where the proxy meets the
+ * engine (both of the engine's interfaces a shell implements), so that the engine's contract is
+ * kept, and can be checked, in one file.
  */
 final class Exchange implements Origin, ResponseSink {
-  private static final String PSEUDONYM = "cachet";
-
   private final ProxyCore core;
   private final ClientConnection conn;
   private final Channel channel;
@@ -140,7 +138,7 @@ final class Exchange implements Origin, ResponseSink {
       refuse(400, e.getMessage());
       return;
     }
-    long maxForwards = maxForwards();
+    long maxForwards = RequestFields.maxForwards(request);
     if (maxForwards == 0) {
       answerAsFinalRecipient(target);
       return;
@@ -153,7 +151,14 @@ final class Exchange implements Origin, ResponseSink {
       return;
     }
     uri = full.toString();
-    Headers fields = forwardedFields(maxForwards);
+    Headers fields =
+        RequestFields.forOrigin(
+            request,
+            maxForwards,
+            viaVersion,
+            RequestFields.clientAddress(channel),
+            conn.isTls(),
+            core.options.forwarded());
     CacheRequest cacheRequest =
         new CacheRequest(
             new Request(method, full, fields), hasBody, Optional.of(core.options.originTimeout()));
@@ -169,80 +174,6 @@ final class Exchange implements Origin, ResponseSink {
             serial.run(() -> originFailed(error));
           }
         });
-  }
-
-  /** The {@code Max-Forwards} of a TRACE or OPTIONS request (RFC 9110 §7.6.2), or -1. */
-  private long maxForwards() {
-    if (!request.method().equals(HttpMethod.TRACE)
-        && !request.method().equals(HttpMethod.OPTIONS)) {
-      return -1;
-    }
-    String v = request.headers().get("max-forwards");
-    if (v == null || v.isEmpty() || v.length() > 18 || !v.chars().allMatch(Character::isDigit)) {
-      return -1;
-    }
-    return Long.parseLong(v);
-  }
-
-  /** The request's fields as the origin gets them: end-to-end ones, then Via and forwarding. */
-  private Headers forwardedFields(long maxForwards) {
-    HttpHeaders h = request.headers();
-    Set<String> drop = HopByHop.names(h);
-    List<Headers.Field> out = new ArrayList<>(h.size() + 4);
-    String host = null;
-    for (Map.Entry<String, String> e : h) {
-      String lower = e.getKey().toLowerCase(Locale.ROOT);
-      if (lower.equals("host")) {
-        host = e.getValue();
-        continue;
-      }
-      if (lower.equals("content-length")
-          || lower.equals("max-forwards")
-          || HopByHop.drop(lower, drop)) {
-        continue;
-      }
-      out.add(new Headers.Field(e.getKey(), e.getValue()));
-    }
-    if (maxForwards > 0) {
-      out.add(new Headers.Field("Max-Forwards", Long.toString(maxForwards - 1)));
-    }
-    out.add(new Headers.Field("Via", viaVersion + " " + PSEUDONYM));
-    String client = clientAddress();
-    String proto = conn.isTls() ? "https" : "http";
-    ForwardedStyle style = core.options.forwarded();
-    if (style == ForwardedStyle.X_FORWARDED) {
-      String xff = h.get("x-forwarded-for");
-      out.removeIf(
-          f ->
-              f.name().equalsIgnoreCase("x-forwarded-for")
-                  || f.name().equalsIgnoreCase("x-forwarded-proto")
-                  || f.name().equalsIgnoreCase("x-forwarded-host"));
-      out.add(
-          new Headers.Field(
-              "X-Forwarded-For", xff == null || xff.isBlank() ? client : xff + ", " + client));
-      out.add(new Headers.Field("X-Forwarded-Proto", proto));
-      if (host != null) {
-        out.add(new Headers.Field("X-Forwarded-Host", host));
-      }
-    } else if (style == ForwardedStyle.FORWARDED) {
-      String node = client.indexOf(':') >= 0 ? "\"[" + client + "]\"" : client;
-      String element =
-          "for=" + node + ";proto=" + proto + (host == null ? "" : ";host=\"" + quote(host) + "\"");
-      out.add(new Headers.Field("Forwarded", element));
-    }
-    return Headers.ofFields(out);
-  }
-
-  private static String quote(String s) {
-    return s.replace("\\", "\\\\").replace("\"", "\\\"");
-  }
-
-  private String clientAddress() {
-    SocketAddress a = channel.remoteAddress();
-    if (a instanceof InetSocketAddress && ((InetSocketAddress) a).getAddress() != null) {
-      return ((InetSocketAddress) a).getAddress().getHostAddress();
-    }
-    return "unknown";
   }
 
   /**
@@ -303,32 +234,8 @@ final class Exchange implements Origin, ResponseSink {
       result.completeExceptionally(new IOException("the request body was sent already"));
       return result;
     }
-    Request r = originRequest.request();
-    String target =
-        r.uri().getRawPath() + (r.uri().getRawQuery() == null ? "" : "?" + r.uri().getRawQuery());
-    if (target.isEmpty()) {
-      target = "/";
-    }
     DefaultHttpRequest out =
-        new DefaultHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.valueOf(r.method()), target);
-    HttpHeaders oh = out.headers();
-    for (Headers.Field f : r.headers().fields()) {
-      String lower = f.name().toLowerCase(Locale.ROOT);
-      if (!lower.equals("host") && !lower.equals("content-length")) {
-        oh.add(f.name(), f.value());
-      }
-    }
-    oh.set("host", core.origin.authority());
-    if (withBody) {
-      long length = HttpUtil.getContentLength(request, -1L);
-      if (length >= 0 && !HttpUtil.isTransferEncodingChunked(request)) {
-        oh.set("Content-Length", length);
-      } else {
-        oh.set("transfer-encoding", "chunked");
-      }
-    } else if (r.method().equals("POST") || r.method().equals("PUT")) {
-      oh.set("Content-Length", 0);
-    }
+        OriginRequests.head(originRequest.request(), request, withBody, core.origin.authority());
     EventLoop loop = foreground ? channel.eventLoop() : core.origin.anyLoop();
     core.origin.send(
         loop,
@@ -373,7 +280,7 @@ final class Exchange implements Origin, ResponseSink {
             Flow.Subscriber<List<ByteBuffer>> body =
                 responses.onHead(
                     response.status().code(),
-                    toFields(response.headers()),
+                    OriginRequests.fields(response.headers()),
                     Optional.of(response.protocolVersion().text()));
             return body;
           }
@@ -404,14 +311,6 @@ final class Exchange implements Origin, ResponseSink {
   @Override
   public IOException timedOut(String message) {
     return new OriginTimeoutException(message);
-  }
-
-  private static Headers toFields(HttpHeaders headers) {
-    List<Headers.Field> fields = new ArrayList<>(headers.size());
-    for (Map.Entry<String, String> e : headers) {
-      fields.add(new Headers.Field(e.getKey(), e.getValue()));
-    }
-    return Headers.ofFields(fields);
   }
 
   /** RFC 9110 §15.2: 1xx go to HTTP/1.1 and HTTP/2 clients as they come, before the response. */
@@ -521,7 +420,11 @@ final class Exchange implements Origin, ResponseSink {
     if (!hasDate) {
       out.set("Date", core.dates.now());
     }
-    out.add("Via", responseHead.httpVersion().map(Exchange::via).orElse("1.1") + " " + PSEUDONYM);
+    out.add(
+        "Via",
+        responseHead.httpVersion().map(Exchange::via).orElse("1.1")
+            + " "
+            + RequestFields.PSEUDONYM);
     if (length >= 0) {
       out.set("Content-Length", length);
     } else if (bodyless) {
@@ -655,18 +558,25 @@ final class Exchange implements Origin, ResponseSink {
   }
 
   private void answer(int status, String message, String cacheStatus) {
-    HttpResponseStatus s = HttpResponseStatus.valueOf(status);
-    byte[] text = (status + " " + s.reasonPhrase() + ": " + message + "\n").getBytes(UTF8);
-    DefaultFullHttpResponse response =
-        new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, s, Unpooled.wrappedBuffer(text));
-    HttpHeaders h = response.headers();
-    h.set("Date", core.dates.now());
-    h.set("Content-Type", "text/plain; charset=utf-8");
-    h.set("Content-Length", text.length);
-    h.set("Cache-Status", cacheStatus);
-    if (!keepAlive && !conn.isHttp2()) {
-      h.set("Connection", "close");
-    }
+    write(
+        OwnAnswers.text(
+            status, message, cacheStatus, core.dates.now(), !keepAlive && !conn.isHttp2()));
+  }
+
+  /** RFC 9110 §7.6.2: with {@code Max-Forwards: 0} the proxy answers as the final recipient. */
+  private void answerAsFinalRecipient(String target) {
+    core.accessLog.accept(method + " " + target + " 200 answered by the proxy");
+    write(
+        OwnAnswers.asFinalRecipient(
+            request,
+            target,
+            viaVersion,
+            core.cacheName,
+            core.dates.now(),
+            !keepAlive && !conn.isHttp2()));
+  }
+
+  private void write(FullHttpResponse response) {
     responseStarted = true;
     writerDone = true;
     channel
@@ -680,50 +590,4 @@ final class Exchange implements Origin, ResponseSink {
                   maybeFinish();
                 });
   }
-
-  /**
-   * RFC 9110 §7.6.2: with {@code Max-Forwards: 0} the proxy answers as the final recipient: OPTIONS
-   * with the methods it forwards, TRACE by reflecting the request head as {@code message/http}
-   * (§9.3.8), without fields that may carry credentials.
-   */
-  private void answerAsFinalRecipient(String target) {
-    byte[] body = new byte[0];
-    String type = null;
-    if (request.method().equals(HttpMethod.TRACE)) {
-      StringBuilder sb = new StringBuilder();
-      sb.append(method).append(' ').append(target).append(" HTTP/").append(viaVersion);
-      sb.append("\r\n");
-      for (Map.Entry<String, String> e : request.headers()) {
-        String lower = e.getKey().toLowerCase(Locale.ROOT);
-        if (!lower.equals("authorization")
-            && !lower.equals("cookie")
-            && !lower.equals("proxy-authorization")) {
-          sb.append(e.getKey()).append(": ").append(e.getValue()).append("\r\n");
-        }
-      }
-      body = sb.append("\r\n").toString().getBytes(StandardCharsets.ISO_8859_1);
-      type = "message/http";
-    }
-    DefaultFullHttpResponse response =
-        new DefaultFullHttpResponse(
-            HttpVersion.HTTP_1_1, HttpResponseStatus.OK, Unpooled.wrappedBuffer(body));
-    HttpHeaders h = response.headers();
-    h.set("Date", core.dates.now());
-    h.set("Content-Length", body.length);
-    h.set("Cache-Status", core.cacheName + "; fwd=bypass; detail=\"answered by the proxy\"");
-    if (type != null) {
-      h.set("Content-Type", type);
-    } else {
-      h.set("Allow", "GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS, TRACE");
-    }
-    if (!keepAlive && !conn.isHttp2()) {
-      h.set("Connection", "close");
-    }
-    core.accessLog.accept(method + " " + target + " 200 answered by the proxy");
-    responseStarted = true;
-    writerDone = true;
-    channel.writeAndFlush(response).addListener((ChannelFutureListener) f -> maybeFinish());
-  }
-
-  private static final java.nio.charset.Charset UTF8 = StandardCharsets.UTF_8;
 }
