@@ -5,6 +5,7 @@
  * {@code CachingHttpClient} and the reverse proxy are thin shells over one behaviour.
  */
 module dev.cachet.engine {
+  requires static org.jspecify;
   requires transitive dev.cachet.core;
   requires transitive dev.cachet.storage;
 

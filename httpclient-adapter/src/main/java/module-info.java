@@ -4,6 +4,7 @@
  * rest to a wrapped client.
  */
 module dev.cachet.httpclient {
+  requires static org.jspecify;
   requires transitive java.net.http;
   requires transitive dev.cachet.engine;
 

@@ -3,6 +3,7 @@
  * MeterBinder} for a {@link dev.cachet.httpclient.CachingHttpClient}.
  */
 module dev.cachet.micrometer {
+  requires static org.jspecify;
   requires transitive dev.cachet.httpclient;
   requires transitive micrometer.core;
 

@@ -4,6 +4,7 @@
  * dev.cachet.storage.redis.RedisStorage#newBuilder(java.net.URI)}.
  */
 module dev.cachet.storage.redis {
+  requires static org.jspecify;
   requires transitive dev.cachet.storage;
   requires transitive redis.clients.jedis;
   requires org.apache.commons.pool2;

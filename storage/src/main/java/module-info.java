@@ -3,6 +3,7 @@
  * decide, with an in-memory and a filesystem implementation.
  */
 module dev.cachet.storage {
+  requires static org.jspecify;
   requires transitive dev.cachet.core;
   requires com.github.benmanes.caffeine;
   requires com.fasterxml.jackson.databind;

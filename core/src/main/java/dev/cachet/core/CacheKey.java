@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import java.net.URI;
 import java.util.Locale;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The primary cache key: the target URI, normalised (RFC 9111 §2, RFC 3986 §6.2.2–6.2.3). The
@@ -18,14 +19,19 @@ import java.util.Locale;
  * @param value the normalised URI as a string
  */
 public record CacheKey(String value) {
-  /** Creates a key from an already normalised value. */
+  /**
+   * Creates a key from an already normalised value.
+   *
+   * @param value the normalised URI as a string
+   */
   public CacheKey {
     requireNonNull(value, "value");
   }
 
   /**
-   * The key of an absolute URI.
+   * {@return the key of an absolute URI}
    *
+   * @param uri an absolute URI
    * @throws IllegalArgumentException if the URI is not absolute
    */
   public static CacheKey of(URI uri) {
@@ -73,7 +79,7 @@ public record CacheKey(String value) {
    * fragment, and nothing else (the length of the parts adds up to the whole string, so there is no
    * empty port or stray character).
    */
-  private static String alreadyNormal(
+  private static @Nullable String alreadyNormal(
       URI uri, String scheme, String host, int port, boolean defaultPort) {
     if (port != -1 && defaultPort) {
       return null;
@@ -112,7 +118,7 @@ public record CacheKey(String value) {
   private static boolean isLowerCase(String s) {
     for (int i = 0; i < s.length(); i++) {
       char c = s.charAt(i);
-      if (c >= 'A' && c <= 'Z' || c > 0x7f) {
+      if ((c >= 'A' && c <= 'Z') || c > 0x7f) {
         return false;
       }
     }

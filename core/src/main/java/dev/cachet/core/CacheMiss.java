@@ -30,7 +30,14 @@ public record CacheMiss(CacheOptions options, Request request, CacheStatus statu
   public sealed interface Next extends CacheState
       permits StoreAndUse, CouldNotBeStored, InvalidatePairs, InvalidatePairs.Next {}
 
-  /** Creates the state. */
+  /**
+   * Creates the state.
+   *
+   * @param options the machine's options
+   * @param request the request to send to the origin, unchanged
+   * @param status the {@code Cache-Status} parameters so far ({@code fwd=uri-miss}, ...)
+   * @param reason why the cache could not answer
+   */
   public CacheMiss {
     requireNonNull(options, "options");
     requireNonNull(request, "request");
@@ -45,6 +52,8 @@ public record CacheMiss(CacheOptions options, Request request, CacheStatus statu
    * one it makes its own ({@code Range} or preconditions the cache did not generate, SEC-04).
    * Whether the request carries a body (never collapsed, SEC-07) is for the I/O side, which sees
    * it.
+   *
+   * @return true when this miss may share another's origin request
    */
   public boolean collapsible() {
     if (!request.method().equals("GET")) {
@@ -67,6 +76,7 @@ public record CacheMiss(CacheOptions options, Request request, CacheStatus statu
    * @param requestTime when the request was sent
    * @param responseTime when the response was received
    * @param newPairId the id of the pair to store, if it is stored
+   * @return {@link StoreAndUse}, {@link CouldNotBeStored} or {@link InvalidatePairs}
    */
   public Next next(Response response, Instant requestTime, Instant responseTime, UUID newPairId) {
     requireNonNull(response, "response");

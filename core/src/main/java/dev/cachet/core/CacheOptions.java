@@ -3,6 +3,7 @@ package dev.cachet.core;
 import static java.util.Objects.requireNonNull;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.OptionalLong;
@@ -23,7 +24,8 @@ import java.util.Set;
  *   <li>no stale response served only because the origin is unreachable;
  *   <li>{@code pre-check}/{@code post-check} taken at face value;
  *   <li>no limit on body size; no targeted cache-control field (RFC 9213);
- *   <li>at most {@value #DEFAULT_MAXIMUM_VARIANTS_PER_KEY} stored variants per URI (SEC-06).
+ *   <li>at most {@value #DEFAULT_MAXIMUM_VARIANTS_PER_KEY} stored variants per URI (SEC-06);
+ *   <li>no override rules and no offline mode: RFC 9111 alone decides.
  * </ul>
  *
  * <pre>{@code
@@ -50,6 +52,8 @@ public final class CacheOptions {
   private final int maximumVariantsPerKey;
   private final boolean reusePostResponses;
   private final Set<String> fieldsAddedOutOfSight;
+  private final List<CacheOverride> overrides;
+  private final boolean offline;
 
   private CacheOptions(Builder b) {
     this.shared = b.shared;
@@ -66,19 +70,21 @@ public final class CacheOptions {
     this.maximumVariantsPerKey = b.maximumVariantsPerKey;
     this.reusePostResponses = b.reusePostResponses;
     this.fieldsAddedOutOfSight = Set.copyOf(b.fieldsAddedOutOfSight);
+    this.overrides = List.copyOf(b.overrides);
+    this.offline = b.offline;
   }
 
-  /** The default options: a private cache. */
+  /** {@return the default options: a private cache} */
   public static CacheOptions defaults() {
     return DEFAULTS;
   }
 
-  /** A builder holding the defaults. */
+  /** {@return a builder holding the defaults} */
   public static Builder newBuilder() {
     return new Builder();
   }
 
-  /** A builder holding these options. */
+  /** {@return a builder holding these options} */
   public Builder toBuilder() {
     Builder b = new Builder();
     b.shared = shared;
@@ -95,75 +101,83 @@ public final class CacheOptions {
     b.maximumVariantsPerKey = maximumVariantsPerKey;
     b.reusePostResponses = reusePostResponses;
     b.fieldsAddedOutOfSight = fieldsAddedOutOfSight;
+    b.overrides = new ArrayList<>(overrides);
+    b.offline = offline;
     return b;
   }
 
   /**
-   * True for a shared cache (a proxy or CDN), false for a private one (RFC 9111 §1). A shared cache
-   * obeys {@code s-maxage}, {@code proxy-revalidate}, {@code private} and the {@code Authorization}
-   * rules (§3.5), and by default refuses what Varnish, nginx and Fastly refuse: a response with
-   * {@code Set-Cookie} is stored only when it says {@code public} or {@code s-maxage} (SEC-03), and
-   * fields named by {@code private="..."} are never stored (SEC-02).
+   * {@return true for a shared cache (a proxy or CDN), false for a private one (RFC 9111 §1)} A
+   * shared cache obeys {@code s-maxage}, {@code proxy-revalidate}, {@code private} and the {@code
+   * Authorization} rules (§3.5), and by default refuses what Varnish, nginx and Fastly refuse: a
+   * response with {@code Set-Cookie} is stored only when it says {@code public} or {@code s-maxage}
+   * (SEC-03), and fields named by {@code private="..."} are never stored (SEC-02).
    */
   public boolean shared() {
     return shared;
   }
 
-  /** The request methods whose responses may be stored (RFC 9111 §3), upper-case. */
+  /** {@return the request methods whose responses may be stored (RFC 9111 §3), upper-case} */
   public Set<String> cacheableMethods() {
     return cacheableMethods;
   }
 
-  /** The fraction of {@code Date − Last-Modified} used as heuristic lifetime (§4.2.2). */
+  /** {@return the fraction of {@code Date − Last-Modified} used as heuristic lifetime (§4.2.2)} */
   public double heuristicFraction() {
     return heuristicFraction;
   }
 
-  /** The largest heuristic lifetime (§4.2.2). */
+  /** {@return the largest heuristic lifetime (§4.2.2)} */
   public Duration heuristicCap() {
     return heuristicCap;
   }
 
-  /** The lifetime of an {@code immutable} response that gives no {@code max-age} (RFC 8246). */
+  /**
+   * {@return the lifetime of an {@code immutable} response that gives no {@code max-age} (RFC
+   * 8246)}
+   */
   public Duration immutableMinimumLifetime() {
     return immutableMinimumLifetime;
   }
 
-  /** Whether the response directive {@code stale-while-revalidate} is honoured (RFC 5861 §3). */
+  /**
+   * {@return whether the response directive {@code stale-while-revalidate} is honoured (RFC 5861
+   * §3)}
+   */
   public boolean staleWhileRevalidate() {
     return staleWhileRevalidate;
   }
 
-  /** Whether the {@code stale-if-error} directive is honoured (RFC 5861 §4). */
+  /** {@return whether the {@code stale-if-error} directive is honoured (RFC 5861 §4)} */
   public boolean staleIfError() {
     return staleIfError;
   }
 
   /**
-   * Whether a stale response may be served when the origin cannot be reached at all, where no
-   * directive allows it and none forbids it (RFC 9111 §4.2.4).
+   * {@return whether a stale response may be served when the origin cannot be reached at all, where
+   * no directive allows it and none forbids it (RFC 9111 §4.2.4)}
    */
   public boolean serveStaleWhenOriginUnreachable() {
     return serveStaleWhenOriginUnreachable;
   }
 
   /**
-   * Whether {@code Cache-Control: pre-check=0, post-check=0} marks the response's other anti-cache
-   * directives ({@code no-cache}, {@code no-store}, {@code must-revalidate}) and its {@code
-   * Expires} and {@code Pragma} as cargo cult, to be ignored.
+   * {@return whether {@code Cache-Control: pre-check=0, post-check=0} marks the response's other
+   * anti-cache directives ({@code no-cache}, {@code no-store}, {@code must-revalidate}) and its
+   * {@code Expires} and {@code Pragma} as cargo cult, to be ignored}
    */
   public boolean ignoreCargoCultDirectives() {
     return ignoreCargoCultDirectives;
   }
 
-  /** The largest body the cache stores, in bytes, when limited. */
+  /** {@return the largest body the cache stores, in bytes, when limited} */
   public OptionalLong maximumBodySize() {
     return maximumBodySize;
   }
 
   /**
-   * The targeted cache-control fields this cache obeys, highest priority first, e.g. {@code
-   * CDN-Cache-Control} (RFC 9213 §2.2). Empty by default.
+   * {@return the targeted cache-control fields this cache obeys, highest priority first, e.g.
+   * {@code CDN-Cache-Control} (RFC 9213 §2.2)} Empty by default.
    */
   public List<String> targetedFields() {
     return targetedFields;
@@ -174,6 +188,8 @@ public final class CacheOptions {
    * §4.1). A response that would pass the bound displaces the variants stored or freshened least
    * recently, so a client sending ever new values of a field the response varies on cannot make one
    * key's look-ups grow without end.
+   *
+   * @return the most variants stored per key
    */
   public int maximumVariantsPerKey() {
     return maximumVariantsPerKey;
@@ -183,21 +199,44 @@ public final class CacheOptions {
    * O-04: whether a response to {@code POST} that gives explicit freshness and a {@code
    * Content-Location} equal to the request's URI is stored to answer later {@code GET}s of that URI
    * (RFC 9110 §9.3.3, RFC 9111 §4). False by default.
+   *
+   * @return true when POST responses may answer GETs
    */
   public boolean reusePostResponses() {
     return reusePostResponses;
   }
 
   /**
-   * The request fields that the I/O side adds after the cache has looked at a request, lower-case:
-   * for example {@code authorization} when a JDK client's {@code Authenticator} answers a
-   * challenge, or {@code cookie} when its own {@code CookieHandler} adds cookies. A response that
+   * {@return the request fields that the I/O side adds after the cache has looked at a request,
+   * lower-case: for example {@code authorization} when a JDK client's {@code Authenticator} answers
+   * a challenge, or {@code cookie} when its own {@code CookieHandler} adds cookies} A response that
    * {@code Vary}s on one of them is not stored (R4-05: it could not be matched to the right user),
    * and with {@code authorization} among them a shared cache treats every request as possibly
    * authorised (S3-06, RFC 9111 §3.5). Empty by default.
    */
   public Set<String> fieldsAddedOutOfSight() {
     return fieldsAddedOutOfSight;
+  }
+
+  /**
+   * {@return the rules that change RFC 9111's decisions for the requests they match, in order} The
+   * first that matches a request applies (OV-01..OV-05). None by default. See {@link
+   * CacheOverride}.
+   */
+  public List<CacheOverride> overrides() {
+    return overrides;
+  }
+
+  /**
+   * OV-06: offline mode. When the origin cannot be reached, whatever is stored for the request is
+   * served, marked stale in {@code Cache-Status}, even where its directives forbid serving it stale
+   * ({@code must-revalidate}, {@code no-cache}; RFC 9111 §4.2.4) — in a private cache; a shared
+   * cache still obeys them. A client's own {@code no-cache} is obeyed. False by default.
+   *
+   * @return true in offline mode
+   */
+  public boolean offline() {
+    return offline;
   }
 
   @Override
@@ -230,6 +269,10 @@ public final class CacheOptions {
         + reusePostResponses
         + ", fieldsAddedOutOfSight="
         + fieldsAddedOutOfSight
+        + ", overrides="
+        + overrides
+        + ", offline="
+        + offline
         + "]";
   }
 
@@ -249,10 +292,17 @@ public final class CacheOptions {
     private int maximumVariantsPerKey = DEFAULT_MAXIMUM_VARIANTS_PER_KEY;
     private boolean reusePostResponses;
     private Set<String> fieldsAddedOutOfSight = Set.of();
+    private List<CacheOverride> overrides = new ArrayList<>();
+    private boolean offline;
 
     private Builder() {}
 
-    /** A shared cache (true) or a private one (false, the default). */
+    /**
+     * A shared cache (true) or a private one (false, the default).
+     *
+     * @param shared true for a shared cache
+     * @return this builder
+     */
     public Builder shared(boolean shared) {
       this.shared = shared;
       return this;
@@ -262,6 +312,8 @@ public final class CacheOptions {
      * The methods whose responses are stored; a subset of {@code GET} and {@code HEAD}, the methods
      * whose cache key the URI alone determines.
      *
+     * @param methods the methods, in any case
+     * @return this builder
      * @throws IllegalArgumentException if another method is named
      */
     public Builder cacheableMethods(Set<String> methods) {
@@ -281,6 +333,8 @@ public final class CacheOptions {
     /**
      * The heuristic fraction, 0 (no heuristic freshness) to 1.
      *
+     * @param fraction the fraction of {@code Date − Last-Modified}
+     * @return this builder
      * @throws IllegalArgumentException if outside [0, 1]
      */
     public Builder heuristicFraction(double fraction) {
@@ -294,6 +348,8 @@ public final class CacheOptions {
     /**
      * The cap on heuristic lifetime.
      *
+     * @param cap the largest heuristic lifetime
+     * @return this builder
      * @throws IllegalArgumentException if negative
      */
     public Builder heuristicCap(Duration cap) {
@@ -304,6 +360,8 @@ public final class CacheOptions {
     /**
      * The lifetime given to {@code immutable} responses without {@code max-age}; zero disables.
      *
+     * @param lifetime the lifetime, or zero
+     * @return this builder
      * @throws IllegalArgumentException if negative
      */
     public Builder immutableMinimumLifetime(Duration lifetime) {
@@ -311,25 +369,45 @@ public final class CacheOptions {
       return this;
     }
 
-    /** Whether {@code stale-while-revalidate} is honoured (default true). */
+    /**
+     * Whether {@code stale-while-revalidate} is honoured (default true).
+     *
+     * @param honour false to ignore the directive
+     * @return this builder
+     */
     public Builder staleWhileRevalidate(boolean honour) {
       this.staleWhileRevalidate = honour;
       return this;
     }
 
-    /** Whether {@code stale-if-error} is honoured (default true). */
+    /**
+     * Whether {@code stale-if-error} is honoured (default true).
+     *
+     * @param honour false to ignore the directive
+     * @return this builder
+     */
     public Builder staleIfError(boolean honour) {
       this.staleIfError = honour;
       return this;
     }
 
-    /** Whether to serve stale when the origin is unreachable and nothing forbids it (false). */
+    /**
+     * Whether to serve stale when the origin is unreachable and nothing forbids it (false).
+     *
+     * @param serve true to serve stale when the origin cannot be reached
+     * @return this builder
+     */
     public Builder serveStaleWhenOriginUnreachable(boolean serve) {
       this.serveStaleWhenOriginUnreachable = serve;
       return this;
     }
 
-    /** Whether to ignore anti-cache directives next to {@code pre-check}/{@code post-check}. */
+    /**
+     * Whether to ignore anti-cache directives next to {@code pre-check}/{@code post-check}.
+     *
+     * @param ignore true to ignore them
+     * @return this builder
+     */
     public Builder ignoreCargoCultDirectives(boolean ignore) {
       this.ignoreCargoCultDirectives = ignore;
       return this;
@@ -338,6 +416,8 @@ public final class CacheOptions {
     /**
      * The largest body to store, in bytes.
      *
+     * @param bytes the size in bytes
+     * @return this builder
      * @throws IllegalArgumentException if negative
      */
     public Builder maximumBodySize(long bytes) {
@@ -353,6 +433,9 @@ public final class CacheOptions {
      * first (RFC 9213 §2.2), e.g. {@code List.of("CDN-Cache-Control")}. Any cache configured with a
      * target list obeys it, shared or private; empty (the default) obeys only {@code
      * Cache-Control}.
+     *
+     * @param fields the field names, highest priority first
+     * @return this builder
      */
     public Builder targetedFields(List<String> fields) {
       this.targetedFields = List.copyOf(requireNonNull(fields, "fields"));
@@ -364,6 +447,8 @@ public final class CacheOptions {
      * CacheOptions#DEFAULT_MAXIMUM_VARIANTS_PER_KEY}); see {@link
      * CacheOptions#maximumVariantsPerKey()}.
      *
+     * @param variants the most variants, at least 1
+     * @return this builder
      * @throws IllegalArgumentException if less than 1
      */
     public Builder maximumVariantsPerKey(int variants) {
@@ -377,6 +462,9 @@ public final class CacheOptions {
     /**
      * Whether POST responses may answer GETs (false); see {@link
      * CacheOptions#reusePostResponses()}.
+     *
+     * @param reuse true to let POST responses answer GETs
+     * @return this builder
      */
     public Builder reusePostResponses(boolean reuse) {
       this.reusePostResponses = reuse;
@@ -386,6 +474,9 @@ public final class CacheOptions {
     /**
      * The request fields the I/O side adds out of the cache's sight; see {@link
      * CacheOptions#fieldsAddedOutOfSight()}.
+     *
+     * @param names the field names, in any case
+     * @return this builder
      */
     public Builder fieldsAddedOutOfSight(Set<String> names) {
       requireNonNull(names, "names");
@@ -395,7 +486,41 @@ public final class CacheOptions {
       return this;
     }
 
-    /** The options. */
+    /**
+     * Adds a rule after those added before; see {@link CacheOptions#overrides()}. A rule not marked
+     * {@link CacheOverride.Builder#appliesToSharedCache(boolean)} is ignored by a shared cache.
+     *
+     * @param rule the rule
+     * @return this builder
+     */
+    public Builder override(CacheOverride rule) {
+      overrides.add(requireNonNull(rule, "rule"));
+      return this;
+    }
+
+    /**
+     * Replaces the rules; see {@link CacheOptions#overrides()}.
+     *
+     * @param rules the rules, in the order they are tried
+     * @return this builder
+     */
+    public Builder overrides(List<CacheOverride> rules) {
+      this.overrides = new ArrayList<>(List.copyOf(requireNonNull(rules, "rules")));
+      return this;
+    }
+
+    /**
+     * Offline mode (default false); see {@link CacheOptions#offline()}.
+     *
+     * @param offline whether to serve what is stored when the origin cannot be reached
+     * @return this builder
+     */
+    public Builder offline(boolean offline) {
+      this.offline = offline;
+      return this;
+    }
+
+    /** {@return the options} */
     public CacheOptions build() {
       return new CacheOptions(this);
     }

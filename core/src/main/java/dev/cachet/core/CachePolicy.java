@@ -37,17 +37,27 @@ public final class CachePolicy {
     this.notStorable = notStorable;
   }
 
-  /** The policy of a response for a private cache with default options. */
+  /**
+   * {@return the policy of a response for a private cache with default options}
+   *
+   * @param request the request that was sent
+   * @param response the response received
+   * @param requestTime when the request was sent
+   * @param responseTime when the response was received
+   */
   public static CachePolicy of(
       Request request, Response response, Instant requestTime, Instant responseTime) {
     return of(request, response, requestTime, responseTime, CacheOptions.defaults());
   }
 
   /**
-   * The policy of a response to a request.
+   * {@return the policy of a response to a request}
    *
    * @param requestTime when the request was sent
    * @param responseTime when the response was received
+   * @param request the request that was sent
+   * @param response the response received
+   * @param options the cache's options
    */
   public static CachePolicy of(
       Request request,
@@ -89,35 +99,45 @@ public final class CachePolicy {
     return new CachePolicy(unstored, options, Optional.of(reason));
   }
 
-  /** True when a cache may store the response (RFC 9111 §3). */
+  /** {@return true when a cache may store the response (RFC 9111 §3)} */
   public boolean isStorable() {
     return notStorable.isEmpty();
   }
 
-  /** Why the response may not be stored; empty when it may. */
+  /** {@return why the response may not be stored; empty when it may} */
   public Optional<Reason> notStorableReason() {
     return notStorable;
   }
 
-  /** The request and response as a cache would store them (hop-by-hop fields removed). */
+  /** {@return the request and response as a cache would store them (hop-by-hop fields removed)} */
   public StoredPair pair() {
     return pair;
   }
 
-  /** The freshness lifetime (RFC 9111 §4.2.1). */
+  /**
+   * {@return the freshness lifetime (RFC 9111 §4.2.1), as the options' override rules make it
+   * (OV-01..OV-04)}
+   */
   public Duration freshnessLifetime() {
+    ResponseControl rc = ResponseControl.of(pair.response(), options);
     return Duration.ofMillis(
-        ResponseControl.of(pair.response(), options).lifetimeMillis(pair.responseTimeMillis()));
+        Overrides.lifetime(options, pair.request(), rc, pair.responseTimeMillis()).millis());
   }
 
-  /** The current age (RFC 9111 §4.2.3). */
+  /**
+   * {@return the current age (RFC 9111 §4.2.3)}
+   *
+   * @param now the current time
+   */
   public Duration age(Instant now) {
     return Duration.ofMillis(Age.currentAgeMillis(pair, requireNonNull(now, "now")));
   }
 
   /**
-   * How long the response stays fresh from {@code now}; zero when stale or not storable (RFC 9111
-   * §4.2).
+   * {@return how long the response stays fresh from {@code now}; zero when stale or not storable
+   * (RFC 9111 §4.2)}
+   *
+   * @param now the current time
    */
   public Duration timeToLive(Instant now) {
     if (!isStorable()) {
@@ -128,8 +148,12 @@ public final class CachePolicy {
   }
 
   /**
-   * May the stored response answer a new request? {@link Fresh} with the headers to serve, {@link
-   * Stale} with the headers of the conditional request to send, or {@link Unusable} (RFC 9111 §4).
+   * May the stored response answer a new request? (RFC 9111 §4)
+   *
+   * @param newRequest the new request
+   * @param now the current time
+   * @return {@link Fresh} with the headers to serve, {@link Stale} with the headers of the
+   *     conditional request to send, or {@link Unusable}
    */
   public BeforeRequest beforeRequest(Request newRequest, Instant now) {
     requireNonNull(newRequest, "newRequest");
@@ -157,15 +181,16 @@ public final class CachePolicy {
   }
 
   /**
-   * Takes the origin's response to a revalidation request: {@link NotModified} with the freshened
-   * policy and the headers to serve with the stored body (RFC 9111 §4.3.4), {@link Modified} with
-   * the new response's policy (§4.3.3), or {@link ServerError} when a 5xx says nothing about the
-   * stored response, which stays (O-07; §4.3.3, RFC 5861 §4).
+   * Takes the origin's response to a revalidation request.
    *
    * @param revalidationRequest the request that was sent
    * @param response the origin's response
    * @param requestTime when the revalidation request was sent
    * @param responseTime when the response was received
+   * @return {@link NotModified} with the freshened policy and the headers to serve with the stored
+   *     body (RFC 9111 §4.3.4), {@link Modified} with the new response's policy (§4.3.3), or {@link
+   *     ServerError} when a 5xx says nothing about the stored response, which stays (O-07; §4.3.3,
+   *     RFC 5861 §4)
    */
   public AfterResponse afterResponse(
       Request revalidationRequest, Response response, Instant requestTime, Instant responseTime) {
@@ -201,7 +226,13 @@ public final class CachePolicy {
     return new Modified(of(plain, response, requestTime, responseTime, options));
   }
 
-  /** {@link #afterResponse(Request, Response, Instant, Instant)} with one instant for both. */
+  /**
+   * {@return {@link #afterResponse(Request, Response, Instant, Instant)} with one instant for both}
+   *
+   * @param revalidationRequest the request that was sent
+   * @param response the origin's response
+   * @param now when the request was sent and the response received
+   */
   public AfterResponse afterResponse(Request revalidationRequest, Response response, Instant now) {
     return afterResponse(revalidationRequest, response, now, now);
   }
@@ -250,7 +281,7 @@ public final class CachePolicy {
 
   /** The answer of {@link #afterResponse}. */
   public sealed interface AfterResponse permits Modified, NotModified, ServerError {
-    /** The policy to keep from now on. */
+    /** {@return the policy to keep from now on} */
     CachePolicy policy();
   }
 

@@ -25,6 +25,6 @@ public sealed interface CacheState
         CacheMiss.Next,
         NeedRevalidation.Next {
 
-  /** The options of the machine this state belongs to. */
+  /** {@return the options of the machine this state belongs to} */
   CacheOptions options();
 }

@@ -56,13 +56,23 @@ public record CacheStatus(
       this.token = token;
     }
 
-    /** The token as written in the field. */
+    /** {@return the token as written in the field} */
     public String token() {
       return token;
     }
   }
 
-  /** Creates a cache status. */
+  /**
+   * Creates a cache status.
+   *
+   * @param hit the request was satisfied by the cache without contacting the origin (§2.1)
+   * @param fwd why the request went forward, when it did (§2.2)
+   * @param fwdStatus the status the forwarded request received (§2.3)
+   * @param ttl the response's remaining freshness in seconds, negative when stale (§2.4)
+   * @param stored the response was stored (§2.5)
+   * @param collapsed the request was collapsed with another one (§2.6)
+   * @param detail extra detail, such as the reason something was not stored (§2.8)
+   */
   public CacheStatus {
     requireNonNull(fwd, "fwd");
     requireNonNull(fwdStatus, "fwdStatus");
@@ -70,7 +80,11 @@ public record CacheStatus(
     requireNonNull(detail, "detail");
   }
 
-  /** A hit (§2.1), fresh for {@code ttl} more seconds (negative when served stale). */
+  /**
+   * {@return a hit (§2.1), fresh for {@code ttl} more seconds (negative when served stale)}
+   *
+   * @param ttl the seconds it stays fresh, negative when stale
+   */
   public static CacheStatus hit(long ttl) {
     return new CacheStatus(
         true,
@@ -82,7 +96,11 @@ public record CacheStatus(
         Optional.empty());
   }
 
-  /** A request that went forward for the reason {@code fwd} (§2.2). */
+  /**
+   * {@return a request that went forward for the reason {@code fwd} (§2.2)}
+   *
+   * @param fwd why it went forward
+   */
   public static CacheStatus forwarded(Forward fwd) {
     requireNonNull(fwd, "fwd");
     return new CacheStatus(
@@ -95,45 +113,61 @@ public record CacheStatus(
         Optional.empty());
   }
 
-  /** This status with the origin's status code. */
+  /**
+   * {@return this status with the origin's status code}
+   *
+   * @param status the origin's status code
+   */
   public CacheStatus withFwdStatus(int status) {
     return new CacheStatus(hit, fwd, OptionalInt.of(status), ttl, stored, collapsed, detail);
   }
 
-  /** This status with a ttl. */
+  /**
+   * {@return this status with a ttl}
+   *
+   * @param seconds the seconds the response stays fresh, negative when stale
+   */
   public CacheStatus withTtl(long seconds) {
     return new CacheStatus(
         hit, fwd, fwdStatus, OptionalLong.of(seconds), stored, collapsed, detail);
   }
 
-  /** This status marked as stored. */
+  /** {@return this status marked as stored} */
   public CacheStatus withStored() {
     return new CacheStatus(hit, fwd, fwdStatus, ttl, true, collapsed, detail);
   }
 
-  /** This status marked as collapsed with another request (RFC 9211 §2.6). */
+  /** {@return this status marked as collapsed with another request (RFC 9211 §2.6)} */
   public CacheStatus withCollapsed() {
     return new CacheStatus(hit, fwd, fwdStatus, ttl, stored, true, detail);
   }
 
   /**
-   * This status saying the response was not stored after all (§2.5), with the reason as detail: for
-   * a store that a storage or an I/O layer gave up after core decided to store.
+   * {@return this status saying the response was not stored after all (§2.5), with the reason as
+   * detail: for a store that a storage or an I/O layer gave up after core decided to store}
+   *
+   * @param why the reason it was not stored
    */
   public CacheStatus notStored(Reason why) {
     requireNonNull(why, "why");
     return new CacheStatus(hit, fwd, fwdStatus, ttl, false, collapsed, Optional.of(why.toString()));
   }
 
-  /** This status with a detail. */
+  /**
+   * {@return this status with a detail}
+   *
+   * @param detail the detail, free text
+   */
   public CacheStatus withDetail(String detail) {
     return new CacheStatus(
         hit, fwd, fwdStatus, ttl, stored, collapsed, Optional.of(requireNonNull(detail, "detail")));
   }
 
   /**
-   * The field member for a cache of this name, as an RFC 8941 list member: the name as a token when
-   * it is one, else as a string, then the parameters.
+   * {@return the field member for a cache of this name, as an RFC 8941 list member: the name as a
+   * token when it is one, else as a string, then the parameters}
+   *
+   * @param cacheName the cache's name, as the field's first item names it
    */
   public String toFieldValue(String cacheName) {
     requireNonNull(cacheName, "cacheName");

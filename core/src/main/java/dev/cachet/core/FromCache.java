@@ -30,7 +30,17 @@ public record FromCache(
     Optional<Reason> reason)
     implements CacheState, IdleClient.Next, NeedRevalidation.Next {
 
-  /** Creates the state. */
+  /**
+   * Creates the state.
+   *
+   * @param options the machine's options
+   * @param response the response to return
+   * @param pair the stored pair whose body to send; empty when the cache generated the response
+   * @param replayBody true when the stored body goes with the response (false for HEAD, 304, 504)
+   * @param status the {@code Cache-Status} parameters (RFC 9211)
+   * @param reason why a stale response was served, why the cache generated the response, or why the
+   *     response served after a revalidation was withdrawn from the cache (SEC-01)
+   */
   public FromCache {
     requireNonNull(options, "options");
     requireNonNull(response, "response");

@@ -38,11 +38,18 @@ public final class Headers {
     this.nameValues = nameValues;
   }
 
-  /** One field line: a name and its value as received. */
+  /**
+   * One field line: a name and its value as received.
+   *
+   * @param name the field name, as received
+   * @param value the field value
+   */
   public record Field(String name, String value) {
     /**
      * Creates a field line.
      *
+     * @param name the field name, as received
+     * @param value the field value
      * @throws NullPointerException if either argument is null
      * @throws IllegalArgumentException if the name is empty or either contains CR or LF
      */
@@ -54,14 +61,16 @@ public final class Headers {
     }
   }
 
-  /** The empty headers. */
+  /** {@return the empty headers} */
   public static Headers empty() {
     return EMPTY;
   }
 
   /**
-   * Headers from alternating names and values: {@code of("Vary", "Accept", "ETag", "\"x\"")}.
+   * {@return headers from alternating names and values: {@code of("Vary", "Accept", "ETag",
+   * "\"x\"")}}
    *
+   * @param nameValues names and values, alternating
    * @throws IllegalArgumentException if the count is odd, a name is empty, or CR/LF appears
    */
   public static Headers of(String... nameValues) {
@@ -78,8 +87,10 @@ public final class Headers {
   }
 
   /**
-   * Headers from a map of names to values, such as {@code java.net.http.HttpHeaders.map()}. Entries
-   * are taken in the map's iteration order.
+   * {@return headers from a map of names to values, such as {@code
+   * java.net.http.HttpHeaders.map()}} Entries are taken in the map's iteration order.
+   *
+   * @param map the field values by name
    */
   public static Headers of(Map<String, List<String>> map) {
     requireNonNull(map, "map");
@@ -99,7 +110,11 @@ public final class Headers {
     return nameValues.length == 0 ? EMPTY : new Headers(nameValues);
   }
 
-  /** Headers from field lines, in order. */
+  /**
+   * {@return headers from field lines, in order}
+   *
+   * @param fields the field lines
+   */
   public static Headers ofFields(List<Field> fields) {
     String[] a = new String[fields.size() * 2];
     int i = 0;
@@ -110,15 +125,16 @@ public final class Headers {
     return a.length == 0 ? EMPTY : new Headers(a);
   }
 
-  /** The number of field lines. */
+  /** {@return the number of field lines} */
   public int size() {
     return nameValues.length / 2;
   }
 
   /**
-   * The name of the field line at this position, as received (OkHttp-style indexed access, without
-   * the allocation of {@link #fields()}).
+   * {@return the name of the field line at this position, as received (OkHttp-style indexed access,
+   * without the allocation of {@link #fields()})}
    *
+   * @param index the position, from 0
    * @throws IndexOutOfBoundsException unless {@code 0 <= index < size()}
    */
   public String name(int index) {
@@ -126,20 +142,25 @@ public final class Headers {
   }
 
   /**
-   * The value of the field line at this position.
+   * {@return the value of the field line at this position}
    *
+   * @param index the position, from 0
    * @throws IndexOutOfBoundsException unless {@code 0 <= index < size()}
    */
   public String value(int index) {
     return nameValues[Objects.checkIndex(index, size()) * 2 + 1];
   }
 
-  /** True when there are no field lines. */
+  /** {@return true when there are no field lines} */
   public boolean isEmpty() {
     return nameValues.length == 0;
   }
 
-  /** True when at least one field line has this name (case-insensitive). */
+  /**
+   * {@return true when at least one field line has this name (case-insensitive)}
+   *
+   * @param name the field name, in any case
+   */
   public boolean contains(String name) {
     requireNonNull(name, "name");
     for (int i = 0; i < nameValues.length; i += 2) {
@@ -150,7 +171,11 @@ public final class Headers {
     return false;
   }
 
-  /** The value of the first field line with this name. */
+  /**
+   * {@return the value of the first field line with this name}
+   *
+   * @param name the field name, in any case
+   */
   public Optional<String> firstValue(String name) {
     requireNonNull(name, "name");
     for (int i = 0; i < nameValues.length; i += 2) {
@@ -161,7 +186,11 @@ public final class Headers {
     return Optional.empty();
   }
 
-  /** The values of all field lines with this name, in order. */
+  /**
+   * {@return the values of all field lines with this name, in order}
+   *
+   * @param name the field name, in any case
+   */
   public List<String> allValues(String name) {
     requireNonNull(name, "name");
     int first = -1;
@@ -187,8 +216,10 @@ public final class Headers {
   }
 
   /**
-   * The members of a list-based field (RFC 9110 §5.6.1) across all its field lines: split on commas
-   * outside quoted strings, trimmed of optional whitespace, empty members dropped.
+   * {@return the members of a list-based field (RFC 9110 §5.6.1) across all its field lines: split
+   * on commas outside quoted strings, trimmed of optional whitespace, empty members dropped}
+   *
+   * @param name the field name, in any case
    */
   public List<String> listValues(String name) {
     List<String> lines = allValues(name);
@@ -203,15 +234,17 @@ public final class Headers {
   }
 
   /**
-   * All field lines with this name combined into one value, separated by {@code ", "} (RFC 9110
-   * §5.3).
+   * {@return all field lines with this name combined into one value, separated by {@code ", "} (RFC
+   * 9110 §5.3)}
+   *
+   * @param name the field name, in any case
    */
   public Optional<String> combinedValue(String name) {
     List<String> values = allValues(name);
     return values.isEmpty() ? Optional.empty() : Optional.of(String.join(", ", values));
   }
 
-  /** The distinct field names, lower-cased, in order of first appearance. */
+  /** {@return the distinct field names, lower-cased, in order of first appearance} */
   public Set<String> names() {
     Set<String> names = new LinkedHashSet<>();
     for (int i = 0; i < nameValues.length; i += 2) {
@@ -220,7 +253,7 @@ public final class Headers {
     return Collections.unmodifiableSet(names);
   }
 
-  /** The field lines in order. */
+  /** {@return the field lines in order} */
   public List<Field> fields() {
     List<Field> fields = new ArrayList<>(size());
     for (int i = 0; i < nameValues.length; i += 2) {
@@ -229,7 +262,9 @@ public final class Headers {
     return Collections.unmodifiableList(fields);
   }
 
-  /** A case-insensitive map of names to values, as {@code java.net.http.HttpHeaders} wants. */
+  /**
+   * {@return a case-insensitive map of names to values, as {@code java.net.http.HttpHeaders} wants}
+   */
   public Map<String, List<String>> toMap() {
     Map<String, List<String>> map = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
     for (int i = 0; i < nameValues.length; i += 2) {
@@ -239,7 +274,12 @@ public final class Headers {
     return Collections.unmodifiableMap(map);
   }
 
-  /** These headers with every line of {@code name} replaced by one line with {@code value}. */
+  /**
+   * {@return these headers with every line of {@code name} replaced by one line with {@code value}}
+   *
+   * @param name the field name
+   * @param value the one value it keeps
+   */
   public Headers with(String name, String value) {
     checkName(requireNonNull(name, "name"));
     checkValue(requireNonNull(value, "value"));
@@ -270,7 +310,12 @@ public final class Headers {
     return new Headers(a);
   }
 
-  /** These headers with one more field line appended. */
+  /**
+   * {@return these headers with one more field line appended}
+   *
+   * @param name the field name
+   * @param value the field value
+   */
   public Headers plus(String name, String value) {
     checkName(requireNonNull(name, "name"));
     checkValue(requireNonNull(value, "value"));
@@ -280,7 +325,11 @@ public final class Headers {
     return new Headers(a);
   }
 
-  /** These headers without any line of the given names. */
+  /**
+   * {@return these headers without any line of the given names}
+   *
+   * @param names the field names, in any case
+   */
   public Headers without(String... names) {
     requireNonNull(names, "names");
     return withoutIf(
@@ -294,7 +343,12 @@ public final class Headers {
         });
   }
 
-  /** These headers without the lines whose name matches the predicate (given the name as sent). */
+  /**
+   * {@return these headers without the lines whose name matches the predicate (given the name as
+   * sent)}
+   *
+   * @param name tells, given a field name as sent, whether to drop its lines
+   */
   public Headers withoutIf(Predicate<String> name) {
     requireNonNull(name, "name");
     String[] a = null;

@@ -32,22 +32,30 @@ public record IdleClient(CacheOptions options) implements CacheState {
   public sealed interface Next extends CacheState
       permits CacheMiss, FromCache, StaleWhileRevalidate, NeedRevalidation {}
 
-  /** Creates the state. */
+  /**
+   * Creates the state.
+   *
+   * @param options the machine's options
+   */
   public IdleClient {
     requireNonNull(options, "options");
   }
 
-  /** The start state of a private cache with default options. */
+  /** {@return the start state of a private cache with default options} */
   public static IdleClient forClient() {
     return new IdleClient(CacheOptions.defaults());
   }
 
-  /** The start state of a shared cache with default options. */
+  /** {@return the start state of a shared cache with default options} */
   public static IdleClient forServer() {
     return new IdleClient(CacheOptions.newBuilder().shared(true).build());
   }
 
-  /** A machine with these options. */
+  /**
+   * {@return a machine with these options}
+   *
+   * @param options the cache's options
+   */
   public static IdleClient of(CacheOptions options) {
     return new IdleClient(options);
   }
@@ -58,6 +66,8 @@ public record IdleClient(CacheOptions options) implements CacheState {
    * @param request the client's request
    * @param stored the pairs stored under {@code request.key()}, in any order
    * @param now the current time
+   * @return {@link FromCache}, {@link StaleWhileRevalidate}, {@link NeedRevalidation} or {@link
+   *     CacheMiss}
    */
   public Next next(Request request, List<StoredPair> stored, Instant now) {
     requireNonNull(request, "request");
@@ -138,7 +148,9 @@ public record IdleClient(CacheOptions options) implements CacheState {
 
     ResponseControl rc = ResponseControl.of(selected.response(), options);
     long age = Age.currentAgeMillis(selected, now);
-    long lifetime = rc.lifetimeMillis(selected.responseTimeMillis());
+    // OV-01..OV-04: the lifetime with the options' override rules applied.
+    Overrides.Lifetime ov = Overrides.lifetime(options, request, rc, selected.responseTimeMillis());
+    long lifetime = ov.millis();
     boolean fresh = lifetime > age;
 
     Reason revalidate = null;
@@ -146,7 +158,7 @@ public record IdleClient(CacheOptions options) implements CacheState {
     if (rcc.has("no-cache") || req.pragmaNoCache()) {
       revalidate = Rule.R4_06.reason();
       fwd = CacheStatus.Forward.REQUEST;
-    } else if (rc.noCache()) {
+    } else if (rc.noCache() && !ov.noCacheLifted()) {
       revalidate = Rule.R4_01.reason("RFC 9111 §5.2.2.4", "no-cache in the stored response");
     } else if (fresh) {
       OptionalLong maxAge = rcc.seconds("max-age");
@@ -160,6 +172,7 @@ public record IdleClient(CacheOptions options) implements CacheState {
             Rule.R4_07.reason("RFC 9111 §5.2.1.3", "fresh for less than the request's min-fresh");
         fwd = CacheStatus.Forward.REQUEST;
       } else {
+        Optional<Reason> by = ov.reuseDependsOn(age, rc.noCache());
         return Serving.fromPair(
             options,
             request,
@@ -168,8 +181,8 @@ public record IdleClient(CacheOptions options) implements CacheState {
             rc,
             age,
             lifetime,
-            CacheStatus.hit(0),
-            Optional.empty(),
+            by.isPresent() ? Overrides.marked(CacheStatus.hit(0), by.get()) : CacheStatus.hit(0),
+            by,
             false);
       }
     } else {
@@ -214,7 +227,10 @@ public record IdleClient(CacheOptions options) implements CacheState {
           return new StaleWhileRevalidate(options, serve, behind);
         }
       }
-      revalidate = rc.forbidsStale() ? Rule.X_01.reason() : Rule.F_01.reason();
+      revalidate =
+          rc.forbidsStale()
+              ? Rule.X_01.reason()
+              : ov.staleBecause(age, rc.noCache()).orElse(Rule.F_01.reason());
     }
     if (onlyIfCached) {
       return Serving.gatewayTimeout(options, revalidate);

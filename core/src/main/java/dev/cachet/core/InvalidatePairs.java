@@ -31,7 +31,14 @@ public record InvalidatePairs(
   public sealed interface Next extends CacheMiss.Next, NeedRevalidation.Next
       permits StoreAndUse, CouldNotBeStored {}
 
-  /** Creates the state. */
+  /**
+   * Creates the state.
+   *
+   * @param options the machine's options
+   * @param pairs the stored pairs to delete
+   * @param keys the cache keys whose pairs to delete entirely
+   * @param then the state that follows the deletion
+   */
   public InvalidatePairs {
     requireNonNull(options, "options");
     pairs = List.copyOf(pairs);
@@ -39,7 +46,7 @@ public record InvalidatePairs(
     requireNonNull(then, "then");
   }
 
-  /** The state after the pairs are deleted. */
+  /** {@return the state after the pairs are deleted} */
   public Next next() {
     return then;
   }

@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.UUID;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A stored response needs validation: send {@link #conditionalRequest()} to the origin (RFC 9111
@@ -54,7 +55,18 @@ public record NeedRevalidation(
           CouldNotBeStored,
           InvalidatePairs.Next {}
 
-  /** Creates the state. */
+  /**
+   * Creates the state.
+   *
+   * @param options the machine's options
+   * @param request the client's request
+   * @param conditionalRequest the request to send to the origin
+   * @param selected the stored pair chosen for the request
+   * @param nominated every stored pair for the key whose validators the request carries
+   * @param status the {@code Cache-Status} parameters so far ({@code fwd=stale} or {@code
+   *     fwd=request})
+   * @param reason why validation is needed
+   */
   public NeedRevalidation {
     requireNonNull(options, "options");
     requireNonNull(request, "request");
@@ -66,8 +78,12 @@ public record NeedRevalidation(
   }
 
   /**
-   * A revalidation of one stored pair, as {@link CachePolicy} and callers that pick the pair
-   * themselves need it.
+   * {@return a revalidation of one stored pair, as {@link CachePolicy} and callers that pick the
+   * pair themselves need it}
+   *
+   * @param options the machine's options
+   * @param request the client's request
+   * @param stored the stored pair to revalidate
    */
   public static NeedRevalidation of(CacheOptions options, Request request, StoredPair stored) {
     return new NeedRevalidation(
@@ -87,6 +103,7 @@ public record NeedRevalidation(
    * @param requestTime when the conditional request was sent
    * @param responseTime when the response was received; also "now" for serving
    * @param newPairId the id of a new pair, if a full response is stored
+   * @return the state that follows the origin's answer
    */
   public Next next(Response response, Instant requestTime, Instant responseTime, UUID newPairId) {
     requireNonNull(response, "response");
@@ -179,11 +196,12 @@ public record NeedRevalidation(
   }
 
   /**
-   * The origin could not be reached (connection refused, reset, timed out): a stale response when
-   * {@code stale-if-error} or the "origin unreachable" option allows it and nothing forbids it
-   * (X-02, RFC 5861 §4, RFC 9111 §4.2.4); empty when the caller must report the failure.
+   * The origin could not be reached (connection refused, reset, timed out).
    *
    * @param now the current time
+   * @return a stale response when {@code stale-if-error} or the "origin unreachable" option allows
+   *     it and nothing forbids it (X-02, RFC 5861 §4, RFC 9111 §4.2.4); empty when the caller must
+   *     report the failure
    */
   public Optional<FromCache> onOriginUnreachable(Instant now) {
     requireNonNull(now, "now");
@@ -203,6 +221,9 @@ public record NeedRevalidation(
    * @param merged the same pairs with the freshening response's fields and times
    * @param serve the merged pair to answer with
    */
+  // serve is one of merged, and a pair the rules left as it was is the same instance: identity
+  // says which.
+  @SuppressWarnings("ReferenceEquality")
   private NeedToBeUpdated refreshed(
       List<StoredPair> olds,
       List<StoredPair> merged,
@@ -221,7 +242,7 @@ public record NeedRevalidation(
     }
     List<StoredPair> updated = new ArrayList<>(merged.size());
     List<StoredPair> withdrawn = new ArrayList<>(0);
-    StoredPair body = null;
+    @Nullable StoredPair body = null;
     Optional<Reason> why = Optional.empty();
     for (int i = 0; i < merged.size(); i++) {
       StoredPair old = olds.get(i);
@@ -279,7 +300,7 @@ public record NeedRevalidation(
         new FromCache(
             options,
             full.response(),
-            Optional.of(body),
+            Optional.of(requireNonNull(body, "body")), // serve is one of merged
             full.replayBody(),
             full.status(),
             full.reason());
@@ -300,22 +321,44 @@ public record NeedRevalidation(
   private Optional<FromCache> staleOnError(
       RequestFacts req, Instant now, boolean unreachable, CacheStatus fwd) {
     ResponseControl rc = ResponseControl.of(selected.response(), options);
-    if (rc.forbidsStale()) {
+    boolean clientForbids = req.cacheControl().has("no-cache") || req.pragmaNoCache();
+    // OV-05, OV-06: an override that serves stale when the origin cannot be reached.
+    Optional<Reason> override =
+        unreachable && !clientForbids
+            ? Overrides.staleWhenUnreachable(options, request, rc)
+            : Optional.empty();
+    if (rc.forbidsStale() && override.isEmpty()) {
       return Optional.empty();
     }
     long age = Age.currentAgeMillis(selected, now);
     long staleness = Math.max(0, age - rc.lifetimeMillis(selected.responseTimeMillis()));
     OptionalLong responseSie = rc.seconds("stale-if-error");
     OptionalLong requestSie = req.cacheControl().seconds("stale-if-error");
-    boolean clientForbids = req.cacheControl().has("no-cache") || req.pragmaNoCache();
     boolean allowed =
-        options.staleIfError()
+        !rc.forbidsStale()
+            && options.staleIfError()
             && ((!clientForbids && covers(responseSie, staleness))
                 || covers(requestSie, staleness));
     Reason why = Rule.X_02.reason("RFC 5861 §4", "stale-if-error");
-    if (!allowed && unreachable && options.serveStaleWhenOriginUnreachable() && !clientForbids) {
+    if (!allowed
+        && !rc.forbidsStale()
+        && unreachable
+        && options.serveStaleWhenOriginUnreachable()
+        && !clientForbids) {
       allowed = true;
       why = Rule.X_02.reason("origin unreachable, serving stale");
+    }
+    if (!allowed && override.isPresent()) {
+      return Optional.of(
+          Serving.fromPair(
+              options,
+              request,
+              req,
+              selected,
+              now,
+              Overrides.marked(fwd, override.get()),
+              override,
+              false));
     }
     if (!allowed) {
       return Optional.empty();

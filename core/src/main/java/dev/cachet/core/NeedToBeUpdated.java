@@ -26,7 +26,14 @@ public record NeedToBeUpdated(
     CacheOptions options, List<StoredPair> updated, List<StoredPair> withdrawn, FromCache then)
     implements CacheState, NeedRevalidation.Next {
 
-  /** Creates the state. */
+  /**
+   * Creates the state.
+   *
+   * @param options the machine's options
+   * @param updated the pairs with freshened headers and new exchange times, as they are stored
+   * @param withdrawn the stored pairs to remove, as they were found
+   * @param then the answer once they are written
+   */
   public NeedToBeUpdated {
     requireNonNull(options, "options");
     updated = List.copyOf(updated);
@@ -34,12 +41,18 @@ public record NeedToBeUpdated(
     requireNonNull(then, "then");
   }
 
-  /** The state with nothing withdrawn. */
+  /**
+   * The state with nothing withdrawn.
+   *
+   * @param options the machine's options
+   * @param updated the pairs to write back with their new header fields and times
+   * @param then the answer from the cache once they are written
+   */
   public NeedToBeUpdated(CacheOptions options, List<StoredPair> updated, FromCache then) {
     this(options, updated, List.of(), then);
   }
 
-  /** The answer from the cache once the pairs are updated. */
+  /** {@return the answer from the cache once the pairs are updated} */
   public FromCache next() {
     return then;
   }

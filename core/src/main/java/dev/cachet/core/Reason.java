@@ -20,7 +20,13 @@ import static java.util.Objects.requireNonNull;
  * @param phrase a short phrase, e.g. {@code private response in a shared cache}
  */
 public record Reason(String id, String section, String phrase) {
-  /** Creates a reason; {@link Rule#reason()} and its overloads make one from the catalogue. */
+  /**
+   * Creates a reason; {@link Rule#reason()} and its overloads make one from the catalogue.
+   *
+   * @param id the rule's checklist id, e.g. {@code S3-05}
+   * @param section the RFC section, e.g. {@code RFC 9111 §3}
+   * @param phrase a short phrase, e.g. {@code private response in a shared cache}
+   */
   public Reason {
     requireNonNull(id, "id");
     requireNonNull(section, "section");

@@ -16,6 +16,9 @@ public record Request(String method, URI uri, Headers headers) {
   /**
    * Creates a request.
    *
+   * @param method the request method, case-sensitive as RFC 9110 §9.1 says (e.g. {@code GET})
+   * @param uri the absolute target URI
+   * @param headers the request's header fields
    * @throws NullPointerException if any argument is null
    * @throws IllegalArgumentException if the method is empty or the URI is not absolute
    */
@@ -31,22 +34,35 @@ public record Request(String method, URI uri, Headers headers) {
     }
   }
 
-  /** A request with no header fields. */
+  /**
+   * {@return a request with no header fields}
+   *
+   * @param method the request method
+   * @param uri the absolute target URI
+   */
   public static Request of(String method, URI uri) {
     return new Request(method, uri, Headers.empty());
   }
 
-  /** A GET request with no header fields. */
+  /**
+   * {@return a GET request with no header fields}
+   *
+   * @param uri the absolute target URI
+   */
   public static Request get(URI uri) {
     return new Request("GET", uri, Headers.empty());
   }
 
-  /** This request with other header fields. */
+  /**
+   * {@return this request with other header fields}
+   *
+   * @param headers the new header fields
+   */
   public Request withHeaders(Headers headers) {
     return new Request(method, uri, headers);
   }
 
-  /** True for the safe methods GET, HEAD, OPTIONS and TRACE (RFC 9110 §9.2.1). */
+  /** {@return true for the safe methods GET, HEAD, OPTIONS and TRACE (RFC 9110 §9.2.1)} */
   public boolean isSafe() {
     return switch (method) {
       case "GET", "HEAD", "OPTIONS", "TRACE" -> true;
@@ -54,7 +70,7 @@ public record Request(String method, URI uri, Headers headers) {
     };
   }
 
-  /** The cache key of this request's target URI (RFC 9111 §2). */
+  /** {@return the cache key of this request's target URI (RFC 9111 §2)} */
   public CacheKey key() {
     return CacheKey.of(uri);
   }

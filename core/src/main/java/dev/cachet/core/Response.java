@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import dev.cachet.core.internal.ResponseFacts;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 
 /**
  * An HTTP response as the cache sees it: status code and header fields, no content (RFC 9110 §15,
@@ -17,7 +18,7 @@ import java.util.List;
 public final class Response {
   private final int status;
   private final Headers headers;
-  private volatile ResponseFacts facts;
+  private volatile @Nullable ResponseFacts facts;
 
   private Response(int status, Headers headers) {
     this.status = status;
@@ -25,8 +26,10 @@ public final class Response {
   }
 
   /**
-   * A response with this status and these header fields.
+   * {@return a response with this status and these header fields}
    *
+   * @param status the status code, 100 to 999
+   * @param headers the header fields
    * @throws NullPointerException if headers is null
    * @throws IllegalArgumentException if the status is outside 100..999
    */
@@ -38,32 +41,40 @@ public final class Response {
     return new Response(status, headers);
   }
 
-  /** The status code (RFC 9110 §15). */
+  /** {@return the status code (RFC 9110 §15)} */
   public int status() {
     return status;
   }
 
-  /** The header fields. */
+  /** {@return the header fields} */
   public Headers headers() {
     return headers;
   }
 
   /**
-   * The lower-cased field names its {@code Vary} nominates (RFC 9111 §4.1), as core matches them:
-   * none for {@code Vary: *} or a {@code Vary} that is not a list of field names (SEC-05), which
-   * match no request.
+   * {@return the lower-cased field names its {@code Vary} nominates (RFC 9111 §4.1), as core
+   * matches them: none for {@code Vary: *} or a {@code Vary} that is not a list of field names
+   * (SEC-05), which match no request}
    */
   public List<String> varyNames() {
     ResponseFacts f = facts();
     return f.varyStar() ? List.of() : f.varyNames();
   }
 
-  /** This response with other header fields (its parsed facts are computed afresh). */
+  /**
+   * {@return this response with other header fields (its parsed facts are computed afresh)}
+   *
+   * @param headers the new header fields
+   */
   public Response withHeaders(Headers headers) {
     return of(status, headers);
   }
 
-  /** This response with another status code; it shares this response's parsed facts. */
+  /**
+   * {@return this response with another status code; it shares this response's parsed facts}
+   *
+   * @param status the new status code, 100 to 999
+   */
   public Response withStatus(int status) {
     Response r = of(status, headers);
     r.facts = facts();

@@ -152,7 +152,7 @@ final class ResponseControl {
    * The freshness lifetime in milliseconds (§4.2.1, F-01..F-05, D-02), clamped to 2^31 seconds
    * (F-07).
    *
-   * @param responseTime used as {@code Date} when the response has none (§4.2.1 and F-06)
+   * @param responseTimeMillis used as {@code Date} when the response has none (§4.2.1 and F-06)
    */
   long lifetimeMillis(long responseTimeMillis) {
     return Math.min(lifetimeUnclampedMillis(responseTimeMillis), DeltaSeconds.MAX * 1000);
@@ -193,6 +193,18 @@ final class ResponseControl {
     if (!(Statuses.isHeuristicallyCacheable(response.status()) || isPublic())) {
       return 0;
     }
+    return sinceModifiedMillis(dateMillis);
+  }
+
+  /**
+   * OV-04: the heuristic lifetime (§4.2.2) whatever the status, for a status an override lists; 0
+   * without {@code Last-Modified}.
+   */
+  long heuristicAnyStatusMillis(long responseTimeMillis) {
+    return sinceModifiedMillis(facts.dateMillis(responseTimeMillis));
+  }
+
+  private long sinceModifiedMillis(long dateMillis) {
     if (facts.lastModified().isEmpty()) {
       return 0;
     }

@@ -77,6 +77,19 @@ public enum Rule {
       "SEC-09",
       "RFC 9111 §4.2, §4.3.1",
       "no freshness lifetime and no validator: it could never be reused"),
+  /** An override's minimum freshness lifetime made the response fresh. */
+  OV_01("OV-01", "CacheOptions override of RFC 9111 §4.2.1", "minimum lifetime"),
+  /** An override's maximum freshness lifetime made the response stale. */
+  OV_02("OV-02", "CacheOptions override of RFC 9111 §4.2.1", "maximum lifetime"),
+  /** An override reused a {@code no-cache} response without revalidation for a while. */
+  OV_03(
+      "OV-03", "CacheOptions override of RFC 9111 §5.2.2.4", "no-cache revalidated after a delay"),
+  /** An override stored a status that is not heuristically cacheable. */
+  OV_04("OV-04", "CacheOptions override of RFC 9111 §4.2.2", "status cached by an override"),
+  /** An override served stale because the origin could not be reached. */
+  OV_05("OV-05", "CacheOptions override of RFC 9111 §4.2.4", "origin unreachable, serving stale"),
+  /** Offline mode served what is stored because the origin could not be reached. */
+  OV_06("OV-06", "CacheOptions override of RFC 9111 §4.2.4", "offline, serving what is stored"),
   /** A body declared larger than {@link CacheOptions#maximumBodySize()} is not stored. */
   CFG("CFG", "CacheOptions.maximumBodySize", "body larger than the maximum size"),
   /** The I/O side: core decided to store the response, and the storage refused the write. */
@@ -93,23 +106,24 @@ public enum Rule {
   }
 
   /**
-   * The rule's id, as the checklist and {@code docs/CONFORMANCE.md} name it, e.g. {@code S3-05}.
+   * {@return the rule's id, as the checklist and {@code docs/CONFORMANCE.md} name it, e.g. {@code
+   * S3-05}}
    */
   public String id() {
     return id;
   }
 
-  /** The section that states the rule, e.g. {@code RFC 9111 §5.2.2.7}. */
+  /** {@return the section that states the rule, e.g. {@code RFC 9111 §5.2.2.7}} */
   public String section() {
     return section;
   }
 
-  /** The rule's own short phrase, e.g. {@code private response in a shared cache}. */
+  /** {@return the rule's own short phrase, e.g. {@code private response in a shared cache}} */
   public String phrase() {
     return phrase;
   }
 
-  /** A reason with this rule's id, section and phrase. */
+  /** {@return a reason with this rule's id, section and phrase} */
   public Reason reason() {
     return new Reason(id, section, phrase);
   }
@@ -118,6 +132,8 @@ public enum Rule {
    * A reason with this rule's id and section and a phrase that says more about this outcome, e.g.
    * {@code method POST is not cached}.
    *
+   * @param phrase what more to say about this outcome
+   * @return the reason
    * @throws NullPointerException if {@code phrase} is null
    */
   public Reason reason(String phrase) {
@@ -128,6 +144,9 @@ public enum Rule {
    * A reason with this rule's id, the section of the rule that applied (where the rule spans
    * several, e.g. {@code RFC 9111 §5.2.1.5} of S3-04) and a phrase that says more.
    *
+   * @param section the section of the rule that applied
+   * @param phrase what more to say about this outcome
+   * @return the reason
    * @throws NullPointerException if {@code section} or {@code phrase} is null
    */
   public Reason reason(String section, String phrase) {

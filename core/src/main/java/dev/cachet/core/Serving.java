@@ -25,7 +25,8 @@ final class Serving {
       boolean validated) {
     ResponseControl rc = ResponseControl.of(pair.response(), options);
     long ageMillis = Age.currentAgeMillis(pair, now);
-    long lifetimeMillis = rc.lifetimeMillis(pair.responseTimeMillis());
+    long lifetimeMillis =
+        Overrides.lifetime(options, request, rc, pair.responseTimeMillis()).millis();
     return fromPair(
         options, request, req, pair, rc, ageMillis, lifetimeMillis, status, reason, validated);
   }
@@ -110,7 +111,8 @@ final class Serving {
     ResponseControl rc = ResponseControl.of(stored, options);
     long ttl =
         Math.floorDiv(
-            rc.lifetimeMillis(Age.millis(responseTime)) - Age.currentAgeMillis(pair, responseTime),
+            Overrides.lifetime(options, request, rc, Age.millis(responseTime)).millis()
+                - Age.currentAgeMillis(pair, responseTime),
             1000);
     return new StoreAndUse(options, pair, returned, withFwd.withStored().withTtl(ttl));
   }

@@ -15,7 +15,13 @@ public record StaleWhileRevalidate(
     CacheOptions options, FromCache serve, NeedRevalidation revalidate)
     implements CacheState, IdleClient.Next {
 
-  /** Creates the state. */
+  /**
+   * Creates the state.
+   *
+   * @param options the machine's options
+   * @param serve the stale response to return at once
+   * @param revalidate the revalidation to carry out behind it
+   */
   public StaleWhileRevalidate {
     requireNonNull(options, "options");
     requireNonNull(serve, "serve");

@@ -111,13 +111,14 @@ final class Storability {
         rc.hasExplicitFreshness()
             || rc.isPublic()
             || (!options.shared() && rc.cc.has("private"))
-            || Statuses.isHeuristicallyCacheable(status);
+            || Statuses.isHeuristicallyCacheable(status)
+            || Overrides.cachesStatus(options, request, status); // OV-04, after every refusal
     if (!allowed) {
       return Optional.of(
           Rule.S3_07.reason(
               "no explicit freshness and status " + status + " is not heuristically cacheable"));
     }
-    if (neverReusable(rc, response, options, responseTimeMillis)) {
+    if (neverReusable(rc, request, response, options, responseTimeMillis)) {
       return Optional.of(Rule.SEC_09.reason());
     }
     return Optional.empty();
@@ -130,11 +131,17 @@ final class Storability {
    * it (RFC 5861).
    */
   private static boolean neverReusable(
-      ResponseControl rc, Response response, CacheOptions options, long responseTimeMillis) {
+      ResponseControl rc,
+      Request request,
+      Response response,
+      CacheOptions options,
+      long responseTimeMillis) {
     if (response.facts().etag().isPresent() || response.facts().lastModified().isPresent()) {
       return false;
     }
-    boolean fresh = !rc.noCache() && rc.lifetimeMillis(responseTimeMillis) > 0;
+    // OV-01, OV-03, OV-04: a lifetime an override gives makes it reusable.
+    boolean fresh =
+        Overrides.lifetime(options, request, rc, responseTimeMillis).freshAt(0, rc.noCache());
     if (fresh) {
       return false;
     }
@@ -208,6 +215,8 @@ final class Storability {
    * private="Set-Cookie"} cannot slip a {@code Set-Cookie} into the store by carrying a {@code
    * Cache-Control} of its own.
    */
+  // The same Headers instance means no field was removed, and the response is kept as it is.
+  @SuppressWarnings("ReferenceEquality")
   static Response storedForm(Response response, CacheOptions options, List<Response> earlier) {
     Headers h = Fields.withoutHopByHop(response.headers());
     List<String> named = namedFields(response, options);

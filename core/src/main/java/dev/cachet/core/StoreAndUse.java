@@ -16,7 +16,14 @@ public record StoreAndUse(
     CacheOptions options, StoredPair pair, Response response, CacheStatus status)
     implements CacheState, CacheMiss.Next, NeedRevalidation.Next, InvalidatePairs.Next {
 
-  /** Creates the state. */
+  /**
+   * Creates the state.
+   *
+   * @param options the machine's options
+   * @param pair the pair to store, its response without hop-by-hop fields (S3-08, S3-09)
+   * @param response the response to return to the caller, without hop-by-hop fields
+   * @param status the {@code Cache-Status} parameters (RFC 9211)
+   */
   public StoreAndUse {
     requireNonNull(options, "options");
     requireNonNull(pair, "pair");

@@ -6,6 +6,7 @@ import java.time.Instant;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.UUID;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A stored request and response, as a cache keeps them (RFC 9111 §3), with the times the age
@@ -26,10 +27,10 @@ public final class StoredPair {
   private final Response response;
   private final long requestNanos;
   private final long responseNanos;
-  private final String httpVersion; // null when unknown
+  private final @Nullable String httpVersion; // null when unknown
 
   /** Both times as given when either is too far from the epoch for nanoseconds; else null. */
-  private final Instant[] farTimes;
+  private final Instant @Nullable [] farTimes;
 
   /**
    * Creates a pair.
@@ -55,6 +56,12 @@ public final class StoredPair {
   /**
    * Creates a pair whose response arrived in a known HTTP version.
    *
+   * @param id the pair's identity, given by the caller when the pair is created
+   * @param key the cache key it is stored under
+   * @param request the request that produced it (its header fields drive {@code Vary}, §4.1)
+   * @param response the stored response, without hop-by-hop fields (§3.1)
+   * @param requestTime when the request that produced the response was sent ({@code request_time})
+   * @param responseTime when the response was received ({@code response_time})
    * @param httpVersion the version the response arrived in, as RFC 9110 §2.5 writes it ({@code
    *     HTTP/1.1}, {@code HTTP/2}); empty when unknown
    * @throws NullPointerException if any argument is null
@@ -87,7 +94,7 @@ public final class StoredPair {
       Response response,
       Instant requestTime,
       Instant responseTime,
-      String httpVersion) {
+      @Nullable String httpVersion) {
     this.httpVersion = httpVersion;
     this.id = requireNonNull(id, "id");
     this.key = requireNonNull(key, "key");
@@ -112,21 +119,24 @@ public final class StoredPair {
    * The version as one shared string: {@code HTTP/1.1} and {@code HTTP/2} are the usual ones, and a
    * pair lives as long as it is stored.
    */
-  private static String canonicalVersion(String v) {
+  private static @Nullable String canonicalVersion(@Nullable String v) {
     if (v == null) {
       return null;
     }
     switch (v) {
-      case "HTTP/1.0":
+      case "HTTP/1.0" -> {
         return "HTTP/1.0";
-      case "HTTP/1.1":
+      }
+      case "HTTP/1.1" -> {
         return "HTTP/1.1";
-      case "HTTP/2":
+      }
+      case "HTTP/2" -> {
         return "HTTP/2";
-      case "HTTP/3":
+      }
+      case "HTTP/3" -> {
         return "HTTP/3";
-      default:
-        break;
+      }
+      default -> {}
     }
     boolean valid =
         v.length() >= 6
@@ -153,39 +163,41 @@ public final class StoredPair {
     return s * NANOS_PER_SECOND + t.getNano();
   }
 
-  /** The pair's identity, given by the caller when the pair is created. */
+  /** {@return the pair's identity, given by the caller when the pair is created} */
   public UUID id() {
     return id;
   }
 
-  /** The cache key it is stored under. */
+  /** {@return the cache key it is stored under} */
   public CacheKey key() {
     return key;
   }
 
-  /** The request that produced it (its header fields drive {@code Vary}, §4.1). */
+  /** {@return the request that produced it (its header fields drive {@code Vary}, §4.1)} */
   public Request request() {
     return request;
   }
 
-  /** The stored response, without hop-by-hop fields (§3.1). */
+  /** {@return the stored response, without hop-by-hop fields (§3.1)} */
   public Response response() {
     return response;
   }
 
-  /** When the request that produced the response was sent ({@code request_time}, §4.2.3). */
+  /**
+   * {@return when the request that produced the response was sent ({@code request_time}, §4.2.3)}
+   */
   public Instant requestTime() {
     return farTimes != null ? farTimes[0] : Instant.ofEpochSecond(0, requestNanos);
   }
 
-  /** When the response was received ({@code response_time}, §4.2.3). */
+  /** {@return when the response was received ({@code response_time}, §4.2.3)} */
   public Instant responseTime() {
     return farTimes != null ? farTimes[1] : Instant.ofEpochSecond(0, responseNanos);
   }
 
   /**
-   * The HTTP version the response arrived in, as RFC 9110 §2.5 writes it ({@code HTTP/1.1}, {@code
-   * HTTP/2}); empty when unknown, as for a pair stored before versions were kept.
+   * {@return the HTTP version the response arrived in, as RFC 9110 §2.5 writes it ({@code
+   * HTTP/1.1}, {@code HTTP/2}); empty when unknown, as for a pair stored before versions were kept}
    */
   public Optional<String> httpVersion() {
     return Optional.ofNullable(httpVersion);
@@ -202,16 +214,21 @@ public final class StoredPair {
   }
 
   /**
-   * This pair with another response and exchange times, as after a freshening 304 (§4.3.4); the
-   * HTTP version stays the stored response's, whose body is still the one served.
+   * {@return this pair with another response and exchange times, as after a freshening 304
+   * (§4.3.4); the HTTP version stays the stored response's, whose body is still the one served}
+   *
+   * @param response the freshened response
+   * @param requestTime when the freshening request was sent
+   * @param responseTime when the freshening response was received
    */
   public StoredPair withResponse(Response response, Instant requestTime, Instant responseTime) {
     return new StoredPair(id, key, request, response, requestTime, responseTime, httpVersion);
   }
 
   /**
-   * This pair with the HTTP version its response arrived in.
+   * {@return this pair with the HTTP version its response arrived in}
    *
+   * @param httpVersion the version, as RFC 9110 §2.5 writes it ({@code HTTP/1.1}, {@code HTTP/2})
    * @throws IllegalArgumentException if the version is not of the form {@code HTTP/d} or {@code
    *     HTTP/d.d}
    */

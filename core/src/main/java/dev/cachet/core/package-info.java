@@ -39,4 +39,7 @@
  * FromCache} may be served. {@code NeedRevalidation.Next} also admits {@code StoreAndUse}, through
  * {@code InvalidatePairs.Next}, though no revalidation leads there directly today.
  */
+@NullMarked
 package dev.cachet.core;
+
+import org.jspecify.annotations.NullMarked;

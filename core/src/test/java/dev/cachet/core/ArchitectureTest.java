@@ -197,9 +197,16 @@ class ArchitectureTest {
 
     @Test
     void coreRequiresOnlyJavaBase() {
+      // At run time: JSpecify's nullness annotations are read when compiling only (requires
+      // static), and nothing else is.
       assertThat(descriptor.requires())
+          .filteredOn(r -> !r.modifiers().contains(ModuleDescriptor.Requires.Modifier.STATIC))
           .extracting(ModuleDescriptor.Requires::name)
           .containsExactly("java.base");
+      assertThat(descriptor.requires())
+          .filteredOn(r -> r.modifiers().contains(ModuleDescriptor.Requires.Modifier.STATIC))
+          .extracting(ModuleDescriptor.Requires::name)
+          .containsExactly("org.jspecify");
     }
   }
 

@@ -11,6 +11,7 @@ import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Carries out the core cache states for requests, against a {@link Storage} and an {@link Origin}:
@@ -134,8 +135,8 @@ public final class CacheEngine implements AutoCloseable {
     private boolean ownsStorage;
     private CacheOptions options = CacheOptions.defaults();
     private Clock clock = Clock.systemUTC();
-    private CacheListener listener;
-    private Executor executor;
+    private @Nullable CacheListener listener;
+    private @Nullable Executor executor;
     private Duration backgroundTimeout = DEFAULT_BACKGROUND_TIMEOUT;
     private String cacheName = DEFAULT_CACHE_NAME;
 

@@ -2,6 +2,7 @@ package dev.cachet.engine;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.cachet.core.CacheOverride;
 import dev.cachet.core.Reason;
 import java.net.URI;
 import java.util.List;
@@ -65,6 +66,14 @@ public record CacheEvent(
      * as the miss or revalidation the look-up was, and in {@link CacheStatistics#originErrors()}.
      */
     ORIGIN_ERROR
+  }
+
+  /**
+   * True when the response was served from storage only because an override rule or offline mode
+   * allowed it (OV-01..OV-06); {@link #reason()} names the rule.
+   */
+  public boolean override() {
+    return reason.isPresent() && CacheOverride.decided(reason.get());
   }
 
   /** Creates an event. */

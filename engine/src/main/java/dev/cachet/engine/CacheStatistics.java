@@ -27,6 +27,9 @@ package dev.cachet.engine;
  *     that broke off, a body handler that threw): the caller received the exception. Each is also
  *     counted as the miss or revalidation it was. Background revalidations are not counted here;
  *     {@link CacheListener#onBackgroundRevalidationFailure} hears about them.
+ * @param overrides responses served from storage only because an override rule or offline mode of
+ *     {@link dev.cachet.core.CacheOptions} allowed it (OV-01..OV-06), each also counted as the hit
+ *     or revalidation it was; their {@code Cache-Status} says {@code detail="override …"}
  */
 public record CacheStatistics(
     long requests,
@@ -39,7 +42,36 @@ public record CacheStatistics(
     long storageErrors,
     long collapsed,
     long backgroundRevalidations,
-    long originErrors) {
+    long originErrors,
+    long overrides) {
+
+  /** Statistics without override uses, as before override rules existed. */
+  public CacheStatistics(
+      long requests,
+      long hits,
+      long misses,
+      long revalidations,
+      long notModified,
+      long stores,
+      long evictions,
+      long storageErrors,
+      long collapsed,
+      long backgroundRevalidations,
+      long originErrors) {
+    this(
+        requests,
+        hits,
+        misses,
+        revalidations,
+        notModified,
+        stores,
+        evictions,
+        storageErrors,
+        collapsed,
+        backgroundRevalidations,
+        originErrors,
+        0);
+  }
 
   /** The share of look-ups answered from storage, between 0 and 1; 0 before the first request. */
   public double hitRate() {

@@ -15,17 +15,16 @@ import java.util.Optional;
  *     {@code Age}; an origin response's as core returned it (hop-by-hop fields left out)
  * @param cacheStatus what this cache did, for the {@code Cache-Status} field (RFC 9211)
  * @param cacheName the cache's name in {@code Cache-Status}
- * @param pair the stored pair the response was served from, when it was; a shell may remember per
- *     pair what it builds from the fields
- * @param httpVersion the protocol version the response arrived in from the origin, when known
+ * @param pair the stored pair the response was served from, when it was (with the protocol version
+ *     its response arrived in, {@link StoredPair#httpVersion()}); a shell may remember per pair
+ *     what it builds from the fields
  */
 public record ResponseHead(
     int status,
     Headers fields,
     CacheStatus cacheStatus,
     String cacheName,
-    Optional<StoredPair> pair,
-    Optional<String> httpVersion) {
+    Optional<StoredPair> pair) {
 
   /** Creates a response head. */
   public ResponseHead {
@@ -33,7 +32,6 @@ public record ResponseHead(
     requireNonNull(cacheStatus, "cacheStatus");
     requireNonNull(cacheName, "cacheName");
     requireNonNull(pair, "pair");
-    requireNonNull(httpVersion, "httpVersion");
   }
 
   /** This cache's member of the {@code Cache-Status} field, e.g. {@code Cachet; hit; ttl=42}. */

@@ -211,6 +211,33 @@ class CacheEngineTest {
   }
 
   @Test
+  void RFC5861_aBackgroundRevalidationAnswered304_reportsTheStatusReceived() throws Exception {
+    FakeOrigin origin =
+        new FakeOrigin()
+            .answer(
+                Answer.of(
+                    200,
+                    "v1",
+                    "Cache-Control",
+                    "max-age=0, stale-while-revalidate=60",
+                    "ETag",
+                    "\"1\""))
+            .answer(Answer.of(304, "", "Cache-Control", "max-age=60", "ETag", "\"1\""));
+
+    get(origin);
+    get(origin);
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    while (events.stream().noneMatch(CacheEvent::background) && System.nanoTime() < deadline) {
+      Thread.sleep(5);
+    }
+
+    CacheEvent behind = events.stream().filter(CacheEvent::background).findFirst().orElseThrow();
+    assertThat(behind.outcome()).isEqualTo(Outcome.NOT_MODIFIED);
+    assertThat(behind.statusCode()).isEqualTo(304);
+    assertThat(get(origin).fromStore).isTrue();
+  }
+
+  @Test
   void E_01_aStorageThatFails_neverFailsTheRequest() {
     Storage broken = new Failing(storage);
     engine.close();

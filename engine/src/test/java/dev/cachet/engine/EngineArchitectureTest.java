@@ -53,4 +53,34 @@ class EngineArchitectureTest {
           .hasSizeLessThanOrEqualTo(300);
     }
   }
+
+  @Test
+  void noMethodOrConstructor_takesMoreThanFiveParameters() throws Exception {
+    Path root = mainClasses();
+    for (Path classFile : files(root, ".class")) {
+      String name = root.relativize(classFile).toString().replace('/', '.').replace(".class", "");
+      if (name.equals("module-info")) {
+        continue;
+      }
+      Class<?> c = Class.forName(name);
+      if (c.isRecord()) {
+        continue; // A record's components are named where it is built.
+      }
+      for (java.lang.reflect.Executable e : c.getDeclaredMethods()) {
+        if (!java.lang.reflect.Modifier.isPrivate(e.getModifiers()) && !e.isSynthetic()) {
+          assertThat(e.getParameterCount()).as("%s.%s", name, e.getName()).isLessThanOrEqualTo(5);
+        }
+      }
+      for (java.lang.reflect.Executable e : c.getDeclaredConstructors()) {
+        if (!java.lang.reflect.Modifier.isPrivate(e.getModifiers()) && !e.isSynthetic()) {
+          // An inner class's constructor takes its outer instance first.
+          int outer =
+              c.isMemberClass() && !java.lang.reflect.Modifier.isStatic(c.getModifiers()) ? 1 : 0;
+          assertThat(e.getParameterCount() - outer)
+              .as("%s constructor", name)
+              .isLessThanOrEqualTo(5);
+        }
+      }
+    }
+  }
 }

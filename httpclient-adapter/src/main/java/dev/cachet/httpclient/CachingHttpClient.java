@@ -213,8 +213,10 @@ public final class CachingHttpClient extends HttpClient implements AutoCloseable
    * Stops the client's own background executor and closes what the client owns: its storage, unless
    * it was given with {@link Builder#storage(Storage, boolean) storage(storage, false)} (closing a
    * {@link dev.cachet.storage.FileStorage} writes what it still holds), and, on Java 21 and later,
-   * the wrapped client it built. A client given to {@link #newBuilder(HttpClient)} and an executor
-   * given to the builder are the caller's and are left open. Idempotent.
+   * the wrapped client it built. With exchanges under way it does so once they have been answered
+   * (at the latest after 30 seconds), so that requests still waiting for another's response are
+   * answered. A client given to {@link #newBuilder(HttpClient)} and an executor given to the
+   * builder are the caller's and are left open. Idempotent.
    */
   @Override
   public void close() {
@@ -222,8 +224,8 @@ public final class CachingHttpClient extends HttpClient implements AutoCloseable
   }
 
   /**
-   * As {@link #close()}. On Java 21 and later this overrides {@code HttpClient.shutdown()}; the
-   * cache's background work stops at once rather than after the exchanges in progress.
+   * As {@link #close()}. On Java 21 and later this overrides {@code HttpClient.shutdown()}: like
+   * it, the exchanges in progress are answered before the cache shuts down.
    */
   public void shutdown() {
     shell.close();
@@ -235,22 +237,23 @@ public final class CachingHttpClient extends HttpClient implements AutoCloseable
   }
 
   /**
-   * True once the client is closed. Overrides {@code HttpClient.isTerminated()} on Java 21 and
-   * later.
+   * True once the client has shut down: closed, and the exchanges in progress then answered.
+   * Overrides {@code HttpClient.isTerminated()} on Java 21 and later.
    */
   public boolean isTerminated() {
-    return shell.isClosed();
+    return shell.isTerminated();
   }
 
   /**
-   * Returns {@link #isTerminated()} at once: closing the client stops its background work without
-   * waiting. Overrides {@code HttpClient.awaitTermination(Duration)} on Java 21 and later.
+   * Waits until {@link #isTerminated()}, at most {@code duration}. Overrides {@code
+   * HttpClient.awaitTermination(Duration)} on Java 21 and later.
    *
-   * @throws InterruptedException never; declared as the JDK's method does
+   * @return whether the client has shut down
+   * @throws InterruptedException if interrupted while waiting
    */
   public boolean awaitTermination(Duration duration) throws InterruptedException {
     requireNonNull(duration, "duration");
-    return isTerminated();
+    return shell.awaitTermination(duration);
   }
 
   private HttpClient wrapped() {
@@ -282,6 +285,7 @@ public final class CachingHttpClient extends HttpClient implements AutoCloseable
     private Clock clock;
     private HttpClient wrapped;
     private Duration backgroundRevalidationTimeout;
+    private boolean offline;
 
     private Builder() {
       jdk.followRedirects(Redirect.NEVER);
@@ -440,6 +444,17 @@ public final class CachingHttpClient extends HttpClient implements AutoCloseable
     }
 
     /**
+     * Offline mode (OV-06): when the origin cannot be reached, whatever is stored for a request is
+     * served, marked stale in {@code Cache-Status}; see {@link CacheOptions#offline()}. The same as
+     * {@code CacheOptions.newBuilder().offline(true)} given to {@link #cacheOptions}, and combined
+     * with the options given there.
+     */
+    public Builder offline(boolean offline) {
+      this.offline = offline;
+      return this;
+    }
+
+    /**
      * The clock giving request and response times (RFC 9111 §4.2.3) and "now" for freshness; {@link
      * Clock#systemUTC()} by default. Tests pass a clock they move.
      *
@@ -537,7 +552,7 @@ public final class CachingHttpClient extends HttpClient implements AutoCloseable
               .ownsStorage(ownsStorage)
               .options(
                   ClientShell.withFieldsOutOfSight(
-                      options != null ? options : CacheOptions.defaults(), origin))
+                      withOffline(options != null ? options : CacheOptions.defaults()), origin))
               .clock(clock != null ? clock : Clock.systemUTC());
       if (listener != null) {
         engine.listener(listener);
@@ -555,6 +570,10 @@ public final class CachingHttpClient extends HttpClient implements AutoCloseable
               origin, ownsOrigin, Optional.ofNullable(cookieHandler), redirects, background);
       ClientShell shell = new ClientShell(client, engine.build());
       return new CachingHttpClient(shell, redirects);
+    }
+
+    private CacheOptions withOffline(CacheOptions o) {
+      return offline && !o.offline() ? o.toBuilder().offline(true).build() : o;
     }
   }
 }

@@ -11,4 +11,7 @@
  * r.headers().firstValue("Cache-Status"); // Cachet; fwd=uri-miss; fwd-status=200; stored; ttl=60
  * }</pre>
  */
+@NullMarked
 package dev.cachet.httpclient;
+
+import org.jspecify.annotations.NullMarked;

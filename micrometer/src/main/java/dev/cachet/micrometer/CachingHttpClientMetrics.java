@@ -22,6 +22,7 @@ import java.util.concurrent.atomic.LongAdder;
 import java.util.function.ToLongFunction;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Micrometer metrics for a {@link CachingHttpClient}, in the manner of Micrometer's own {@code
@@ -49,6 +50,9 @@ import java.util.regex.Pattern;
  *       <td>requests that waited for another identical request's origin exchange</td></tr>
  *   <tr><td>{@code cachet.background.revalidations}</td><td>function counter</td>
  *       <td>{@code stale-while-revalidate} revalidations run in the background</td></tr>
+ *   <tr><td>{@code cachet.overrides}</td><td>function counter</td>
+ *       <td>responses served from storage only because an override rule or offline mode allowed
+ *       it (also counted under {@code cachet.requests})</td></tr>
  *   <tr><td>{@code cachet.origin.latency}</td><td>timer, tags {@code method}, {@code status},
  *       {@code outcome}, {@code exception}</td>
  *       <td>each exchange with the origin, from sending the request until its response head
@@ -87,7 +91,7 @@ public final class CachingHttpClientMetrics implements MeterBinder, CacheListene
   private final LongAdder staleHits = new LongAdder();
   private final LongAdder staleAfterError = new LongAdder();
   private final CopyOnWriteArrayList<MeterRegistry> registries = new CopyOnWriteArrayList<>();
-  private volatile WeakReference<CachingHttpClient> client;
+  private volatile @Nullable WeakReference<CachingHttpClient> client;
 
   private CachingHttpClientMetrics(Tags tags, Optional<CacheListener> next) {
     this.tags = tags;
@@ -95,8 +99,10 @@ public final class CachingHttpClientMetrics implements MeterBinder, CacheListene
   }
 
   /**
-   * A builder of metrics for the cache of this name, the value of every meter's {@code cache} tag.
+   * {@return a builder of metrics for the cache of this name, the value of every meter's {@code
+   * cache} tag}
    *
+   * @param cacheName the cache's name
    * @throws NullPointerException if {@code cacheName} is null
    */
   public static Builder newBuilder(String cacheName) {
@@ -109,6 +115,10 @@ public final class CachingHttpClientMetrics implements MeterBinder, CacheListene
    * {@code revalidated} and there is no origin-latency timer: see the class documentation for the
    * wiring that has both.
    *
+   * @param registry the registry to bind the meters to
+   * @param client the client whose counters to read
+   * @param cacheName the value of every meter's {@code cache} tag
+   * @param tags more tags for every meter
    * @return the client, for chaining
    */
   public static CachingHttpClient monitor(
@@ -121,6 +131,10 @@ public final class CachingHttpClientMetrics implements MeterBinder, CacheListene
    * As {@link #monitor(MeterRegistry, CachingHttpClient, String, Iterable)}, with tags as key-value
    * pairs.
    *
+   * @param registry the registry to bind the meters to
+   * @param client the client whose counters to read
+   * @param cacheName the value of every meter's {@code cache} tag
+   * @param tags more tags for every meter, as alternating keys and values
    * @return the client, for chaining
    */
   public static CachingHttpClient monitor(
@@ -132,6 +146,7 @@ public final class CachingHttpClientMetrics implements MeterBinder, CacheListene
    * The client whose {@link CachingHttpClient#statistics() statistics} the counters read. Give it
    * before {@link #bindTo(MeterRegistry)}.
    *
+   * @param client the client, built with these metrics as its listener
    * @return this
    * @throws IllegalStateException if a client was given already
    */
@@ -145,10 +160,12 @@ public final class CachingHttpClientMetrics implements MeterBinder, CacheListene
   }
 
   /**
-   * A client that sends through {@code origin} and times each exchange on {@code
-   * cachet.origin.latency}: pass it to {@link CachingHttpClient#newBuilder(HttpClient)}. It
+   * {@return a client that sends through {@code origin} and times each exchange on {@code
+   * cachet.origin.latency}: pass it to {@link CachingHttpClient#newBuilder(HttpClient)}} It
    * delegates every setting to {@code origin}; closing it closes {@code origin} on Java 21 and
    * later. Exchanges before {@link #bindTo(MeterRegistry)} are not recorded.
+   *
+   * @param origin the client the cache sends its origin requests through
    */
   public HttpClient timeOrigin(HttpClient origin) {
     return new TimedHttpClient(requireNonNull(origin, "origin"), this::recordOrigin);
@@ -209,6 +226,12 @@ public final class CachingHttpClientMetrics implements MeterBinder, CacheListene
         "cachet.background.revalidations",
         "stale-while-revalidate revalidations run in the background",
         CacheStatistics::backgroundRevalidations);
+    counter(
+        registry,
+        c,
+        "cachet.overrides",
+        "Responses served from storage only because an override rule or offline mode allowed it",
+        CacheStatistics::overrides);
     registries.addIfAbsent(registry);
   }
 
@@ -240,7 +263,7 @@ public final class CachingHttpClientMetrics implements MeterBinder, CacheListene
         .register(registry);
   }
 
-  private void recordOrigin(String method, int status, Throwable error, long nanos) {
+  private void recordOrigin(String method, int status, @Nullable Throwable error, long nanos) {
     Tags exchange =
         tags.and(
             Tag.of("method", method),
@@ -277,19 +300,14 @@ public final class CachingHttpClientMetrics implements MeterBinder, CacheListene
   public void onOutcome(CacheEvent event) {
     if (!event.background()) {
       switch (event.outcome()) {
-        case STALE_WHILE_REVALIDATE:
-          staleHits.increment();
-          break;
-        case HIT:
+        case STALE_WHILE_REVALIDATE -> staleHits.increment();
+        case HIT -> {
           if (servedStale(event.cacheStatus())) {
             staleHits.increment();
           }
-          break;
-        case STALE_IF_ERROR:
-          staleAfterError.increment();
-          break;
-        default:
-          break;
+        }
+        case STALE_IF_ERROR -> staleAfterError.increment();
+        default -> {}
       }
     }
     next.ifPresent(l -> l.onOutcome(event));
@@ -325,7 +343,7 @@ public final class CachingHttpClientMetrics implements MeterBinder, CacheListene
   public static final class Builder {
     private final String cacheName;
     private Tags tags = Tags.empty();
-    private CacheListener next;
+    private @Nullable CacheListener next;
 
     private Builder(String cacheName) {
       this.cacheName = cacheName;
@@ -334,6 +352,7 @@ public final class CachingHttpClientMetrics implements MeterBinder, CacheListene
     /**
      * Tags added to every meter, besides {@code cache}.
      *
+     * @param tags the tags
      * @return this
      */
     public Builder tags(Iterable<Tag> tags) {
@@ -344,6 +363,7 @@ public final class CachingHttpClientMetrics implements MeterBinder, CacheListene
     /**
      * Tags added to every meter, besides {@code cache}, as key-value pairs.
      *
+     * @param keyValues the tags, as alternating keys and values
      * @return this
      * @throws IllegalArgumentException if the number of strings is odd
      */
@@ -355,6 +375,7 @@ public final class CachingHttpClientMetrics implements MeterBinder, CacheListene
      * A listener of the application's own, told every event after the metrics have counted it: a
      * client takes one listener, and the metrics are it.
      *
+     * @param listener the application's listener
      * @return this
      * @throws IllegalStateException if a listener was given already
      */
@@ -367,7 +388,11 @@ public final class CachingHttpClientMetrics implements MeterBinder, CacheListene
       return this;
     }
 
-    /** Builds the metrics. */
+    /**
+     * Builds the metrics.
+     *
+     * @return the metrics, to give a client as its listener and to bind to registries
+     */
     public CachingHttpClientMetrics build() {
       return new CachingHttpClientMetrics(
           tags.and(CACHE_TAG, cacheName), Optional.ofNullable(next));

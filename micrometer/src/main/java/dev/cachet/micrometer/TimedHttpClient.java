@@ -21,6 +21,7 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicBoolean;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLParameters;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The origin client of a {@code CachingHttpClient}, timing each exchange from the request until its
@@ -35,7 +36,7 @@ final class TimedHttpClient extends HttpClient implements AutoCloseable {
      *
      * @param error why there was no response, or null
      */
-    void record(String method, int status, Throwable error, long nanos);
+    void record(String method, int status, @Nullable Throwable error, long nanos);
   }
 
   private final HttpClient delegate;
@@ -80,6 +81,8 @@ final class TimedHttpClient extends HttpClient implements AutoCloseable {
    * dependent stage returned instead would not pass a caller's {@code cancel} on to it, and
    * cancelling the JDK's future is what aborts its exchange (Java 16 and later).
    */
+  // The dependent stage only records; what becomes of it is nobody's business.
+  @SuppressWarnings("FutureReturnValueIgnored")
   private static <T> CompletableFuture<T> watched(CompletableFuture<T> sent, Exchange exchange) {
     sent.whenComplete((r, e) -> exchange.failed(e));
     return sent;
@@ -104,7 +107,7 @@ final class TimedHttpClient extends HttpClient implements AutoCloseable {
       };
     }
 
-    void failed(Throwable error) {
+    void failed(@Nullable Throwable error) {
       if (error != null && recorded.compareAndSet(false, true)) {
         recorder.record(method, 0, unwrap(error), System.nanoTime() - start);
       }

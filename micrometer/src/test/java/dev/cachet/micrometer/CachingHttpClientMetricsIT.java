@@ -12,6 +12,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.github.tomakehurst.wiremock.WireMockServer;
 import dev.cachet.core.CacheKey;
+import dev.cachet.core.CacheOptions;
+import dev.cachet.core.CacheOverride;
 import dev.cachet.core.StoredPair;
 import dev.cachet.engine.CacheEvent;
 import dev.cachet.engine.CacheListener;
@@ -450,6 +452,7 @@ class CachingHttpClientMetricsIT {
               "cachet.origin.errors",
               "cachet.collapsed",
               "cachet.background.revalidations",
+              "cachet.overrides",
               "cachet.origin.latency");
       assertThat(meters)
           .allSatisfy(
@@ -496,6 +499,33 @@ class CachingHttpClientMetricsIT {
 
       assertThat(heard).containsExactly(CacheEvent.Outcome.MISS, CacheEvent.Outcome.HIT);
       assertThat(requests("api", "hit")).isEqualTo(1);
+    }
+
+    @Test
+    void OV_01_aHitThatDependedOnAnOverride_isCounted() throws Exception {
+      origin.stubFor(get("/ov").willReturn(ok("ov").withHeader("Cache-Control", "max-age=0")));
+      CachingHttpClient client =
+          CachingHttpClient.newBuilder()
+              .version(HttpClient.Version.HTTP_1_1)
+              .clock(clock)
+              .cacheOptions(
+                  CacheOptions.newBuilder()
+                      .override(
+                          CacheOverride.forEveryRequest()
+                              .minimumLifetime(Duration.ofMinutes(1))
+                              .build())
+                      .build())
+              .build();
+      clients.add(client);
+      CachingHttpClientMetrics.monitor(registry, client, "ov");
+
+      fetch(client, "/ov");
+      clock.advanceSeconds(10);
+      fetch(client, "/ov");
+
+      assertThat(originGets("/ov")).isEqualTo(1);
+      assertThat(requests("ov", "hit")).isEqualTo(1);
+      assertThat(counter("cachet.overrides", "ov")).isEqualTo(1);
     }
 
     @Test

@@ -21,11 +21,12 @@ public interface BodyWriter extends Closeable {
    * Appends the remaining bytes of {@code chunk}; the buffer's position is advanced. The writer
    * does not keep the buffer.
    *
+   * @param chunk the next bytes of the body, read from its position to its limit
    * @throws IOException if the bytes cannot be written; the writer is then aborted
    */
   void write(ByteBuffer chunk) throws IOException;
 
-  /** The bytes written so far. */
+  /** {@return the bytes written so far} */
   long bytesWritten();
 
   /**

@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A {@link Storage} in a directory of the filesystem, which survives restarts and crashes.
@@ -67,10 +68,10 @@ public final class FileStorage implements Storage {
   private static final AtomicInteger HOOKS = new AtomicInteger();
 
   private final FileStore store;
-  private final WriteBehind behind; // null when every commit is carried out by its caller
-  private final Thread exitHook;
+  private final @Nullable WriteBehind behind; // null when every commit is carried out by its caller
+  private final @Nullable Thread exitHook;
 
-  private FileStorage(FileStore store, WriteBehind behind) {
+  private FileStorage(FileStore store, @Nullable WriteBehind behind) {
     this.store = store;
     this.behind = behind;
     // A program that ends without closing the storage (main returns, System.exit) keeps what it
@@ -107,8 +108,9 @@ public final class FileStorage implements Storage {
   }
 
   /**
-   * A builder for a storage in this directory, created when it does not exist.
+   * {@return A builder for a storage in this directory, created when it does not exist}
    *
+   * @param root the storage's directory
    * @throws NullPointerException if root is null
    */
   public static Builder newBuilder(Path root) {
@@ -120,7 +122,9 @@ public final class FileStorage implements Storage {
     try {
       return behind == null ? store.find(key) : behind.find(key);
     } catch (DirectoryIteratorException e) {
-      throw new StorageException("cannot list the entries of " + key, e.getCause());
+      // A DirectoryIteratorException always has its IOException as the cause.
+      throw new StorageException(
+          "cannot list the entries of " + key, requireNonNull(e.getCause(), "cause"));
     }
   }
 
@@ -184,9 +188,11 @@ public final class FileStorage implements Storage {
   }
 
   /**
-   * Whether the commit of a body of this many bytes returns without waiting for the disk (it is
-   * carried out behind the caller, see {@link Builder#writeBehindBytes(long)}), unless the backlog
-   * is full.
+   * {@return whether the commit of a body of this many bytes returns without waiting for the disk
+   * (it is carried out behind the caller, see {@link Builder#writeBehindBytes(long)}), unless the
+   * backlog is full}
+   *
+   * @param bodyBytes the body's length in bytes
    */
   public boolean commitsBehind(long bodyBytes) {
     return behind != null && bodyBytes >= 0 && bodyBytes <= behind.bufferBytes();
@@ -199,8 +205,8 @@ public final class FileStorage implements Storage {
   }
 
   /**
-   * How many commits carried out behind their callers have failed (each logged); their pairs were
-   * dropped, as if evicted.
+   * {@return how many commits carried out behind their callers have failed (each logged); their
+   * pairs were dropped, as if evicted}
    */
   public long writeBehindFailures() {
     return behind == null ? 0 : behind.failures();
@@ -228,7 +234,8 @@ public final class FileStorage implements Storage {
     try {
       store.clear();
     } catch (DirectoryIteratorException e) {
-      throw new StorageException("cannot list the entries to clear", e.getCause());
+      throw new StorageException(
+          "cannot list the entries to clear", requireNonNull(e.getCause(), "cause"));
     }
   }
 
@@ -266,11 +273,11 @@ public final class FileStorage implements Storage {
   public static final class Builder {
     private final Path root;
     private long maximumBytes = -1;
-    private Boolean durable;
-    private Boolean verifyChecksumsOnOpen;
+    private @Nullable Boolean durable;
+    private @Nullable Boolean verifyChecksumsOnOpen;
     private int writeBufferBytes = -1;
     private long writeBehindBytes = -1;
-    private Duration openTimeout;
+    private @Nullable Duration openTimeout;
 
     private Builder(Path root) {
       this.root = root;
@@ -279,6 +286,8 @@ public final class FileStorage implements Storage {
     /**
      * The bound on the bytes of all bodies and metadata files (default 256 MiB).
      *
+     * @param maximumBytes the bound in bytes
+     * @return this builder
      * @throws IllegalArgumentException if not positive
      * @throws IllegalStateException if already set
      */
@@ -300,6 +309,8 @@ public final class FileStorage implements Storage {
      * FileStorage#update}, a 304's freshening) are never forced: a power cut may lose one, which
      * costs one more revalidation, never a torn entry.
      *
+     * @param durable false to let commits return before the disk has them
+     * @return this builder
      * @throws IllegalStateException if already set
      */
     public Builder durable(boolean durable) {
@@ -314,6 +325,8 @@ public final class FileStorage implements Storage {
      * Whether opening reads every body to check its CRC32C against the metadata (default true).
      * Off, opening checks lengths only, and a mismatch is found when the body is read.
      *
+     * @param verify false to trust the bodies' lengths alone
+     * @return this builder
      * @throws IllegalStateException if already set
      */
     public Builder verifyChecksumsOnOpen(boolean verify) {
@@ -331,6 +344,8 @@ public final class FileStorage implements Storage {
      * that passes this size on. Each writer in progress holds at most this much. Zero streams every
      * body to a file from its first chunk.
      *
+     * @param writeBufferBytes the bytes held in memory, 0 or more
+     * @return this builder
      * @throws IllegalArgumentException if negative or over 16 MiB
      * @throws IllegalStateException if already set
      */
@@ -356,6 +371,8 @@ public final class FileStorage implements Storage {
      * as a crash before their commit would. When this much is waiting, commits are carried out by
      * their callers again. Zero carries out every commit on its caller's thread.
      *
+     * @param writeBehindBytes the bytes that may wait, 0 to carry out every commit on its caller
+     * @return this builder
      * @throws IllegalArgumentException if negative
      * @throws IllegalStateException if already set
      */
@@ -378,6 +395,8 @@ public final class FileStorage implements Storage {
      * the disk) would otherwise make every later opening wait forever. Storages that have the
      * directory open never make an opening wait: they share it.
      *
+     * @param timeout how long to wait, positive
+     * @return this builder
      * @throws IllegalArgumentException if negative
      * @throws IllegalStateException if already set
      */
@@ -396,6 +415,7 @@ public final class FileStorage implements Storage {
     /**
      * Opens the directory, creating it if needed, and recovers it.
      *
+     * @return the storage, open
      * @throws StorageException if the directory cannot be used, or holds files that are not a
      *     Cachet file storage (it is never cleaned then), or another storage is still opening it
      *     after {@link #openTimeout(Duration)}

@@ -19,6 +19,7 @@ import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A {@link Storage} in the heap, on a <a href="https://github.com/ben-manes/caffeine">Caffeine</a>
@@ -74,7 +75,7 @@ public final class MemoryStorage implements Storage {
             // Maintenance runs on the caller, so the bound holds when a write returns.
             .executor(Runnable::run)
             .evictionListener(
-                (CacheKey key, Entry entry, RemovalCause cause) -> {
+                (@Nullable CacheKey key, @Nullable Entry entry, RemovalCause cause) -> {
                   if (entry != null && cause.wasEvicted()) {
                     evictions.add(entry.count());
                   }
@@ -82,27 +83,27 @@ public final class MemoryStorage implements Storage {
             .build();
   }
 
-  /** A builder with the default bounds: 64 MiB in all, 8 MiB per pair. */
+  /** {@return A builder with the default bounds: 64 MiB in all, 8 MiB per pair} */
   public static Builder newBuilder() {
     return new Builder();
   }
 
-  /** The bound on the bytes of all pairs, as built. */
+  /** {@return the bound on the bytes of all pairs, as built} */
   public long maximumBytes() {
     return maximumBytes;
   }
 
-  /** The bound on the bytes of one pair (headers and body), as built. */
+  /** {@return the bound on the bytes of one pair (headers and body), as built} */
   public long maximumEntryBytes() {
     return maximumEntryBytes;
   }
 
-  /** The bound on the bytes held by writers that have not committed yet, as built. */
+  /** {@return the bound on the bytes held by writers that have not committed yet, as built} */
   public long maximumInFlightBytes() {
     return maximumInFlightBytes;
   }
 
-  /** The bytes held by writers that have not committed or aborted yet. */
+  /** {@return the bytes held by writers that have not committed or aborted yet} */
   public long inFlightBytes() {
     return inFlight.get();
   }
@@ -146,6 +147,7 @@ public final class MemoryStorage implements Storage {
   }
 
   @Override
+  @SuppressWarnings("ReferenceEquality") // the same instance first: equals compares fields
   public Optional<StoredBody> openBody(StoredPair pair) throws IOException {
     requireNonNull(pair, "pair");
     checkOpen();
@@ -279,13 +281,13 @@ public final class MemoryStorage implements Storage {
   private static final class Entry {
     final StoredPair pair;
     final byte[] body;
-    final Entry next;
+    final @Nullable Entry next;
     // Of this link and the ones after it, kept so that Caffeine's weigher and the eviction count
     // cost the same for one pair as for thousands.
     private final int weight;
     private final int count;
 
-    Entry(StoredPair pair, byte[] body, Entry next) {
+    Entry(StoredPair pair, byte[] body, @Nullable Entry next) {
       this.pair = pair;
       this.body = body;
       this.next = next;
@@ -302,7 +304,7 @@ public final class MemoryStorage implements Storage {
       return weight;
     }
 
-    Entry find(UUID id) {
+    @Nullable Entry find(UUID id) {
       for (Entry e = this; e != null; e = e.next) {
         if (e.pair.id().equals(id)) {
           return e;
@@ -315,7 +317,9 @@ public final class MemoryStorage implements Storage {
      * This list without the pair of this id (itself when absent); null when nothing is left. A
      * loop, not a recursion: the list's length is not the stack's business.
      */
-    Entry without(UUID id) {
+    // The first 'before' links exist: hit is among the links after them.
+    @SuppressWarnings("NullAway")
+    @Nullable Entry without(UUID id) {
       int before = 0;
       Entry hit = this;
       while (hit != null && !hit.pair.id().equals(id)) {
@@ -338,7 +342,7 @@ public final class MemoryStorage implements Storage {
     }
 
     /** The list {@code head} (may be null) with this pair in front, replacing one of its id. */
-    static Entry put(Entry head, StoredPair pair, byte[] body) {
+    static Entry put(@Nullable Entry head, StoredPair pair, byte[] body) {
       return new Entry(pair, body, head == null ? null : head.without(pair.id()));
     }
   }
@@ -443,6 +447,8 @@ public final class MemoryStorage implements Storage {
     }
 
     @Override
+    @SuppressWarnings(
+        "NullAway") // buf is let go (null) once the writer is done; nothing reads it then
     public void commit() throws IOException {
       if (done) {
         throw new IllegalStateException("the writer is already committed or aborted");
@@ -475,6 +481,8 @@ public final class MemoryStorage implements Storage {
     }
 
     @Override
+    @SuppressWarnings(
+        "NullAway") // buf is let go (null) once the writer is done; nothing reads it then
     public void abort() {
       done = true;
       buf = null;
@@ -504,6 +512,8 @@ public final class MemoryStorage implements Storage {
     /**
      * The bound on all stored pairs, bodies and headers together (default 64 MiB).
      *
+     * @param maximumBytes the bound in bytes
+     * @return this builder
      * @throws IllegalArgumentException if not positive
      * @throws IllegalStateException if already set
      */
@@ -522,6 +532,8 @@ public final class MemoryStorage implements Storage {
      * The bound on one pair, body and headers together (default 8 MiB, and never more than {@link
      * #maximumBytes(long)} or 2 GiB); a larger pair is not stored.
      *
+     * @param maximumEntryBytes the bound in bytes
+     * @return this builder
      * @throws IllegalArgumentException if not positive
      * @throws IllegalStateException if already set
      */
@@ -541,6 +553,8 @@ public final class MemoryStorage implements Storage {
      * The bound on the bytes held by bodies being written and not yet committed (default: {@link
      * #maximumBytes(long)}). A write that would pass it fails and stores nothing (SEC-08).
      *
+     * @param maximumInFlightBytes the bound in bytes
+     * @return this builder
      * @throws IllegalArgumentException if not positive
      * @throws IllegalStateException if already set
      */
@@ -556,7 +570,7 @@ public final class MemoryStorage implements Storage {
       return this;
     }
 
-    /** A new, empty storage with these bounds. */
+    /** {@return A new, empty storage with these bounds} */
     public MemoryStorage build() {
       Builder b = new Builder();
       b.maximumBytes = maximumBytes == UNSET ? 64L << 20 : maximumBytes;

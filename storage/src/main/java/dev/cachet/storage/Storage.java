@@ -32,8 +32,9 @@ import java.util.UUID;
 public interface Storage extends Closeable {
 
   /**
-   * The committed pairs stored under a key, in any order; empty when none.
+   * {@return the committed pairs stored under a key, in any order; empty when none}
    *
+   * @param key the cache key
    * @throws IOException if the storage cannot be read
    */
   List<StoredPair> find(CacheKey key) throws IOException;
@@ -42,24 +43,29 @@ public interface Storage extends Closeable {
    * Starts storing a pair and its body. Nothing is visible until {@link BodyWriter#commit()}; if a
    * pair with the same id exists, the commit replaces it.
    *
+   * @param pair the pair to store
+   * @return the writer that takes the body
    * @throws IOException if the storage cannot accept the write
    */
   BodyWriter newWriter(StoredPair pair) throws IOException;
 
   /**
-   * Opens the body of a committed pair; empty when the pair is gone (removed, evicted, or replaced
-   * since it was found: the stored pair with its id no longer {@linkplain StoredPair#equals equals}
-   * it), so the body returned is always the one stored with these headers. The caller closes the
-   * returned body.
+   * Opens the body of a committed pair. The caller closes the returned body.
    *
+   * @param pair the pair, as found
+   * @return its body; empty when the pair is gone (removed, evicted, or replaced since it was
+   *     found: the stored pair with its id no longer {@linkplain StoredPair#equals equals} it), so
+   *     the body returned is always the one stored with these headers
    * @throws IOException if the body cannot be read
    */
   Optional<StoredBody> openBody(StoredPair pair) throws IOException;
 
   /**
    * Replaces the request, response and times of a committed pair with the same id and key, keeping
-   * its body (RFC 9111 §3.2, §4.3.4). Returns false when the pair is gone.
+   * its body (RFC 9111 §3.2, §4.3.4).
    *
+   * @param pair the pair with its new request, response and times
+   * @return true when updated; false when the pair is gone
    * @throws IOException if the update cannot be made; the old pair is then unchanged
    */
   boolean update(StoredPair pair) throws IOException;
@@ -67,6 +73,8 @@ public interface Storage extends Closeable {
   /**
    * Removes these pairs (and their bodies) from under a key; ids that are not stored are ignored.
    *
+   * @param key the cache key
+   * @param ids the ids of the pairs to remove
    * @throws IOException if the removal cannot be made
    */
   void remove(CacheKey key, Collection<UUID> ids) throws IOException;
@@ -74,12 +82,13 @@ public interface Storage extends Closeable {
   /**
    * Removes every pair under a key (RFC 9111 §4.4).
    *
+   * @param key the cache key
    * @throws IOException if the removal cannot be made
    */
   void removeAll(CacheKey key) throws IOException;
 
   /**
-   * The bytes the stored pairs and bodies take, as counted against the storage's bound.
+   * {@return the bytes the stored pairs and bodies take, as counted against the storage's bound}
    *
    * @throws IOException if the storage cannot be read
    */
@@ -88,12 +97,17 @@ public interface Storage extends Closeable {
   /**
    * Whether committing a body of this length (-1 when unknown) returns without waiting for I/O, so
    * that a caller may commit on a thread that must not block.
+   *
+   * @param length the body's length in bytes, or -1 when unknown
+   * @return true when the commit does no I/O the caller waits for
    */
   default boolean commitIsCheap(long length) {
     return false;
   }
 
-  /** How many pairs the storage has evicted to stay within its bound since it was opened. */
+  /**
+   * {@return how many pairs the storage has evicted to stay within its bound since it was opened}
+   */
   long evictionCount();
 
   /**

@@ -10,12 +10,21 @@ import java.io.IOException;
 public class StorageException extends IOException {
   private static final long serialVersionUID = 1L;
 
-  /** A failure with a message. */
+  /**
+   * A failure with a message.
+   *
+   * @param message what failed
+   */
   public StorageException(String message) {
     super(message);
   }
 
-  /** A failure with a message and a cause. */
+  /**
+   * A failure with a message and a cause.
+   *
+   * @param message what failed
+   * @param cause the failure underneath
+   */
   public StorageException(String message, Throwable cause) {
     super(message, cause);
   }

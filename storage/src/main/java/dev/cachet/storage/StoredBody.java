@@ -12,18 +12,18 @@ import java.util.Optional;
  */
 public interface StoredBody extends Closeable {
 
-  /** The body's length in bytes. */
+  /** {@return the body's length in bytes} */
   long length();
 
   /**
-   * The next chunk, read-only, or empty at the end of the body. A memory store may return its whole
-   * body as one chunk without copying; the caller must not assume a chunk size.
+   * {@return the next chunk, read-only, or empty at the end of the body} A memory store may return
+   * its whole body as one chunk without copying; the caller must not assume a chunk size.
    *
    * @throws IOException if the body cannot be read (for example, it proves corrupt)
    */
   Optional<ByteBuffer> nextChunk() throws IOException;
 
-  /** The rest of the body as a stream. */
+  /** {@return the rest of the body as a stream} */
   InputStream asInputStream();
 
   /** Releases what the body holds open. */

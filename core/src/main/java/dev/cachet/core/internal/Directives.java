@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.OptionalLong;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Parsed {@code Cache-Control} directives (RFC 9111 §5.2). Names are case-insensitive (F-08);
@@ -19,6 +20,8 @@ import java.util.OptionalLong;
  * handful of directives), with the names of the directives RFC 9111 and its extensions define
  * shared as constants.
  */
+// NO_ARGUMENT is a sentinel, told apart from any parsed argument by identity.
+@SuppressWarnings("ReferenceEquality")
 public final class Directives {
   private static final String[] NO_STRINGS = new String[0];
   private static final Directives NONE = new Directives(NO_STRINGS, null, null);
@@ -56,12 +59,12 @@ public final class Directives {
   private final String[] nameArgs;
 
   /** The names repeated with a different argument; null when none. */
-  private final String[] conflicting;
+  private final String @Nullable [] conflicting;
 
   /** The single field line these were parsed from, when shared; else null. */
-  private final String line;
+  private final @Nullable String line;
 
-  private Directives(String[] nameArgs, String[] conflicting, String line) {
+  private Directives(String[] nameArgs, String @Nullable [] conflicting, @Nullable String line) {
     this.nameArgs = nameArgs;
     this.conflicting = conflicting;
     this.line = line;
@@ -90,7 +93,7 @@ public final class Directives {
       String line = fieldLines.get(0);
       int slot = (line.hashCode() ^ (line.hashCode() >>> 8)) & (RECENT.length - 1);
       Directives recent = RECENT[slot];
-      if (recent != null && recent.line.equals(line)) {
+      if (recent != null && line.equals(recent.line)) {
         return recent;
       }
       Directives parsed = parse(fieldLines, line);
@@ -106,7 +109,7 @@ public final class Directives {
    * Parses, sharing arguments when {@code source} is not null; a non-empty {@code source} is the
    * single line parsed, kept to find these directives again.
    */
-  private static Directives parse(List<String> fieldLines, String source) {
+  private static Directives parse(List<String> fieldLines, @Nullable String source) {
     boolean share = source != null;
     List<String> members = new ArrayList<>();
     for (String fieldLine : fieldLines) {
@@ -167,7 +170,10 @@ public final class Directives {
   }
 
   /** True when {@code name} is among the first {@code n} of {@code names} (which may be null). */
-  private static boolean contains(String[] names, int n, String name) {
+  private static boolean contains(String @Nullable [] names, int n, String name) {
+    if (names == null) {
+      return false;
+    }
     for (int i = 0; i < n; i++) {
       if (names[i].equals(name)) {
         return true;
@@ -177,7 +183,7 @@ public final class Directives {
   }
 
   /** The argument of the directive, {@link #NO_ARGUMENT} without one, or null when absent. */
-  private String get(String name) {
+  private @Nullable String get(String name) {
     String[] a = nameArgs;
     for (int i = 0; i < a.length; i += 2) {
       if (a[i].equals(name)) {

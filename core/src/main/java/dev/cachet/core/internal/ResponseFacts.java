@@ -7,6 +7,7 @@ import java.util.Locale;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.function.Function;
+import org.jspecify.annotations.Nullable;
 
 /**
  * What the caching rules need from a response's header fields, parsed once per response and kept
@@ -23,7 +24,7 @@ public final class ResponseFacts {
   private final long lastModified;
   private final long age;
   private final long contentLength;
-  private final String etag;
+  private final @Nullable String etag;
   private final List<String> varyNames;
   private final ExpiresState expires;
   private final boolean varyStar;

@@ -73,26 +73,27 @@ final class BackgroundRevalidation {
                 }
                 Running r = running;
                 // Ends at the deadline whatever the exchange does, and tells the listener once.
-                f.copy()
-                    .orTimeout(limit.toNanos(), TimeUnit.NANOSECONDS)
-                    .whenCompleteAsync(
-                        (v, e) -> {
-                          revalidating.remove(key);
-                          if (e == null) {
-                            return;
-                          }
-                          Throwable cause = unwrap(e);
-                          if (cause instanceof TimeoutException) {
-                            cause =
-                                origin.timedOut(
-                                    "background revalidation did not finish within " + limit);
-                            if (r != null) {
-                              r.abandon().accept(cause);
-                            }
-                          }
-                          reporter.backgroundFailure(uri, cause);
-                        },
-                        workers::resume);
+                CompletableFuture<?> unused =
+                    f.copy()
+                        .orTimeout(limit.toNanos(), TimeUnit.NANOSECONDS)
+                        .whenCompleteAsync(
+                            (v, e) -> {
+                              revalidating.remove(key);
+                              if (e == null) {
+                                return;
+                              }
+                              Throwable cause = unwrap(e);
+                              if (cause instanceof TimeoutException) {
+                                cause =
+                                    origin.timedOut(
+                                        "background revalidation did not finish within " + limit);
+                                if (r != null) {
+                                  r.abandon().accept(cause);
+                                }
+                              }
+                              reporter.backgroundFailure(uri, cause);
+                            },
+                            workers::resume);
               });
     } catch (RejectedExecutionException e) {
       revalidating.remove(key);

@@ -1,5 +1,7 @@
 package dev.cachet.engine.internal;
 
+import static java.util.Objects.requireNonNull;
+
 import dev.cachet.storage.StoredBody;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -8,6 +10,7 @@ import java.util.Optional;
 import java.util.concurrent.Flow;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Feeds a stored body to a caller's subscriber. Chunks are read on the thread that requests them,
@@ -18,22 +21,23 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 final class BodyReplay implements Flow.Subscription {
   private final Flow.Subscriber<? super List<ByteBuffer>> subscriber;
-  private final StoredBody body;
-  private ByteBuffer first;
+  private final @Nullable StoredBody body;
+  private @Nullable ByteBuffer first;
   private boolean ended;
   private boolean done;
   // While the subscriber's onSubscribe runs, the end is held back until it returns (see replay).
   private volatile boolean subscribing = true;
   private volatile boolean endHeld;
   private volatile boolean cancelled;
-  private volatile IllegalArgumentException badRequest; // RS §3.9, signalled by the drain loop
+  private volatile @Nullable IllegalArgumentException
+      badRequest; // RS §3.9, signalled by the drain loop
   private final AtomicLong demand = new AtomicLong();
   private final AtomicInteger wip = new AtomicInteger();
 
   private BodyReplay(
       Flow.Subscriber<? super List<ByteBuffer>> subscriber,
-      StoredBody body,
-      ByteBuffer first,
+      @Nullable StoredBody body,
+      @Nullable ByteBuffer first,
       boolean ended) {
     this.subscriber = subscriber;
     this.body = body;
@@ -48,7 +52,9 @@ final class BodyReplay implements Flow.Subscription {
    * @param first the first chunk; null when the body is empty
    */
   static void replay(
-      Flow.Subscriber<? super List<ByteBuffer>> subscriber, StoredBody body, ByteBuffer first) {
+      Flow.Subscriber<? super List<ByteBuffer>> subscriber,
+      @Nullable StoredBody body,
+      @Nullable ByteBuffer first) {
     start(new BodyReplay(subscriber, body, first, first == null || body == null));
   }
 
@@ -128,7 +134,8 @@ final class BodyReplay implements Flow.Subscription {
           first = null;
         } else {
           try {
-            chunk = body.nextChunk().orElse(null);
+            // The body is null only when the first chunk was all of it, and then ended is set.
+            chunk = requireNonNull(body, "body").nextChunk().orElse(null);
           } catch (IOException | RuntimeException e) {
             finish();
             subscriber.onError(e);

@@ -1,7 +1,10 @@
 package dev.cachet.engine.internal;
 
+import dev.cachet.core.CacheOverride;
+import dev.cachet.core.Reason;
 import dev.cachet.engine.CacheEvent;
 import dev.cachet.engine.CacheStatistics;
+import java.util.Optional;
 import java.util.concurrent.atomic.LongAdder;
 
 /** The client's counters; contended writes are cheap, a snapshot is consistent enough. */
@@ -15,6 +18,7 @@ final class Counters {
   final LongAdder collapsed = new LongAdder();
   final LongAdder background = new LongAdder();
   final LongAdder originErrors = new LongAdder();
+  final LongAdder overrides = new LongAdder();
 
   /** Counts one look-up by its outcome. */
   void count(CacheEvent.Outcome outcome) {
@@ -27,6 +31,13 @@ final class Counters {
       }
       case MODIFIED, STALE_IF_ERROR -> revalidations.increment();
       case ORIGIN_ERROR -> throw new IllegalArgumentException("use countOriginError");
+    }
+  }
+
+  /** Counts a response served from storage because of an override rule or offline mode. */
+  void countOverride(Optional<Reason> reason, boolean background) {
+    if (!background && reason.isPresent() && CacheOverride.decided(reason.get())) {
+      overrides.increment();
     }
   }
 
@@ -51,6 +62,7 @@ final class Counters {
         storageErrors.sum(),
         collapsed.sum(),
         background.sum(),
-        originErrors.sum());
+        originErrors.sum(),
+        overrides.sum());
   }
 }

@@ -11,6 +11,7 @@ import dev.cachet.engine.CacheEvent.Outcome;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import org.jspecify.annotations.Nullable;
 
 /**
  * One look-up's event, assembled as the exchange goes: the states it passes through, then its
@@ -24,10 +25,10 @@ final class EventBuilder {
   private final boolean background;
   private final String cacheName;
   private Request request;
-  private List<String> states; // null until the path leaves the plain hit
+  private @Nullable List<String> states; // null until the path leaves the plain hit
   private Outcome outcome = Outcome.MISS;
   private int statusCode;
-  private CacheStatus status;
+  private @Nullable CacheStatus status;
   private boolean stored;
   private Optional<Reason> reason = Optional.empty();
 
@@ -58,10 +59,13 @@ final class EventBuilder {
 
   void visit(CacheState state) {
     if (tracking) {
-      if (states == null) {
-        start("IdleClient");
+      List<String> path = states;
+      if (path == null) {
+        path = new ArrayList<>(6);
+        path.add("IdleClient");
+        states = path;
       }
-      states.add(state.getClass().getSimpleName());
+      path.add(state.getClass().getSimpleName());
     }
   }
 

@@ -7,6 +7,7 @@ import java.nio.ByteBuffer;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Flow;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A stored body opened for a sink, its first chunk (or all of it) already read, so that a body that
@@ -14,11 +15,12 @@ import java.util.concurrent.Flow;
  */
 final class OpenedBody implements StoredContent {
   private final long length;
-  private StoredBody body; // null once handed to a replay, closed, or read whole
-  private final ByteBuffer first;
-  private final byte[] whole;
+  private @Nullable StoredBody body; // null once handed to a replay, closed, or read whole
+  private final @Nullable ByteBuffer first;
+  private final byte @Nullable [] whole;
 
-  private OpenedBody(long length, StoredBody body, ByteBuffer first, byte[] whole) {
+  private OpenedBody(
+      long length, @Nullable StoredBody body, @Nullable ByteBuffer first, byte @Nullable [] whole) {
     this.length = length;
     this.body = body;
     this.first = first;
@@ -81,7 +83,7 @@ final class OpenedBody implements StoredContent {
     closeQuietly(b);
   }
 
-  private static void closeQuietly(StoredBody b) {
+  private static void closeQuietly(@Nullable StoredBody b) {
     if (b != null) {
       try {
         b.close();

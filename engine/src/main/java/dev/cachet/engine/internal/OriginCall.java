@@ -26,6 +26,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Flow;
 import java.util.function.Consumer;
+import org.jspecify.annotations.Nullable;
 
 /**
  * One request sent to the origin, from the engine's side: when the response's head arrives, takes
@@ -39,6 +40,12 @@ final class OriginCall implements ResponseHandler {
   interface Decider {
     CacheState decide(Response response, Instant receivedAt);
   }
+
+  /**
+   * What the call asks: how core decides on the answer, the stored response it revalidates (if
+   * any), and the {@code Cache-Status} to send when no answer comes.
+   */
+  record Plan(Decider decider, Optional<NeedRevalidation> revalidation, CacheStatus forwarded) {}
 
   /** What the call is part of: the caller's request and sink, and its exchange's bookkeeping. */
   record Site(
@@ -56,25 +63,19 @@ final class OriginCall implements ResponseHandler {
   private final Optional<Collapser.Lead> lead;
   private final StoreSettlement settlement;
   private volatile boolean applied;
-  private volatile CacheState next; // FromCache or CacheMiss when the body is dropped
+  private volatile @Nullable CacheState next; // FromCache or CacheMiss when the body is dropped
   private volatile int code;
-  private volatile CacheStatus status;
+  private volatile @Nullable CacheStatus status;
   private volatile Optional<Reason> reason = Optional.empty();
-  private volatile TeeSubscriber tee;
+  private volatile @Nullable TeeSubscriber tee;
   private volatile boolean mayBlock;
 
-  OriginCall(
-      Parts parts,
-      Site site,
-      Decider decider,
-      Optional<NeedRevalidation> revalidation,
-      CacheStatus forwarded,
-      Optional<Collapser.Lead> lead) {
+  OriginCall(Parts parts, Site site, Plan plan, Optional<Collapser.Lead> lead) {
     this.parts = parts;
     this.site = site;
-    this.decider = decider;
-    this.revalidation = revalidation;
-    this.forwarded = forwarded;
+    this.decider = plan.decider();
+    this.revalidation = plan.revalidation();
+    this.forwarded = plan.forwarded();
     this.lead = lead;
     this.settlement =
         new StoreSettlement(outdated -> parts.storage().invalidate(outdated, site.request.uri()));
@@ -158,19 +159,19 @@ final class OriginCall implements ResponseHandler {
       FromCache then = update.next();
       event.visit(then);
       event.outcome(statusCode == 304 ? Outcome.NOT_MODIFIED : Outcome.MODIFIED);
-      return dropBody(then);
+      return dropBody(statusCode, then);
     } else if (state instanceof FromCache fc) {
       event.outcome(Outcome.STALE_IF_ERROR);
-      return dropBody(fc);
+      return dropBody(statusCode, fc);
     } else if (state instanceof CacheMiss miss) {
-      return dropBody(miss);
+      return dropBody(statusCode, miss);
     } else if (state instanceof StoreAndUse store) {
       // Kept with the pair, so that a hit reports the version its response arrived in.
       StoredPair pair = httpVersion.map(v -> store.pair().withHttpVersion(v)).orElse(store.pair());
-      return relay(store.response(), store.status(), Optional.of(pair), outdated, httpVersion);
+      return relay(store.response(), store.status(), Optional.of(pair), outdated);
     } else if (state instanceof CouldNotBeStored notStored) {
       reason = Optional.of(notStored.reason());
-      return relay(notStored.response(), notStored.status(), Optional.empty(), null, httpVersion);
+      return relay(notStored.response(), notStored.status(), Optional.empty(), null);
     }
     throw new AssertionError(state);
   }
@@ -180,7 +181,7 @@ final class OriginCall implements ResponseHandler {
    * invalidates (I-01) go now, and so do the replaced pairs unless a new response is being stored,
    * which replaces them once it is (V-03). Returns what goes on settling, if anything.
    */
-  private InvalidatePairs invalidateNow(InvalidatePairs invalidate, boolean storing) {
+  private @Nullable InvalidatePairs invalidateNow(InvalidatePairs invalidate, boolean storing) {
     if (!storing) {
       parts.storage().invalidate(invalidate, site.request.uri());
       return null;
@@ -198,7 +199,8 @@ final class OriginCall implements ResponseHandler {
     return new InvalidatePairs(parts.options(), invalidate.pairs(), List.of(), invalidate.next());
   }
 
-  private Flow.Subscriber<List<ByteBuffer>> dropBody(CacheState then) {
+  private Flow.Subscriber<List<ByteBuffer>> dropBody(int received, CacheState then) {
+    code = received;
     next = then;
     release();
     return new Discarding();
@@ -208,8 +210,7 @@ final class OriginCall implements ResponseHandler {
       Response returned,
       CacheStatus cacheStatus,
       Optional<StoredPair> pair,
-      InvalidatePairs outdated,
-      Optional<String> httpVersion) {
+      @Nullable InvalidatePairs outdated) {
     Optional<BodyWriter> writer =
         pair.flatMap(p -> parts.storage().newWriter(p, site.request.uri()));
     CacheStatus sent = cacheStatus;
@@ -229,12 +230,7 @@ final class OriginCall implements ResponseHandler {
     status = sent;
     ResponseHead head =
         new ResponseHead(
-            returned.status(),
-            returned.headers(),
-            sent,
-            parts.cacheName(),
-            Optional.empty(),
-            httpVersion);
+            returned.status(), returned.headers(), sent, parts.cacheName(), Optional.empty());
     Flow.Subscriber<List<ByteBuffer>> downstream;
     try {
       downstream = site.event.background() ? new Discarding() : site.sink.fromOrigin(head);
@@ -256,8 +252,7 @@ final class OriginCall implements ResponseHandler {
         new TeeSubscriber(
             downstream,
             writer.get(),
-            expected,
-            parts.maximumBodySize(),
+            TeeSubscriber.Bounds.of(expected, parts.maximumBodySize()),
             new StoreOutcome(parts, site, settlement, this::release, pair.get()));
     tee = t;
     mayBlock = !parts.storage().commitIsCheap(expected);

@@ -1,5 +1,7 @@
 package dev.cachet.engine.internal;
 
+import dev.cachet.core.CacheStatus;
+import dev.cachet.core.Reason;
 import dev.cachet.engine.CacheEvent;
 import dev.cachet.engine.CacheEvent.Outcome;
 import dev.cachet.engine.CacheListener;
@@ -34,9 +36,25 @@ final class Reporter implements SafeStorage.Failures {
     }
   }
 
+  /** Counts a response served only because an override rule said so (its reason an OV id). */
+  void countOverride(Optional<Reason> reason, boolean background) {
+    counters.countOverride(reason, background);
+  }
+
   /** Counts a look-up whose origin exchange failed, as the miss or revalidation it was. */
   void countOriginError(boolean revalidation) {
     counters.countOriginError(revalidation);
+  }
+
+  /**
+   * Counts and tells a look-up whose exchange with the origin ended in an exception the caller
+   * receives: as the miss or revalidation it was, and as an origin error.
+   */
+  void originError(EventBuilder event, int code, CacheStatus status) {
+    Outcome was = event.outcome();
+    countOriginError(was != Outcome.MISS && was != Outcome.WRITE_THROUGH);
+    event.outcome(Outcome.ORIGIN_ERROR).response(code, status).stored(false);
+    tell(event.reason(Optional.empty()));
   }
 
   void stored() {

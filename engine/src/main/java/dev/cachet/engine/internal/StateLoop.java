@@ -22,6 +22,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
+import org.jspecify.annotations.Nullable;
 
 /**
  * One request through the cache: drives the core states from {@link IdleClient} to a terminal state
@@ -42,13 +43,13 @@ final class StateLoop {
   private final ResponseSink sink;
   private final EventBuilder event;
   private final StoredAnswer answer;
-  private volatile OriginCall current; // the origin exchange under way, if any
+  private volatile @Nullable OriginCall current; // the origin exchange under way, if any
   private volatile boolean abandoned;
   private boolean collapsed;
   // SEC-06: the look-up found the key at its bound of variants, so a store trims it.
   private boolean crowded;
   // SEC-01: stored pairs a freshening response withdrew, removed once their body is open.
-  private List<StoredPair> withdrawn = List.of();
+  private volatile List<StoredPair> withdrawn = List.of();
 
   StateLoop(
       Parts parts, CacheRequest caller, Origin origin, ResponseSink sink, boolean background) {
@@ -111,7 +112,9 @@ final class StateLoop {
     } else if (next instanceof NeedRevalidation nr) {
       return revalidate(nr);
     } else if (next instanceof CacheMiss miss) {
-      return mayCollapse && collapsible(miss) ? collapse(key, miss) : miss(miss, missOutcome());
+      return mayCollapse && collapsible(miss)
+          ? collapse(key, miss)
+          : miss(miss, request.isSafe() ? Outcome.MISS : Outcome.WRITE_THROUGH);
     }
     throw new AssertionError(next);
   }
@@ -150,9 +153,10 @@ final class StateLoop {
         new OriginCall(
             parts,
             site(),
-            (response, at) -> nr.next(response, sentAt, at, UUID.randomUUID()),
-            Optional.of(nr),
-            FORWARDED_STALE,
+            new OriginCall.Plan(
+                (response, at) -> nr.next(response, sentAt, at, UUID.randomUUID()),
+                Optional.of(nr),
+                FORWARDED_STALE),
             Optional.empty());
     return send(nr.conditionalRequest(), call);
   }
@@ -170,9 +174,10 @@ final class StateLoop {
         new OriginCall(
             parts,
             site(),
-            (response, at) -> miss.next(response, sentAt, at, UUID.randomUUID()),
-            Optional.empty(),
-            miss.status(),
+            new OriginCall.Plan(
+                (response, at) -> miss.next(response, sentAt, at, UUID.randomUUID()),
+                Optional.empty(),
+                miss.status()),
             lead);
     return send(miss.request(), call);
   }
@@ -189,8 +194,8 @@ final class StateLoop {
     } catch (RuntimeException e) {
       sent = CompletableFuture.failedFuture(e);
     }
-    return sent.handle((r, error) -> error == null ? answered(call) : failed(error, call))
-        .thenCompose(f -> f);
+    return sent.handle((r, error) -> error)
+        .thenCompose(error -> error == null ? answered(call) : failed(error, call));
   }
 
   private CompletableFuture<Void> failed(Throwable error, OriginCall call) {
@@ -214,11 +219,7 @@ final class StateLoop {
     if (!event.background()) {
       // The look-up still counts, as the miss or revalidation it was; background failures go to
       // onBackgroundRevalidationFailure instead.
-      Outcome was = event.outcome();
-      parts.reporter().countOriginError(was != Outcome.MISS && was != Outcome.WRITE_THROUGH);
-      event.outcome(Outcome.ORIGIN_ERROR).response(call.code(), call.status()).stored(false);
-      event.reason(Optional.empty());
-      parts.reporter().tell(event);
+      parts.reporter().originError(event, call.code(), call.status());
     }
     return CompletableFuture.failedFuture(cause);
   }
@@ -231,6 +232,11 @@ final class StateLoop {
     }
     Optional<CacheState> next = call.next();
     if (next.isPresent() && next.get() instanceof FromCache fc) {
+      if (event.background()) {
+        answer.settleBehind(fc, event.outcome(), call.code(), withdrawn);
+        withdrawn = List.of();
+        return CompletableFuture.completedFuture(null);
+      }
       // A stored response answers in place of this one (a 304, stale-if-error).
       return serve(fc, event.outcome());
     } else if (next.isPresent() && next.get() instanceof CacheMiss m) {
@@ -290,9 +296,5 @@ final class StateLoop {
               return lookUp(false);
             },
             parts.workers()::resume);
-  }
-
-  private Outcome missOutcome() {
-    return request.isSafe() ? Outcome.MISS : Outcome.WRITE_THROUGH;
   }
 }

@@ -2,6 +2,7 @@ package dev.cachet.engine.internal;
 
 import dev.cachet.core.InvalidatePairs;
 import java.util.function.Consumer;
+import org.jspecify.annotations.Nullable;
 
 /**
  * When a response being stored is settled — its writer committed or aborted — and what waits for
@@ -14,8 +15,8 @@ final class StoreSettlement {
   private final Consumer<InvalidatePairs> invalidate;
   private boolean storing; // guarded by this: a writer was made and has not finished
   private boolean stored; // guarded by this: the writer committed
-  private Consumer<Boolean> untold; // guarded by this: the report waiting for the writer
-  private InvalidatePairs replaced; // guarded by this
+  private @Nullable Consumer<Boolean> untold; // guarded by this: the report waiting for the writer
+  private @Nullable InvalidatePairs replaced; // guarded by this
 
   StoreSettlement(Consumer<InvalidatePairs> invalidate) {
     this.invalidate = invalidate;
@@ -25,7 +26,7 @@ final class StoreSettlement {
    * A writer was made (or not) for the response; {@code replaced}, if not null, goes once it
    * settles.
    */
-  synchronized void begin(boolean writing, InvalidatePairs replacedOnSettle) {
+  synchronized void begin(boolean writing, @Nullable InvalidatePairs replacedOnSettle) {
     storing = writing;
     replaced = writing ? replacedOnSettle : null;
   }

@@ -43,12 +43,6 @@ final class StoredAnswer {
   boolean serve(FromCache fc, Outcome outcome, boolean collapsed, List<StoredPair> withdraw) {
     URI uri = request.uri();
     CacheStatus status = collapsed ? fc.status().withCollapsed() : fc.status();
-    if (event.background()) {
-      // A background revalidation's 304: the stored pairs are freshened, and nobody waits.
-      parts.storage().remove(withdraw, uri);
-      report(fc, outcome, status);
-      return true;
-    }
     OpenedBody body = OpenedBody.empty();
     if (fc.replayBody()) {
       Optional<OpenedBody> opened = open(fc.pair().orElseThrow(), withdraw);
@@ -62,13 +56,7 @@ final class StoredAnswer {
     Response r = fc.response();
     report(fc, outcome, status);
     ResponseHead head =
-        new ResponseHead(
-            r.status(),
-            r.headers(),
-            status,
-            parts.cacheName(),
-            fc.pair(),
-            fc.pair().flatMap(StoredPair::httpVersion));
+        new ResponseHead(r.status(), r.headers(), status, parts.cacheName(), fc.pair());
     try {
       sink.fromStore(head, body);
     } catch (RuntimeException | Error e) {
@@ -76,6 +64,23 @@ final class StoredAnswer {
       throw e;
     }
     return true;
+  }
+
+  /**
+   * A background revalidation's answer (a 304 that freshened the stored pairs, a stale one kept
+   * after an error): nobody waits for a body, so only the outcome is told, with the status the
+   * origin sent.
+   *
+   * @param received the status code the origin answered with
+   * @param withdraw stored pairs a freshening withdrew (SEC-01), removed now
+   */
+  void settleBehind(FromCache fc, Outcome outcome, int received, List<StoredPair> withdraw) {
+    parts.storage().remove(withdraw, request.uri());
+    event.visitLast(fc);
+    event.outcome(outcome).response(received, fc.status()).stored(false).reason(fc.reason());
+    parts.reporter().count(outcome, true);
+    parts.reporter().countOverride(fc.reason(), true);
+    parts.reporter().tell(event);
   }
 
   private Optional<OpenedBody> open(StoredPair pair, List<StoredPair> withdraw) {
@@ -104,6 +109,7 @@ final class StoredAnswer {
     event.outcome(outcome).response(fc.response().status(), status).stored(false);
     event.reason(fc.reason());
     parts.reporter().count(outcome, event.background());
+    parts.reporter().countOverride(fc.reason(), event.background());
     parts.reporter().tell(event);
   }
 }

@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Flow;
 import java.util.concurrent.TimeUnit;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Sends the origin's body to the caller's subscriber and, chunk by chunk, to a storage writer,
@@ -56,42 +57,40 @@ final class TeeSubscriber implements Flow.Subscriber<List<ByteBuffer>> {
   private final Outcome outcome;
   private final long finishBytes;
   private final Duration finishTime;
-  private BodyWriter writer; // guarded by this
-  private Flow.Subscription upstream; // guarded by this
+  private @Nullable BodyWriter writer; // guarded by this
+  private Flow.@Nullable Subscription upstream; // guarded by this
   private volatile boolean abandoned;
   private volatile boolean
       callerGone; // the caller cancelled; the body is read behind it, if at all
   private long finishLimit; // guarded by this: the bytes written beyond which the cache gives up
 
   /**
-   * @param expectedLength the {@code Content-Length}, or -1 when absent
-   * @param maximumLength the largest body to store, or {@code Long.MAX_VALUE}
+   * How long a body may be, and how much of it the cache reads behind a caller that left.
+   *
+   * @param expected the {@code Content-Length}, or -1 when absent
+   * @param maximum the largest body to store, or {@code Long.MAX_VALUE}
+   * @param finishBytes how much more of an abandoned body the cache reads to store it
+   * @param finishTime how long the cache reads an abandoned body to store it
    */
-  TeeSubscriber(
-      Flow.Subscriber<? super List<ByteBuffer>> downstream,
-      BodyWriter writer,
-      long expectedLength,
-      long maximumLength,
-      Outcome outcome) {
-    this(downstream, writer, expectedLength, maximumLength, outcome, FINISH_BYTES, FINISH_TIME);
+  record Bounds(long expected, long maximum, long finishBytes, Duration finishTime) {
+    /** The bounds with the default finishing limits. */
+    static Bounds of(long expected, long maximum) {
+      return new Bounds(expected, maximum, FINISH_BYTES, FINISH_TIME);
+    }
   }
 
-  /** As above, with the bounds on finishing a body the caller abandoned. */
   TeeSubscriber(
       Flow.Subscriber<? super List<ByteBuffer>> downstream,
       BodyWriter writer,
-      long expectedLength,
-      long maximumLength,
-      Outcome outcome,
-      long finishBytes,
-      Duration finishTime) {
+      Bounds bounds,
+      Outcome outcome) {
     this.downstream = downstream;
     this.writer = writer;
-    this.expectedLength = expectedLength;
-    this.maximumLength = maximumLength;
+    this.expectedLength = bounds.expected();
+    this.maximumLength = bounds.maximum();
     this.outcome = outcome;
-    this.finishBytes = finishBytes;
-    this.finishTime = finishTime;
+    this.finishBytes = bounds.finishBytes();
+    this.finishTime = bounds.finishTime();
   }
 
   /**

@@ -7,6 +7,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The threads the engine runs work on: the executor given to it, or an internal pool of daemon
@@ -16,7 +17,7 @@ final class Workers {
   private static final AtomicInteger THREADS = new AtomicInteger();
 
   private final Optional<Executor> given;
-  private ExecutorService own; // guarded by this
+  private @Nullable ExecutorService own; // guarded by this
   private boolean closed; // guarded by this
 
   Workers(Optional<Executor> given) {

@@ -82,8 +82,7 @@ class TeeSubscriberTest {
         new TeeSubscriber(
             down,
             storage.newWriter(pair),
-            expected,
-            max,
+            TeeSubscriber.Bounds.of(expected, max),
             new TeeSubscriber.Outcome() {
               @Override
               public void committed() {
@@ -211,8 +210,7 @@ class TeeSubscriberTest {
         new TeeSubscriber(
             down,
             storage.newWriter(pair),
-            expected,
-            Long.MAX_VALUE,
+            new TeeSubscriber.Bounds(expected, Long.MAX_VALUE, finishBytes, finishTime),
             new TeeSubscriber.Outcome() {
               @Override
               public void committed() {
@@ -229,9 +227,7 @@ class TeeSubscriberTest {
               public void storageFailed(Throwable error) {
                 failed.incrementAndGet();
               }
-            },
-            finishBytes,
-            finishTime),
+            }),
         down);
   }
 

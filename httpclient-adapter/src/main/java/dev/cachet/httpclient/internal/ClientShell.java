@@ -11,6 +11,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.HttpResponse.BodyHandler;
 import java.net.http.HttpResponse.PushPromiseHandler;
+import java.time.Duration;
 import java.util.HashSet;
 import java.util.Optional;
 import java.util.Set;
@@ -18,6 +19,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
  * The {@code java.net.http} shell over the cache engine: what one {@code CachingHttpClient} holds
@@ -26,6 +29,9 @@ import java.util.concurrent.Executor;
  * {@link HttpExchange}.
  */
 public final class ClientShell {
+  /** The longest a closed cache waits for the exchanges under way before it shuts down. */
+  public static final Duration CLOSE_GRACE = Duration.ofSeconds(30);
+
   private static final System.Logger LOG = System.getLogger("dev.cachet.httpclient");
 
   private final WrappedClient wrapped;
@@ -33,6 +39,8 @@ public final class ClientShell {
   private final HitHeaders hitHeaders;
   private int active; // guarded by this: exchanges under way
   private boolean closing; // guarded by this
+  private boolean shutDown; // guarded by this
+  private final CompletableFuture<Void> terminated = new CompletableFuture<>();
 
   /**
    * @param wrapped the client that talks to origins, with what the cache applies around it
@@ -153,27 +161,55 @@ public final class ClientShell {
   }
 
   /** True once {@link #close()} was called. */
-  public boolean isClosed() {
-    return engine.isClosed();
+  public synchronized boolean isClosed() {
+    return closing;
+  }
+
+  /** True once the cache has shut down: closed, and the exchanges under way then answered. */
+  public boolean isTerminated() {
+    return terminated.isDone();
   }
 
   /**
-   * Stops background work and releases what the cache created itself. Idempotent. A client the
-   * cache built is closed once the exchanges under way have been answered (requests collapsed
-   * behind another may still go to the origin), not before.
+   * Waits until {@link #isTerminated()}, at most this long.
+   *
+   * @param timeout the longest wait
+   * @return whether the cache has shut down
+   * @throws InterruptedException if interrupted while waiting
+   */
+  public boolean awaitTermination(Duration timeout) throws InterruptedException {
+    try {
+      terminated.get(timeout.toNanos(), TimeUnit.NANOSECONDS);
+      return true;
+    } catch (TimeoutException e) {
+      return false;
+    } catch (ExecutionException e) {
+      return true;
+    }
+  }
+
+  /**
+   * Shuts the cache down: its background work, the storage and the client it owns. Idempotent. With
+   * no exchange under way it shuts down at once, on this thread; otherwise once the exchanges under
+   * way have been answered (requests collapsed behind another may still go to the origin), or after
+   * {@link #CLOSE_GRACE} at the latest, on a thread of its own: on Java 21 and later the JDK
+   * client's own close waits until the bodies it delivered have been read, which must not hold a
+   * thread the caller needs to read them.
    */
   public void close() {
-    boolean closeNow;
+    boolean now;
     synchronized (this) {
       if (closing) {
         return;
       }
       closing = true;
-      closeNow = active == 0;
+      now = active == 0;
     }
-    engine.close();
-    if (closeNow) {
-      closeWrapped();
+    if (now) {
+      shutDown();
+    } else {
+      CompletableFuture.delayedExecutor(CLOSE_GRACE.toNanos(), TimeUnit.NANOSECONDS)
+          .execute(this::shutDownBehind);
     }
   }
 
@@ -182,17 +218,34 @@ public final class ClientShell {
   }
 
   private void leave() {
-    boolean closeNow;
+    boolean now;
     synchronized (this) {
-      closeNow = --active == 0 && closing;
+      now = --active == 0 && closing;
     }
-    if (closeNow) {
-      closeWrapped();
+    if (now) {
+      shutDownBehind();
     }
   }
 
-  private void closeWrapped() {
-    wrapped.closeIfOwned();
+  private void shutDownBehind() {
+    Thread t = new Thread(this::shutDown, "cachet-close");
+    t.setDaemon(true);
+    t.start();
+  }
+
+  private void shutDown() {
+    synchronized (this) {
+      if (shutDown) {
+        return;
+      }
+      shutDown = true;
+    }
+    try {
+      engine.close();
+      wrapped.closeIfOwned();
+    } finally {
+      terminated.complete(null);
+    }
   }
 
   // ---- for exchanges ----

@@ -187,7 +187,9 @@ final class JdkHop<T> implements Origin, ResponseSink {
     // no pair (only-if-cached's 504), the one the request asks for, else the client's.
     HttpClient.Version requested = client.requestedVersion(request);
     HttpClient.Version v =
-        head.pair().isPresent() ? Conversions.jdkVersion(head.httpVersion(), requested) : requested;
+        head.pair().isPresent()
+            ? Conversions.jdkVersion(head.pair().get().httpVersion(), requested)
+            : requested;
     version = v;
     code = head.status();
     if (head.pair().isPresent()) {

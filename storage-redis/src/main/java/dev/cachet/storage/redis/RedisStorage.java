@@ -19,6 +19,7 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
+import org.jspecify.annotations.Nullable;
 import redis.clients.jedis.ConnectionPoolConfig;
 import redis.clients.jedis.DefaultJedisClientConfig;
 import redis.clients.jedis.HostAndPort;
@@ -80,17 +81,18 @@ public final class RedisStorage implements Storage {
   }
 
   /**
-   * A builder for a storage that connects to the Redis at {@code uri}: {@code
-   * redis://[[user]:password@]host[:port][/database]}, or {@code rediss://} for TLS. The storage
+   * {@return a builder for a storage that connects to the Redis at {@code uri}: {@code
+   * redis://[[user]:password@]host[:port][/database]}, or {@code rediss://} for TLS} The storage
    * owns its connections and closes them with {@link #close()}. Nothing is connected until the
    * first call, so a Redis that is down when the application starts fails no request.
    *
+   * @param uri a {@code redis://} or {@code rediss://} URI with a host
    * @throws IllegalArgumentException if the URI is not a {@code redis} or {@code rediss} URI with a
    *     host
    */
   public static Builder newBuilder(URI uri) {
     requireNonNull(uri, "uri");
-    if (!JedisURIHelper.isRedisScheme(uri) && !JedisURIHelper.isRedisSSLScheme(uri)
+    if ((!JedisURIHelper.isRedisScheme(uri) && !JedisURIHelper.isRedisSSLScheme(uri))
         || uri.getHost() == null) {
       throw new IllegalArgumentException("not a redis:// or rediss:// URI with a host: " + uri);
     }
@@ -98,14 +100,16 @@ public final class RedisStorage implements Storage {
   }
 
   /**
-   * A builder for a storage on a client the application already has, such as a {@link RedisClient}.
-   * The storage does not close it. Its timeouts are the client's own: set them there.
+   * {@return a builder for a storage on a client the application already has, such as a {@link
+   * RedisClient}} The storage does not close it. Its timeouts are the client's own: set them there.
+   *
+   * @param client the application's client, which the storage does not close
    */
   public static Builder newBuilder(UnifiedJedis client) {
     return new Builder(null, requireNonNull(client, "client"));
   }
 
-  /** The prefix of every key this storage uses. */
+  /** {@return the prefix of every key this storage uses} */
   public String keyPrefix() {
     return keyPrefix;
   }
@@ -197,23 +201,24 @@ public final class RedisStorage implements Storage {
     static final int DEFAULT_CHUNK_SIZE = 256 * 1024;
     static final Duration MAXIMUM_DURATION = Duration.ofDays(3650);
 
-    private final URI uri;
-    private final UnifiedJedis client;
-    private String keyPrefix;
-    private CacheOptions cacheOptions;
-    private Duration grace;
-    private Duration minimumTtl;
-    private Duration maximumTtl;
-    private Duration commandTimeout;
-    private Duration connectTimeout;
-    private Integer maximumConnections;
-    private Duration failureBackoff;
-    private Integer chunkSize;
-    private Clock clock;
+    // Exactly one of uri and client; a setting left null takes its default in build().
+    private final @Nullable URI uri;
+    private final @Nullable UnifiedJedis client;
+    private @Nullable String keyPrefix;
+    private @Nullable CacheOptions cacheOptions;
+    private @Nullable Duration grace;
+    private @Nullable Duration minimumTtl;
+    private @Nullable Duration maximumTtl;
+    private @Nullable Duration commandTimeout;
+    private @Nullable Duration connectTimeout;
+    private @Nullable Integer maximumConnections;
+    private @Nullable Duration failureBackoff;
+    private @Nullable Integer chunkSize;
+    private @Nullable Clock clock;
     private Duration linger = Duration.ofMinutes(1);
     private Duration writeIdleTimeout = Duration.ofMinutes(10);
 
-    private Builder(URI uri, UnifiedJedis client) {
+    private Builder(@Nullable URI uri, @Nullable UnifiedJedis client) {
       this.uri = uri;
       this.client = client;
     }
@@ -221,6 +226,8 @@ public final class RedisStorage implements Storage {
     /**
      * The prefix of every key (default {@code cachet}), so that several caches share one Redis.
      *
+     * @param prefix the prefix
+     * @return this builder
      * @throws IllegalArgumentException if empty, or holding a brace, a space or a control character
      * @throws IllegalStateException if already set
      */
@@ -241,6 +248,8 @@ public final class RedisStorage implements Storage {
      * freshness lifetimes the time to live is derived from are the client's (RFC 9111 §4.2.1; a
      * shared cache reads {@code s-maxage}).
      *
+     * @param options the client's cache options
+     * @return this builder
      * @throws IllegalStateException if already set
      */
     public Builder cacheOptions(CacheOptions options) {
@@ -255,6 +264,8 @@ public final class RedisStorage implements Storage {
      * revalidated with its validators (RFC 9111 §4.3) or served stale where that is allowed
      * (§4.2.4).
      *
+     * @param grace how long after turning stale, zero or more
+     * @return this builder
      * @throws IllegalArgumentException if negative or over ten years
      * @throws IllegalStateException if already set
      */
@@ -267,6 +278,8 @@ public final class RedisStorage implements Storage {
     /**
      * The least time to live of a pair (default one minute; at least one second is always given).
      *
+     * @param ttl the least time to live
+     * @return this builder
      * @throws IllegalArgumentException if negative or over ten years
      * @throws IllegalStateException if already set
      */
@@ -279,6 +292,8 @@ public final class RedisStorage implements Storage {
     /**
      * The most time to live of a pair (default 30 days), whatever its freshness lifetime.
      *
+     * @param ttl the most time to live
+     * @return this builder
      * @throws IllegalArgumentException if not positive or over ten years
      * @throws IllegalStateException if already set
      */
@@ -292,6 +307,8 @@ public final class RedisStorage implements Storage {
      * How long one Redis command may take (default one second), also the longest wait for a free
      * connection. Only for a storage built from a URI.
      *
+     * @param timeout the longest a command may take, positive
+     * @return this builder
      * @throws IllegalArgumentException if not positive or over {@link Integer#MAX_VALUE} ms
      * @throws IllegalStateException if already set, or the storage is built on a given client
      */
@@ -306,6 +323,8 @@ public final class RedisStorage implements Storage {
      * How long connecting to Redis may take (default one second). Only for a storage built from a
      * URI.
      *
+     * @param timeout the longest connecting may take, positive
+     * @return this builder
      * @throws IllegalArgumentException if not positive or over {@link Integer#MAX_VALUE} ms
      * @throws IllegalStateException if already set, or the storage is built on a given client
      */
@@ -320,6 +339,8 @@ public final class RedisStorage implements Storage {
      * The most connections to Redis the storage opens (default 16). Only for a storage built from a
      * URI.
      *
+     * @param connections the most connections, at least 1
+     * @return this builder
      * @throws IllegalArgumentException if not positive
      * @throws IllegalStateException if already set, or the storage is built on a given client
      */
@@ -338,6 +359,8 @@ public final class RedisStorage implements Storage {
      * zero to always try). Meanwhile every call fails at once with a {@link
      * dev.cachet.storage.StorageException}, and the client goes to the origin.
      *
+     * @param backoff how long to stop calling Redis, zero or more
+     * @return this builder
      * @throws IllegalArgumentException if negative or over ten years
      * @throws IllegalStateException if already set
      */
@@ -351,6 +374,8 @@ public final class RedisStorage implements Storage {
      * The bytes a body is written and read in per command (default 256 KiB): the heap a writer or
      * reader holds.
      *
+     * @param bytes the chunk size in bytes
+     * @return this builder
      * @throws IllegalArgumentException if not in 1 byte to 64 MiB
      * @throws IllegalStateException if already set
      */
@@ -367,6 +392,8 @@ public final class RedisStorage implements Storage {
      * The clock the remaining freshness is measured with (default the system clock in UTC); give
      * the caching client's.
      *
+     * @param clock the clock
+     * @return this builder
      * @throws IllegalStateException if already set
      */
     public Builder clock(Clock clock) {
@@ -389,8 +416,8 @@ public final class RedisStorage implements Storage {
     }
 
     /**
-     * A storage with these settings. One built from a URI has connections of its own; nothing is
-     * connected until it is first used.
+     * {@return a storage with these settings} One built from a URI has connections of its own;
+     * nothing is connected until it is first used.
      *
      * @throws IllegalStateException if the minimum time to live exceeds the maximum
      */
@@ -402,7 +429,7 @@ public final class RedisStorage implements Storage {
       }
       String prefix = or(keyPrefix, DEFAULT_PREFIX);
       boolean owns = client == null;
-      UnifiedJedis redis = owns ? connect() : client;
+      UnifiedJedis redis = owns ? connect() : requireNonNull(client, "client");
       RedisEngine.Settings settings =
           new RedisEngine.Settings(
               redis,
@@ -462,13 +489,13 @@ public final class RedisStorage implements Storage {
       }
     }
 
-    private static void once(Object current, String setting) {
+    private static void once(@Nullable Object current, String setting) {
       if (current != null) {
         throw new IllegalStateException(setting + " is already set");
       }
     }
 
-    private static <T> T or(T value, T otherwise) {
+    private static <T> T or(@Nullable T value, T otherwise) {
       return value != null ? value : otherwise;
     }
 

@@ -1,5 +1,7 @@
 package dev.cachet.storage.internal;
 
+import static java.util.Objects.requireNonNull;
+
 import dev.cachet.storage.StorageException;
 import java.io.IOException;
 import java.io.InterruptedIOException;
@@ -23,6 +25,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The marker file that makes a directory a Cachet file storage, and the locks on it. Every process
@@ -49,19 +52,19 @@ final class DirectoryLock implements AutoCloseable {
   /** The one channel, and shared lock, of this JVM on one marker file. */
   private static final class Shared {
     final ReentrantLock opening = new ReentrantLock();
-    FileChannel channel;
-    FileLock openLock;
+    @Nullable FileChannel channel;
+    @Nullable FileLock openLock;
     int users;
   }
 
   private final Path marker;
   private final Shared shared;
   private final boolean alone;
-  private FileLock openingLock;
+  private @Nullable FileLock openingLock;
   private boolean registered;
   private boolean closed;
 
-  private DirectoryLock(Path marker, Shared shared, boolean alone, FileLock openingLock) {
+  private DirectoryLock(Path marker, Shared shared, boolean alone, @Nullable FileLock openingLock) {
     this.marker = marker;
     this.shared = shared;
     this.alone = alone;
@@ -284,7 +287,7 @@ final class DirectoryLock implements AutoCloseable {
       }
       // Any other holder of the open region holds it shared; an exclusive holder would need the
       // opening region, which this storage holds.
-      shared.openLock = shared.channel.lock(OPEN, 1, true);
+      shared.openLock = requireNonNull(shared.channel, "channel").lock(OPEN, 1, true);
     }
     shared.users++;
     registered = true;
@@ -332,7 +335,7 @@ final class DirectoryLock implements AutoCloseable {
     shared.opening.lock();
     try {
       if (--shared.users == 0) {
-        shared.channel.close();
+        requireNonNull(shared.channel, "channel").close();
         shared.channel = null;
         shared.openLock = null;
       }

@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The entries a file storage instance knows, by metadata file: their metadata, bytes and last use,
@@ -57,7 +58,7 @@ final class EntryIndex {
     return total.get();
   }
 
-  Tracked get(Path metaPath) {
+  @Nullable Tracked get(Path metaPath) {
     return entries.get(metaPath);
   }
 

@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.zip.CRC32C;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Collects a body, computing its CRC32C, and on commit hands the complete file to the {@link
@@ -34,7 +35,7 @@ final class FileBodyWriter implements BodyWriter {
   private int buffered;
   // Null while the body is in memory. Volatile because close() of the store may abort the writer
   // from another thread while it moves to the disk: each then sees the other and one cleans up.
-  private volatile FileChannel channel;
+  private volatile @Nullable FileChannel channel;
   private boolean inNewDirectory;
   private long written;
 
@@ -82,6 +83,8 @@ final class FileBodyWriter implements BodyWriter {
   }
 
   /** Moves the buffered bytes to a new temporary file, which takes every later chunk. */
+  @SuppressWarnings(
+      "NullAway") // the buffer is let go (null) once on the disk; nothing reads it after
   private void toDisk() throws IOException {
     open();
     if (done.get()) {
@@ -99,6 +102,7 @@ final class FileBodyWriter implements BodyWriter {
     channel = file.channel();
   }
 
+  @SuppressWarnings("NullAway") // called once open() has set the channel
   private void writeFully(ByteBuffer b) throws IOException {
     while (b.hasRemaining()) {
       channel.write(b);
@@ -111,6 +115,7 @@ final class FileBodyWriter implements BodyWriter {
   }
 
   @Override
+  @SuppressWarnings("NullAway") // the channel is open from here on, and the buffer let go
   public void commit() throws IOException {
     if (!done.compareAndSet(false, true)) {
       throw new IllegalStateException("the writer is already committed or aborted");
@@ -138,6 +143,7 @@ final class FileBodyWriter implements BodyWriter {
   }
 
   @Override
+  @SuppressWarnings("NullAway") // the buffer is let go (null) once the writer is done
   public void abort() {
     if (!done.compareAndSet(false, true)) {
       return;

@@ -40,6 +40,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicLongArray;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The engine of {@code FileStorage}: the files are the truth, and this instance keeps an index of
@@ -261,7 +262,7 @@ public final class FileStore implements Storage {
    * Reads a metadata file and checks its body is there with the right length; null when it is gone,
    * or is corrupt (then it is dropped). Learns it into the index.
    */
-  private Metadata readServable(Path dir, Path metaPath) throws IOException {
+  private @Nullable Metadata readServable(Path dir, Path metaPath) throws IOException {
     byte[] bytes;
     try {
       bytes = OwnerOnly.readAllBytes(metaPath);
@@ -315,7 +316,7 @@ public final class FileStore implements Storage {
    * {@link #readServable} once the key directory is checked to be one: a link in its place is
    * deleted, never read through.
    */
-  private Metadata readServableIn(Path dir, Path metaPath) throws IOException {
+  private @Nullable Metadata readServableIn(Path dir, Path metaPath) throws IOException {
     if (!OwnerOnly.isDirectory(dir)) {
       if (Files.exists(dir, LinkOption.NOFOLLOW_LINKS)) {
         removeImpostor(dir);
@@ -410,7 +411,7 @@ public final class FileStore implements Storage {
   /** Forgets every entry this instance knew in a key directory that turned out not to be one. */
   private void forgetDirectory(Path dir) {
     for (Map.Entry<Path, EntryIndex.Tracked> e : index.leastRecentlyUsedFirst()) {
-      if (e.getKey().getParent().equals(dir)) {
+      if (dir.equals(e.getKey().getParent())) {
         index.forget(e.getKey(), e.getValue());
       }
     }
@@ -460,7 +461,7 @@ public final class FileStore implements Storage {
    * without its data (file systems that do not flush a file renamed over another), the metadata is
    * found corrupt and dropped with its body on the next open: one miss, never a misread entry.
    */
-  private void writeMeta(Path dir, Metadata meta, Path tempBody, boolean inNewDirectory)
+  private void writeMeta(Path dir, Metadata meta, @Nullable Path tempBody, boolean inNewDirectory)
       throws IOException {
     boolean newBody = tempBody != null;
     boolean force = durable && newBody;
@@ -528,7 +529,7 @@ public final class FileStore implements Storage {
    * and its body is left unreferenced for recovery, as with any concurrent replacement by two
    * instances.
    */
-  private String bodyFileReplaced(Path metaPath, boolean inNewDirectory) {
+  private @Nullable String bodyFileReplaced(Path metaPath, boolean inNewDirectory) {
     EntryIndex.Tracked known = index.get(metaPath);
     if (known != null) {
       return known.meta.bodyFile();
@@ -537,7 +538,7 @@ public final class FileStore implements Storage {
   }
 
   /** The body file named by the metadata on disk, or null when there is none or it is corrupt. */
-  private static String bodyFileOnDisk(Path metaPath) {
+  private static @Nullable String bodyFileOnDisk(Path metaPath) {
     try {
       return MetadataCodec.read(OwnerOnly.readAllBytes(metaPath)).bodyFile();
     } catch (IOException | MetadataCodec.Corrupt e) {
@@ -630,7 +631,7 @@ public final class FileStore implements Storage {
   /** Deletes an entry found corrupt, if its metadata still names this body. */
   private void drop(Path metaPath, Metadata meta, String why) {
     LOG.log(Level.WARNING, "dropping file storage entry {0}: {1}", metaPath, why);
-    Path dir = metaPath.getParent();
+    Path dir = requireNonNull(metaPath.getParent(), "dir");
     synchronized (stripe(dir)) {
       if (meta.bodyFile().equals(bodyFileOnDisk(metaPath))) {
         deleteQuietly(metaPath);
@@ -652,7 +653,7 @@ public final class FileStore implements Storage {
    * knows it (from its last find, commit or update), else as read from the disk; null when there is
    * none (or it is corrupt, and then dropped).
    */
-  Metadata current(StoredPair pair) throws IOException {
+  @Nullable Metadata current(StoredPair pair) throws IOException {
     requireNonNull(pair, "pair");
     checkOpen();
     Path dir = Layout.keyDir(root, pair.key());
@@ -812,7 +813,7 @@ public final class FileStore implements Storage {
    * Deletes the entries of these ids (all when null) in a key directory: the metadata files first,
    * so nothing is visible, then their bodies.
    */
-  private void deleteEntries(Path dir, Set<UUID> ids) throws StorageException {
+  private void deleteEntries(Path dir, @Nullable Set<UUID> ids) throws StorageException {
     synchronized (stripe(dir)) {
       try {
         requireDirectory(dir);
@@ -846,7 +847,7 @@ public final class FileStore implements Storage {
     }
   }
 
-  private static boolean selected(String fileName, Set<UUID> ids) {
+  private static boolean selected(String fileName, @Nullable Set<UUID> ids) {
     if (ids == null) {
       return true;
     }
@@ -886,7 +887,7 @@ public final class FileStore implements Storage {
   }
 
   private void evict(Path metaPath, EntryIndex.Tracked t) {
-    Path dir = metaPath.getParent();
+    Path dir = requireNonNull(metaPath.getParent(), "dir");
     synchronized (stripe(dir)) {
       if (index.forget(metaPath, t)) {
         if (!OwnerOnly.isDirectory(dir)) {

@@ -24,6 +24,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.zip.CRC32C;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Writes and reads metadata files, format version {@value #FORMAT_VERSION}. A file is a JSON
@@ -228,7 +229,7 @@ public final class MetadataCodec {
   }
 
   /** The update in the slot at {@code at}, or null when there is none valid of this base. */
-  private static Read readSlot(byte[] bytes, int at, Read file) {
+  private static @Nullable Read readSlot(byte[] bytes, int at, Read file) {
     Metadata base = file.meta();
     int baseLength = file.baseLength();
     if (bytes.length - at < SLOT_HEADER

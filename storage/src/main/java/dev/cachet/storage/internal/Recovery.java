@@ -22,6 +22,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.zip.CRC32C;
+import org.jspecify.annotations.Nullable;
 
 /**
  * What a file storage does when it opens: it reads every metadata file, keeps the valid entries,
@@ -104,7 +105,7 @@ final class Recovery {
   }
 
   /** The attributes of a file itself (a link's, not its target's); null when it is gone. */
-  private BasicFileAttributes attributes(Path p) throws IOException {
+  private @Nullable BasicFileAttributes attributes(Path p) throws IOException {
     try {
       return modes.posix()
           ? Files.readAttributes(p, PosixFileAttributes.class, LinkOption.NOFOLLOW_LINKS)
@@ -156,7 +157,7 @@ final class Recovery {
     }
   }
 
-  private Loaded load(Path dir, Path metaPath) throws IOException {
+  private @Nullable Loaded load(Path dir, Path metaPath) throws IOException {
     byte[] bytes;
     try {
       bytes = OwnerOnly.readAllBytes(metaPath);
@@ -199,7 +200,7 @@ final class Recovery {
   private static final String MISSING_BODY = "its body file is missing";
   private static final String NOT_A_FILE = "its body is not a regular file (a link?)";
 
-  private String check(Path dir, Path metaPath, Metadata meta) throws IOException {
+  private @Nullable String check(Path dir, Path metaPath, Metadata meta) throws IOException {
     if (!metaPath.getFileName().toString().equals(Layout.metaName(meta.pair().id()))) {
       return "it is named for another pair";
     }

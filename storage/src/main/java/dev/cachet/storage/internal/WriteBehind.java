@@ -28,6 +28,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Commits of small bodies to a {@link FileStore}, carried out behind the caller. A writer holds a
@@ -72,15 +73,15 @@ public final class WriteBehind {
    */
   private static final class Pending {
     final StoredPair pair;
-    final byte[] body;
+    final byte @Nullable [] body; // null for an update
     final int length;
-    final Metadata base; // null for a commit
+    final @Nullable Metadata base; // null for a commit
     final CompletableFuture<Void> published = new CompletableFuture<>();
     boolean done; // guarded by this
     boolean started; // guarded by this: its publication is writing
     boolean superseded; // guarded by this: a later update of its pair replaces it unwritten
 
-    Pending(StoredPair pair, byte[] body, int length, Metadata base) {
+    Pending(StoredPair pair, byte @Nullable [] body, int length, @Nullable Metadata base) {
       this.pair = pair;
       this.body = body;
       this.length = length;
@@ -180,7 +181,7 @@ public final class WriteBehind {
           // Its publication marks it used (recency is the time it reaches the disk).
           if (!p.done) {
             if (p.base == null) {
-              return Optional.of(new ArrayBody(p.body, p.length));
+              return Optional.of(new ArrayBody(requireNonNull(p.body, "body"), p.length));
             }
           }
         }
@@ -210,7 +211,7 @@ public final class WriteBehind {
     Pending earlierUpdate = null;
     List<Pending> waiting = pending.get(pair.key());
     int last = waiting == null ? -1 : pendingIndex(waiting, pair.id());
-    if (last >= 0) {
+    if (waiting != null && last >= 0) {
       Pending earlier = waiting.get(last);
       if (earlier.base == null) {
         // The entry itself is still pending: the update follows it on the caller's thread.
@@ -335,7 +336,8 @@ public final class WriteBehind {
       throw new InterruptedIOException("interrupted while a pending write was published");
     } catch (ExecutionException e) {
       // Never completed exceptionally: a failed publication completes normally.
-      throw new StorageException("pending write failed", e.getCause());
+      Throwable cause = e.getCause();
+      throw new StorageException("pending write failed", cause == null ? e : cause);
     }
   }
 
@@ -359,7 +361,7 @@ public final class WriteBehind {
       if (!p.started) {
         // Replaced by a later update of its pair, queued behind it.
       } else if (p.base == null) {
-        commitDirectly(p.pair, p.body, p.length);
+        commitDirectly(p.pair, requireNonNull(p.body, "body"), p.length); // a commit has its body
         published = true;
       } else {
         published = store.update(p.pair, p.base);
@@ -434,7 +436,7 @@ public final class WriteBehind {
     private final StoredPair pair;
     private byte[] buffer = EMPTY;
     private int count;
-    private BodyWriter direct;
+    private @Nullable BodyWriter direct; // null while the body is held in memory
     private boolean done;
 
     Writer(StoredPair pair) {
@@ -442,6 +444,8 @@ public final class WriteBehind {
     }
 
     @Override
+    @SuppressWarnings(
+        "NullAway") // the buffer is let go (null) once handed on; nothing reads it after
     public void write(ByteBuffer chunk) throws IOException {
       requireNonNull(chunk, "chunk");
       if (done) {
@@ -491,6 +495,8 @@ public final class WriteBehind {
     }
 
     @Override
+    @SuppressWarnings(
+        "NullAway") // the buffer is let go (null) once handed on; nothing reads it after
     public void commit() throws IOException {
       if (done) {
         throw new IllegalStateException("the writer is already committed or aborted");
@@ -514,6 +520,8 @@ public final class WriteBehind {
     }
 
     @Override
+    @SuppressWarnings(
+        "NullAway") // the buffer is let go (null) once handed on; nothing reads it after
     public void abort() {
       if (done) {
         return;

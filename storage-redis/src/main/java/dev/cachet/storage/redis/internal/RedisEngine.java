@@ -297,6 +297,7 @@ public final class RedisEngine implements Storage {
     void accept(List<byte[]> keys);
   }
 
+  @SuppressWarnings("NullAway") // the batch's call returns nothing: null stands for Void
   private void scan(String pattern, String what, Batch batch) throws StorageException {
     ScanParams params = new ScanParams().match(pattern.getBytes(UTF_8)).count(SCAN_COUNT);
     byte[] cursor = ScanParams.SCAN_POINTER_START_BINARY;

@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Locale;
 
 /**
  * Writes a body in chunks to a key of its own that no reader looks at ({@link KeySpace#temp}), each
@@ -46,7 +47,7 @@ final class RedisWriter implements BodyWriter {
   @Override
   public void write(ByteBuffer chunk) throws IOException {
     if (state != State.OPEN) {
-      throw new IllegalStateException("the writer is " + state.name().toLowerCase());
+      throw new IllegalStateException("the writer is " + state.name().toLowerCase(Locale.ROOT));
     }
     try {
       engine.checkOpen();
@@ -73,9 +74,10 @@ final class RedisWriter implements BodyWriter {
   }
 
   @Override
+  @SuppressWarnings("NullAway") // the buffer is let go (null) once the writer is done
   public void commit() throws IOException {
     if (state != State.OPEN) {
-      throw new IllegalStateException("the writer is " + state.name().toLowerCase());
+      throw new IllegalStateException("the writer is " + state.name().toLowerCase(Locale.ROOT));
     }
     try {
       engine.checkOpen();
@@ -108,6 +110,7 @@ final class RedisWriter implements BodyWriter {
   }
 
   @Override
+  @SuppressWarnings("NullAway") // the buffer is let go (null) once the writer is done
   public void abort() {
     if (state != State.OPEN) {
       return;

@@ -1,0 +1,5 @@
+/** The Redis store's key space, scripts, writer and bodies; not exported. */
+@NullMarked
+package dev.cachet.storage.redis.internal;
+
+import org.jspecify.annotations.NullMarked;
