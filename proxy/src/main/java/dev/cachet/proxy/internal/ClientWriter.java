@@ -60,12 +60,17 @@ final class ClientWriter implements Flow.Subscriber<List<ByteBuffer>> {
                 channel.write(new DefaultHttpContent(Unpooled.wrappedBuffer(b)));
               }
             }
-            channel.flush();
           }
+          // Ask for more before flushing: after the last piece, the request brings the end, and a
+          // stored body is released (and a pair SEC-01 withdrew removed) before the client can
+          // have the last byte and send its next request.
           if (channel.isWritable() || discard) {
             subscription.request(1);
           } else {
             waiting = true;
+          }
+          if (!discard) {
+            channel.flush();
           }
         });
   }

@@ -2,6 +2,7 @@ package dev.cachet.proxy.internal;
 
 import dev.cachet.core.Headers;
 import dev.cachet.core.Request;
+import dev.cachet.core.StoredPair;
 import dev.cachet.engine.CacheRequest;
 import dev.cachet.engine.Origin;
 import dev.cachet.engine.OriginRequest;
@@ -71,6 +72,7 @@ final class Exchange implements Origin, ResponseSink {
   private ClientWriter writer;
   private int originStatus;
   private String originReason;
+  private String originVersion;
   private String logStatus = "";
 
   Exchange(ProxyCore core, ClientConnection conn, Channel channel, HttpRequest request) {
@@ -276,6 +278,7 @@ final class Exchange implements Origin, ResponseSink {
             if (foreground) {
               originStatus = response.status().code();
               originReason = response.status().reasonPhrase();
+              originVersion = response.protocolVersion().text();
             }
             Flow.Subscriber<List<ByteBuffer>> body =
                 responses.onHead(
@@ -422,7 +425,12 @@ final class Exchange implements Origin, ResponseSink {
     }
     out.add(
         "Via",
-        responseHead.httpVersion().map(Exchange::via).orElse("1.1")
+        responseHead
+                .pair()
+                .flatMap(StoredPair::httpVersion)
+                .or(() -> Optional.ofNullable(originVersion))
+                .map(Exchange::via)
+                .orElse("1.1")
             + " "
             + RequestFields.PSEUDONYM);
     if (length >= 0) {

@@ -73,8 +73,7 @@ final class ProxyCore {
                         fields,
                         CacheStatus.forwarded(CacheStatus.Forward.BYPASS).withFwdStatus(status),
                         cacheName,
-                        Optional.empty(),
-                        version)))
+                        Optional.empty())))
         .whenComplete(
             (r, e) -> {
               if (e != null) {
