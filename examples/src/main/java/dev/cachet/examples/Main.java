@@ -2,19 +2,16 @@ package dev.cachet.examples;
 
 import dev.cachet.examples.demo.Demo;
 import dev.cachet.examples.demo.Style;
-import dev.cachet.examples.proxy.ProxyOptions;
-import dev.cachet.examples.proxy.ReverseProxy;
-import dev.cachet.storage.Storage;
+import dev.cachet.proxy.ProxyCommand;
+import dev.cachet.proxy.ProxyOptions;
 import java.io.IOException;
 import java.io.PrintStream;
-import java.net.BindException;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
-import java.util.concurrent.CountDownLatch;
 
 /**
  * The examples' command line: {@code demo [URL]} and {@code proxy ...}. No arguments print the
@@ -38,7 +35,8 @@ public final class Main {
           "commands:",
           "  demo [URL]   show Cachet caching against an embedded origin, step by step;",
           "               with a URL, fetch it twice through the cache instead",
-          "  proxy        run a caching reverse proxy (a shared cache) in front of an origin:",
+          "  proxy        run the caching reverse proxy (a shared cache) in front of an origin,",
+          "               as java -jar proxy/target/cachet-proxy.jar does:",
           ProxyOptions.USAGE,
           "",
           "example: java -jar cachet-examples.jar proxy --listen 127.0.0.1:8080"
@@ -68,7 +66,7 @@ public final class Main {
         case "demo":
           return demo(rest, out);
         case "proxy":
-          return proxy(rest, out);
+          return proxy(rest, out, err);
         case "-h":
         case "--help":
         case "help":
@@ -119,54 +117,9 @@ public final class Main {
     throw new IllegalArgumentException("not an http or https URL: " + value);
   }
 
-  private static int proxy(List<String> args, PrintStream out) throws IOException {
-    if (args.contains("-h") || args.contains("--help")) {
-      out.println(USAGE_TEXT);
-      return OK;
-    }
-    ProxyOptions options = ProxyOptions.parse(args);
-    Storage storage = Storages.of(options.storageDirectory(), options.maxBytes());
-    ReverseProxy proxy;
-    try {
-      proxy = ReverseProxy.start(options, storage, out::println);
-    } catch (IOException | RuntimeException e) {
-      storage.close();
-      if (e instanceof BindException) {
-        throw Errors.because("cannot listen on " + hostPort(options.listen()), e);
-      }
-      throw e;
-    }
-    out.println(
-        "Cachet proxy on http://"
-            + hostPort(proxy)
-            + " -> "
-            + options.origin()
-            + " (shared cache, "
-            + options.storageDirectory().map(p -> "storage in " + p).orElse("in memory")
-            + ", at most "
-            + bytes(options.maxBytes())
-            + "); Ctrl-C to stop");
-    CountDownLatch stopped = new CountDownLatch(1);
-    Runtime.getRuntime()
-        .addShutdownHook(
-            new Thread(
-                () -> {
-                  proxy.close();
-                  try {
-                    storage.close();
-                  } catch (IOException e) {
-                    out.println("could not close the storage: " + e.getMessage());
-                  }
-                  out.println("Cachet proxy stopped. " + Statistics.describe(proxy.statistics()));
-                  stopped.countDown();
-                },
-                "cachet-proxy-shutdown"));
-    try {
-      stopped.await();
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
-    return OK;
+  /** The proxy command, as {@code java -jar proxy/target/cachet-proxy.jar} runs it. */
+  private static int proxy(List<String> args, PrintStream out, PrintStream err) {
+    return ProxyCommand.run(args, out, err, "cachet-examples.jar proxy");
   }
 
   /**
@@ -181,10 +134,6 @@ public final class Main {
       }
     }
     return n + " bytes";
-  }
-
-  private static String hostPort(ReverseProxy proxy) {
-    return hostPort(proxy.address());
   }
 
   /**

@@ -1,0 +1,585 @@
+package dev.cachet.proxy;
+
+import static java.util.Objects.requireNonNull;
+
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.nio.file.InvalidPathException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * The reverse proxy's settings: where it listens, the origin it forwards to, its storage and the
+ * limits that protect it. Built with {@link #newBuilder(URI)} or parsed from the command line with
+ * {@link #parse(List)}.
+ *
+ * <pre>{@code
+ * ProxyOptions options = ProxyOptions.newBuilder(URI.create("http://127.0.0.1:9000/app"))
+ *     .listen(new InetSocketAddress("127.0.0.1", 8080))
+ *     .admin(new InetSocketAddress("127.0.0.1", 9901))
+ *     .build();
+ * }</pre>
+ */
+public final class ProxyOptions {
+  /** The listen address when none is given. */
+  public static final String DEFAULT_LISTEN = "127.0.0.1:8080";
+
+  /** The storage bound when none is given: 64 MiB. */
+  public static final long DEFAULT_MAX_BYTES = 64L * 1024 * 1024;
+
+  /** The options' usage text, one option a line. */
+  public static final String USAGE =
+      String.join(
+          "\n",
+          "  --listen HOST:PORT     where to accept clients (default " + DEFAULT_LISTEN + ")",
+          "  --origin URL           the origin to forward to, e.g. http://127.0.0.1:9000 (required)",
+          "  --storage memory|DIR   keep responses in memory (default) or in directory DIR",
+          "  --max-bytes N          the storage's bound in bytes; suffix k, m or g for KiB, MiB,"
+              + " GiB (default 64m)",
+          "  --admin HOST:PORT      serve health, statistics, metrics and purge there (default"
+              + " off; a bare port listens on loopback)",
+          "  --forwarded STYLE      x-forwarded (default), forwarded (RFC 7239) or none",
+          "  --tls-cert FILE        serve HTTPS (HTTP/2 by ALPN) with this PEM certificate chain",
+          "  --tls-key FILE         ... and this PEM PKCS#8 private key",
+          "  --max-connections N    client connections at once (default 10000)",
+          "  --cache on|off         off forwards everything and stores nothing (default on)");
+
+  /** Which fields tell the origin about the client (RFC 7239, or the common X-Forwarded-*). */
+  public enum ForwardedStyle {
+    /** {@code X-Forwarded-For}, {@code X-Forwarded-Proto} and {@code X-Forwarded-Host}. */
+    X_FORWARDED,
+    /** {@code Forwarded: for=...;proto=...;host=...} (RFC 7239). */
+    FORWARDED,
+    /** Neither: only {@code Via}. */
+    NONE
+  }
+
+  private final InetSocketAddress listen;
+  private final URI origin;
+  private final Optional<Path> storageDirectory;
+  private final long maxBytes;
+  private final Optional<InetSocketAddress> admin;
+  private final ForwardedStyle forwarded;
+  private final Optional<Path> tlsCertificate;
+  private final Optional<Path> tlsKey;
+  private final int maxConnections;
+  private final Duration headTimeout;
+  private final Duration bodyTimeout;
+  private final Duration idleTimeout;
+  private final Duration originTimeout;
+  private final Duration shutdownGrace;
+  private final int maxHeadBytes;
+  private final int maxFields;
+  private final boolean cache;
+
+  private ProxyOptions(Builder b) {
+    this.listen = b.listen;
+    this.origin = b.origin;
+    this.storageDirectory = Optional.ofNullable(b.storageDirectory);
+    this.maxBytes = b.maxBytes;
+    this.admin = Optional.ofNullable(b.admin);
+    this.forwarded = b.forwarded;
+    this.tlsCertificate = Optional.ofNullable(b.tlsCertificate);
+    this.tlsKey = Optional.ofNullable(b.tlsKey);
+    this.maxConnections = b.maxConnections;
+    this.headTimeout = b.headTimeout;
+    this.bodyTimeout = b.bodyTimeout;
+    this.idleTimeout = b.idleTimeout;
+    this.originTimeout = b.originTimeout;
+    this.shutdownGrace = b.shutdownGrace;
+    this.maxHeadBytes = b.maxHeadBytes;
+    this.maxFields = b.maxFields;
+    this.cache = b.cache;
+  }
+
+  /**
+   * A builder for a proxy in front of this origin.
+   *
+   * @param origin an absolute {@code http} or {@code https} URI with a host and no query, fragment
+   *     or user info; its path is the prefix every request target is appended to
+   * @throws IllegalArgumentException if the origin is not such a URI
+   */
+  public static Builder newBuilder(URI origin) {
+    return new Builder(checkOrigin(origin, origin.toString()));
+  }
+
+  /** The address clients connect to. */
+  public InetSocketAddress listen() {
+    return listen;
+  }
+
+  /** The origin's base URI; its path is a prefix no request can leave. */
+  public URI origin() {
+    return origin;
+  }
+
+  /** Where responses are kept on disk; empty to keep them in memory. */
+  public Optional<Path> storageDirectory() {
+    return storageDirectory;
+  }
+
+  /** The storage's bound in bytes. */
+  public long maxBytes() {
+    return maxBytes;
+  }
+
+  /** The admin listener's address, if there is one. */
+  public Optional<InetSocketAddress> admin() {
+    return admin;
+  }
+
+  /** Which fields tell the origin about the client. */
+  public ForwardedStyle forwarded() {
+    return forwarded;
+  }
+
+  /** The PEM certificate chain for HTTPS, if the proxy serves HTTPS. */
+  public Optional<Path> tlsCertificate() {
+    return tlsCertificate;
+  }
+
+  /** The PEM private key for HTTPS, if the proxy serves HTTPS. */
+  public Optional<Path> tlsKey() {
+    return tlsKey;
+  }
+
+  /** The most client connections open at once. */
+  public int maxConnections() {
+    return maxConnections;
+  }
+
+  /** How long a client may take to send a whole request head, from its first byte. */
+  public Duration headTimeout() {
+    return headTimeout;
+  }
+
+  /** How long a client may take to send a whole request body. */
+  public Duration bodyTimeout() {
+    return bodyTimeout;
+  }
+
+  /** How long a connection may sit idle between requests. */
+  public Duration idleTimeout() {
+    return idleTimeout;
+  }
+
+  /** How long to wait for the origin's response head, and between pieces of its body. */
+  public Duration originTimeout() {
+    return originTimeout;
+  }
+
+  /** How long closing waits for exchanges in flight. */
+  public Duration shutdownGrace() {
+    return shutdownGrace;
+  }
+
+  /** The largest request head in bytes (request line and fields). */
+  public int maxHeadBytes() {
+    return maxHeadBytes;
+  }
+
+  /** The most field lines in a request head. */
+  public int maxFields() {
+    return maxFields;
+  }
+
+  /** False when the proxy forwards everything and stores nothing. */
+  public boolean cache() {
+    return cache;
+  }
+
+  /** A builder with these options, to change some. */
+  public Builder toBuilder() {
+    Builder b = new Builder(origin);
+    b.listen = listen;
+    b.storageDirectory = storageDirectory.orElse(null);
+    b.maxBytes = maxBytes;
+    b.admin = admin.orElse(null);
+    b.forwarded = forwarded;
+    b.tlsCertificate = tlsCertificate.orElse(null);
+    b.tlsKey = tlsKey.orElse(null);
+    b.maxConnections = maxConnections;
+    b.headTimeout = headTimeout;
+    b.bodyTimeout = bodyTimeout;
+    b.idleTimeout = idleTimeout;
+    b.originTimeout = originTimeout;
+    b.shutdownGrace = shutdownGrace;
+    b.maxHeadBytes = maxHeadBytes;
+    b.maxFields = maxFields;
+    b.cache = cache;
+    return b;
+  }
+
+  /** Builds {@link ProxyOptions}; reusable. */
+  public static final class Builder {
+    private final URI origin;
+    private InetSocketAddress listen = parseListen(DEFAULT_LISTEN, "--listen");
+    private Path storageDirectory;
+    private long maxBytes = DEFAULT_MAX_BYTES;
+    private InetSocketAddress admin;
+    private ForwardedStyle forwarded = ForwardedStyle.X_FORWARDED;
+    private Path tlsCertificate;
+    private Path tlsKey;
+    private int maxConnections = 10_000;
+    private Duration headTimeout = Duration.ofSeconds(10);
+    private Duration bodyTimeout = Duration.ofSeconds(60);
+    private Duration idleTimeout = Duration.ofSeconds(60);
+    private Duration originTimeout = Duration.ofSeconds(60);
+    private Duration shutdownGrace = Duration.ofSeconds(5);
+    private int maxHeadBytes = 16 * 1024;
+    private int maxFields = 100;
+    private boolean cache = true;
+
+    private Builder(URI origin) {
+      this.origin = origin;
+    }
+
+    /** Where to accept clients; {@value ProxyOptions#DEFAULT_LISTEN} by default. */
+    public Builder listen(InetSocketAddress address) {
+      this.listen = requireNonNull(address, "address");
+      return this;
+    }
+
+    /** Keep responses in this directory rather than in memory. */
+    public Builder storageDirectory(Path directory) {
+      this.storageDirectory = requireNonNull(directory, "directory");
+      return this;
+    }
+
+    /**
+     * The storage's bound; 64 MiB by default.
+     *
+     * @throws IllegalArgumentException if not positive
+     */
+    public Builder maxBytes(long bytes) {
+      this.maxBytes = positive(bytes, "maxBytes");
+      return this;
+    }
+
+    /** Serve health, statistics, metrics and purge on this address; off by default. */
+    public Builder admin(InetSocketAddress address) {
+      this.admin = requireNonNull(address, "address");
+      return this;
+    }
+
+    /** Which fields tell the origin about the client; {@code X_FORWARDED} by default. */
+    public Builder forwarded(ForwardedStyle style) {
+      this.forwarded = requireNonNull(style, "style");
+      return this;
+    }
+
+    /** Serve HTTPS, with HTTP/2 offered by ALPN, with this PEM chain and PKCS#8 key. */
+    public Builder tls(Path certificateChain, Path privateKey) {
+      this.tlsCertificate = requireNonNull(certificateChain, "certificateChain");
+      this.tlsKey = requireNonNull(privateKey, "privateKey");
+      return this;
+    }
+
+    /**
+     * The most client connections at once; 10,000 by default. At the limit, the connection that has
+     * waited longest for a request head is closed to admit the new one, so clients that are slow to
+     * send cannot keep others out.
+     *
+     * @throws IllegalArgumentException if not positive
+     */
+    public Builder maxConnections(int n) {
+      this.maxConnections = (int) positive(n, "maxConnections");
+      return this;
+    }
+
+    /** How long a request head may take from its first byte; 10 s by default. */
+    public Builder headTimeout(Duration timeout) {
+      this.headTimeout = positive(timeout, "headTimeout");
+      return this;
+    }
+
+    /** How long a request body may take; 60 s by default. */
+    public Builder bodyTimeout(Duration timeout) {
+      this.bodyTimeout = positive(timeout, "bodyTimeout");
+      return this;
+    }
+
+    /** How long a connection may sit idle between requests; 60 s by default. */
+    public Builder idleTimeout(Duration timeout) {
+      this.idleTimeout = positive(timeout, "idleTimeout");
+      return this;
+    }
+
+    /** How long the origin may take to answer, and between pieces of a body; 60 s by default. */
+    public Builder originTimeout(Duration timeout) {
+      this.originTimeout = positive(timeout, "originTimeout");
+      return this;
+    }
+
+    /** How long closing waits for exchanges in flight; 5 s by default. */
+    public Builder shutdownGrace(Duration grace) {
+      this.shutdownGrace = positive(grace, "shutdownGrace");
+      return this;
+    }
+
+    /** The largest request head in bytes; 16 KiB by default (431 beyond, 414 for the line). */
+    public Builder maxHeadBytes(int bytes) {
+      this.maxHeadBytes = (int) positive(bytes, "maxHeadBytes");
+      return this;
+    }
+
+    /** The most field lines in a request head; 100 by default (431 beyond). */
+    public Builder maxFields(int n) {
+      this.maxFields = (int) positive(n, "maxFields");
+      return this;
+    }
+
+    /** False to forward everything and store nothing; true by default. */
+    public Builder cache(boolean on) {
+      this.cache = on;
+      return this;
+    }
+
+    /** Builds the options. */
+    public ProxyOptions build() {
+      if ((tlsCertificate == null) != (tlsKey == null)) {
+        throw new IllegalArgumentException("TLS needs both a certificate and a key");
+      }
+      return new ProxyOptions(this);
+    }
+
+    private static long positive(long n, String name) {
+      if (n <= 0) {
+        throw new IllegalArgumentException(name + " must be positive: " + n);
+      }
+      return n;
+    }
+
+    private static Duration positive(Duration d, String name) {
+      requireNonNull(d, name);
+      if (d.isNegative() || d.isZero()) {
+        throw new IllegalArgumentException(name + " must be positive: " + d);
+      }
+      return d;
+    }
+  }
+
+  /**
+   * Parses {@code --name value} or {@code --name=value} arguments.
+   *
+   * @throws IllegalArgumentException with a one-line message fit for the user, for an unknown,
+   *     repeated, missing or invalid option
+   */
+  public static ProxyOptions parse(List<String> args) {
+    String origin = null;
+    Builder b = null;
+    Set<String> seen = new HashSet<>();
+    List<String[]> pairs = new java.util.ArrayList<>();
+    for (int i = 0; i < args.size(); i++) {
+      String arg = args.get(i);
+      String name = arg;
+      String value;
+      int eq = arg.indexOf('=');
+      if (arg.startsWith("--") && eq > 0) {
+        name = arg.substring(0, eq);
+        value = arg.substring(eq + 1);
+      } else if (!arg.startsWith("--")) {
+        throw new IllegalArgumentException("unexpected argument: " + arg);
+      } else if (i + 1 < args.size()) {
+        value = args.get(++i);
+      } else {
+        throw new IllegalArgumentException(name + " needs a value");
+      }
+      if (!seen.add(name)) {
+        throw new IllegalArgumentException(name + " given twice");
+      }
+      if (name.equals("--origin")) {
+        origin = value;
+      } else {
+        pairs.add(new String[] {name, value});
+      }
+    }
+    if (origin == null) {
+      throw new IllegalArgumentException("--origin is required");
+    }
+    b = new Builder(parseOrigin(origin));
+    String cert = null;
+    String key = null;
+    for (String[] p : pairs) {
+      String value = p[1];
+      switch (p[0]) {
+        case "--listen":
+          b.listen(parseListen(value, "--listen"));
+          break;
+        case "--storage":
+          parseStorage(value).ifPresent(b::storageDirectory);
+          break;
+        case "--max-bytes":
+          b.maxBytes(parseSize(value, "--max-bytes"));
+          break;
+        case "--admin":
+          b.admin(
+              value.indexOf(':') < 0
+                  ? new InetSocketAddress(InetAddress.getLoopbackAddress(), port(value, "--admin"))
+                  : parseListen(value, "--admin"));
+          break;
+        case "--forwarded":
+          b.forwarded(parseForwarded(value));
+          break;
+        case "--tls-cert":
+          cert = value;
+          break;
+        case "--tls-key":
+          key = value;
+          break;
+        case "--max-connections":
+          long n = parseSize(value, "--max-connections");
+          if (n > Integer.MAX_VALUE) {
+            throw new IllegalArgumentException("--max-connections is too large: " + value);
+          }
+          b.maxConnections((int) n);
+          break;
+        case "--cache":
+          if (!value.equals("on") && !value.equals("off")) {
+            throw new IllegalArgumentException("--cache must be on or off: " + value);
+          }
+          b.cache(value.equals("on"));
+          break;
+        default:
+          throw new IllegalArgumentException("unknown option: " + p[0]);
+      }
+    }
+    if ((cert == null) != (key == null)) {
+      throw new IllegalArgumentException("--tls-cert and --tls-key go together");
+    }
+    if (cert != null) {
+      b.tls(path(cert, "--tls-cert"), path(key, "--tls-key"));
+    }
+    return b.build();
+  }
+
+  private static ForwardedStyle parseForwarded(String value) {
+    switch (value.toLowerCase(Locale.ROOT)) {
+      case "x-forwarded":
+        return ForwardedStyle.X_FORWARDED;
+      case "forwarded":
+        return ForwardedStyle.FORWARDED;
+      case "none":
+        return ForwardedStyle.NONE;
+      default:
+        throw new IllegalArgumentException(
+            "--forwarded must be x-forwarded, forwarded or none: " + value);
+    }
+  }
+
+  private static Path path(String value, String option) {
+    try {
+      return Path.of(value);
+    } catch (InvalidPathException e) {
+      throw new IllegalArgumentException(option + " is not a valid path: " + value);
+    }
+  }
+
+  private static int port(String value, String option) {
+    try {
+      int port = Integer.parseInt(value);
+      if (port >= 0 && port <= 65535) {
+        return port;
+      }
+    } catch (NumberFormatException e) {
+      // reported below
+    }
+    throw new IllegalArgumentException(option + " port must be 0-65535: " + value);
+  }
+
+  /** {@code HOST:PORT}, with an IPv6 host in brackets: {@code [::1]:8080}. */
+  static InetSocketAddress parseListen(String value, String option) {
+    int colon = value.lastIndexOf(':');
+    if (colon <= 0 || colon == value.length() - 1) {
+      throw new IllegalArgumentException(option + " must be HOST:PORT, got: " + value);
+    }
+    String host = value.substring(0, colon);
+    if (host.startsWith("[") && host.endsWith("]")) {
+      host = host.substring(1, host.length() - 1);
+    }
+    int port;
+    try {
+      port = Integer.parseInt(value.substring(colon + 1));
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException(option + " port is not a number: " + value);
+    }
+    if (port < 0 || port > 65535 || host.isEmpty()) {
+      throw new IllegalArgumentException(option + " must be HOST:PORT with PORT 0-65535: " + value);
+    }
+    InetSocketAddress address = new InetSocketAddress(host, port);
+    if (address.isUnresolved()) {
+      throw new IllegalArgumentException(option + " host is unknown: " + host);
+    }
+    return address;
+  }
+
+  /** An absolute {@code http} or {@code https} URI with a host, no query, fragment or userinfo. */
+  static URI parseOrigin(String value) {
+    URI uri;
+    try {
+      uri = new URI(value);
+    } catch (URISyntaxException e) {
+      throw new IllegalArgumentException("--origin is not a valid URL: " + value);
+    }
+    return checkOrigin(uri, value);
+  }
+
+  private static URI checkOrigin(URI uri, String value) {
+    requireNonNull(uri, "origin");
+    String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
+    if (!scheme.equals("http") && !scheme.equals("https")) {
+      throw new IllegalArgumentException("--origin must be an http or https URL: " + value);
+    }
+    if (uri.getHost() == null) {
+      throw new IllegalArgumentException("--origin has no host: " + value);
+    }
+    if (uri.getRawQuery() != null || uri.getRawFragment() != null || uri.getUserInfo() != null) {
+      throw new IllegalArgumentException(
+          "--origin must not have a query, fragment or user info: " + value);
+    }
+    return uri;
+  }
+
+  /** {@code memory}, or a directory. */
+  static Optional<Path> parseStorage(String value) {
+    if (value.equals("memory")) {
+      return Optional.empty();
+    }
+    if (value.isBlank()) {
+      throw new IllegalArgumentException("--storage must be memory or a directory");
+    }
+    return Optional.of(path(value, "--storage"));
+  }
+
+  /** A positive number, with an optional binary suffix: {@code 512k}, {@code 64m}. */
+  static long parseSize(String value, String option) {
+    String digits = value;
+    long unit = 1;
+    char last = value.isEmpty() ? ' ' : Character.toLowerCase(value.charAt(value.length() - 1));
+    if (last == 'k' || last == 'm' || last == 'g') {
+      unit = last == 'k' ? 1024L : last == 'm' ? 1024L * 1024 : 1024L * 1024 * 1024;
+      digits = value.substring(0, value.length() - 1);
+    }
+    long n = -1;
+    if (!digits.isEmpty()
+        && digits.length() <= 18
+        && digits.chars().allMatch(c -> c >= '0' && c <= '9')) {
+      n = Long.parseLong(digits);
+    }
+    if (n <= 0) {
+      throw new IllegalArgumentException(option + " must be a positive number: " + value);
+    }
+    try {
+      return Math.multiplyExact(n, unit);
+    } catch (ArithmeticException e) {
+      throw new IllegalArgumentException(option + " is too large: " + value);
+    }
+  }
+}

@@ -1,0 +1,196 @@
+package dev.cachet.proxy.internal;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.codec.http.HttpServerCodec;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+
+/**
+ * The first handler of every client connection: it keeps the connection's deadline, which {@link
+ * Registry} checks. A request head must arrive whole within the head timeout of its first byte (of
+ * the connection's opening, for the first), a body within the body timeout of its head, and an idle
+ * connection is closed after the idle timeout. The deadline covers the whole head, not each read,
+ * so a client sending a byte now and then (slowloris) is closed as soon as one that sends nothing.
+ */
+final class Guard extends ChannelInboundHandlerAdapter {
+  /** Where the connection is. */
+  enum State {
+    /** Waiting for (the rest of) a request head. */
+    HEAD,
+    /** Reading a request body. */
+    BODY,
+    /** Answering: no deadline of the client's. */
+    BUSY,
+    /** Between requests. */
+    IDLE,
+    /** An HTTP/2 connection: closed after the idle timeout without a frame from the client. */
+    H2
+  }
+
+  private static final byte[] SHED =
+      ("HTTP/1.1 503 Service Unavailable\r\nRetry-After: 1\r\nContent-Length: 0\r\n"
+              + "Cache-Status: Cachet; fwd=bypass; detail=\"too many connections\"\r\n"
+              + "Connection: close\r\n\r\n")
+          .getBytes(StandardCharsets.US_ASCII);
+
+  private final Registry registry;
+  private final long headNanos;
+  private final long bodyNanos;
+  private final long idleNanos;
+  private Channel channel;
+  private volatile State state = State.HEAD;
+  private volatile long deadline;
+  private volatile long since;
+  private boolean headBytes;
+
+  Guard(Registry registry, Duration head, Duration body, Duration idle) {
+    this.registry = registry;
+    this.headNanos = head.toNanos();
+    this.bodyNanos = body.toNanos();
+    this.idleNanos = idle.toNanos();
+  }
+
+  Channel channel() {
+    return channel;
+  }
+
+  State state() {
+    return state;
+  }
+
+  long since() {
+    return since;
+  }
+
+  long deadline() {
+    return deadline;
+  }
+
+  @Override
+  public void channelActive(ChannelHandlerContext ctx) {
+    channel = ctx.channel();
+    long now = System.nanoTime();
+    since = now;
+    deadline = now + headNanos;
+    if (!registry.admit(this)) {
+      ctx.writeAndFlush(Unpooled.wrappedBuffer(SHED)).addListener(ChannelFutureListener.CLOSE);
+      return;
+    }
+    ctx.fireChannelActive();
+  }
+
+  @Override
+  public void channelRead(ChannelHandlerContext ctx, Object msg) {
+    if (msg instanceof ByteBuf) {
+      State s = state;
+      if (s == State.IDLE) {
+        long now = System.nanoTime();
+        state = State.HEAD;
+        since = now;
+        deadline = now + headNanos;
+      } else if (s == State.H2) {
+        deadline = System.nanoTime() + idleNanos;
+      }
+      if (s == State.HEAD || s == State.IDLE) {
+        headBytes = true;
+      }
+    }
+    ctx.fireChannelRead(msg);
+  }
+
+  @Override
+  public void channelInactive(ChannelHandlerContext ctx) {
+    registry.remove(this);
+    ctx.fireChannelInactive();
+  }
+
+  /** A request head arrived. */
+  void headReceived() {
+    state = State.BODY;
+    deadline = System.nanoTime() + bodyNanos;
+  }
+
+  /** The request body (if any) arrived whole. */
+  void bodyComplete() {
+    state = State.BUSY;
+    deadline = Long.MAX_VALUE;
+  }
+
+  /** The connection waits for the next request. */
+  void idle() {
+    long now = System.nanoTime();
+    state = State.IDLE;
+    headBytes = false;
+    since = now;
+    deadline = now + idleNanos;
+  }
+
+  private int streams;
+
+  /** An HTTP/2 stream began a request; on the loop. */
+  void streamStarted() {
+    streams++;
+  }
+
+  /** An HTTP/2 stream's exchange ended; closes the connection when draining and none is left. */
+  void streamEnded(boolean draining) {
+    streams--;
+    if (draining && streams <= 0) {
+      channel.close();
+    }
+  }
+
+  /**
+   * True when nothing is in progress: between requests, or an HTTP/2 connection without streams.
+   */
+  boolean quiet() {
+    return state == State.IDLE || state == State.HEAD || (state == State.H2 && streams <= 0);
+  }
+
+  /** The connection speaks HTTP/2. */
+  void http2() {
+    state = State.H2;
+    deadline = System.nanoTime() + idleNanos;
+  }
+
+  /** True when the deadline has passed; any thread. */
+  boolean expired(long now) {
+    long d = deadline;
+    return d != Long.MAX_VALUE && now - d >= 0;
+  }
+
+  /** Closes the connection if its deadline passed; on its loop. */
+  void expire() {
+    if (!channel.isActive() || !expired(System.nanoTime())) {
+      return;
+    }
+    if (state == State.HEAD
+        && headBytes
+        && channel.pipeline().get(HttpServerCodec.class) != null
+        && channel.pipeline().get(io.netty.handler.ssl.SslHandler.class) == null) {
+      // RFC 9110 §15.5.9: say why before closing, when the head had begun.
+      channel
+          .pipeline()
+          .firstContext()
+          .writeAndFlush(
+              Unpooled.wrappedBuffer(
+                  ("HTTP/1.1 408 Request Timeout\r\nContent-Length: 0\r\n"
+                          + "Cache-Status: Cachet; fwd=bypass; detail=\"request head too slow\"\r\n"
+                          + "Connection: close\r\n\r\n")
+                      .getBytes(StandardCharsets.US_ASCII)))
+          .addListener(ChannelFutureListener.CLOSE);
+      return;
+    }
+    channel.close();
+  }
+
+  /** Closed to make room for a new connection; on any thread. */
+  void shed() {
+    channel.eventLoop().execute(channel::close);
+  }
+}

@@ -1,0 +1,44 @@
+package dev.cachet.proxy.internal;
+
+import io.netty.channel.Channel;
+import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpResponse;
+import java.nio.ByteBuffer;
+import java.util.List;
+import java.util.concurrent.Flow;
+
+/** One request to the origin, as {@link OriginClient} carries it out; called on its event loop. */
+interface OriginCall {
+  /** The request head to send, with {@code Host} and framing set. */
+  HttpRequest head();
+
+  /** True when a request body follows the head (see {@link #sendBody}). */
+  boolean hasBody();
+
+  /**
+   * The head was written on this channel: write the body to it, as it arrives and while the channel
+   * is writable; {@link #writable()} says when to go on.
+   */
+  void sendBody(Channel origin);
+
+  /** The origin channel can take more of the body. */
+  void writable();
+
+  /** An interim response (1xx other than 101) arrived; the final response follows. */
+  void interim(HttpResponse response);
+
+  /** The final response's head arrived: where its body goes. */
+  Flow.Subscriber<List<ByteBuffer>> onHead(HttpResponse response);
+
+  /** Asked after {@link #onHead}: whether giving the body to its subscriber may block. */
+  boolean bodyMayBlock();
+
+  /**
+   * The exchange is over: the body's subscriber was given its end (null) or its error. Called after
+   * that signal, on the thread that gave it.
+   */
+  void ended(Throwable error);
+
+  /** No response head arrived: refused, reset, malformed or timed out. */
+  void failed(Throwable error);
+}

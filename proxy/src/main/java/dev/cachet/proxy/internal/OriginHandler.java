@@ -1,0 +1,333 @@
+package dev.cachet.proxy.internal;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.codec.http.HttpContent;
+import io.netty.handler.codec.http.HttpResponse;
+import io.netty.handler.codec.http.HttpStatusClass;
+import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.LastHttpContent;
+import io.netty.util.ReferenceCountUtil;
+import io.netty.util.concurrent.ScheduledFuture;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.util.ArrayDeque;
+import java.util.List;
+import java.util.concurrent.Flow;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * One origin connection's side of an exchange: writes the call's request, hands the response head
+ * to the call, and streams the body to the call's subscriber as it asks for it (reading from the
+ * socket only while there is demand). A connection whose exchange ended cleanly is returned to the
+ * pool; one cut short, malformed or late is closed, and a body cut short reaches the subscriber as
+ * an error, so it is never stored.
+ */
+final class OriginHandler extends ChannelInboundHandlerAdapter implements Flow.Subscription {
+  private final OriginClient client;
+  private ChannelHandlerContext ctx;
+  private OriginCall call;
+  private boolean reused;
+  private boolean headReceived;
+  private boolean skipInterimEnd;
+  private boolean reusable;
+  private boolean done;
+  private Flow.Subscriber<List<ByteBuffer>> subscriber;
+  private final ArrayDeque<ByteBuffer> ready = new ArrayDeque<>();
+  private boolean lastReceived;
+  private long demand;
+  private ScheduledFuture<?> timer;
+  private long lastActivity;
+
+  OriginHandler(OriginClient client) {
+    this.client = client;
+  }
+
+  @Override
+  public void handlerAdded(ChannelHandlerContext ctx) {
+    this.ctx = ctx;
+  }
+
+  /** Sends a call on this connection; on its event loop. */
+  void start(OriginCall call, boolean reused) {
+    this.call = call;
+    this.reused = reused;
+    this.headReceived = false;
+    this.skipInterimEnd = false;
+    this.subscriber = null;
+    this.ready.clear();
+    this.lastReceived = false;
+    this.demand = 0;
+    this.done = false;
+    this.reusable = true;
+    Channel ch = ctx.channel();
+    touch();
+    long millis = client.timeout().toMillis();
+    timer = ctx.executor().schedule(this::checkTimeout, millis, TimeUnit.MILLISECONDS);
+    ch.write(call.head());
+    if (call.hasBody()) {
+      ch.flush();
+      call.sendBody(ch);
+    } else {
+      ch.writeAndFlush(LastHttpContent.EMPTY_LAST_CONTENT);
+    }
+    ch.read();
+  }
+
+  private void touch() {
+    lastActivity = System.nanoTime();
+  }
+
+  private void checkTimeout() {
+    if (done) {
+      return;
+    }
+    long millis = client.timeout().toMillis();
+    long idle = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - lastActivity);
+    if (idle < millis && headReceived) {
+      timer = ctx.executor().schedule(this::checkTimeout, millis - idle, TimeUnit.MILLISECONDS);
+      return;
+    }
+    if (headReceived && demand == 0 && !ready.isEmpty()) {
+      // Waiting for the client, not for the origin: the client's own timeouts apply.
+      timer = ctx.executor().schedule(this::checkTimeout, millis, TimeUnit.MILLISECONDS);
+      return;
+    }
+    fail(new OriginTimeoutException("the origin did not answer within " + client.timeout()));
+  }
+
+  @Override
+  public void channelRead(ChannelHandlerContext ctx, Object msg) {
+    try {
+      if (call == null || done) {
+        return; // data after the exchange: the connection is not reusable
+      }
+      touch();
+      if (msg instanceof HttpResponse) {
+        onResponse((HttpResponse) msg);
+      }
+      if (msg instanceof HttpContent && !done) {
+        onContent((HttpContent) msg);
+      }
+    } finally {
+      ReferenceCountUtil.release(msg);
+    }
+  }
+
+  private void onResponse(HttpResponse response) {
+    if (response.decoderResult().isFailure()) {
+      fail(new IOException("malformed response from the origin", response.decoderResult().cause()));
+      return;
+    }
+    int code = response.status().code();
+    if (response.status().codeClass() == HttpStatusClass.INFORMATIONAL && code != 101) {
+      skipInterimEnd = true;
+      call.interim(response);
+      return;
+    }
+    if (code == 101) {
+      fail(new IOException("the origin switched protocols, which this proxy does not forward"));
+      return;
+    }
+    headReceived = true;
+    reusable = HttpUtil.isKeepAlive(response);
+    Flow.Subscriber<List<ByteBuffer>> s;
+    try {
+      s = call.onHead(response);
+    } catch (RuntimeException e) {
+      fail(e);
+      return;
+    }
+    if (call.bodyMayBlock()) {
+      s = new Offloaded(s, client.blocking());
+    }
+    subscriber = s;
+    s.onSubscribe(this);
+  }
+
+  private void onContent(HttpContent content) {
+    if (skipInterimEnd) {
+      if (content instanceof LastHttpContent) {
+        skipInterimEnd = false;
+      }
+      return;
+    }
+    if (!headReceived) {
+      return;
+    }
+    if (content.decoderResult().isFailure()) {
+      fail(new IOException("the origin's body broke off", content.decoderResult().cause()));
+      return;
+    }
+    ByteBuf buf = content.content();
+    if (buf.isReadable()) {
+      byte[] bytes = new byte[buf.readableBytes()];
+      buf.readBytes(bytes);
+      ready.add(ByteBuffer.wrap(bytes));
+    }
+    if (content instanceof LastHttpContent) {
+      lastReceived = true;
+    }
+    deliver();
+  }
+
+  private void deliver() {
+    while (demand > 0 && !ready.isEmpty() && !done) {
+      demand--;
+      subscriber.onNext(List.of(ready.poll()));
+    }
+    if (lastReceived && ready.isEmpty() && !done) {
+      finish();
+      return;
+    }
+    if (!done && !lastReceived && demand > 0 && ctx.channel().isActive()) {
+      ctx.read();
+    }
+  }
+
+  private void finish() {
+    done = true;
+    cancelTimer();
+    Flow.Subscriber<List<ByteBuffer>> s = subscriber;
+    boolean keep = reusable && ctx.channel().isActive();
+    OriginCall c = call;
+    call = null;
+    subscriber = null;
+    if (keep) {
+      client.release(ctx.channel());
+    } else {
+      ctx.close();
+    }
+    s.onComplete();
+    ended(s, c, null);
+  }
+
+  /** Tells the call its exchange is over, after the subscriber had its last signal. */
+  private static void ended(Flow.Subscriber<List<ByteBuffer>> s, OriginCall c, Throwable error) {
+    if (s instanceof Offloaded) {
+      ((Offloaded) s).then(() -> c.ended(error));
+    } else {
+      c.ended(error);
+    }
+  }
+
+  @Override
+  public void channelReadComplete(ChannelHandlerContext ctx) {
+    if (call != null && !done && !headReceived) {
+      ctx.read(); // still waiting for the head (or past interim responses)
+    }
+  }
+
+  @Override
+  public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+    if (call != null && !done && ctx.channel().isWritable()) {
+      call.writable();
+    }
+    ctx.fireChannelWritabilityChanged();
+  }
+
+  @Override
+  public void channelInactive(ChannelHandlerContext ctx) {
+    if (call != null && !done) {
+      fail(new IOException("the origin closed the connection"));
+    }
+  }
+
+  @Override
+  public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+    if (call != null && !done) {
+      fail(cause instanceof IOException ? cause : new IOException(cause.toString(), cause));
+    }
+    ctx.close();
+  }
+
+  private void fail(Throwable error) {
+    if (done) {
+      return;
+    }
+    done = true;
+    cancelTimer();
+    OriginCall c = call;
+    Flow.Subscriber<List<ByteBuffer>> s = subscriber;
+    call = null;
+    subscriber = null;
+    ready.clear();
+    ctx.close();
+    if (s != null) {
+      s.onError(error);
+      ended(s, c, error);
+    } else if (reused
+        && !headReceived
+        && !c.hasBody()
+        && idempotent(c)
+        && !(error instanceof OriginTimeoutException)) {
+      // A pooled connection the origin had closed meanwhile: try once on a new one.
+      client.connect(ctx.channel().eventLoop(), c);
+    } else {
+      c.failed(error);
+    }
+  }
+
+  /** RFC 9110 §9.2.2: only a request that may be repeated is retried on a new connection. */
+  private static boolean idempotent(OriginCall c) {
+    String m = c.head().method().name();
+    return m.equals("GET") || m.equals("HEAD") || m.equals("OPTIONS");
+  }
+
+  private void cancelTimer() {
+    if (timer != null) {
+      timer.cancel(false);
+      timer = null;
+    }
+  }
+
+  // ---- Flow.Subscription, for the body's subscriber: any thread ----
+
+  @Override
+  public void request(long n) {
+    if (ctx.executor().inEventLoop()) {
+      doRequest(n);
+    } else {
+      ctx.executor().execute(() -> doRequest(n));
+    }
+  }
+
+  private void doRequest(long n) {
+    if (done || subscriber == null) {
+      return;
+    }
+    if (n <= 0) {
+      fail(new IllegalArgumentException("non-positive request: " + n));
+      return;
+    }
+    demand = demand + n < 0 ? Long.MAX_VALUE : demand + n;
+    deliver();
+  }
+
+  @Override
+  public void cancel() {
+    if (ctx.executor().inEventLoop()) {
+      doCancel();
+    } else {
+      ctx.executor().execute(this::doCancel);
+    }
+  }
+
+  private void doCancel() {
+    if (done) {
+      return;
+    }
+    done = true;
+    cancelTimer();
+    OriginCall c = call;
+    if (c != null) {
+      c.ended(new IOException("the body was cancelled"));
+    }
+    call = null;
+    subscriber = null;
+    ready.clear();
+    ctx.close();
+  }
+}

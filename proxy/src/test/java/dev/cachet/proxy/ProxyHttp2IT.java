@@ -1,0 +1,265 @@
+package dev.cachet.proxy;
+
+import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.any;
+import static com.github.tomakehurst.wiremock.client.WireMock.anyUrl;
+import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
+import static com.github.tomakehurst.wiremock.client.WireMock.getRequestedFor;
+import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
+import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.wireMockConfig;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.github.tomakehurst.wiremock.WireMockServer;
+import dev.cachet.storage.MemoryStorage;
+import io.netty.bootstrap.Bootstrap;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.nio.NioSocketChannel;
+import io.netty.handler.codec.http.DefaultFullHttpRequest;
+import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpObjectAggregator;
+import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.codec.http2.Http2FrameCodecBuilder;
+import io.netty.handler.codec.http2.Http2MultiplexHandler;
+import io.netty.handler.codec.http2.Http2StreamChannel;
+import io.netty.handler.codec.http2.Http2StreamChannelBootstrap;
+import io.netty.handler.codec.http2.Http2StreamFrameToHttpObjectCodec;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.KeyStore;
+import java.security.cert.CertificateFactory;
+import java.time.Clock;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManagerFactory;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * HTTP/2 from clients: cleartext with prior knowledge (RFC 9113 §3.3), spoken by a Netty HTTP/2
+ * client, and TLS with ALPN, spoken by the JDK's client with a certificate made for the test.
+ */
+class ProxyHttp2IT {
+  private static WireMockServer origin;
+  private MemoryStorage storage;
+  private ReverseProxy proxy;
+  private EventLoopGroup group;
+
+  @BeforeAll
+  static void startOrigin() {
+    origin = new WireMockServer(wireMockConfig().bindAddress("127.0.0.1").dynamicPort());
+    origin.start();
+  }
+
+  @AfterAll
+  static void stopOrigin() {
+    origin.stop();
+  }
+
+  @BeforeEach
+  void stubs() {
+    origin.resetAll();
+    origin.stubFor(
+        any(anyUrl())
+            .willReturn(aResponse().withHeader("Cache-Control", "max-age=60").withBody("over h2")));
+  }
+
+  @AfterEach
+  void stop() {
+    if (proxy != null) {
+      proxy.close();
+    }
+    if (storage != null) {
+      storage.close();
+    }
+    if (group != null) {
+      group.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+    }
+  }
+
+  private void start(ProxyOptions.Builder b) throws IOException {
+    storage = MemoryStorage.newBuilder().maximumBytes(16L << 20).build();
+    proxy =
+        ReverseProxy.start(
+            b.listen(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))
+                .cache(ProxyProtocolIT.CACHE)
+                .build(),
+            storage,
+            Clock.systemUTC(),
+            line -> {});
+  }
+
+  @Test
+  void h2cWithPriorKnowledge_getsAnswersOnSeveralStreamsOfOneConnection() throws Exception {
+    start(ProxyOptions.newBuilder(URI.create(origin.baseUrl())));
+    group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
+    Channel connection =
+        new Bootstrap()
+            .group(group)
+            .channel(NioSocketChannel.class)
+            .handler(
+                new ChannelInitializer<Channel>() {
+                  @Override
+                  protected void initChannel(Channel ch) {
+                    ch.pipeline()
+                        .addLast(
+                            Http2FrameCodecBuilder.forClient().build(),
+                            new Http2MultiplexHandler(
+                                new SimpleChannelInboundHandler<Object>() {
+                                  @Override
+                                  protected void channelRead0(
+                                      ChannelHandlerContext ctx, Object msg) {}
+                                }));
+                  }
+                })
+            .connect(proxy.address())
+            .sync()
+            .channel();
+
+    FullHttpResponse first = exchange(connection, HttpMethod.GET, "/h2/a", null);
+    FullHttpResponse second = exchange(connection, HttpMethod.POST, "/h2/b", "posted");
+    try {
+      assertThat(first.status().code()).isEqualTo(200);
+      assertThat(first.content().toString(StandardCharsets.UTF_8)).isEqualTo("over h2");
+      assertThat(first.headers().get("cache-status")).startsWith("Cachet;");
+      assertThat(first.headers().get("via")).isEqualTo("1.1 cachet");
+      assertThat(second.status().code()).isEqualTo(200);
+    } finally {
+      first.release();
+      second.release();
+    }
+    origin.verify(getRequestedFor(urlEqualTo("/h2/a")).withHeader("Via", equalTo("2 cachet")));
+    origin.verify(postRequestedFor(urlEqualTo("/h2/b")).withRequestBody(equalTo("posted")));
+  }
+
+  private static FullHttpResponse exchange(
+      Channel connection, HttpMethod method, String path, String body) throws Exception {
+    CompletableFuture<FullHttpResponse> response = new CompletableFuture<>();
+    Http2StreamChannel stream =
+        new Http2StreamChannelBootstrap(connection)
+            .handler(
+                new ChannelInitializer<Channel>() {
+                  @Override
+                  protected void initChannel(Channel ch) {
+                    ch.pipeline()
+                        .addLast(
+                            new Http2StreamFrameToHttpObjectCodec(false),
+                            new HttpObjectAggregator(1 << 20),
+                            new SimpleChannelInboundHandler<FullHttpResponse>() {
+                              @Override
+                              protected void channelRead0(
+                                  ChannelHandlerContext ctx, FullHttpResponse msg) {
+                                response.complete(msg.retainedDuplicate());
+                              }
+                            });
+                  }
+                })
+            .open()
+            .sync()
+            .getNow();
+    FullHttpRequest request =
+        new DefaultFullHttpRequest(
+            HttpVersion.HTTP_1_1,
+            method,
+            path,
+            body == null
+                ? Unpooled.EMPTY_BUFFER
+                : Unpooled.copiedBuffer(body, StandardCharsets.UTF_8));
+    request.headers().set("host", "proxy");
+    request.headers().set("x-http2-scheme", "http");
+    if (body != null) {
+      request.headers().set("content-length", body.length());
+    }
+    stream.writeAndFlush(request);
+    return response.get(10, TimeUnit.SECONDS);
+  }
+
+  @Test
+  void tlsWithAlpn_speaksHttp2ToTheJdkClient(@TempDir Path dir) throws Exception {
+    Path cert = dir.resolve("cert.pem");
+    Path key = dir.resolve("key.pem");
+    Process openssl =
+        new ProcessBuilder(
+                "openssl",
+                "req",
+                "-x509",
+                "-newkey",
+                "rsa:2048",
+                "-nodes",
+                "-days",
+                "1",
+                "-subj",
+                "/CN=localhost",
+                "-addext",
+                "subjectAltName=IP:127.0.0.1",
+                "-keyout",
+                key.toString(),
+                "-out",
+                cert.toString())
+            .redirectErrorStream(true)
+            .start();
+    openssl.getInputStream().readAllBytes();
+    assertThat(openssl.waitFor(60, TimeUnit.SECONDS) && openssl.exitValue() == 0)
+        .as("openssl made a certificate")
+        .isTrue();
+    start(ProxyOptions.newBuilder(URI.create(origin.baseUrl())).tls(cert, key));
+
+    HttpClient client =
+        HttpClient.newBuilder()
+            .sslContext(trusting(cert))
+            .version(HttpClient.Version.HTTP_2)
+            .build();
+    HttpResponse<String> r =
+        client.send(
+            HttpRequest.newBuilder(
+                    URI.create("https://127.0.0.1:" + proxy.address().getPort() + "/tls"))
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
+
+    assertThat(r.version()).isEqualTo(HttpClient.Version.HTTP_2);
+    assertThat(r.statusCode()).isEqualTo(200);
+    assertThat(r.body()).isEqualTo("over h2");
+    assertThat(r.headers().firstValue("cache-status")).get().asString().startsWith("Cachet;");
+    origin.verify(
+        getRequestedFor(urlEqualTo("/tls")).withHeader("X-Forwarded-Proto", equalTo("https")));
+  }
+
+  private static SSLContext trusting(Path certPem) throws Exception {
+    KeyStore trust = KeyStore.getInstance(KeyStore.getDefaultType());
+    trust.load(null, null);
+    try (InputStream in = new ByteArrayInputStream(Files.readAllBytes(certPem))) {
+      trust.setCertificateEntry(
+          "proxy", CertificateFactory.getInstance("X.509").generateCertificate(in));
+    }
+    TrustManagerFactory tmf =
+        TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+    tmf.init(trust);
+    SSLContext ssl = SSLContext.getInstance("TLS");
+    ssl.init(null, tmf.getTrustManagers(), null);
+    return ssl;
+  }
+}
