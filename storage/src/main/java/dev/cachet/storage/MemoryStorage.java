@@ -215,6 +215,12 @@ public final class MemoryStorage implements Storage {
     return cache.policy().eviction().orElseThrow().weightedSize().orElseThrow();
   }
 
+  /** True: a commit only links the pair into memory. */
+  @Override
+  public boolean commitIsCheap(long length) {
+    return true;
+  }
+
   @Override
   public long evictionCount() {
     return evictions.sum();

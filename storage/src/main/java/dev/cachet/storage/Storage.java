@@ -85,6 +85,14 @@ public interface Storage extends Closeable {
    */
   long size() throws IOException;
 
+  /**
+   * Whether committing a body of this length (-1 when unknown) returns without waiting for I/O, so
+   * that a caller may commit on a thread that must not block.
+   */
+  default boolean commitIsCheap(long length) {
+    return false;
+  }
+
   /** How many pairs the storage has evicted to stay within its bound since it was opened. */
   long evictionCount();
 

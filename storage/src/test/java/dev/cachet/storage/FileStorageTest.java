@@ -15,6 +15,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -41,6 +42,32 @@ class FileStorageTest extends StorageContract {
   @Override
   protected int concurrentOperations() {
     return 1000;
+  }
+
+  /**
+   * A commit is cheap exactly when it is written behind the caller: a known length within the write
+   * buffer, with write-behind on.
+   */
+  @Test
+  void commitIsCheap_whenWrittenBehind() throws IOException {
+    try (FileStorage s =
+        FileStorage.newBuilder(temp.resolve("cheap"))
+            .durable(false)
+            .writeBufferBytes(1000)
+            .build()) {
+      assertThat(s.commitIsCheap(0)).isTrue();
+      assertThat(s.commitIsCheap(1000)).isTrue();
+      assertThat(s.commitIsCheap(1001)).isFalse();
+      assertThat(s.commitIsCheap(-1)).as("unknown length").isFalse();
+    }
+    try (FileStorage s =
+        FileStorage.newBuilder(temp.resolve("not-behind"))
+            .durable(false)
+            .writeBehindBytes(0)
+            .build()) {
+      assertThat(s.commitIsCheap(0)).isFalse();
+      assertThat(s.commitIsCheap(10)).isFalse();
+    }
   }
 
   /**
