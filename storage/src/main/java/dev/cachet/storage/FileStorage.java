@@ -68,11 +68,13 @@ public final class FileStorage implements Storage {
 
   private final FileStore store;
   private final WriteBehind behind; // null when every commit is carried out by its caller
+  private final Storage front; // the write-behind storage over the store, else the store
   private final Thread exitHook;
 
   private FileStorage(FileStore store, WriteBehind behind) {
     this.store = store;
     this.behind = behind;
+    this.front = behind != null ? behind : store;
     // A program that ends without closing the storage (main returns, System.exit) keeps what it
     // committed: the writer threads are daemons and stop with the JVM, so its exit waits for them,
     // within a bound. close() removes the hook.
@@ -118,7 +120,7 @@ public final class FileStorage implements Storage {
   @Override
   public List<StoredPair> find(CacheKey key) throws IOException {
     try {
-      return behind == null ? store.find(key) : behind.find(key);
+      return front.find(key);
     } catch (DirectoryIteratorException e) {
       throw new StorageException("cannot list the entries of " + key, e.getCause());
     }
@@ -127,13 +129,13 @@ public final class FileStorage implements Storage {
   @Override
   public BodyWriter newWriter(StoredPair pair) throws IOException {
     StoredPair kept = RequestRecord.of(requireNonNull(pair, "pair"));
-    return behind == null ? store.newWriter(kept) : behind.newWriter(kept);
+    return front.newWriter(kept);
   }
 
   @Override
   public Optional<StoredBody> openBody(StoredPair pair) throws IOException {
     StoredPair kept = RequestRecord.of(requireNonNull(pair, "pair"));
-    return behind == null ? store.openBody(kept) : behind.openBody(kept);
+    return front.openBody(kept);
   }
 
   /**
@@ -150,23 +152,17 @@ public final class FileStorage implements Storage {
   @Override
   public boolean update(StoredPair pair) throws IOException {
     StoredPair kept = RequestRecord.of(requireNonNull(pair, "pair"));
-    return behind == null ? store.update(kept) : behind.update(kept);
+    return front.update(kept);
   }
 
   @Override
   public void remove(CacheKey key, Collection<UUID> ids) throws IOException {
-    if (behind != null) {
-      behind.settle(requireNonNull(key, "key"), requireNonNull(ids, "ids"));
-    }
-    store.remove(key, ids);
+    front.remove(key, ids);
   }
 
   @Override
   public void removeAll(CacheKey key) throws IOException {
-    if (behind != null) {
-      behind.settle(requireNonNull(key, "key"));
-    }
-    store.removeAll(key);
+    front.removeAll(key);
   }
 
   /**
@@ -191,7 +187,7 @@ public final class FileStorage implements Storage {
    */
   @Override
   public boolean commitIsCheap(long length) {
-    return behind != null && length >= 0 && length <= behind.bufferBytes();
+    return front.commitIsCheap(length);
   }
 
   /**
@@ -218,21 +214,19 @@ public final class FileStorage implements Storage {
    */
   @Override
   public long size() throws IOException {
-    flush();
-    return store.size();
+    return front.size();
   }
 
   @Override
   public long evictionCount() {
-    return store.evictionCount();
+    return front.evictionCount();
   }
 
   /** Deletes every entry; writes in progress are left to commit or abort. */
   @Override
   public void clear() throws IOException {
-    flush();
     try {
-      store.clear();
+      front.clear();
     } catch (DirectoryIteratorException e) {
       throw new StorageException("cannot list the entries to clear", e.getCause());
     }
@@ -245,11 +239,8 @@ public final class FileStorage implements Storage {
   @Override
   public void close() throws IOException {
     try {
-      if (behind != null) {
-        behind.close();
-      }
+      front.close();
     } finally {
-      store.close();
       try {
         if (exitHook != null) {
           Runtime.getRuntime().removeShutdownHook(exitHook);
@@ -420,7 +411,7 @@ public final class FileStorage implements Storage {
               verifyChecksumsOnOpen == null || verifyChecksumsOnOpen,
               openTimeout == null ? Duration.ofMinutes(1) : openTimeout);
       WriteBehind behind =
-          pending == 0 || buffer == 0 ? null : new WriteBehind(store, buffer, pending, 1);
+          pending == 0 || buffer == 0 ? null : new WriteBehind(store, buffer, pending);
       return new FileStorage(store, behind);
     }
   }

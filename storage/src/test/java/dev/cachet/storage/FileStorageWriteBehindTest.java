@@ -181,10 +181,10 @@ class FileStorageWriteBehindTest {
     Path root = temp.resolve("refused");
     StoredPair p = StorageContract.pair("http://example.com/refused");
     try (FileStorage s = FileStorage.newBuilder(root).durable(false).build()) {
-      // A directory, not empty, where the pair's metadata belongs: the background write cannot
-      // rename the metadata into place (a plain file in the key directory's place would be
-      // deleted, as nothing in the store but a directory may stand there).
-      Path inTheWay = root.resolve(Layout.keyDirName(p.key())).resolve(p.id() + ".json");
+      // A directory, not empty, where the pair's entry file belongs: the background write cannot
+      // rename the entry into place (a plain file in the shard's place would be deleted, as
+      // nothing in the store but a directory may stand there).
+      Path inTheWay = root.resolve(Layout.entryPath(p.key(), p.id()));
       Files.createDirectories(inTheWay);
       Files.writeString(inTheWay.resolve("x"), "in the way");
       StorageContract.store(s, p, StorageContract.bytes(512, 5));

@@ -10,15 +10,18 @@ import java.util.Optional;
 import java.util.zip.CRC32C;
 
 /**
- * A committed body file being read. Body files are never modified once committed, so the open
- * channel reads the same bytes even if the pair is replaced or removed meanwhile. The CRC32C of the
- * bytes read is checked against the metadata when the last byte is read, before it is handed out; a
- * mismatch fails the read and reports the entry as corrupt.
+ * A committed body being read: a region of an entry file, from {@code offset} for {@code length}
+ * bytes, read with positioned reads. The body of a committed file is never modified (an update
+ * writes after it; a replacement is a new file renamed over the name), so the open channel reads
+ * the same bytes even if the pair is replaced or removed meanwhile. The CRC32C of the bytes read is
+ * checked against the metadata when the last byte is read, before it is handed out; a mismatch
+ * fails the read and reports the entry as corrupt.
  */
 final class FileBody implements StoredBody {
   static final int CHUNK = 64 * 1024;
 
   private final FileChannel channel;
+  private final long offset;
   private final long length;
   private final long expectedCrc;
   private final Runnable onCorrupt;
@@ -26,8 +29,13 @@ final class FileBody implements StoredBody {
   private long read;
   private boolean verified;
 
-  FileBody(FileChannel channel, long length, long expectedCrc, Runnable onCorrupt) {
+  /**
+   * @param offset where the body starts in the file
+   * @param length the body's length
+   */
+  FileBody(FileChannel channel, long offset, long length, long expectedCrc, Runnable onCorrupt) {
     this.channel = channel;
+    this.offset = offset;
     this.length = length;
     this.expectedCrc = expectedCrc;
     this.onCorrupt = onCorrupt;
@@ -56,11 +64,14 @@ final class FileBody implements StoredBody {
     return Optional.of(buf.asReadOnlyBuffer());
   }
 
+  /** Reads the next bytes of the body, from {@code read} on, until the buffer is full. */
   private void readFully(ByteBuffer buf) throws IOException {
+    int start = buf.position();
     while (buf.hasRemaining()) {
-      if (channel.read(buf) < 0) {
+      if (channel.read(buf, offset + read + buf.position() - start) < 0) {
         onCorrupt.run();
-        throw new StorageException("body file ended early at byte " + (read + buf.position()));
+        throw new StorageException(
+            "entry file ended early at body byte " + (read + buf.position() - start));
       }
     }
   }

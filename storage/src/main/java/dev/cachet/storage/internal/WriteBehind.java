@@ -5,6 +5,7 @@ import static java.util.Objects.requireNonNull;
 import dev.cachet.core.CacheKey;
 import dev.cachet.core.StoredPair;
 import dev.cachet.storage.BodyWriter;
+import dev.cachet.storage.Storage;
 import dev.cachet.storage.StorageException;
 import dev.cachet.storage.StoredBody;
 import java.io.IOException;
@@ -15,8 +16,10 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -30,24 +33,27 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * Commits of small bodies to a {@link FileStore}, carried out behind the caller. A writer holds a
- * body of up to {@code bufferBytes} in memory; its commit makes the pair visible to this storage at
- * once (from memory) and hands the file work (files written, forced to the disk when durable,
- * renamed into place) to background threads. Until that is done the pair is <em>pending</em>:
- * {@link #find} and {@link #openBody} serve it from memory, and an update or removal of its key
- * first waits for it, so this storage's callers see their own writes in order. Other instances
- * sharing the directory see the pair when its metadata is renamed into place, as before.
+ * A {@link Storage} over a {@link FileStore} whose commits of small bodies are carried out behind
+ * the caller. A writer holds a body of up to {@code bufferBytes} in memory; its commit makes the
+ * pair visible to this storage at once (from memory) and hands the file work (the entry file
+ * written and renamed into place) to a background thread, which carries out the commits queued
+ * meanwhile as one batch: when durable, each shard directory the batch renamed into is forced once
+ * for the whole batch (a group commit), so the cost of a forced write is shared by every commit of
+ * the batch. Until that is done the pair is <em>pending</em>: {@link #find} and {@link #openBody}
+ * serve it from memory, and an update or removal of its key first waits for it, so this storage's
+ * callers see their own writes in order. Other instances sharing the directory see the pair when
+ * its metadata is renamed into place, as before.
  *
  * <p>On the disk nothing changes: a pending pair is published with the same protocol as a direct
  * commit, so a crash leaves the old entry or the new one, never a torn one; a crash before the
  * publication only loses the pending pair, as if it had never been stored. A publication that fails
  * is logged and counted and the pair disappears, as an eviction would. The memory held by pending
- * pairs is bounded by {@code maximumPendingBytes}: beyond it a commit publishes on the caller's
- * thread, so a disk slower than the arrivals slows the callers rather than growing the backlog. A
- * body larger than {@code bufferBytes} streams to the store's own writer and commits on the
- * caller's thread.
+ * pairs is bounded by {@code maximumPendingBytes}: beyond it a commit waits until its batch is
+ * written, so a disk slower than the arrivals slows the callers rather than growing the backlog
+ * (and the waiting callers' commits share the batch's forced writes). A body larger than {@code
+ * bufferBytes} streams to the store's own writer and commits on the caller's thread.
  */
-public final class WriteBehind {
+public final class WriteBehind implements Storage {
   private static final byte[] EMPTY = new byte[0];
   private static final AtomicInteger THREADS = new AtomicInteger();
 
@@ -59,6 +65,8 @@ public final class WriteBehind {
   private final AtomicLong failures = new AtomicLong();
   private final ThreadPoolExecutor executor;
   private final Object queueLock = new Object();
+  private final List<Pending> queue = new ArrayList<>(); // guarded by queueLock
+  private boolean draining; // guarded by queueLock
 
   /**
    * What a pending update weighs against {@code maximumPendingBytes}: it holds no body, only its
@@ -93,17 +101,16 @@ public final class WriteBehind {
     }
   }
 
-  /**
-   * @param threads how many publications may run at once (each mostly waits for the disk)
-   */
-  public WriteBehind(FileStore store, int bufferBytes, long maximumPendingBytes, int threads) {
+  /** Commits of bodies up to {@code bufferBytes}, up to {@code maximumPendingBytes} pending. */
+  public WriteBehind(FileStore store, int bufferBytes, long maximumPendingBytes) {
     this.store = requireNonNull(store, "store");
     this.bufferBytes = bufferBytes;
     this.maximumPendingBytes = maximumPendingBytes;
+    // One thread: it carries out the commits in their order, a batch at a time.
     this.executor =
         new ThreadPoolExecutor(
-            threads,
-            threads,
+            1,
+            1,
             10,
             TimeUnit.SECONDS,
             new LinkedBlockingQueue<>(),
@@ -121,6 +128,7 @@ public final class WriteBehind {
   }
 
   /** A writer whose commit is carried out behind the caller when the body is small. */
+  @Override
   public BodyWriter newWriter(StoredPair pair) throws IOException {
     requireNonNull(pair, "pair");
     store.checkOpen();
@@ -131,6 +139,7 @@ public final class WriteBehind {
    * The pairs of {@code key}: those on the disk and those pending. The pending ones are read first,
    * so a pair published meanwhile is found on the disk instead, never lost between the two reads.
    */
+  @Override
   public List<StoredPair> find(CacheKey key) throws IOException {
     List<Pending> waiting = pending.get(key);
     List<StoredPair> stored = store.find(key);
@@ -154,7 +163,7 @@ public final class WriteBehind {
   }
 
   /** The index of the last pending pair with this id, or -1. */
-  private static int pendingIndex(List<Pending> waiting, java.util.UUID id) {
+  private static int pendingIndex(List<Pending> waiting, UUID id) {
     for (int i = waiting.size() - 1; i >= 0; i--) {
       if (waiting.get(i).pair.id().equals(id)) {
         return i;
@@ -167,6 +176,7 @@ public final class WriteBehind {
    * The pair's body: from memory while the pair is pending, else from the disk. Empty when a later
    * commit of its id replaced it, even if the disk still has it.
    */
+  @Override
   public Optional<StoredBody> openBody(StoredPair pair) throws IOException {
     List<Pending> waiting = pending.get(pair.key());
     if (waiting != null) {
@@ -203,6 +213,7 @@ public final class WriteBehind {
    * storage knows now; the new metadata is written only beside that entry's body, so if another
    * instance replaces or removes the entry meanwhile the update is dropped.
    */
+  @Override
   public boolean update(StoredPair pair) throws IOException {
     requireNonNull(pair, "pair");
     store.checkOpen();
@@ -227,12 +238,9 @@ public final class WriteBehind {
     if (base == null) {
       return false;
     }
-    if (pendingBytes.addAndGet(UPDATE_WEIGHT) > maximumPendingBytes) {
-      pendingBytes.addAndGet(-UPDATE_WEIGHT);
-      settle(pair.key());
-      return store.update(pair, base);
-    }
-    enqueue(new Pending(pair, null, 0, base));
+    boolean over = pendingBytes.addAndGet(UPDATE_WEIGHT) > maximumPendingBytes;
+    Pending update = new Pending(pair, null, 0, base);
+    enqueue(update);
     if (earlierUpdate != null) {
       // Now that the new one is queued (so the pair is never without a pending update between the
       // two), the earlier one, unless already being written, is not written at all: the disk goes
@@ -244,7 +252,47 @@ public final class WriteBehind {
         }
       }
     }
+    if (over) {
+      await(update);
+    }
     return true;
+  }
+
+  /** Removes pairs once their pending writes are on the disk. */
+  @Override
+  public void remove(CacheKey key, Collection<UUID> ids) throws IOException {
+    settle(requireNonNull(key, "key"), requireNonNull(ids, "ids"));
+    store.remove(key, ids);
+  }
+
+  /** Removes every pair of a key once its pending writes are on the disk. */
+  @Override
+  public void removeAll(CacheKey key) throws IOException {
+    settle(requireNonNull(key, "key"));
+    store.removeAll(key);
+  }
+
+  /** The bytes of the store once what is pending now is on the disk. */
+  @Override
+  public long size() throws IOException {
+    settleAll();
+    return store.size();
+  }
+
+  @Override
+  public long evictionCount() {
+    return store.evictionCount();
+  }
+
+  @Override
+  public boolean commitIsCheap(long length) {
+    return length >= 0 && length <= bufferBytes;
+  }
+
+  @Override
+  public void clear() throws IOException {
+    settleAll();
+    store.clear();
   }
 
   /** Waits until every pending pair of {@code key} is published (or has failed). */
@@ -321,10 +369,20 @@ public final class WriteBehind {
     return failures.get();
   }
 
-  /** Publishes what is pending and stops the threads; later commits publish on the caller. */
+  /** Publishes what is pending, stops the thread and closes the store. */
+  @Override
   public void close() throws IOException {
     executor.shutdown();
-    settleAll();
+    try {
+      settleAll();
+    } finally {
+      store.close();
+    }
+  }
+
+  @Override
+  public String toString() {
+    return store.toString();
   }
 
   private static void await(Pending p) throws IOException {
@@ -339,64 +397,83 @@ public final class WriteBehind {
     }
   }
 
-  private void publish(Pending p) {
-    boolean published = false;
-    try {
-      // Publications of one key keep their commit order: an earlier one is done or running on
-      // another thread (the queue is first in, first out), never queued behind this one.
-      List<Pending> waiting = pending.get(p.pair.key());
-      if (waiting != null) {
-        for (Pending earlier : waiting) {
-          if (earlier == p) {
-            break;
-          }
-          await(earlier);
+  /** Carries out the queued writes, a batch at a time, until the queue is empty. */
+  private void drain() {
+    while (true) {
+      List<Pending> batch;
+      synchronized (queueLock) {
+        if (queue.isEmpty()) {
+          draining = false;
+          return;
         }
+        batch = new ArrayList<>(queue);
+        queue.clear();
       }
+      publish(batch);
+    }
+  }
+
+  /**
+   * Writes a batch in commit order, then, when durable, forces each shard it renamed into once (the
+   * group commit), and only then reports the batch's writes done: {@link #settle} and {@link
+   * #flush}-like waits return once their writes are as durable as the store makes them.
+   */
+  private void publish(List<Pending> batch) {
+    Set<Integer> touched = new HashSet<>();
+    for (Pending p : batch) {
       synchronized (p) {
         p.started = !p.superseded;
       }
       if (!p.started) {
-        // Replaced by a later update of its pair, queued behind it.
-      } else if (p.base == null) {
-        commitDirectly(p.pair, p.body, p.length);
-        published = true;
-      } else {
-        published = store.update(p.pair, p.base);
-        if (!published) {
+        continue; // Replaced by a later update of its pair, queued behind it.
+      }
+      try {
+        if (p.base == null) {
+          touched.add(store.commitUnforced(p.pair, p.body, p.length));
+        } else if (!store.update(p.pair, p.base)) {
           FileStore.LOG.log(
               Level.DEBUG,
               "pending update of {0} dropped: the entry was replaced or removed",
               p.pair.key());
         }
+      } catch (IOException | RuntimeException e) {
+        failures.incrementAndGet();
+        FileStore.LOG.log(
+            Level.WARNING, "could not write the pending pair of {0}: {1}", p.pair.key(), e);
       }
-    } catch (IOException | RuntimeException e) {
-      failures.incrementAndGet();
-      FileStore.LOG.log(
-          Level.WARNING, "could not write the pending pair of {0}: {1}", p.pair.key(), e);
+    }
+    try {
+      store.syncShards(touched);
     } finally {
-      pending.computeIfPresent(
-          p.pair.key(),
-          (k, list) -> {
-            List<Pending> rest = new ArrayList<>(list);
-            rest.remove(p);
-            return rest.isEmpty() ? null : List.copyOf(rest);
-          });
-      pendingBytes.addAndGet(-p.weight());
-      synchronized (p) {
-        p.done = true;
+      for (Pending p : batch) {
+        finish(p);
       }
-      // A pair read while pending needs no marking now: its publication made it the most recently
-      // used, in memory and on the disk (the metadata's time is set as it is published).
-      p.published.complete(null);
     }
   }
 
-  /** Makes a write pending (its weight already counted) and queues its publication. */
+  /** Takes a write out of the pending ones and wakes whoever waits for it. */
+  private void finish(Pending p) {
+    pending.computeIfPresent(
+        p.pair.key(),
+        (k, list) -> {
+          List<Pending> rest = new ArrayList<>(list);
+          rest.remove(p);
+          return rest.isEmpty() ? null : List.copyOf(rest);
+        });
+    pendingBytes.addAndGet(-p.weight());
+    synchronized (p) {
+      p.done = true;
+    }
+    // A pair read while pending needs no marking now: its publication made it the most recently
+    // used, in memory and on the disk (the entry's time is set as it is published).
+    p.published.complete(null);
+  }
+
+  /** Makes a write pending (its weight already counted) and queues it for the writer thread. */
   private void enqueue(Pending p) {
-    boolean queued;
+    boolean queued = true;
     // Registered and queued under one lock, so that a key's pending list and the (first in, first
-    // out) queue agree on the order: a publication only ever waits for earlier ones.
+    // out) queue agree on the order.
     synchronized (queueLock) {
       pending.merge(
           p.pair.key(),
@@ -406,26 +483,37 @@ public final class WriteBehind {
             both.addAll(b);
             return List.copyOf(both);
           });
-      try {
-        executor.execute(() -> publish(p));
-        queued = true;
-      } catch (RejectedExecutionException closing) {
+      if (executor.isShutdown()) {
         queued = false;
+      } else {
+        queue.add(p);
+        if (!draining) {
+          try {
+            executor.execute(this::drain);
+            draining = true;
+          } catch (RejectedExecutionException closing) {
+            queue.remove(p);
+            queued = false;
+          }
+        }
       }
     }
     if (!queued) {
-      publish(p);
-    }
-  }
-
-  private void commitDirectly(StoredPair pair, byte[] body, int length) throws IOException {
-    BodyWriter w = store.newWriter(pair);
-    try {
-      w.write(ByteBuffer.wrap(body, 0, length));
-      w.commit();
-    } catch (IOException | RuntimeException e) {
-      w.abort();
-      throw e;
+      // Closing: carried out on the caller, after the key's earlier writes.
+      try {
+        List<Pending> waiting = pending.get(p.pair.key());
+        if (waiting != null) {
+          for (Pending earlier : waiting) {
+            if (earlier == p) {
+              break;
+            }
+            await(earlier);
+          }
+        }
+      } catch (IOException e) {
+        // Waited for as far as possible; the write follows.
+      }
+      publish(List.of(p));
     }
   }
 
@@ -504,13 +592,13 @@ public final class WriteBehind {
       store.checkOpen();
       byte[] body = buffer;
       buffer = null;
-      if (pendingBytes.addAndGet(count) > maximumPendingBytes) {
-        pendingBytes.addAndGet(-count);
-        settle(pair.key());
-        commitDirectly(pair, body, count);
-        return;
+      boolean over = pendingBytes.addAndGet(count) > maximumPendingBytes;
+      Pending p = new Pending(pair, body, count, null);
+      enqueue(p);
+      if (over) {
+        // The backlog is full: this caller waits for its batch, so callers go at the disk's pace.
+        await(p);
       }
-      enqueue(new Pending(pair, body, count, null));
     }
 
     @Override
