@@ -34,8 +34,12 @@ final class Commits {
     this.modes = modes;
   }
 
-  /** A temporary file created for an entry, in its shard. */
-  record Temp(FileChannel channel, Path path, int shard, String entryName) {}
+  /**
+   * A temporary file created for an entry, in its shard, and the shard's attributes just before it
+   * was created (null when unknown).
+   */
+  record Temp(
+      FileChannel channel, Path path, int shard, String entryName, BasicFileAttributes before) {}
 
   /**
    * Creates a temporary file for an entry of this pair, making its shard if missing (or if a link
@@ -48,14 +52,16 @@ final class Commits {
     Path dir = shards.dir(shard);
     Path temp = dir.resolve(Layout.tempName(name));
     try {
-      if (!OwnerOnly.isDirectory(dir)) {
+      BasicFileAttributes before = Reads.attributes(dir);
+      if (before == null || !before.isDirectory()) {
         makeShard(shard);
+        before = null;
       }
       try {
-        return new Temp(modes.createFile(temp), temp, shard, name);
+        return new Temp(modes.createFile(temp), temp, shard, name, before);
       } catch (NoSuchFileException clearedMeanwhile) {
         makeShard(shard);
-        return new Temp(modes.createFile(temp), temp, shard, name);
+        return new Temp(modes.createFile(temp), temp, shard, name, null);
       }
     } catch (IOException e) {
       throw new StorageException("cannot write an entry of " + pair.key(), e);
@@ -112,7 +118,6 @@ final class Commits {
     Path dir = shards.dir(shard);
     Path entry = dir.resolve(temp.entryName());
     synchronized (shards.lock(shard)) {
-      BasicFileAttributes before = Reads.attributes(dir);
       try {
         Files.move(temp.path(), entry, StandardCopyOption.ATOMIC_MOVE);
       } catch (IOException | RuntimeException e) {
@@ -123,7 +128,7 @@ final class Commits {
         }
         throw e;
       }
-      shards.applied(shard, before, Reads.attributes(dir), temp.entryName(), meta.pair());
+      shards.applied(shard, temp.before(), Reads.attributes(dir), temp.entryName(), meta.pair());
       // Set, not left as written: the file system's clock is coarse (a tick of a few ms), and
       // entries written in one tick would lose their order across a restart.
       long now = index.tick();

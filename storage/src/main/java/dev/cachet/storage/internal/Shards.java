@@ -5,7 +5,6 @@ import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.FileTime;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -105,26 +104,32 @@ final class Shards {
       return;
     }
     String hash = name.substring(0, 64);
-    List<String> names = new ArrayList<>(v.names(hash));
-    names.remove(name);
-    if (p != null) {
-      names.add(name);
-    }
-    List<StoredPair> cached = v.pairs.get(hash);
-    View next = v.after(after, hash, names);
-    if (cached != null) {
-      UUID id = Layout.idOf(name);
-      List<StoredPair> pairs = new ArrayList<>(cached.size() + 1);
-      for (StoredPair q : cached) {
-        if (!q.id().equals(id)) {
-          pairs.add(q);
-        }
-      }
-      if (p != null) {
-        pairs.add(p);
-      }
-      next.pairs.put(hash, List.copyOf(pairs));
-    }
+    View next = v.after(after);
+    next.names.compute(
+        hash,
+        (h, list) -> {
+          List<String> names = new ArrayList<>(list == null ? List.of() : list);
+          names.remove(name);
+          if (p != null) {
+            names.add(name);
+          }
+          return names.isEmpty() ? null : List.copyOf(names);
+        });
+    UUID id = Layout.idOf(name);
+    next.pairs.computeIfPresent(
+        hash,
+        (h, cached) -> {
+          List<StoredPair> pairs = new ArrayList<>(cached.size() + 1);
+          for (StoredPair q : cached) {
+            if (!q.id().equals(id)) {
+              pairs.add(q);
+            }
+          }
+          if (p != null) {
+            pairs.add(p);
+          }
+          return List.copyOf(pairs);
+        });
     views.set(shard, next);
   }
 
@@ -157,20 +162,23 @@ final class Shards {
     private final FileTime modified;
     private final long readAtNanos;
     private final boolean settled;
+    // Shared with the views this one becomes after this instance's changes (see after).
     private final Map<String, List<String>> names;
-    private final Map<String, List<StoredPair>> pairs = new ConcurrentHashMap<>();
+    private final Map<String, List<StoredPair>> pairs;
 
     private View(
         Object fileKey,
         FileTime modified,
         long readAtNanos,
         boolean settled,
-        Map<String, List<String>> names) {
+        Map<String, List<String>> names,
+        Map<String, List<StoredPair>> pairs) {
       this.fileKey = fileKey;
       this.modified = modified;
       this.readAtNanos = readAtNanos;
       this.settled = settled;
       this.names = names;
+      this.pairs = pairs;
     }
 
     /**
@@ -189,7 +197,12 @@ final class Shards {
       FileTime modified = attributes.lastModifiedTime();
       long sinceChange = readAt * 1_000_000L - modified.to(TimeUnit.NANOSECONDS);
       return new View(
-          attributes.fileKey(), modified, readAtNanos, sinceChange > settleNanos(modified), names);
+          attributes.fileKey(),
+          modified,
+          readAtNanos,
+          sinceChange > settleNanos(modified),
+          new ConcurrentHashMap<>(names),
+          new ConcurrentHashMap<>());
     }
 
     /**
@@ -203,21 +216,14 @@ final class Shards {
       return nanos % 1_000_000_000L == 0 ? 3_000_000_000L : 100_000_000L;
     }
 
-    /** This view after this instance's change to one key's names; unsettled from now. */
-    private View after(BasicFileAttributes now, String hash, List<String> keyNames) {
-      Map<String, List<String>> next = new HashMap<>(names);
-      if (keyNames.isEmpty()) {
-        next.remove(hash);
-      } else {
-        next.put(hash, List.copyOf(keyNames));
-      }
-      View v = new View(now.fileKey(), now.lastModifiedTime(), System.nanoTime(), false, next);
-      for (Map.Entry<String, List<StoredPair>> e : pairs.entrySet()) {
-        if (!e.getKey().equals(hash)) {
-          v.pairs.put(e.getKey(), e.getValue());
-        }
-      }
-      return v;
+    /**
+     * This view once the directory is as {@code now} says after this instance's change, unsettled
+     * from now; it shares the names and pairs, which the change then edits (a reader of this view
+     * may see the change at once, which is as true of it).
+     */
+    private View after(BasicFileAttributes now) {
+      return new View(
+          now.fileKey(), now.lastModifiedTime(), System.nanoTime(), false, names, pairs);
     }
 
     /** The entry names of a key hash; empty when none. */
