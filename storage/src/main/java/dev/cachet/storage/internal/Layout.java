@@ -2,7 +2,6 @@ package dev.cachet.storage.internal;
 
 import dev.cachet.core.CacheKey;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
@@ -102,11 +101,6 @@ public final class Layout {
     return UUID.fromString(entryName.substring(65));
   }
 
-  /** True when this entry file name belongs to this key hash. */
-  static boolean isEntryOf(String name, String keyHash) {
-    return name.length() == 101 && name.startsWith(keyHash) && name.charAt(64) == '.';
-  }
-
   /** A marker written but not yet linked into place: a creation of the storage under way or cut. */
   static boolean isMarkerTemp(String name) {
     return name.startsWith(MARKER + ".") && name.endsWith(TEMP_SUFFIX);
@@ -114,9 +108,5 @@ public final class Layout {
 
   static boolean isTemp(String name) {
     return name.endsWith(TEMP_SUFFIX);
-  }
-
-  static Path shardDir(Path root, String keyHash) {
-    return root.resolve(shardName(keyHash));
   }
 }
