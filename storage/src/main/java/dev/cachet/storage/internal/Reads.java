@@ -229,9 +229,10 @@ final class Reads {
       Metadata body;
       if (known != null) {
         if (!EntryCodec.isHeaderOf(EntryCodec.readHeader(ch), known)) {
-          // Replaced or removed by another instance since this one read it.
+          // Replaced or removed since this commit was read: what the index knows, if it is this
+          // commit, is stale.
           ch.close();
-          if (t != null) {
+          if (t != null && t.meta.sameBody(known)) {
             index.forget(entry, t);
           }
           return Optional.empty();
