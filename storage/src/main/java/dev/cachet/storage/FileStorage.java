@@ -20,39 +20,42 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * A {@link Storage} in a directory of the filesystem, which survives restarts and crashes.
  *
- * <p>Under the root there is one directory per cache key, named by the SHA-256 of the key (never by
- * the URL), holding per stored pair a JSON metadata file ({@code <id>.json}, with a format version,
- * the response's header fields, of the request only the fields the response's {@code Vary} names
- * and whether it carried {@code Authorization}, the times, and the body's length and CRC32C) and a
- * body file. Where the file system has POSIX permissions, files are {@code 0600} and directories
- * {@code 0700}, and a root owned by another user or writable by group or others is refused; nothing
- * inside the root is reached through a symbolic link. A write holds a small body in memory and
- * writes it at commit (starting a write costs no file-system call); a body larger than {@link
- * Builder#writeBufferBytes(int)} streams to a temporary file. Commit moves the body file to its
- * final name and then moves the metadata into place atomically, which is the moment it becomes
- * visible. A 304's update is written in place into one of two checksummed update slots after the
- * metadata's JSON (format version 3), so it creates no file and leaves the key's directory
- * unchanged; a write of a slot cut short is ignored when read. A crash at any instant leaves the
- * old entry or the new one, never a torn one. With {@link Builder#durable(boolean)} on (the
- * default) every commit and removal is forced to the disk before it counts; a 304's update is not
- * (a power cut may lose it, which costs one more revalidation). The commit of a small body is
- * carried out behind its caller ({@link Builder#writeBehindBytes(long)}): the pair is this
+ * <p>Under the root there are 16 shard directories, and in them one file per stored pair, named by
+ * the SHA-256 of its key (never by the URL) and the pair's id: a header (format version 4, the
+ * body's offset, length and CRC32C, and a CRC32C of the header and the metadata), the metadata as
+ * JSON (the response's header fields, of the request only the fields the response's {@code Vary}
+ * names and whether it carried {@code Authorization}, and the times), the body, and two update
+ * slots. Where the file system has POSIX permissions, files are {@code 0600} and directories {@code
+ * 0700}, and a root owned by another user or writable by group or others is refused; nothing inside
+ * the root is reached through a symbolic link. A write holds a small body in memory and writes it
+ * at commit (starting a write costs no file-system call); a body larger than {@link
+ * Builder#writeBufferBytes(int)} streams to a temporary file. Commit renames the complete entry
+ * file over its name, atomically, which is the moment it becomes visible: a new key costs one file
+ * creation and one rename. A 304's update is written in place into one of the two checksummed
+ * update slots, so it creates no file and leaves the shard unchanged; a write of a slot cut short
+ * is ignored when read. A crash at any instant leaves the old entry or the new one, never a torn
+ * one. With {@link Builder#durable(boolean)} on (the default) the shard directory is forced after
+ * every commit (once for a batch of commits written behind their callers) and removal, so a power
+ * cut never brings back a replaced or removed entry; an entry file's data is not forced, and one a
+ * power cut leaves without its data fails its checksums and is dropped on open. A 304's update is
+ * not forced (a power cut may lose it, which costs one more revalidation). The commit of a small
+ * body is carried out behind its caller ({@link Builder#writeBehindBytes(long)}): the pair is this
  * storage's at once, served from memory until it is on the disk, where other instances see it.
  * {@link #close()} writes what is pending; a program that ends without closing the storage (its
  * {@code main} returns, or it calls {@code System.exit}) has its exit wait for those writes, for up
  * to 10 seconds, in a shutdown hook; only a kill or a crash loses them (never leaving a torn
  * entry).
  *
- * <p>Opening recovers the directory: temporary files and unreferenced bodies are deleted, and a
- * metadata file that is corrupt, truncated, of an unknown format version, or whose body's length or
- * checksum does not match, is logged and deleted, never served. Reading a body checks its checksum
- * at the end and fails the read with a {@link StorageException} (and drops the entry) on a
- * mismatch.
+ * <p>Opening recovers the directory: temporary files are deleted, and an entry file that is
+ * corrupt, cut short, of an unknown format version, or whose body's checksum does not match, is
+ * logged and deleted, never served; a store of an older format (a directory per key) is emptied.
+ * Reading a body checks its checksum at the end and fails the read with a {@link StorageException}
+ * (and drops the entry) on a mismatch.
  *
- * <p>The total bytes (bodies and metadata) are bounded with least-recently-used eviction; recency
- * is kept as the metadata files' modification times, so the bound and the order survive a restart.
- * Several instances, in one or more processes, may share a directory: none ever reads a torn entry.
- * The layout and its guarantees are described in the module's {@code README.md}.
+ * <p>The total bytes (entry files) are bounded with least-recently-used eviction; recency is kept
+ * as the entry files' modification times, so the bound and the order survive a restart. Several
+ * instances, in one or more processes, may share a directory: none ever reads a torn entry. The
+ * layout and its guarantees are described in the module's {@code README.md}.
  *
  * <pre>{@code
  * Storage storage = FileStorage.newBuilder(Path.of("/var/cache/myapp/http"))
@@ -291,11 +294,14 @@ public final class FileStorage implements Storage {
     }
 
     /**
-     * Whether each commit forces the body, the metadata and the directory to the disk before it
-     * returns (default true), and each removal the directory. Off, a crash of the process still
-     * leaves no torn entry, but a crash of the machine may lose recent entries. Updates ({@link
-     * FileStorage#update}, a 304's freshening) are never forced: a power cut may lose one, which
-     * costs one more revalidation, never a torn entry.
+     * Whether commits and removals force the shard directory to the disk (default true): a commit
+     * after its rename (a batch of commits written behind their callers once for the batch, see
+     * {@link #writeBehindBytes(long)}), a removal after its deletions, so that a power cut never
+     * brings back a replaced or removed entry. An entry file's data is not forced: one a power cut
+     * leaves without its data fails its checksums and is dropped on open (a miss). Off, a crash of
+     * the process still leaves no torn entry, but a crash of the machine may also bring back
+     * removed entries. Updates ({@link FileStorage#update}, a 304's freshening) are never forced: a
+     * power cut may lose one, which costs one more revalidation, never a torn entry.
      *
      * @throws IllegalStateException if already set
      */
@@ -350,8 +356,9 @@ public final class FileStorage implements Storage {
      * durable}, renaming into place) to a background thread, so a caller does not wait for the
      * disk; {@link FileStorage#flush()} and {@link FileStorage#close()} wait for it. The on-disk
      * protocol is the same, so a crash never leaves a torn entry; it may lose pairs still waiting,
-     * as a crash before their commit would. When this much is waiting, commits are carried out by
-     * their callers again. Zero carries out every commit on its caller's thread.
+     * as a crash before their commit would. When this much is waiting, a commit waits until its
+     * batch is on the disk, so callers go at the disk's pace. Zero carries out every commit on its
+     * caller's thread.
      *
      * @throws IllegalArgumentException if negative
      * @throws IllegalStateException if already set
