@@ -175,6 +175,7 @@ class FileStorageRecoveryTest {
       assertThat(left.map(f -> f.getFileName().toString()))
           .containsExactlyInAnyOrder(
               Layout.MARKER,
+              "tmp", // the directory of writes in progress
               Layout.shardName(Layout.keyHash(pair("http://example.com/again").key())));
     }
   }

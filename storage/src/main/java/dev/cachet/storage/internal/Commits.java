@@ -14,7 +14,8 @@ import java.nio.file.attribute.BasicFileAttributes;
 
 /**
  * The commit protocol: an entry file (header, metadata, body) is written whole to a temporary file
- * in its shard and renamed over the entry's name, atomically: that rename is the commit, and it
+ * (in {@value Layout#TEMP_DIR}, so that a shard changes only when a commit renames into it) and
+ * renamed over the entry's name in its shard, atomically: that rename is the commit, and it
  * replaces the previous commit of the pair, whose file a reader that has it open still reads whole.
  * A new key costs one file creation and one rename. When durable, the shard directory is forced
  * after the rename (once for a batch of commits, see {@link FileStore#syncShards}), so that the
@@ -34,37 +35,47 @@ final class Commits {
     this.modes = modes;
   }
 
-  /**
-   * A temporary file created for an entry, in its shard, and the shard's attributes just before it
-   * was created (null when unknown).
-   */
-  record Temp(
-      FileChannel channel, Path path, int shard, String entryName, BasicFileAttributes before) {}
+  /** A temporary file created for an entry, in the directory of writes in progress. */
+  record Temp(FileChannel channel, Path path, int shard, String entryName) {}
 
   /**
-   * Creates a temporary file for an entry of this pair, making its shard if missing (or if a link
-   * stands in its place: nothing is ever written through a link).
+   * Creates a temporary file for an entry of this pair in {@value Layout#TEMP_DIR}, making that
+   * directory if missing (or if a link stands in its place: nothing is ever written through a
+   * link).
    */
   Temp createTemp(StoredPair pair) throws StorageException {
     String hash = Layout.keyHash(pair.key());
-    int shard = Layout.shardOf(hash);
     String name = Layout.entryName(hash, pair.id());
-    Path dir = shards.dir(shard);
+    Path dir = store.tempDir();
     Path temp = dir.resolve(Layout.tempName(name));
     try {
-      BasicFileAttributes before = Reads.attributes(dir);
-      if (before == null || !before.isDirectory()) {
-        makeShard(shard);
-        before = null;
+      if (!OwnerOnly.isDirectory(dir)) {
+        makeTempDir(dir);
       }
       try {
-        return new Temp(modes.createFile(temp), temp, shard, name, before);
+        return new Temp(modes.createFile(temp), temp, Layout.shardOf(hash), name);
       } catch (NoSuchFileException clearedMeanwhile) {
-        makeShard(shard);
-        return new Temp(modes.createFile(temp), temp, shard, name, null);
+        makeTempDir(dir);
+        return new Temp(modes.createFile(temp), temp, Layout.shardOf(hash), name);
       }
     } catch (IOException e) {
       throw new StorageException("cannot write an entry of " + pair.key(), e);
+    }
+  }
+
+  /** Makes the directory of writes in progress ({@code 0700}); anything else there is deleted. */
+  private void makeTempDir(Path dir) throws IOException {
+    try {
+      modes.createDirectory(dir);
+    } catch (FileAlreadyExistsException exists) {
+      if (!OwnerOnly.isDirectory(dir)) {
+        FileStore.LOG.log(
+            System.Logger.Level.WARNING, "deleting {0}: not a directory (a link?)", dir);
+        Files.delete(dir);
+        modes.createDirectory(dir);
+      }
+    } catch (NoSuchFileException rootGone) {
+      modes.createDirectories(dir);
     }
   }
 
@@ -118,6 +129,13 @@ final class Commits {
     Path dir = shards.dir(shard);
     Path entry = dir.resolve(temp.entryName());
     synchronized (shards.lock(shard)) {
+      // The shard must be a directory itself: a rename into a link in its place would write
+      // through it.
+      BasicFileAttributes before = Reads.attributes(dir);
+      if (before == null || !before.isDirectory()) {
+        makeShard(shard);
+        before = null;
+      }
       try {
         Files.move(temp.path(), entry, StandardCopyOption.ATOMIC_MOVE);
       } catch (IOException | RuntimeException e) {
@@ -128,7 +146,7 @@ final class Commits {
         }
         throw e;
       }
-      shards.applied(shard, temp.before(), Reads.attributes(dir), temp.entryName(), meta.pair());
+      shards.applied(shard, before, Reads.attributes(dir), temp.entryName(), meta.pair());
       // Set, not left as written: the file system's clock is coarse (a tick of a few ms), and
       // entries written in one tick would lose their order across a restart.
       long now = index.tick();

@@ -99,6 +99,11 @@ public final class FileStore implements Storage {
     }
   }
 
+  /** The directory of writes in progress. */
+  Path tempDir() {
+    return root.resolve(Layout.TEMP_DIR);
+  }
+
   long maximumBytes() {
     return maximumBytes;
   }

@@ -24,6 +24,12 @@ public final class Layout {
 
   static final String TEMP_SUFFIX = ".tmp";
 
+  /**
+   * The directory of writes in progress, apart from the shards, so that creating a temporary file
+   * leaves a shard's time (and the views of it) unchanged: only a commit's rename changes a shard.
+   */
+  static final String TEMP_DIR = "tmp";
+
   private static final String UUID_PATTERN =
       "[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}";
   private static final Pattern SHARD = Pattern.compile("[0-9a-f]");

@@ -73,7 +73,9 @@ final class Recovery {
         if (attributes == null) {
           continue;
         }
-        if (Layout.isShard(name) && attributes.isDirectory()) {
+        if (name.equals(Layout.TEMP_DIR) && attributes.isDirectory()) {
+          r.recoverShard(p);
+        } else if (Layout.isShard(name) && attributes.isDirectory()) {
           if (attributes instanceof PosixFileAttributes posix) {
             modes.restrict(p, posix);
           }
