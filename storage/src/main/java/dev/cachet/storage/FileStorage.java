@@ -5,6 +5,7 @@ import static java.util.Objects.requireNonNull;
 import dev.cachet.core.CacheKey;
 import dev.cachet.core.StoredPair;
 import dev.cachet.storage.internal.FileStore;
+import dev.cachet.storage.internal.RangeBodies;
 import dev.cachet.storage.internal.RequestRecord;
 import dev.cachet.storage.internal.WriteBehind;
 import java.io.IOException;
@@ -21,39 +22,42 @@ import org.jspecify.annotations.Nullable;
 /**
  * A {@link Storage} in a directory of the filesystem, which survives restarts and crashes.
  *
- * <p>Under the root there is one directory per cache key, named by the SHA-256 of the key (never by
- * the URL), holding per stored pair a JSON metadata file ({@code <id>.json}, with a format version,
- * the response's header fields, of the request only the fields the response's {@code Vary} names
- * and whether it carried {@code Authorization}, the times, and the body's length and CRC32C) and a
- * body file. Where the file system has POSIX permissions, files are {@code 0600} and directories
- * {@code 0700}, and a root owned by another user or writable by group or others is refused; nothing
- * inside the root is reached through a symbolic link. A write holds a small body in memory and
- * writes it at commit (starting a write costs no file-system call); a body larger than {@link
- * Builder#writeBufferBytes(int)} streams to a temporary file. Commit moves the body file to its
- * final name and then moves the metadata into place atomically, which is the moment it becomes
- * visible. A 304's update is written in place into one of two checksummed update slots after the
- * metadata's JSON (format version 3), so it creates no file and leaves the key's directory
- * unchanged; a write of a slot cut short is ignored when read. A crash at any instant leaves the
- * old entry or the new one, never a torn one. With {@link Builder#durable(boolean)} on (the
- * default) every commit and removal is forced to the disk before it counts; a 304's update is not
- * (a power cut may lose it, which costs one more revalidation). The commit of a small body is
- * carried out behind its caller ({@link Builder#writeBehindBytes(long)}): the pair is this
+ * <p>Under the root there are 16 shard directories, and in them one file per stored pair, named by
+ * the SHA-256 of its key (never by the URL) and the pair's id: a header (format version 4, the
+ * body's offset, length and CRC32C, and a CRC32C of the header and the metadata), the metadata as
+ * JSON (the response's header fields, of the request only the fields the response's {@code Vary}
+ * names and whether it carried {@code Authorization}, and the times), the body, and two update
+ * slots. Where the file system has POSIX permissions, files are {@code 0600} and directories {@code
+ * 0700}, and a root owned by another user or writable by group or others is refused; nothing inside
+ * the root is reached through a symbolic link. A write holds a small body in memory and writes it
+ * at commit (starting a write costs no file-system call); a body larger than {@link
+ * Builder#writeBufferBytes(int)} streams to a temporary file. Commit renames the complete entry
+ * file over its name, atomically, which is the moment it becomes visible: a new key costs one file
+ * creation and one rename. A 304's update is written in place into one of the two checksummed
+ * update slots, so it creates no file and leaves the shard unchanged; a write of a slot cut short
+ * is ignored when read. A crash at any instant leaves the old entry or the new one, never a torn
+ * one. With {@link Builder#durable(boolean)} on (the default) the shard directory is forced after
+ * every commit (once for a batch of commits written behind their callers) and removal, so a power
+ * cut never brings back a replaced or removed entry; an entry file's data is not forced, and one a
+ * power cut leaves without its data fails its checksums and is dropped on open. A 304's update is
+ * not forced (a power cut may lose it, which costs one more revalidation). The commit of a small
+ * body is carried out behind its caller ({@link Builder#writeBehindBytes(long)}): the pair is this
  * storage's at once, served from memory until it is on the disk, where other instances see it.
  * {@link #close()} writes what is pending; a program that ends without closing the storage (its
  * {@code main} returns, or it calls {@code System.exit}) has its exit wait for those writes, for up
  * to 10 seconds, in a shutdown hook; only a kill or a crash loses them (never leaving a torn
  * entry).
  *
- * <p>Opening recovers the directory: temporary files and unreferenced bodies are deleted, and a
- * metadata file that is corrupt, truncated, of an unknown format version, or whose body's length or
- * checksum does not match, is logged and deleted, never served. Reading a body checks its checksum
- * at the end and fails the read with a {@link StorageException} (and drops the entry) on a
- * mismatch.
+ * <p>Opening recovers the directory: temporary files are deleted, and an entry file that is
+ * corrupt, cut short, of an unknown format version, or whose body's checksum does not match, is
+ * logged and deleted, never served; a store of an older format (a directory per key) is emptied.
+ * Reading a body checks its checksum at the end and fails the read with a {@link StorageException}
+ * (and drops the entry) on a mismatch.
  *
- * <p>The total bytes (bodies and metadata) are bounded with least-recently-used eviction; recency
- * is kept as the metadata files' modification times, so the bound and the order survive a restart.
- * Several instances, in one or more processes, may share a directory: none ever reads a torn entry.
- * The layout and its guarantees are described in the module's {@code README.md}.
+ * <p>The total bytes (entry files) are bounded with least-recently-used eviction; recency is kept
+ * as the entry files' modification times, so the bound and the order survive a restart. Several
+ * instances, in one or more processes, may share a directory: none ever reads a torn entry. The
+ * layout and its guarantees are described in the module's {@code README.md}.
  *
  * <pre>{@code
  * Storage storage = FileStorage.newBuilder(Path.of("/var/cache/myapp/http"))
@@ -69,11 +73,13 @@ public final class FileStorage implements Storage {
 
   private final FileStore store;
   private final @Nullable WriteBehind behind; // null when every commit is carried out by its caller
+  private final Storage front; // the write-behind storage over the store, else the store
   private final @Nullable Thread exitHook;
 
   private FileStorage(FileStore store, @Nullable WriteBehind behind) {
     this.store = store;
     this.behind = behind;
+    this.front = behind != null ? behind : store;
     // A program that ends without closing the storage (main returns, System.exit) keeps what it
     // committed: the writer threads are daemons and stop with the JVM, so its exit waits for them,
     // within a bound. close() removes the hook.
@@ -120,7 +126,7 @@ public final class FileStorage implements Storage {
   @Override
   public List<StoredPair> find(CacheKey key) throws IOException {
     try {
-      return behind == null ? store.find(key) : behind.find(key);
+      return front.find(key);
     } catch (DirectoryIteratorException e) {
       // A DirectoryIteratorException always has its IOException as the cause.
       throw new StorageException(
@@ -131,13 +137,13 @@ public final class FileStorage implements Storage {
   @Override
   public BodyWriter newWriter(StoredPair pair) throws IOException {
     StoredPair kept = RequestRecord.of(requireNonNull(pair, "pair"));
-    return behind == null ? store.newWriter(kept) : behind.newWriter(kept);
+    return front.newWriter(kept);
   }
 
   @Override
   public Optional<StoredBody> openBody(StoredPair pair) throws IOException {
     StoredPair kept = RequestRecord.of(requireNonNull(pair, "pair"));
-    return behind == null ? store.openBody(kept) : behind.openBody(kept);
+    return front.openBody(kept);
   }
 
   /**
@@ -151,26 +157,33 @@ public final class FileStorage implements Storage {
    * by another instance before), and updates of one pair made while an earlier one still waits
    * replace it unwritten.
    */
+  // A range is read from its position in the entry file (the body's offset there plus offset),
+  // or as a view of a body still pending behind its caller: never the bytes before it.
+  @Override
+  public Optional<StoredBody> openBody(StoredPair pair, long offset, long length)
+      throws IOException {
+    RangeBodies.check(offset, length);
+    Optional<StoredBody> whole = openBody(pair);
+    if (whole.isEmpty()) {
+      return whole;
+    }
+    return Optional.of(RangeBodies.slice(whole.get(), offset, length));
+  }
+
   @Override
   public boolean update(StoredPair pair) throws IOException {
     StoredPair kept = RequestRecord.of(requireNonNull(pair, "pair"));
-    return behind == null ? store.update(kept) : behind.update(kept);
+    return front.update(kept);
   }
 
   @Override
   public void remove(CacheKey key, Collection<UUID> ids) throws IOException {
-    if (behind != null) {
-      behind.settle(requireNonNull(key, "key"), requireNonNull(ids, "ids"));
-    }
-    store.remove(key, ids);
+    front.remove(key, ids);
   }
 
   @Override
   public void removeAll(CacheKey key) throws IOException {
-    if (behind != null) {
-      behind.settle(requireNonNull(key, "key"));
-    }
-    store.removeAll(key);
+    front.removeAll(key);
   }
 
   /**
@@ -188,20 +201,30 @@ public final class FileStorage implements Storage {
   }
 
   /**
-   * {@return whether the commit of a body of this many bytes returns without waiting for the disk
-   * (it is carried out behind the caller, see {@link Builder#writeBehindBytes(long)}), unless the
-   * backlog is full}
+   * True when the commit of a body of this many bytes is carried out behind the caller (see {@link
+   * Builder#writeBehindBytes(long)}): write-behind is on and the length is known and within {@link
+   * Builder#writeBufferBytes(int)}. The commit then returns without waiting for the disk, unless
+   * the backlog is full, when the caller is slowed to the disk's pace.
    *
-   * @param bodyBytes the body's length in bytes
+   * @param length the body's length in bytes, or -1 when unknown
+   * @return true when the commit is carried out behind the caller
    */
-  public boolean commitsBehind(long bodyBytes) {
-    return behind != null && bodyBytes >= 0 && bodyBytes <= behind.bufferBytes();
-  }
-
-  /** True when the commit is carried out behind the caller ({@link #commitsBehind(long)}). */
   @Override
   public boolean commitIsCheap(long length) {
-    return commitsBehind(length);
+    return front.commitIsCheap(length);
+  }
+
+  /**
+   * Whether the commit of a body of this many bytes returns without waiting for the disk: the same
+   * as {@link #commitIsCheap(long)}, which every {@link Storage} answers and new code should use.
+   * Kept while callers move to it; it will be removed (it is not marked deprecated yet, since
+   * deprecation warnings fail builds that still call it).
+   *
+   * @param bodyBytes the body's length in bytes
+   * @return whether the commit returns without waiting for the disk
+   */
+  public boolean commitsBehind(long bodyBytes) {
+    return commitIsCheap(bodyBytes);
   }
 
   /**
@@ -218,21 +241,19 @@ public final class FileStorage implements Storage {
    */
   @Override
   public long size() throws IOException {
-    flush();
-    return store.size();
+    return front.size();
   }
 
   @Override
   public long evictionCount() {
-    return store.evictionCount();
+    return front.evictionCount();
   }
 
   /** Deletes every entry; writes in progress are left to commit or abort. */
   @Override
   public void clear() throws IOException {
-    flush();
     try {
-      store.clear();
+      front.clear();
     } catch (DirectoryIteratorException e) {
       throw new StorageException(
           "cannot list the entries to clear", requireNonNull(e.getCause(), "cause"));
@@ -246,11 +267,8 @@ public final class FileStorage implements Storage {
   @Override
   public void close() throws IOException {
     try {
-      if (behind != null) {
-        behind.close();
-      }
+      front.close();
     } finally {
-      store.close();
       try {
         if (exitHook != null) {
           Runtime.getRuntime().removeShutdownHook(exitHook);
@@ -303,11 +321,14 @@ public final class FileStorage implements Storage {
     }
 
     /**
-     * Whether each commit forces the body, the metadata and the directory to the disk before it
-     * returns (default true), and each removal the directory. Off, a crash of the process still
-     * leaves no torn entry, but a crash of the machine may lose recent entries. Updates ({@link
-     * FileStorage#update}, a 304's freshening) are never forced: a power cut may lose one, which
-     * costs one more revalidation, never a torn entry.
+     * Whether commits and removals force the shard directory to the disk (default true): a commit
+     * after its rename (a batch of commits written behind their callers once for the batch, see
+     * {@link #writeBehindBytes(long)}), a removal after its deletions, so that a power cut never
+     * brings back a replaced or removed entry. An entry file's data is not forced: one a power cut
+     * leaves without its data fails its checksums and is dropped on open (a miss). Off, a crash of
+     * the process still leaves no torn entry, but a crash of the machine may also bring back
+     * removed entries. Updates ({@link FileStorage#update}, a 304's freshening) are never forced: a
+     * power cut may lose one, which costs one more revalidation, never a torn entry.
      *
      * @param durable false to let commits return before the disk has them
      * @return this builder
@@ -368,8 +389,9 @@ public final class FileStorage implements Storage {
      * durable}, renaming into place) to a background thread, so a caller does not wait for the
      * disk; {@link FileStorage#flush()} and {@link FileStorage#close()} wait for it. The on-disk
      * protocol is the same, so a crash never leaves a torn entry; it may lose pairs still waiting,
-     * as a crash before their commit would. When this much is waiting, commits are carried out by
-     * their callers again. Zero carries out every commit on its caller's thread.
+     * as a crash before their commit would. When this much is waiting, a commit waits until its
+     * batch is on the disk, so callers go at the disk's pace. Zero carries out every commit on its
+     * caller's thread.
      *
      * @param writeBehindBytes the bytes that may wait, 0 to carry out every commit on its caller
      * @return this builder
@@ -434,7 +456,7 @@ public final class FileStorage implements Storage {
               verifyChecksumsOnOpen == null || verifyChecksumsOnOpen,
               openTimeout == null ? Duration.ofMinutes(1) : openTimeout);
       WriteBehind behind =
-          pending == 0 || buffer == 0 ? null : new WriteBehind(store, buffer, pending, 1);
+          pending == 0 || buffer == 0 ? null : new WriteBehind(store, buffer, pending);
       return new FileStorage(store, behind);
     }
   }

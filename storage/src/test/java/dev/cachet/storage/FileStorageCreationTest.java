@@ -29,7 +29,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  */
 class FileStorageCreationTest {
   private static final String TEMP = Layout.MARKER + ".0123456789abcdef.tmp";
-  private static final String TEXT = "Cachet file storage, format version 3\n";
+  private static final String TEXT = "Cachet file storage, format version 4\n";
 
   @TempDir Path temp;
 

@@ -11,20 +11,24 @@ import dev.cachet.core.StoredPair;
 import dev.cachet.storage.internal.Layout;
 import dev.cachet.storage.internal.MetadataCodec;
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.List;
+import java.util.UUID;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * Files damaged by hand: each damaged entry is skipped and its files deleted when a storage opens
+ * Files damaged by hand: each damaged entry is skipped and its file deleted when a storage opens
  * the directory (or, for a checksum found wrong only while reading, when it is read); the healthy
  * entry beside it is served as before.
  */
@@ -51,30 +55,25 @@ class FileStorageRecoveryTest {
     return FileStorage.newBuilder(root).durable(false).build();
   }
 
-  private Path keyDir(StoredPair p) {
-    return root.resolve(Layout.keyDirName(p.key()));
+  private Path entry(StoredPair p) {
+    return root.resolve(Layout.entryPath(p.key(), p.id()));
   }
 
-  private Path meta(StoredPair p) {
-    return keyDir(p).resolve(p.id() + ".json");
+  private Path shard(StoredPair p) {
+    return entry(p).getParent();
   }
 
-  private Path body(StoredPair p) throws IOException {
-    try (Stream<Path> files = Files.list(keyDir(p))) {
-      return files.filter(f -> f.toString().endsWith(".body")).findFirst().orElseThrow();
-    }
+  /** Where the body of an entry file starts, as its header says. */
+  private long bodyOffset(StoredPair p) throws IOException {
+    return ByteBuffer.wrap(Files.readAllBytes(entry(p))).getLong(24);
   }
 
-  private String metaText() throws IOException {
-    return Files.readString(meta(damaged));
-  }
-
-  /** Opens a storage and checks the damaged entry is gone, files and all, and the other served. */
+  /** Opens a storage and checks the damaged entry is gone, file and all, and the other served. */
   private void assertDroppedOnOpen() throws IOException {
     try (Storage s = open()) {
       assertThat(s.find(damaged.key())).isEmpty();
       assertThat(s.openBody(damaged)).isEmpty();
-      assertThat(keyDir(damaged)).doesNotExist();
+      assertThat(entry(damaged)).doesNotExist();
       assertThat(s.find(healthy.key())).containsExactly(healthy);
       assertThat(readChunks(s, healthy)).contains(healthyBody);
       assertThat(s.size()).isLessThan(damagedBody.length + healthyBody.length);
@@ -82,122 +81,115 @@ class FileStorageRecoveryTest {
   }
 
   @Test
-  void garbageJson_isSkippedAndDeleted() throws IOException {
-    Files.writeString(meta(damaged), "{\"formatVersion\": 1, this is not JSON");
+  void garbage_isSkippedAndDeleted() throws IOException {
+    Files.writeString(entry(damaged), "{\"formatVersion\": 4, this is not an entry");
     assertDroppedOnOpen();
   }
 
   @Test
-  void truncatedMetadata_isSkippedAndDeleted() throws IOException {
-    String text = metaText();
-    Files.writeString(meta(damaged), text.substring(0, text.length() / 2));
+  void anEntryCutWithinItsMetadata_isSkippedAndDeleted() throws IOException {
+    try (FileChannel ch = FileChannel.open(entry(damaged), StandardOpenOption.WRITE)) {
+      ch.truncate(bodyOffset(damaged) / 2);
+    }
     assertDroppedOnOpen();
   }
 
   @Test
-  void emptyMetadata_isSkippedAndDeleted() throws IOException {
-    Files.write(meta(damaged), new byte[0]);
+  void anEmptyEntry_isSkippedAndDeleted() throws IOException {
+    Files.write(entry(damaged), new byte[0]);
     assertDroppedOnOpen();
   }
 
   @Test
   void futureFormatVersion_isSkippedAndDeleted() throws IOException {
-    String text = metaText();
-    assertThat(text).contains("\"formatVersion\" : 3");
-    Files.writeString(
-        meta(damaged), text.replace("\"formatVersion\" : 3", "\"formatVersion\" : 4"));
+    byte[] file = Files.readAllBytes(entry(damaged));
+    assertThat(ByteBuffer.wrap(file).getInt(8)).isEqualTo(4);
+    ByteBuffer.wrap(file).putInt(8, 5);
+    Files.write(entry(damaged), file);
     assertDroppedOnOpen();
   }
 
   @Test
-  void olderFormatVersion1_isDroppedWithItsBody_neverRead() throws IOException {
-    // Version 1 kept every request field; such a file may hold credentials, and is never read.
-    String v1 =
-        metaText()
-            .replace("\"formatVersion\" : 3", "\"formatVersion\" : 1")
-            .replace(
-                "\"headers\" : [ ]",
-                "\"headers\" : [ [ \"Authorization\", \"Bearer SECRET\" ], [ \"Cookie\", \"a=b\" ] ]");
-    assertThat(v1).contains("Bearer SECRET");
-    Path body = body(damaged);
-    Files.writeString(meta(damaged), v1);
+  void aByteOfTheMetadataChanged_isSkippedAndDeleted() throws IOException {
+    byte[] file = Files.readAllBytes(entry(damaged));
+    String text = new String(file, StandardCharsets.ISO_8859_1);
+    int at = text.indexOf("max-age=60");
+    file[at + 8] = '9'; // max-age=90: valid JSON, but not what was committed
+    Files.write(entry(damaged), file);
     assertDroppedOnOpen();
-    assertThat(meta(damaged)).doesNotExist();
-    assertThat(body).doesNotExist();
   }
 
   @Test
-  void olderFormatVersion2_isDroppedWithItsBody_neverMisread() throws IOException {
-    // Version 2 is version 3's base under another number; a version 2 Cachet sharing the directory
-    // would not know update slots, so a store of that version is emptied on upgrade, never read.
-    String v2 = metaText().replace("\"formatVersion\" : 3", "\"formatVersion\" : 2");
-    assertThat(v2).contains("\"formatVersion\" : 2");
-    Path body = body(damaged);
-    Files.writeString(meta(damaged), v2);
-    assertDroppedOnOpen();
-    assertThat(meta(damaged)).doesNotExist();
-    assertThat(body).doesNotExist();
-  }
-
-  @Test
-  void aWholeStoreOfVersion2_isEmptiedOnOpen_andUsable() throws IOException {
-    for (StoredPair p : List.of(damaged, healthy)) {
-      Path meta = meta(p);
-      Files.writeString(
-          meta, Files.readString(meta).replace("\"formatVersion\" : 3", "\"formatVersion\" : 2"));
-    }
+  void anEntryUnderTheNameOfAnotherPair_isSkippedAndDeleted() throws IOException {
+    Path impostor = shard(damaged).resolve(Layout.keyHash(damaged.key()) + "." + UUID.randomUUID());
+    Files.move(entry(healthy), root.resolve("kept"));
+    Files.copy(entry(damaged), impostor);
+    Files.move(root.resolve("kept"), entry(healthy));
+    Files.delete(entry(damaged));
     try (Storage s = open()) {
+      assertThat(impostor).doesNotExist();
       assertThat(s.find(damaged.key())).isEmpty();
-      assertThat(s.find(healthy.key())).isEmpty();
-      assertThat(s.size()).isZero();
-      StoredPair again = pair("http://example.com/again");
-      store(s, again, bytes(100, 3));
-      assertThat(readChunks(s, again)).contains(bytes(100, 3));
-    }
-    try (Stream<Path> left = Files.list(root)) {
-      assertThat(left.map(f -> f.getFileName().toString()))
-          .containsExactlyInAnyOrder(
-              Layout.MARKER, Layout.keyDirName(pair("http://example.com/again").key()));
+      assertThat(readChunks(s, healthy)).contains(healthyBody);
     }
   }
 
   @Test
-  void metadataWithAForeignBodyPath_isSkippedAndDeleted() throws IOException {
-    String file = body(damaged).getFileName().toString();
-    Files.writeString(meta(damaged), metaText().replace(file, "../../../etc/passwd"));
-    assertDroppedOnOpen();
-  }
-
-  @Test
-  void wrongBodyLengthInMetadata_isSkippedAndDeleted() throws IOException {
-    Files.writeString(
-        meta(damaged), metaText().replace("\"length\" : 10000", "\"length\" : 10001"));
-    assertDroppedOnOpen();
-  }
-
-  @Test
-  void truncatedBody_isSkippedAndDeleted() throws IOException {
-    try (FileChannel ch = FileChannel.open(body(damaged), StandardOpenOption.WRITE)) {
-      ch.truncate(5000);
+  void aBodyCutShort_isSkippedAndDeleted() throws IOException {
+    try (FileChannel ch = FileChannel.open(entry(damaged), StandardOpenOption.WRITE)) {
+      ch.truncate(bodyOffset(damaged) + 5000);
     }
-    assertDroppedOnOpen();
-  }
-
-  @Test
-  void missingBody_isSkippedAndDeleted() throws IOException {
-    Files.delete(body(damaged));
     assertDroppedOnOpen();
   }
 
   @Test
   void wrongChecksum_isSkippedAndDeleted() throws IOException {
-    flipAByte(body(damaged));
+    flipABodyByte(entry(damaged));
     assertDroppedOnOpen();
+  }
+
+  /**
+   * A store of the layout of format versions 1 to 3 (one directory per key, a metadata file and a
+   * body file per pair) is dropped whole on open, never read: version 1 may hold request fields a
+   * store no longer keeps, and none of them is an entry file.
+   */
+  @ParameterizedTest(name = "formatVersion {0}")
+  @ValueSource(ints = {1, 2, 3})
+  void aStoreOfAnOlderFormat_isEmptiedOnOpen_neverMisread_andUsable(int version)
+      throws IOException {
+    Path old = temp.resolve("old-" + version);
+    Files.createDirectories(old);
+    Files.writeString(old.resolve(Layout.MARKER), "");
+    String golden = resource("metadata-v" + version + ".json");
+    Path keyDir = Files.createDirectories(old.resolve(Layout.keyHash(damaged.key())));
+    String id = "3f2b8c1e-6a4d-4e2f-9b1a-0c5d7e8f9a01";
+    Files.writeString(keyDir.resolve(id + ".json"), golden);
+    Files.write(keyDir.resolve(id + ".00000000deadbeef.body"), bytes(1234, 1));
+    try (Storage s = FileStorage.newBuilder(old).durable(false).build()) {
+      assertThat(s.size()).isZero();
+      assertThat(keyDir).doesNotExist();
+      StoredPair again = pair("http://example.com/again");
+      store(s, again, bytes(100, 3));
+      assertThat(readChunks(s, again)).contains(bytes(100, 3));
+    }
+    try (Stream<Path> left = Files.list(old)) {
+      assertThat(left.map(f -> f.getFileName().toString()))
+          .containsExactlyInAnyOrder(
+              Layout.MARKER,
+              "tmp", // the directory of writes in progress
+              Layout.shardName(Layout.keyHash(pair("http://example.com/again").key())));
+    }
+  }
+
+  private static String resource(String name) throws IOException {
+    try (var in =
+        FileStorageRecoveryTest.class.getResourceAsStream("/dev/cachet/storage/internal/" + name)) {
+      return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+    }
   }
 
   @Test
   void wrongChecksum_notVerifiedOnOpen_failsTheRead_andDropsTheEntry() throws IOException {
-    flipAByte(body(damaged));
+    flipABodyByte(entry(damaged));
     try (Storage s = FileStorage.newBuilder(root).verifyChecksumsOnOpen(false).build()) {
       StoredPair found = s.find(damaged.key()).get(0);
       assertThatThrownBy(() -> readChunks(s, found))
@@ -214,7 +206,7 @@ class FileStorageRecoveryTest {
   @Test
   void wrongChecksum_failsTheReadOfTheLastByte_evenWhenTheReaderStopsAtTheLength()
       throws IOException {
-    flipAByte(body(damaged));
+    flipABodyByte(entry(damaged));
     try (Storage s = FileStorage.newBuilder(root).verifyChecksumsOnOpen(false).build()) {
       StoredPair found = s.find(damaged.key()).get(0);
       try (StoredBody b = s.openBody(found).orElseThrow()) {
@@ -234,9 +226,7 @@ class FileStorageRecoveryTest {
     try (Storage s = FileStorage.newBuilder(other).durable(false).build()) {
       store(s, small, bytes(1000, 3));
     }
-    try (Stream<Path> files = Files.walk(other)) {
-      flipAByte(files.filter(f -> f.toString().endsWith(".body")).findFirst().orElseThrow());
-    }
+    flipABodyByte(other.resolve(Layout.entryPath(small.key(), small.id())));
     try (Storage s = FileStorage.newBuilder(other).verifyChecksumsOnOpen(false).build();
         StoredBody b = s.openBody(s.find(small.key()).get(0)).orElseThrow()) {
       assertThatThrownBy(b::nextChunk)
@@ -246,11 +236,11 @@ class FileStorageRecoveryTest {
   }
 
   @Test
-  void strayFiles_inTheRootAndInAKeyDirectory_areDeleted() throws IOException {
+  void strayFiles_inTheRootAndInAShard_areDeleted() throws IOException {
     Path strayFile = Files.writeString(root.resolve("notes.txt"), "hello");
     Path strayDir = Files.createDirectories(root.resolve("some-dir/nested"));
     Files.writeString(strayDir.resolve("x"), "x");
-    Path strayInKey = Files.writeString(keyDir(healthy).resolve("README"), "x");
+    Path strayInKey = Files.writeString(shard(healthy).resolve("README"), "x");
     try (Storage s = open()) {
       assertThat(strayFile).doesNotExist();
       assertThat(root.resolve("some-dir")).doesNotExist();
@@ -261,26 +251,23 @@ class FileStorageRecoveryTest {
   }
 
   @Test
-  void leftoverTemporaryFilesAndOrphanBodies_areDeleted() throws IOException {
-    Path dir = keyDir(healthy);
-    Path tempBody =
-        Files.write(dir.resolve(healthy.id() + ".0123456789abcdef.body.tmp"), new byte[9]);
-    Path tempMeta =
-        Files.writeString(dir.resolve(healthy.id() + ".json.fedcba9876543210.tmp"), "{");
-    Path orphan = Files.write(dir.resolve(healthy.id() + ".00000000000000aa.body"), new byte[3]);
+  void leftoverTemporaryFiles_areDeleted() throws IOException {
+    Path entry = entry(healthy);
+    Path temp = Files.write(Path.of(entry + ".0123456789abcdef.tmp"), new byte[9]);
     try (Storage s = open()) {
-      assertThat(tempBody).doesNotExist();
-      assertThat(tempMeta).doesNotExist();
-      assertThat(orphan).doesNotExist();
+      assertThat(temp).doesNotExist();
       assertThat(readChunks(s, healthy)).contains(healthyBody);
     }
   }
 
-  @Test
-  void aLinkNamedLikeAKeyDirectory_isRemoved_andWhatItPointsToIsLeftAlone() throws IOException {
+  @ParameterizedTest(name = "{0}")
+  @ValueSource(strings = {"a shard", "a key directory of an older format"})
+  void aLinkNamedLikeADirectoryOfTheStore_isRemoved_andWhatItPointsToIsLeftAlone(String what)
+      throws IOException {
     Path foreign = Files.createDirectories(temp.resolve("elsewhere"));
     Path precious = Files.writeString(foreign.resolve("thesis.tex"), "years of work");
-    Path link = root.resolve("ab".repeat(32));
+    Path link = root.resolve(what.equals("a shard") ? "e" : "ab".repeat(32));
+    Files.deleteIfExists(link);
     Files.createSymbolicLink(link, foreign);
     try (Storage s = open()) {
       assertThat(precious).hasContent("years of work");
@@ -299,7 +286,7 @@ class FileStorageRecoveryTest {
     assertThat(precious).hasContent("years of work");
   }
 
-  /** A 304's freshening, written into the metadata file's update area in place. */
+  /** A 304's freshening, written into the entry file's update area in place. */
   @Nested
   class UpdateInPlace {
     StoredPair freshened(int seconds) {
@@ -312,7 +299,7 @@ class FileStorageRecoveryTest {
 
     @Test
     void createsNoFile_leavesTheDirectoryUnchanged_andSurvivesARestart() throws IOException {
-      Path dir = keyDir(damaged);
+      Path dir = shard(damaged);
       List<String> before = names(dir);
       var dirTime = Files.getLastModifiedTime(dir);
       StoredPair first = freshened(10);
@@ -347,11 +334,11 @@ class FileStorageRecoveryTest {
       }
       // A crash while the second update was written may leave its slot part old, part new: its
       // checksum then fails. (Update 2 lies in the first slot, update 1 after it.)
-      byte[] file = Files.readAllBytes(meta(damaged));
-      int baseLength = Files.readString(meta(damaged), StandardCharsets.ISO_8859_1).indexOf('\0');
-      int second0 = (int) MetadataCodec.slotOffset(baseLength, 2);
+      byte[] file = Files.readAllBytes(entry(damaged));
+      long bodyEnd = bodyOffset(damaged) + damagedBody.length;
+      int second0 = (int) MetadataCodec.slotOffset((bodyEnd + 7) & ~7L, 2);
       file[second0 + 40] ^= 0x01;
-      Files.write(meta(damaged), file);
+      Files.write(entry(damaged), file);
       try (Storage s = open()) {
         assertThat(s.find(damaged.key())).containsExactly(first);
         assertThat(readChunks(s, first)).contains(damagedBody);
@@ -433,9 +420,12 @@ class FileStorageRecoveryTest {
     }
   }
 
-  private static void flipAByte(Path file) throws IOException {
+  /** Flips a byte of an entry's body, in the middle of the file's body region. */
+  private static void flipABodyByte(Path file) throws IOException {
     byte[] b = Files.readAllBytes(file);
-    b[b.length / 2] ^= 0x5a;
+    long offset = ByteBuffer.wrap(b).getLong(24);
+    long length = ByteBuffer.wrap(b).getLong(32);
+    b[(int) (offset + length / 2)] ^= 0x5a;
     Files.write(file, b);
     assertThat(Files.size(file)).isEqualTo(b.length);
   }

@@ -204,7 +204,7 @@ class FileStorageSecurityTest {
         .isInstanceOf(StorageException.class)
         .hasMessageContaining("is owned by")
         .hasMessageContaining("chown");
-    assertThat(root.resolve(Layout.keyDirName(forged.key()))).isDirectory();
+    assertThat(root.resolve(Layout.shardName(Layout.keyHash(forged.key())))).isDirectory();
   }
 
   @Test
@@ -219,14 +219,14 @@ class FileStorageSecurityTest {
     try (FileStorage other = FileStorage.newBuilder(elsewhere).build()) {
       store(other, forged, "forged".getBytes(StandardCharsets.UTF_8));
     }
-    Path forgedDir = elsewhere.resolve(Layout.keyDirName(p.key()));
+    Path forgedDir = elsewhere.resolve(Layout.shardName(Layout.keyHash(p.key())));
     List<Path> forgedFiles = tree(forgedDir);
 
     try (FileStorage s = FileStorage.newBuilder(root).build()) {
       store(s, p, "genuine".getBytes(StandardCharsets.UTF_8));
       s.flush();
       assertThat(s.find(p.key())).containsExactly(p);
-      Path keyDir = root.resolve(Layout.keyDirName(p.key()));
+      Path keyDir = root.resolve(Layout.shardName(Layout.keyHash(p.key())));
 
       // Swapped for a link to the forged entry: neither read nor listed through.
       deleteTree(keyDir);
@@ -265,18 +265,20 @@ class FileStorageSecurityTest {
     try (FileStorage other = FileStorage.newBuilder(elsewhere).build()) {
       store(other, p, "forged".getBytes(StandardCharsets.UTF_8));
     }
-    Path forgedDir = elsewhere.resolve(Layout.keyDirName(p.key()));
+    Path forgedDir = elsewhere.resolve(Layout.shardName(Layout.keyHash(p.key())));
     List<Path> forgedFiles = tree(forgedDir);
     try (FileStorage s = FileStorage.newBuilder(root).build()) {
       store(s, pair("http://example.com/other"), bytes(10, 1));
     }
-    Files.createSymbolicLink(root.resolve(Layout.keyDirName(p.key())), forgedDir);
+    Files.createSymbolicLink(root.resolve(Layout.shardName(Layout.keyHash(p.key()))), forgedDir);
 
     try (FileStorage s = FileStorage.newBuilder(root).build()) {
       assertThat(s.find(p.key())).isEmpty();
       assertThat(s.openBody(p)).isEmpty();
     }
-    assertThat(Files.exists(root.resolve(Layout.keyDirName(p.key())), LinkOption.NOFOLLOW_LINKS))
+    assertThat(
+            Files.exists(
+                root.resolve(Layout.shardName(Layout.keyHash(p.key()))), LinkOption.NOFOLLOW_LINKS))
         .isFalse();
     assertThat(tree(forgedDir)).isEqualTo(forgedFiles);
   }

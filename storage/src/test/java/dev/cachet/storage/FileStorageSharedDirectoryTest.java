@@ -237,9 +237,9 @@ class FileStorageSharedDirectoryTest {
   }
 
   /**
-   * An instance evicting an entry that another instance has replaced since (with a new body file)
-   * deletes the body on the disk, not only the one it knew: nothing unreferenced is left taking
-   * space outside every instance's bound until the next lone opening.
+   * An instance evicting an entry that another instance has replaced since deletes the entry file
+   * on the disk, whichever commit it holds: nothing is left taking space outside every instance's
+   * bound.
    */
   @Test
   void evictingAnEntryAnotherInstanceReplaced_leavesNoUnreferencedBody() throws Exception {
@@ -265,22 +265,20 @@ class FileStorageSharedDirectoryTest {
           versioned(URI.create("http://example.com/other"), UUID.randomUUID(), 3, 70_000),
           StorageContract.bytes(70_000, 3));
       assertThat(a.evictionCount()).isEqualTo(1);
-      Path keyDir = dir.resolve(dev.cachet.storage.internal.Layout.keyDirName(first.key()));
-      try (java.util.stream.Stream<Path> files = java.nio.file.Files.list(keyDir)) {
-        assertThat(files.map(f -> f.getFileName().toString()))
-            .as("files left under the evicted key")
-            .isEmpty();
-      }
+      Path entry =
+          dir.resolve(dev.cachet.storage.internal.Layout.entryPath(first.key(), first.id()));
+      assertThat(entry).as("the evicted entry's file, whoever wrote it").doesNotExist();
     }
   }
 
   /**
-   * An update too large for a slot rewrites the metadata file whole (same body, another base). An
-   * instance that knew the file before, updating it in place, finds the base changed and rewrites
-   * it too, never writing a slot into the other's base.
+   * An update too large for a slot rewrites the entry whole (same body, a new commit). An instance
+   * that knew the file before, updating it in place, finds another commit's header and drops its
+   * update, never writing a slot into the other's file.
    */
   @Test
-  void anUpdateInPlace_afterAnotherInstanceRewroteTheMetadata_neverDamagesIt() throws Exception {
+  void anUpdateInPlace_afterAnotherInstanceRewroteTheEntry_isDropped_neverDamagingIt()
+      throws Exception {
     Path dir = temp.resolve("rewritten");
     URI uri = URI.create("http://example.com/rewritten");
     StoredPair p = versioned(uri, UUID.randomUUID(), 1, 2000);
@@ -291,10 +289,10 @@ class FileStorageSharedDirectoryTest {
       StoredPair big = withHeader(p, "X-Big", "x".repeat(5000));
       assertThat(a.update(big)).isTrue();
       StoredPair small = withHeader(p, "X-Small", "1");
-      assertThat(b.update(small)).isTrue();
+      assertThat(b.update(small)).isFalse();
       try (FileStorage c = FileStorage.newBuilder(dir).durable(false).build()) {
-        assertThat(c.find(p.key())).containsExactly(small);
-        assertThat(StorageContract.readChunks(c, small)).contains(StorageContract.bytes(2000, 1));
+        assertThat(c.find(p.key())).containsExactly(big);
+        assertThat(StorageContract.readChunks(c, big)).contains(StorageContract.bytes(2000, 1));
       }
     }
   }
@@ -428,12 +426,15 @@ class FileStorageSharedDirectoryTest {
   }
 
   /**
-   * Waits until the key directory's last change is older than its timestamp granularity (a tick of
-   * the clock, or two seconds where times are whole seconds), so that a view read now notices any
-   * later change.
+   * Waits until the key's shard directory's last change is older than its timestamp granularity (a
+   * tick of the clock, or two seconds where times are whole seconds), so that a view read now
+   * notices any later change.
    */
   private static void quiet(Path root, CacheKey key) throws Exception {
-    Path keyDir = root.resolve(dev.cachet.storage.internal.Layout.keyDirName(key));
+    Path keyDir =
+        root.resolve(
+            dev.cachet.storage.internal.Layout.shardName(
+                dev.cachet.storage.internal.Layout.keyHash(key)));
     long nanos =
         java.nio.file.Files.getLastModifiedTime(keyDir)
             .to(java.util.concurrent.TimeUnit.NANOSECONDS);

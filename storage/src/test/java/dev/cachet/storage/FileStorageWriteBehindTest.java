@@ -38,6 +38,32 @@ class FileStorageWriteBehindTest {
   }
 
   @Test
+  void aRange_isReadFromAPendingBody_andFromTheEntryFileOnceOnTheDisk() throws IOException {
+    Path root = temp.resolve("range");
+    StoredPair p = StorageContract.pair("http://example.com/range");
+    byte[] body = StorageContract.bytes(4096, 3);
+    byte[] range = java.util.Arrays.copyOfRange(body, 1000, 1500);
+    try (FileStorage writer = FileStorage.newBuilder(root).build();
+        FileStorage reader = FileStorage.newBuilder(root).writeBehindBytes(0).build()) {
+      StorageContract.store(writer, p, body);
+      // Served from memory while pending, else from the disk: the same bytes either way.
+      assertThat(read(writer.openBody(p, 1000, 500))).isEqualTo(range);
+      writer.flush();
+      assertThat(read(writer.openBody(p, 1000, 500))).isEqualTo(range);
+      assertThat(read(reader.openBody(p, 1000, 500))).isEqualTo(range);
+      assertThat(read(reader.openBody(p, 4096, 0))).isEmpty();
+    }
+  }
+
+  private static byte[] read(Optional<StoredBody> opened) throws IOException {
+    try (StoredBody b = opened.orElseThrow()) {
+      byte[] bytes = b.asInputStream().readAllBytes();
+      assertThat(b.length()).isEqualTo(bytes.length);
+      return bytes;
+    }
+  }
+
+  @Test
   void closing_writesWhatIsPending_forTheNextOpening() throws IOException {
     Path root = temp.resolve("close");
     byte[] body = StorageContract.bytes(2048, 3);
@@ -181,10 +207,10 @@ class FileStorageWriteBehindTest {
     Path root = temp.resolve("refused");
     StoredPair p = StorageContract.pair("http://example.com/refused");
     try (FileStorage s = FileStorage.newBuilder(root).durable(false).build()) {
-      // A directory, not empty, where the pair's metadata belongs: the background write cannot
-      // rename the metadata into place (a plain file in the key directory's place would be
-      // deleted, as nothing in the store but a directory may stand there).
-      Path inTheWay = root.resolve(Layout.keyDirName(p.key())).resolve(p.id() + ".json");
+      // A directory, not empty, where the pair's entry file belongs: the background write cannot
+      // rename the entry into place (a plain file in the shard's place would be deleted, as
+      // nothing in the store but a directory may stand there).
+      Path inTheWay = root.resolve(Layout.entryPath(p.key(), p.id()));
       Files.createDirectories(inTheWay);
       Files.writeString(inTheWay.resolve("x"), "in the way");
       StorageContract.store(s, p, StorageContract.bytes(512, 5));

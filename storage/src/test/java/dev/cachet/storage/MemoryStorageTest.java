@@ -21,6 +21,14 @@ class MemoryStorageTest extends StorageContract {
     return MemoryStorage.newBuilder().maximumBytes(maximumBytes).build();
   }
 
+  @Test
+  void commitIsCheap_forEveryLength() {
+    MemoryStorage s = MemoryStorage.newBuilder().build();
+    assertThat(s.commitIsCheap(-1)).isTrue();
+    assertThat(s.commitIsCheap(0)).isTrue();
+    assertThat(s.commitIsCheap(Long.MAX_VALUE)).isTrue();
+  }
+
   @Nested
   class EntryBound {
     private final MemoryStorage s =

@@ -616,6 +616,32 @@ public abstract class StorageContract {
     assertThat(kept + s.evictionCount()).as("pairs kept plus pairs evicted").isEqualTo(100);
   }
 
+  // ---- commitIsCheap ----
+
+  /**
+   * {@link Storage#commitIsCheap(long)} answers for any length, known or not, without I/O (so even
+   * after close), and a commit it calls cheap still publishes the pair at once, whole.
+   */
+  @Test
+  void commitIsCheap_answersForAnyLength_andACheapCommitIsVisibleAtOnce() throws IOException {
+    Storage s = storage();
+    long[] lengths = {-1, 0, 1, 1000, 64 << 10, Long.MAX_VALUE};
+    for (long length : lengths) {
+      assertThatCode(() -> s.commitIsCheap(length)).doesNotThrowAnyException();
+    }
+    for (int length : new int[] {0, 1, 1000}) {
+      if (s.commitIsCheap(length)) {
+        StoredPair p = pair("http://example.com/cheap-" + length);
+        store(s, p, bytes(length, length));
+        assertThat(s.find(p.key())).containsExactly(p);
+        assertThat(readChunks(s, p)).contains(bytes(length, length));
+      }
+    }
+    Storage closed = newStorage(ROOMY);
+    closed.close();
+    assertThatCode(() -> closed.commitIsCheap(1000)).doesNotThrowAnyException();
+  }
+
   // ---- closed ----
 
   @Test

@@ -10,8 +10,8 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The entries a file storage instance knows, by metadata file: their metadata, bytes and last use,
- * and the sum of their bytes. The files stay the truth; this is what the byte bound and the
+ * The entries a file storage instance knows, by entry file: their metadata, bytes and last use, and
+ * the sum of their bytes. The files stay the truth; this is what the byte bound and the
  * least-recently-used order are computed from.
  */
 final class EntryIndex {
@@ -22,23 +22,21 @@ final class EntryIndex {
   static final long DISK_RECENCY_MILLIS = 1000;
 
   /**
-   * One known entry: its metadata as its file holds it now, the length of the file's base and the
-   * sequence number of its newest update ({@link MetadataCodec}; a base length of -1 when unknown).
+   * One known entry: its metadata as its file holds it now, the file's length, the checksum of its
+   * header (which tells its base from another) and the sequence number of its newest update.
    */
   static final class Tracked {
     final Metadata meta;
     final long bytes;
-    final int baseLength;
-    final long baseCrc;
+    final long headerCrc;
     final long updateSeq;
     volatile long lastAccess;
     volatile long lastAccessOnDisk;
 
-    Tracked(Metadata meta, long bytes, long lastAccess, MetadataCodec.Read file) {
-      this.meta = meta;
-      this.bytes = bytes;
-      this.baseLength = file.baseLength();
-      this.baseCrc = file.baseCrc();
+    Tracked(EntryCodec.Read file, long lastAccess) {
+      this.meta = file.meta();
+      this.bytes = file.fileLength();
+      this.headerCrc = file.headerCrc();
       this.updateSeq = file.updateSeq();
       this.lastAccess = lastAccess;
       this.lastAccessOnDisk = lastAccess;
@@ -58,36 +56,41 @@ final class EntryIndex {
     return total.get();
   }
 
-  @Nullable Tracked get(Path metaPath) {
-    return entries.get(metaPath);
+  @Nullable Tracked get(Path entry) {
+    return entries.get(entry);
   }
 
   /**
-   * Records an entry used at this time (which its metadata file carries), replacing what was known
-   * of its metadata file.
+   * Records an entry used at this time (which its file carries), replacing what was known of its
+   * file.
    */
-  void put(Path metaPath, Metadata meta, long bytes, long lastAccess) {
-    put(metaPath, new MetadataCodec.Read(meta, -1, 0, 0), bytes, lastAccess);
-  }
-
-  /** As {@link #put(Path, Metadata, long, long)}, knowing the file's shape. */
-  void put(Path metaPath, MetadataCodec.Read file, long bytes, long lastAccess) {
+  void put(Path entry, EntryCodec.Read file, long lastAccess) {
     clock.accumulateAndGet(lastAccess, Math::max);
-    Tracked old = entries.put(metaPath, new Tracked(file.meta(), bytes, lastAccess, file));
-    total.addAndGet(bytes - (old == null ? 0 : old.bytes));
+    Tracked fresh = new Tracked(file, lastAccess);
+    Tracked old = entries.put(entry, fresh);
+    total.addAndGet(fresh.bytes - (old == null ? 0 : old.bytes));
   }
 
   /** Records an entry found on disk, keeping its last use if it was known. */
-  void learn(Path metaPath, MetadataCodec.Read file, long bytes) {
-    Tracked known = entries.get(metaPath);
+  void learn(Path entry, EntryCodec.Read file) {
+    Tracked known = entries.get(entry);
     if (known != null
         && known.meta.equals(file.meta())
-        && known.baseLength == file.baseLength()
-        && known.baseCrc == file.baseCrc()
+        && known.bytes == file.fileLength()
+        && known.headerCrc == file.headerCrc()
         && known.updateSeq == file.updateSeq()) {
       return;
     }
-    put(metaPath, file, bytes, known != null ? known.lastAccess : tick());
+    put(entry, file, known != null ? known.lastAccess : tick());
+  }
+
+  /** Forgets every entry in this directory (a shard found not to be one, or cleared). */
+  void forgetIn(Path dir) {
+    for (Map.Entry<Path, Tracked> e : entries.entrySet()) {
+      if (dir.equals(e.getKey().getParent())) {
+        forget(e.getKey(), e.getValue());
+      }
+    }
   }
 
   /**
@@ -95,9 +98,9 @@ final class EntryIndex {
    * the file carries is less than {@link #DISK_RECENCY_MILLIS} older (the disk's recency is coarser
    * than this index's, so that a hot entry costs one write a second, not one per read).
    */
-  long touch(Path metaPath) {
+  long touch(Path entry) {
     long now = tick();
-    Tracked t = entries.get(metaPath);
+    Tracked t = entries.get(entry);
     if (t == null) {
       return now;
     }
@@ -126,16 +129,16 @@ final class EntryIndex {
     return used;
   }
 
-  void forget(Path metaPath) {
-    Tracked old = entries.remove(metaPath);
+  void forget(Path entry) {
+    Tracked old = entries.remove(entry);
     if (old != null) {
       total.addAndGet(-old.bytes);
     }
   }
 
   /** Forgets this very entry, unless it was replaced meanwhile; true when it did. */
-  boolean forget(Path metaPath, Tracked t) {
-    if (entries.remove(metaPath, t)) {
+  boolean forget(Path entry, Tracked t) {
+    if (entries.remove(entry, t)) {
       total.addAndGet(-t.bytes);
       return true;
     }

@@ -10,20 +10,22 @@ import java.util.Optional;
 import java.util.zip.CRC32C;
 
 /**
- * A committed body file being read. Body files are never modified once committed, so the open
- * channel reads the same bytes even if the pair is replaced or removed meanwhile. The CRC32C of the
- * bytes read is checked against the metadata when the last byte is read, before it is handed out; a
- * mismatch fails the read and reports the entry as corrupt.
+ * A committed body being read: a region of an entry file, from {@code offset} for {@code length}
+ * bytes, read with positioned reads. The body of a committed file is never modified (an update
+ * writes after it; a replacement is a new file renamed over the name), so the open channel reads
+ * the same bytes even if the pair is replaced or removed meanwhile. The CRC32C of the bytes read is
+ * checked against the metadata when the last byte is read, before it is handed out; a mismatch
+ * fails the read and reports the entry as corrupt.
  *
  * <p>A {@linkplain #slice range} of the body reads only its own bytes, from their position in the
- * file (RFC 9110 §14): its checksum cannot be checked, as the stored one covers the whole body; a
- * length that does not match still fails the read.
+ * entry file (RFC 9110 §14): its checksum cannot be checked, as the stored one covers the whole
+ * body; a length that does not match still fails the read.
  */
 final class FileBody implements StoredBody, RangeBodies.Sliceable {
   static final int CHUNK = 64 * 1024;
 
   private final FileChannel channel;
-  private final long start; // the file position of the first byte this body reads
+  private final long offset; // the file position of the first byte this body reads
   private final boolean checksummed;
   private final long length;
   private final long expectedCrc;
@@ -32,33 +34,39 @@ final class FileBody implements StoredBody, RangeBodies.Sliceable {
   private long read;
   private boolean verified;
 
-  FileBody(FileChannel channel, long length, long expectedCrc, Runnable onCorrupt) {
-    this(channel, 0, length, true, expectedCrc, onCorrupt);
+  /**
+   * A body of an entry file, checked against its CRC32C as it is read.
+   *
+   * @param offset where the body starts in the file
+   * @param length the body's length
+   */
+  FileBody(FileChannel channel, long offset, long length, long expectedCrc, Runnable onCorrupt) {
+    this(channel, offset, length, true, expectedCrc, onCorrupt);
   }
 
   private FileBody(
       FileChannel channel,
-      long start,
+      long offset,
       long length,
       boolean checksummed,
       long expectedCrc,
       Runnable onCorrupt) {
     this.channel = channel;
-    this.start = start;
+    this.offset = offset;
     this.length = length;
     this.checksummed = checksummed;
     this.expectedCrc = expectedCrc;
     this.onCorrupt = onCorrupt;
   }
 
-  /** The bytes from {@code offset}, read from their position in the file, over the same channel. */
+  /** The bytes from {@code from}, read from their position in the file, over the same channel. */
   @Override
-  public StoredBody slice(long offset, long count) {
-    if (offset < 0 || count < 0 || offset > length - count) {
+  public StoredBody slice(long from, long count) {
+    if (from < 0 || count < 0 || from > length - count) {
       throw new IllegalArgumentException(
-          "range " + offset + "+" + count + " of a body of " + length + " bytes");
+          "range " + from + "+" + count + " of a body of " + length + " bytes");
     }
-    return new FileBody(channel, start + offset, count, false, expectedCrc, onCorrupt);
+    return new FileBody(channel, offset + from, count, false, expectedCrc, onCorrupt);
   }
 
   @Override
@@ -84,16 +92,14 @@ final class FileBody implements StoredBody, RangeBodies.Sliceable {
     return Optional.of(buf.asReadOnlyBuffer());
   }
 
+  /** Reads the next bytes of the body, from {@code read} on, until the buffer is full. */
   private void readFully(ByteBuffer buf) throws IOException {
-    // Positioned reads: a slice starts where its range does, whatever the channel's position.
-    long at = start + read;
+    int start = buf.position();
     while (buf.hasRemaining()) {
-      int n = channel.read(buf, at);
-      if (n >= 0) {
-        at += n;
-      } else {
+      if (channel.read(buf, offset + read + buf.position() - start) < 0) {
         onCorrupt.run();
-        throw new StorageException("body file ended early at byte " + (read + buf.position()));
+        throw new StorageException(
+            "entry file ended early at body byte " + (read + buf.position() - start));
       }
     }
   }

@@ -7,48 +7,44 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.zip.CRC32C;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Collects a body, computing its CRC32C, and on commit hands the complete file to the {@link
- * FileStore}, which makes it visible. A body up to the store's buffer size is held in memory and
- * touches the disk only at commit, in one write; one that outgrows it streams into a temporary file
- * in the key directory from then on, so the memory a writer holds stays bounded. Any failure
- * deletes the temporary file, so an aborted or failed write leaves nothing behind.
+ * Collects a body, computing its CRC32C, and on commit hands the complete entry file to the {@link
+ * Commits}, which renames it into place. A body up to the store's buffer size is held in memory and
+ * touches the disk only at commit, in one write; one that outgrows it streams into a temporary
+ * entry file from then on (after room for the header and the metadata, written first, the header
+ * sealed at commit), so the memory a writer holds stays bounded. Any failure deletes the temporary
+ * file, so an aborted or failed write leaves nothing behind.
  */
 final class FileBodyWriter implements BodyWriter {
   private static final byte[] EMPTY = new byte[0];
 
   private final FileStore store;
   private final StoredPair pair;
-  private final Path dir;
-  private final String bodyName;
-  private final Path temp;
   private final int bufferBytes;
   private final CRC32C crc = new CRC32C();
   private final AtomicBoolean done = new AtomicBoolean();
-  private byte[] buffer = EMPTY;
+  private byte @Nullable [] buffer = EMPTY; // let go (null) once on the disk or done
   private int buffered;
   // Null while the body is in memory. Volatile because close() of the store may abort the writer
   // from another thread while it moves to the disk: each then sees the other and one cleans up.
-  private volatile @Nullable FileChannel channel;
-  private boolean inNewDirectory;
+  private volatile Commits.@Nullable Temp temp;
+  private EntryCodec.@Nullable Head head; // set with temp
   private long written;
 
-  FileBodyWriter(FileStore store, StoredPair pair, Path dir, int bufferBytes) {
+  FileBodyWriter(FileStore store, StoredPair pair, int bufferBytes) {
     this.store = store;
     this.pair = pair;
-    this.dir = dir;
-    this.bodyName = Layout.bodyName(pair.id(), Layout.newGeneration());
-    this.temp = dir.resolve(bodyName + Layout.TEMP_SUFFIX);
     this.bufferBytes = bufferBytes;
   }
 
   @Override
+  @SuppressWarnings(
+      "NullAway") // the buffer is let go (null) once on the disk; nothing reads it after
   public void write(ByteBuffer chunk) throws IOException {
     if (done.get()) {
       throw new IllegalStateException("the writer is already committed or aborted");
@@ -62,7 +58,7 @@ final class FileBodyWriter implements BodyWriter {
     }
     crc.update(chunk.duplicate());
     try {
-      if (channel == null && after <= bufferBytes) {
+      if (temp == null && after <= bufferBytes) {
         if (after > buffer.length) {
           buffer =
               Arrays.copyOf(buffer, (int) Math.min(bufferBytes, Math.max(after, 2L * buffered)));
@@ -70,7 +66,7 @@ final class FileBodyWriter implements BodyWriter {
         chunk.get(buffer, buffered, length);
         buffered += length;
       } else {
-        if (channel == null) {
+        if (temp == null) {
           toDisk();
         }
         writeFully(chunk);
@@ -82,30 +78,27 @@ final class FileBodyWriter implements BodyWriter {
     written = after;
   }
 
-  /** Moves the buffered bytes to a new temporary file, which takes every later chunk. */
+  /** Moves the buffered bytes to a new temporary entry file, which takes every later chunk. */
   @SuppressWarnings(
       "NullAway") // the buffer is let go (null) once on the disk; nothing reads it after
   private void toDisk() throws IOException {
-    open();
+    head = EntryCodec.head(pair, Layout.newGeneration());
+    temp = store.commits().createTemp(pair);
     if (done.get()) {
-      // Aborted meanwhile by the store's close(), which may not have seen the channel.
+      // Aborted meanwhile by the store's close(), which may not have seen the file.
       deleteTemp();
       throw new StorageException("the storage is closed");
     }
+    writeFully(ByteBuffer.wrap(head.bytes()));
     writeFully(ByteBuffer.wrap(buffer, 0, buffered));
     buffer = null;
   }
 
-  private void open() throws IOException {
-    FileStore.NewFile file = store.createFile(dir, temp, pair);
-    inNewDirectory = file.inNewDirectory();
-    channel = file.channel();
-  }
-
-  @SuppressWarnings("NullAway") // called once open() has set the channel
+  @SuppressWarnings("NullAway") // called once toDisk() has set the temporary file
   private void writeFully(ByteBuffer b) throws IOException {
+    FileChannel ch = temp.channel();
     while (b.hasRemaining()) {
-      channel.write(b);
+      ch.write(b);
     }
   }
 
@@ -115,25 +108,24 @@ final class FileBodyWriter implements BodyWriter {
   }
 
   @Override
-  @SuppressWarnings("NullAway") // the channel is open from here on, and the buffer let go
+  @SuppressWarnings("NullAway") // head is set with temp, and the buffer is there until then
   public void commit() throws IOException {
     if (!done.compareAndSet(false, true)) {
       throw new IllegalStateException("the writer is already committed or aborted");
     }
     store.finished(this);
     try {
-      if (channel == null) {
-        open();
-        writeFully(ByteBuffer.wrap(buffer, 0, buffered));
+      if (temp == null) {
+        store.commits().commit(pair, buffer, buffered, crc.getValue(), true);
         buffer = null;
+        return;
       }
-      if (store.durable()) {
-        // The data and the length, which is all a reader needs; the name is made durable by the
-        // store's sync of the directory after the rename.
-        channel.force(false);
-      }
-      channel.close();
-      store.publish(pair, dir, temp, bodyName, written, crc.getValue(), inNewDirectory);
+      Metadata meta = EntryCodec.seal(head, pair, written, crc.getValue());
+      EntryCodec.writeAt(
+          temp.channel(), 0, ByteBuffer.wrap(head.bytes(), 0, EntryCodec.HEADER_BYTES));
+      temp.channel().close();
+      store.commits().publish(temp, meta, head.bytes(), true);
+      store.evictIfNeeded();
     } catch (IOException | RuntimeException e) {
       deleteTemp();
       throw e instanceof StorageException se
@@ -143,7 +135,6 @@ final class FileBodyWriter implements BodyWriter {
   }
 
   @Override
-  @SuppressWarnings("NullAway") // the buffer is let go (null) once the writer is done
   public void abort() {
     if (!done.compareAndSet(false, true)) {
       return;
@@ -154,17 +145,17 @@ final class FileBodyWriter implements BodyWriter {
   }
 
   private void deleteTemp() {
-    FileChannel ch = channel;
-    if (ch == null) {
+    Commits.Temp t = temp;
+    if (t == null) {
       return;
     }
     try {
-      ch.close();
+      t.channel().close();
     } catch (IOException ignored) {
       // Closing is best effort; the file is deleted next.
     }
     try {
-      Files.deleteIfExists(temp);
+      Files.deleteIfExists(t.path());
     } catch (IOException ignored) {
       // Left for recovery: a temporary file is never visible and is deleted on open.
     }

@@ -2,7 +2,6 @@ package dev.cachet.storage.internal;
 
 import dev.cachet.core.CacheKey;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
@@ -11,31 +10,36 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.regex.Pattern;
 
 /**
- * The names of a file storage's files. Under the root: the marker file {@value #MARKER} and one
- * directory per cache key, named by the SHA-256 of the key (never by the URL). In a key directory,
- * per pair: {@code <id>.json} (the metadata, the commit marker) and {@code <id>.<generation>.body}
- * (the body, never modified once committed; new content gets a new generation). Files ending in
- * {@value #TEMP_SUFFIX} are writes in progress.
+ * The names of a file storage's files (format version 4). Under the root: the marker file {@value
+ * #MARKER} and 16 <em>shard</em> directories, named by the first hex digit of the SHA-256 of a key
+ * (few, so that a durable batch of commits forces few directories). In a shard, one file per entry,
+ * {@code <sha-256 of the key>.<pair id>} (never named by the URL), holding the pair's metadata, its
+ * update slots and its body ({@link EntryHeader}). Files ending in {@value #TEMP_SUFFIX} are writes
+ * in progress. A directory named by a whole SHA-256 (64 hex digits) is a key directory of an older
+ * format.
  */
 public final class Layout {
   /** Marks a directory as a Cachet file storage and carries the process lock. */
   public static final String MARKER = ".cachet-storage";
 
-  static final String META_SUFFIX = ".json";
-  static final String BODY_SUFFIX = ".body";
   static final String TEMP_SUFFIX = ".tmp";
 
-  private static final Pattern KEY_DIR = Pattern.compile("[0-9a-f]{64}");
-  private static final Pattern META =
-      Pattern.compile("[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\\.json");
-  private static final Pattern BODY =
-      Pattern.compile(
-          "([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})\\.[0-9a-f]{16}\\.body");
+  /**
+   * The directory of writes in progress, apart from the shards, so that creating a temporary file
+   * leaves a shard's time (and the views of it) unchanged: only a commit's rename changes a shard.
+   */
+  static final String TEMP_DIR = "tmp";
+
+  private static final String UUID_PATTERN =
+      "[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}";
+  private static final Pattern SHARD = Pattern.compile("[0-9a-f]");
+  private static final Pattern OLD_KEY_DIR = Pattern.compile("[0-9a-f]{64}");
+  private static final Pattern ENTRY = Pattern.compile("[0-9a-f]{64}\\.(" + UUID_PATTERN + ")");
 
   private Layout() {}
 
-  /** The directory name of a key: the lower-case hex SHA-256 of its UTF-8 value. */
-  public static String keyDirName(CacheKey key) {
+  /** The lower-case hex SHA-256 of a key's UTF-8 value: the start of its entries' file names. */
+  public static String keyHash(CacheKey key) {
     try {
       MessageDigest sha = MessageDigest.getInstance("SHA-256");
       return HexFormat.of().formatHex(sha.digest(key.value().getBytes(StandardCharsets.UTF_8)));
@@ -44,39 +48,63 @@ public final class Layout {
     }
   }
 
-  static Path keyDir(Path root, CacheKey key) {
-    return root.resolve(keyDirName(key));
+  /** How many shard directories there are. */
+  static final int SHARDS = 16;
+
+  /** The shard directory's name of a key hash: its first hex digit. */
+  public static String shardName(String keyHash) {
+    return keyHash.substring(0, 1);
   }
 
-  static String metaName(UUID id) {
-    return id + META_SUFFIX;
+  /** The shard of a key hash, 0 to {@link #SHARDS} - 1. */
+  static int shardOf(String keyHash) {
+    return Character.digit(keyHash.charAt(0), 16);
   }
 
-  /** A fresh generation: 16 random hex digits. */
-  static String newGeneration() {
-    return HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextLong());
+  /** The name of shard {@code i}. */
+  static String shardName(int i) {
+    return Integer.toHexString(i);
   }
 
-  static String bodyName(UUID id, String generation) {
-    return id + "." + generation + BODY_SUFFIX;
+  /** The path of a pair's entry file, relative to the root: {@code <shard>/<key hash>.<id>}. */
+  public static String entryPath(CacheKey key, UUID id) {
+    String hash = keyHash(key);
+    return shardName(hash) + "/" + entryName(hash, id);
   }
 
-  static boolean isKeyDir(String name) {
-    return KEY_DIR.matcher(name).matches();
+  static String entryName(String keyHash, UUID id) {
+    return keyHash + "." + id;
   }
 
-  static boolean isMeta(String name) {
-    return META.matcher(name).matches();
+  /** A temporary file's name beside the entry file it will become: unique, ending in .tmp. */
+  static String tempName(String entryName) {
+    return entryName
+        + "."
+        + HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextLong())
+        + TEMP_SUFFIX;
   }
 
-  static boolean isBody(String name) {
-    return BODY.matcher(name).matches();
+  /** A fresh generation: a random number that tells one commit of a pair from another. */
+  static long newGeneration() {
+    return ThreadLocalRandom.current().nextLong();
   }
 
-  /** True when this body file name belongs to this pair id. */
-  static boolean isBodyOf(String name, UUID id) {
-    var m = BODY.matcher(name);
-    return m.matches() && m.group(1).equals(id.toString());
+  static boolean isShard(String name) {
+    return SHARD.matcher(name).matches();
+  }
+
+  /** A key directory of format versions 1 to 3, dropped whole on open. */
+  static boolean isOldKeyDir(String name) {
+    return OLD_KEY_DIR.matcher(name).matches();
+  }
+
+  static boolean isEntry(String name) {
+    return ENTRY.matcher(name).matches();
+  }
+
+  /** The pair id an entry file is named for; the name must be an entry's. */
+  static UUID idOf(String entryName) {
+    return UUID.fromString(entryName.substring(65));
   }
 
   /** A marker written but not yet linked into place: a creation of the storage under way or cut. */

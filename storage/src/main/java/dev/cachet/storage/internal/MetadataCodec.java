@@ -27,47 +27,41 @@ import java.util.zip.CRC32C;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Writes and reads metadata files, format version {@value #FORMAT_VERSION}. A file is a JSON
- * object, the <em>base</em>, written whole by a commit (a temporary file renamed into place):
+ * The JSON of an entry file (format version {@value #FORMAT_VERSION}, see {@link EntryCodec}): the
+ * <em>base</em>, a JSON object written once by the commit,
  *
  * <pre>{@code
  * {
- *   "formatVersion": 3,
+ *   "formatVersion": 4,
  *   "id": "<uuid>",
  *   "key": "<cache key>",
  *   "request": {"method": "GET", "uri": "<uri>", "headers": [["Accept", "text/html"]]},
  *   "response": {"status": 200, "httpVersion": "HTTP/1.1",
  *                "headers": [["Vary", "Accept"], ["Cache-Control", "max-age=60"]]},
  *   "requestTime": "<ISO-8601 instant>",
- *   "responseTime": "<ISO-8601 instant>",
- *   "body": {"file": "<id>.<generation>.body", "length": 1234, "crc32c": 305419896}
+ *   "responseTime": "<ISO-8601 instant>"
  * }
  * }</pre>
  *
- * then, once the entry has been freshened in place (a 304, RFC 9111 §4.3.4), an <em>update
- * area</em>: after the base, a zero byte (JSON text never holds one, so the first zero byte ends
- * the base), and two slots of {@value #SLOT_BYTES} bytes, the first at {@link #slotOffset} of the
- * base's length. A slot is a header, {@code "cachet-u"} in ASCII, a sequence number (8 bytes), the
- * length of its JSON (4 bytes) and the CRC32C of those 12 bytes and the JSON (4 bytes, all
- * big-endian), then the JSON: the whole metadata again, compact, with the new request, response and
- * times. An update writes the slot its sequence number selects (odd: the second) in place, so the
- * other slot keeps the previous update whole while it is written; a reader takes the valid slot of
- * the highest sequence number whose id, key and body are the base's, else the base. A slot cut
- * short by a crash or a power cut fails its checksum and is ignored: a lost freshening, never a
- * torn entry.
+ * and the <em>update slots</em> a 304's freshening (RFC 9111 §4.3.4) is written into in place. A
+ * slot is a header, {@code "cachet-u"} in ASCII, a sequence number (8 bytes), the length of its
+ * JSON (4 bytes) and a CRC32C (4 bytes, all big-endian) of the entry's generation, the sequence
+ * number, the length and the JSON; then the JSON: the pair again, compact, with the new request,
+ * response and times. Update <i>n</i> goes to the first slot when <i>n</i> is even, the second when
+ * odd, so the other slot keeps the previous update whole while one is written; a reader takes the
+ * valid slot of the highest sequence number whose id and key are the base's, else the base. A slot
+ * cut short by a crash or a power cut fails its checksum and is ignored: a lost freshening, never a
+ * torn entry. The generation in the checksum ties a slot to the commit it updates.
  *
  * <p>Headers are lists of {@code [name, value]} pairs, which keep order, case and repeated fields.
- * The request's are only those a file storage keeps ({@link RequestRecord}). Versions 1 and 2 are
- * {@link OldFormat} and dropped: version 1 may hold every request field, and a version 2 store may
- * be shared with an older Cachet that would rewrite a freshened file without its update area (so
- * each instance must be of one version). {@code httpVersion}, the version the response arrived in,
- * is optional: it is absent when the pair has none. Reading is strict: anything missing, mistyped
- * or of another format version is {@link Corrupt}. Fields it does not know are ignored, so a later
- * version may add optional ones.
+ * The request's are only those a file storage keeps ({@link RequestRecord}). Older versions are
+ * {@link OldFormat} and dropped. {@code httpVersion}, the version the response arrived in, is
+ * optional. Reading is strict: anything missing, mistyped or of another format version is {@link
+ * Corrupt}. Fields it does not know are ignored, so a later version may add optional ones.
  */
 public final class MetadataCodec {
   /** The format version this code writes and reads. */
-  public static final int FORMAT_VERSION = 3;
+  public static final int FORMAT_VERSION = 4;
 
   /** The bytes of an update slot: its header and its JSON. */
   public static final int SLOT_BYTES = 4096;
@@ -75,13 +69,10 @@ public final class MetadataCodec {
   private static final int SLOT_HEADER = 24;
   private static final byte[] SLOT_MAGIC = "cachet-u".getBytes(StandardCharsets.US_ASCII);
 
-  /**
-   * A metadata file as read: the metadata it holds now (the base, or its newest valid update), the
-   * length and CRC32C of its base, and the sequence number of the update read (0 for the base).
-   */
-  public record Read(Metadata meta, int baseLength, long baseCrc, long updateSeq) {}
+  /** A newest valid update: its pair and sequence number. */
+  public record Update(StoredPair pair, long seq) {}
 
-  /** The CRC32C of a file's first {@code length} bytes: of its base, when that is its length. */
+  /** The CRC32C of the first {@code length} bytes. */
   public static long crc32c(byte[] bytes, int length) {
     CRC32C crc = new CRC32C();
     crc.update(bytes, 0, length);
@@ -96,7 +87,7 @@ public final class MetadataCodec {
 
   private MetadataCodec() {}
 
-  /** A metadata file that cannot be used: it is skipped and deleted, never served. */
+  /** An entry file that cannot be used: it is skipped and deleted, never served. */
   public static class Corrupt extends Exception {
     private static final long serialVersionUID = 1L;
 
@@ -121,27 +112,26 @@ public final class MetadataCodec {
     }
   }
 
-  /** The bytes of a metadata file that holds this metadata as its base, with no update area. */
-  public static byte[] write(Metadata m) {
+  /** The base JSON of a pair (pretty printed, as the golden file shows it). */
+  public static byte[] write(StoredPair pair) {
     try {
-      return JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(tree(m));
+      return JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(tree(pair));
     } catch (JsonProcessingException e) {
       throw new IllegalStateException("a JSON tree always serialises", e);
     }
   }
 
   /**
-   * The bytes of an update slot holding this metadata as update {@code seq}, to be written at
-   * {@link #slotOffset}; empty when the metadata does not fit in a slot (the file is then rewritten
-   * whole instead).
+   * The bytes of an update slot holding this pair as update {@code seq} of the commit of this
+   * generation; empty when the pair does not fit in a slot (the entry is then rewritten whole).
    */
-  public static Optional<byte[]> slot(Metadata m, long seq) {
+  public static Optional<byte[]> slot(StoredPair pair, long generation, long seq) {
     if (seq < 1) {
       throw new IllegalArgumentException("update sequence numbers start at 1");
     }
     byte[] json;
     try {
-      json = JSON.writeValueAsBytes(tree(m));
+      json = JSON.writeValueAsBytes(tree(pair));
     } catch (JsonProcessingException e) {
       throw new IllegalStateException("a JSON tree always serialises", e);
     }
@@ -150,30 +140,27 @@ public final class MetadataCodec {
     }
     ByteBuffer b = ByteBuffer.allocate(SLOT_HEADER + json.length);
     b.put(SLOT_MAGIC).putLong(seq).putInt(json.length).putInt(0).put(json);
-    b.putInt(SLOT_MAGIC.length + 12, (int) slotChecksum(b.array(), 0, json.length));
+    b.putInt(SLOT_MAGIC.length + 12, (int) slotChecksum(generation, b.array(), 0, json.length));
     return Optional.of(b.array());
   }
 
   /**
-   * Where the slot of update {@code seq} starts, in a file whose base has {@code baseLength} bytes:
-   * past the base and the zero byte that ends it, rounded to 8 bytes; odd updates in the second
-   * slot.
+   * Where the slot of update {@code seq} starts, in an entry file whose update area starts at
+   * {@code areaStart}: odd updates in the second slot.
    */
-  public static long slotOffset(int baseLength, long seq) {
-    long first = (baseLength + 1L + 7) & ~7L;
-    return first + (seq % 2 == 1 ? SLOT_BYTES : 0);
+  public static long slotOffset(long areaStart, long seq) {
+    return areaStart + (seq % 2 == 1 ? SLOT_BYTES : 0);
   }
 
-  /** CRC32C of a slot's sequence number, JSON length and JSON, the slot starting at {@code at}. */
-  private static long slotChecksum(byte[] bytes, int at, int jsonLength) {
+  private static long slotChecksum(long generation, byte[] bytes, int at, int jsonLength) {
     CRC32C crc = new CRC32C();
+    crc.update(ByteBuffer.allocate(8).putLong(0, generation));
     crc.update(bytes, at + SLOT_MAGIC.length, 12);
     crc.update(bytes, at + SLOT_HEADER, jsonLength);
     return crc.getValue();
   }
 
-  private static ObjectNode tree(Metadata m) {
-    StoredPair p = m.pair();
+  private static ObjectNode tree(StoredPair p) {
     ObjectNode root = JSON.createObjectNode();
     root.put("formatVersion", FORMAT_VERSION);
     root.put("id", p.id().toString());
@@ -188,50 +175,25 @@ public final class MetadataCodec {
     response.set("headers", headers(p.response().headers()));
     root.put("requestTime", p.requestTime().toString());
     root.put("responseTime", p.responseTime().toString());
-    ObjectNode body = root.putObject("body");
-    body.put("file", m.bodyFile());
-    body.put("length", m.bodyLength());
-    body.put("crc32c", m.crc32c());
     return root;
   }
 
   /**
-   * Reads the metadata a file holds now: its newest valid update, else its base.
-   *
-   * @throws Corrupt if the base is not metadata of format version {@value #FORMAT_VERSION}
+   * The newest valid update in an update area: {@code area} holds the file's bytes from {@code
+   * areaStart} on. Null when no slot is valid for this base (of this generation, id and key).
    */
-  public static Metadata read(byte[] bytes) throws Corrupt {
-    return readFile(bytes).meta();
-  }
-
-  /**
-   * Reads a metadata file: its base strictly, then its update slots, if any. A slot that is cut
-   * short, fails its checksum, or describes another entry (id, key or body) is ignored.
-   *
-   * @throws Corrupt if the base is not metadata of format version {@value #FORMAT_VERSION}
-   */
-  public static Read readFile(byte[] bytes) throws Corrupt {
-    int baseLength = 0;
-    while (baseLength < bytes.length && bytes[baseLength] != 0) {
-      baseLength++;
-    }
-    Metadata base = readJson(Arrays.copyOf(bytes, baseLength));
-    long baseCrc = crc32c(bytes, baseLength);
-    Read newest = new Read(base, baseLength, baseCrc, 0);
+  public static @Nullable Update newestUpdate(byte[] area, long generation, StoredPair base) {
+    Update newest = null;
     for (int which = 0; which < 2; which++) {
-      long at = slotOffset(baseLength, which);
-      Read update = readSlot(bytes, (int) Math.min(at, Integer.MAX_VALUE), newest);
-      if (update != null && update.updateSeq() > newest.updateSeq()) {
-        newest = update;
+      Update u = readSlot(area, which * SLOT_BYTES, generation, base);
+      if (u != null && (newest == null || u.seq() > newest.seq())) {
+        newest = u;
       }
     }
     return newest;
   }
 
-  /** The update in the slot at {@code at}, or null when there is none valid of this base. */
-  private static @Nullable Read readSlot(byte[] bytes, int at, Read file) {
-    Metadata base = file.meta();
-    int baseLength = file.baseLength();
+  private static @Nullable Update readSlot(byte[] bytes, int at, long generation, StoredPair base) {
     if (bytes.length - at < SLOT_HEADER
         || !Arrays.equals(bytes, at, at + SLOT_MAGIC.length, SLOT_MAGIC, 0, SLOT_MAGIC.length)) {
       return null;
@@ -245,26 +207,26 @@ public final class MetadataCodec {
         || length < 0
         || length > SLOT_BYTES - SLOT_HEADER
         || bytes.length - at - SLOT_HEADER < length
-        || slotOffset(baseLength, seq) != at
-        || (int) slotChecksum(bytes, at, length) != crc) {
+        || slotOffset(0, seq) != at
+        || (int) slotChecksum(generation, bytes, at, length) != crc) {
       return null;
     }
-    Metadata m;
+    StoredPair p;
     try {
-      m = readJson(Arrays.copyOfRange(bytes, at + SLOT_HEADER, at + SLOT_HEADER + length));
+      p = read(Arrays.copyOfRange(bytes, at + SLOT_HEADER, at + SLOT_HEADER + length));
     } catch (Corrupt e) {
       return null;
     }
-    boolean sameEntry =
-        m.pair().id().equals(base.pair().id())
-            && m.pair().key().equals(base.pair().key())
-            && m.bodyFile().equals(base.bodyFile())
-            && m.bodyLength() == base.bodyLength()
-            && m.crc32c() == base.crc32c();
-    return sameEntry ? new Read(m, baseLength, file.baseCrc(), seq) : null;
+    boolean sameEntry = p.id().equals(base.id()) && p.key().equals(base.key());
+    return sameEntry ? new Update(p, seq) : null;
   }
 
-  private static Metadata readJson(byte[] bytes) throws Corrupt {
+  /**
+   * Reads a base (or a slot's) JSON strictly.
+   *
+   * @throws Corrupt if it is not a pair of format version {@value #FORMAT_VERSION}
+   */
+  public static StoredPair read(byte[] bytes) throws Corrupt {
     JsonNode root;
     try {
       root = JSON.readTree(bytes);
@@ -302,29 +264,14 @@ public final class MetadataCodec {
       }
       Instant requestTime = Instant.parse(text(root, "requestTime"));
       Instant responseTime = Instant.parse(text(root, "responseTime"));
-      JsonNode body = object(root, "body");
-      String file = text(body, "file");
-      if (!Layout.isBodyOf(file, id)) {
-        throw new Corrupt("body file name not of this pair: " + file);
-      }
-      JsonNode length = body.get("length");
-      JsonNode crc = body.get("crc32c");
-      if (length == null || !length.canConvertToLong() || length.longValue() < 0) {
-        throw new Corrupt("no body length");
-      }
-      if (crc == null || !crc.canConvertToLong() || crc.longValue() < 0) {
-        throw new Corrupt("no body crc32c");
-      }
-      StoredPair pair =
-          new StoredPair(
-              id,
-              key,
-              request,
-              response,
-              requestTime,
-              responseTime,
-              Optional.ofNullable(httpVersion).map(JsonNode::textValue));
-      return new Metadata(pair, file, length.longValue(), crc.longValue());
+      return new StoredPair(
+          id,
+          key,
+          request,
+          response,
+          requestTime,
+          responseTime,
+          Optional.ofNullable(httpVersion).map(JsonNode::textValue));
     } catch (RuntimeException | java.net.URISyntaxException e) {
       // Bad UUID, URI, instant, status or header: the values the core refuses.
       throw new Corrupt("invalid value: " + e.getMessage(), e);

@@ -1,11 +1,13 @@
 package dev.cachet.storage.internal;
 
+import static java.util.Objects.requireNonNull;
+
 import dev.cachet.storage.StorageException;
+import java.io.EOFException;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
-import java.nio.file.DirectoryNotEmptyException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.FileSystemException;
 import java.nio.file.FileVisitResult;
@@ -18,42 +20,34 @@ import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.PosixFileAttributes;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
-import java.util.Set;
 import java.util.zip.CRC32C;
 import org.jspecify.annotations.Nullable;
 
 /**
- * What a file storage does when it opens: it reads every metadata file, keeps the valid entries,
- * and deletes what cannot be served — corrupt, truncated or foreign metadata, metadata whose body
- * is missing or of another length or checksum, stray files, and (when no other storage has the
- * directory open) temporary files and bodies no metadata refers to.
+ * What a file storage does when it opens: it reads every entry file, keeps the valid entries, and
+ * deletes what cannot be served — corrupt, truncated or misnamed entries, entries whose body is cut
+ * short or (when checked) of another checksum, stray files, the key directories of older formats,
+ * and (when no other storage has the directory open) temporary files.
  */
 final class Recovery {
-  /** How old a temporary or unreferenced file must be before a shared open deletes it. */
+  /** How old a temporary file must be before a shared open deletes it. */
   static final Duration GRACE = Duration.ofMinutes(10);
 
   private static final System.Logger LOG = FileStore.LOG;
 
-  /** An entry found valid. */
-  record Loaded(Path metaPath, MetadataCodec.Read file, long bytes, long lastAccess) {
-    Metadata meta() {
-      return file.meta();
-    }
-  }
+  /** An entry found valid, and its last use (its file's modification time). */
+  record Loaded(Path entry, EntryCodec.Read file, long lastAccess) {}
 
   private final boolean exclusive;
   private final boolean verifyChecksums;
-  private final OwnerOnly modes;
   private int oldFormat;
   private final long now = System.currentTimeMillis();
   private final List<Loaded> loaded = new ArrayList<>();
 
-  private Recovery(boolean exclusive, boolean verifyChecksums, OwnerOnly modes) {
+  private Recovery(boolean exclusive, boolean verifyChecksums) {
     this.exclusive = exclusive;
     this.verifyChecksums = verifyChecksums;
-    this.modes = modes;
   }
 
   /**
@@ -64,7 +58,7 @@ final class Recovery {
    */
   static List<Loaded> run(Path root, boolean exclusive, boolean verifyChecksums, OwnerOnly modes)
       throws IOException {
-    Recovery r = new Recovery(exclusive, verifyChecksums, modes);
+    Recovery r = new Recovery(exclusive, verifyChecksums);
     try (DirectoryStream<Path> entries = Files.newDirectoryStream(root)) {
       for (Path p : entries) {
         String name = p.getFileName().toString();
@@ -78,14 +72,23 @@ final class Recovery {
           }
           continue;
         }
-        BasicFileAttributes attributes = r.attributes(p);
-        if (Layout.isKeyDir(name) && attributes != null && attributes.isDirectory()) {
+        BasicFileAttributes attributes = attributes(p, modes);
+        if (attributes == null) {
+          continue;
+        }
+        if (name.equals(Layout.TEMP_DIR) && attributes.isDirectory()) {
+          r.recoverShard(p);
+        } else if (Layout.isShard(name) && attributes.isDirectory()) {
           if (attributes instanceof PosixFileAttributes posix) {
-            // Made by a version that created directories 0755: the owner's only from now on.
             modes.restrict(p, posix);
           }
-          r.recoverKeyDir(p);
-        } else if (attributes != null) {
+          r.recoverShard(p);
+        } else if (Layout.isOldKeyDir(name) && attributes.isDirectory()) {
+          // A key directory of format 1 to 3: never read (version 1 may hold request fields a
+          // store no longer keeps), dropped whole.
+          r.oldFormat++;
+          deleteTree(p);
+        } else {
           LOG.log(Level.WARNING, "deleting stray file in the file storage: {0}", p);
           deleteTree(p);
         }
@@ -96,8 +99,8 @@ final class Recovery {
     if (r.oldFormat > 0) {
       LOG.log(
           Level.INFO,
-          "dropped {0} file storage entries of an older format (never read: version 1 may hold"
-              + " request fields a store no longer keeps, version 2 knows no update slots) in {1}",
+          "dropped {0} file storage keys of an older format (versions 1 to 3, one directory per"
+              + " key, never read) in {1}",
           r.oldFormat,
           root);
     }
@@ -105,7 +108,8 @@ final class Recovery {
   }
 
   /** The attributes of a file itself (a link's, not its target's); null when it is gone. */
-  private @Nullable BasicFileAttributes attributes(Path p) throws IOException {
+  private static @Nullable BasicFileAttributes attributes(Path p, OwnerOnly modes)
+      throws IOException {
     try {
       return modes.posix()
           ? Files.readAttributes(p, PosixFileAttributes.class, LinkOption.NOFOLLOW_LINKS)
@@ -115,16 +119,15 @@ final class Recovery {
     }
   }
 
-  private void recoverKeyDir(Path dir) throws IOException {
-    List<Path> metas = new ArrayList<>();
-    List<Path> bodies = new ArrayList<>();
+  private void recoverShard(Path dir) throws IOException {
     try (DirectoryStream<Path> files = Files.newDirectoryStream(dir)) {
       for (Path f : files) {
         String name = f.getFileName().toString();
-        if (Layout.isMeta(name)) {
-          metas.add(f);
-        } else if (Layout.isBody(name)) {
-          bodies.add(f);
+        if (Layout.isEntry(name)) {
+          Loaded l = load(dir, f);
+          if (l != null) {
+            loaded.add(l);
+          }
         } else if (Layout.isTemp(name)) {
           if (unclaimed(f)) {
             Files.deleteIfExists(f);
@@ -135,103 +138,66 @@ final class Recovery {
         }
       }
     }
-    Set<String> referenced = new HashSet<>();
-    for (Path metaPath : metas) {
-      Loaded l = load(dir, metaPath);
-      if (l != null) {
-        loaded.add(l);
-        referenced.add(l.meta().bodyFile());
-      }
-    }
-    for (Path body : bodies) {
-      if (!referenced.contains(body.getFileName().toString()) && unclaimed(body)) {
-        Files.deleteIfExists(body);
-      }
-    }
-    if (exclusive) {
-      try {
-        Files.deleteIfExists(dir);
-      } catch (DirectoryNotEmptyException kept) {
-        // It holds entries.
-      }
-    }
   }
 
-  private @Nullable Loaded load(Path dir, Path metaPath) throws IOException {
-    byte[] bytes;
+  private @Nullable Loaded load(Path dir, Path entry) throws IOException {
+    if (!Files.isRegularFile(entry, LinkOption.NOFOLLOW_LINKS)) {
+      // A link (never followed), or something else that is not a regular file.
+      if (Files.exists(entry, LinkOption.NOFOLLOW_LINKS)) {
+        LOG.log(Level.WARNING, "deleting {0}: not a regular file (a link?)", entry);
+        deleteTree(entry);
+      }
+      return null;
+    }
+    FileChannel ch;
     try {
-      bytes = OwnerOnly.readAllBytes(metaPath);
+      ch = OwnerOnly.open(entry);
     } catch (NoSuchFileException gone) {
       return null;
     } catch (FileSystemException notAFile) {
       // A link (never followed) or something else that is not a regular file.
-      drop(metaPath, "not a regular file (" + notAFile.getMessage() + ")");
+      drop(entry, "not a regular file (" + notAFile.getMessage() + ")");
       return null;
     }
-    MetadataCodec.Read file;
-    try {
-      file = MetadataCodec.readFile(bytes);
+    String problem;
+    EntryCodec.Read file = null;
+    try (ch) {
+      file = EntryCodec.read(ch);
+      problem = check(dir, entry, file.meta(), ch);
     } catch (MetadataCodec.OldFormat e) {
-      // Its body is deleted below as unreferenced.
       oldFormat++;
-      Files.deleteIfExists(metaPath);
+      Files.deleteIfExists(entry);
       return null;
-    } catch (MetadataCodec.Corrupt e) {
-      drop(metaPath, "corrupt metadata (" + e.getMessage() + ")");
-      return null;
+    } catch (MetadataCodec.Corrupt | EOFException e) {
+      problem = "corrupt entry file (" + e.getMessage() + ")";
     }
-    Metadata meta = file.meta();
-    String problem = check(dir, metaPath, meta);
-    if (problem == null) {
-      long lastAccess = Files.getLastModifiedTime(metaPath).toMillis();
-      return new Loaded(metaPath, file, meta.bodyLength() + bytes.length, lastAccess);
-    }
-    if (problem.equals(MISSING_BODY) && !exclusive) {
-      // Another storage may be replacing the pair this very moment; its new metadata is valid.
+    if (problem != null) {
+      drop(entry, problem);
       return null;
     }
-    drop(metaPath, problem);
-    if (!problem.equals(NOT_A_FILE)) {
-      Files.deleteIfExists(dir.resolve(meta.bodyFile()));
-    }
-    return null;
+    long lastAccess = Files.getLastModifiedTime(entry, LinkOption.NOFOLLOW_LINKS).toMillis();
+    // Read without a problem, so read.
+    return new Loaded(entry, requireNonNull(file, "file"), lastAccess);
   }
 
-  private static final String MISSING_BODY = "its body file is missing";
-  private static final String NOT_A_FILE = "its body is not a regular file (a link?)";
-
-  private @Nullable String check(Path dir, Path metaPath, Metadata meta) throws IOException {
-    if (!metaPath.getFileName().toString().equals(Layout.metaName(meta.pair().id()))) {
-      return "it is named for another pair";
+  private @Nullable String check(Path dir, Path entry, Metadata meta, FileChannel ch)
+      throws IOException {
+    String hash = Layout.keyHash(meta.pair().key());
+    if (!entry.getFileName().toString().equals(Layout.entryName(hash, meta.pair().id()))) {
+      return "it is named for another pair or key";
     }
-    if (!dir.getFileName().toString().equals(Layout.keyDirName(meta.pair().key()))) {
-      return "it is in the directory of another key";
+    if (!dir.getFileName().toString().equals(Layout.shardName(hash))) {
+      return "it is in the shard of another key";
     }
-    Path body = dir.resolve(meta.bodyFile());
-    long size;
-    try {
-      BasicFileAttributes attributes =
-          Files.readAttributes(body, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
-      if (!attributes.isRegularFile()) {
-        Files.deleteIfExists(body);
-        return NOT_A_FILE;
-      }
-      size = attributes.size();
-    } catch (NoSuchFileException e) {
-      return MISSING_BODY;
-    }
-    if (size != meta.bodyLength()) {
-      return "its body has " + size + " bytes, not " + meta.bodyLength();
-    }
-    if (verifyChecksums && crc32c(body) != meta.crc32c()) {
+    if (verifyChecksums && crc32c(ch, meta.bodyOffset(), meta.bodyLength()) != meta.crc32c()) {
       return "its body's checksum does not match";
     }
     return null;
   }
 
-  private static void drop(Path metaPath, String why) throws IOException {
-    LOG.log(Level.WARNING, "dropping file storage entry {0}: {1}", metaPath, why);
-    Files.deleteIfExists(metaPath);
+  private static void drop(Path entry, String why) throws IOException {
+    LOG.log(Level.WARNING, "dropping file storage entry {0}: {1}", entry, why);
+    Files.deleteIfExists(entry);
   }
 
   /** True when no live writer can own this file: the storage is alone, or the file is old. */
@@ -247,15 +213,20 @@ final class Recovery {
     }
   }
 
-  static long crc32c(Path file) throws IOException {
+  /** The CRC32C of a region of a file. */
+  static long crc32c(FileChannel ch, long offset, long length) throws IOException {
     CRC32C crc = new CRC32C();
     ByteBuffer buf = ByteBuffer.allocate(FileBody.CHUNK);
-    try (FileChannel ch = OwnerOnly.open(file)) {
-      while (ch.read(buf) >= 0) {
-        buf.flip();
-        crc.update(buf);
-        buf.clear();
+    long read = 0;
+    while (read < length) {
+      buf.clear().limit((int) Math.min(buf.capacity(), length - read));
+      int n = ch.read(buf, offset + read);
+      if (n < 0) {
+        throw new EOFException("entry file ends within its body");
       }
+      buf.flip();
+      crc.update(buf);
+      read += n;
     }
     return crc.getValue();
   }

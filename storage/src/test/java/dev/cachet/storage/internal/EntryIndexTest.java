@@ -41,8 +41,8 @@ class EntryIndexTest {
               Response.of(200, Headers.empty()),
               t,
               t);
-      paths[i] = Path.of("/i/" + i + ".json");
-      index.put(paths[i], new Metadata(p, p.id() + ".0000000000000000.body", 1, 0), 10, i % 7);
+      paths[i] = Path.of("/i/" + i);
+      index.put(paths[i], new EntryCodec.Read(new Metadata(p, 1, 64, 1, 0), 0, 0, 65), i % 7);
     }
     AtomicBoolean stop = new AtomicBoolean();
     Thread toucher =

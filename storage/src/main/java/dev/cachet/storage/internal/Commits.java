@@ -1,0 +1,163 @@
+package dev.cachet.storage.internal;
+
+import dev.cachet.core.StoredPair;
+import dev.cachet.storage.StorageException;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.BasicFileAttributes;
+
+/**
+ * The commit protocol: an entry file (header, metadata, body) is written whole to a temporary file
+ * (in {@value Layout#TEMP_DIR}, so that a shard changes only when a commit renames into it) and
+ * renamed over the entry's name in its shard, atomically: that rename is the commit, and it
+ * replaces the previous commit of the pair, whose file a reader that has it open still reads whole.
+ * A new key costs one file creation and one rename. When durable, the shard directory is forced
+ * after the rename (once for a batch of commits, see {@link FileStore#syncShards}), so that the
+ * rename, and with it the removal of the replaced entry, survives a power cut; the file's data is
+ * not forced (an entry a power cut leaves without its data fails its checksums and is dropped).
+ */
+final class Commits {
+  private final FileStore store;
+  private final Shards shards;
+  private final EntryIndex index;
+  private final OwnerOnly modes;
+
+  Commits(FileStore store, Shards shards, EntryIndex index, OwnerOnly modes) {
+    this.store = store;
+    this.shards = shards;
+    this.index = index;
+    this.modes = modes;
+  }
+
+  /** A temporary file created for an entry, in the directory of writes in progress. */
+  record Temp(FileChannel channel, Path path, int shard, String entryName) {}
+
+  /**
+   * Creates a temporary file for an entry of this pair in {@value Layout#TEMP_DIR}, making that
+   * directory if missing (or if a link stands in its place: nothing is ever written through a
+   * link).
+   */
+  Temp createTemp(StoredPair pair) throws StorageException {
+    String hash = Layout.keyHash(pair.key());
+    String name = Layout.entryName(hash, pair.id());
+    Path dir = store.tempDir();
+    Path temp = dir.resolve(Layout.tempName(name));
+    try {
+      if (!OwnerOnly.isDirectory(dir)) {
+        makeTempDir(dir);
+      }
+      try {
+        return new Temp(modes.createFile(temp), temp, Layout.shardOf(hash), name);
+      } catch (NoSuchFileException clearedMeanwhile) {
+        makeTempDir(dir);
+        return new Temp(modes.createFile(temp), temp, Layout.shardOf(hash), name);
+      }
+    } catch (IOException e) {
+      throw new StorageException("cannot write an entry of " + pair.key(), e);
+    }
+  }
+
+  /** Makes the directory of writes in progress ({@code 0700}); anything else there is deleted. */
+  private void makeTempDir(Path dir) throws IOException {
+    try {
+      modes.createDirectory(dir);
+    } catch (FileAlreadyExistsException exists) {
+      if (!OwnerOnly.isDirectory(dir)) {
+        FileStore.LOG.log(
+            System.Logger.Level.WARNING, "deleting {0}: not a directory (a link?)", dir);
+        Files.delete(dir);
+        modes.createDirectory(dir);
+      }
+    } catch (NoSuchFileException rootGone) {
+      modes.createDirectories(dir);
+    }
+  }
+
+  /** Makes a shard directory ({@code 0700}) if missing; something else in its place is deleted. */
+  private void makeShard(int shard) throws IOException {
+    Path dir = shards.dir(shard);
+    try {
+      modes.createDirectory(dir);
+    } catch (FileAlreadyExistsException exists) {
+      if (!OwnerOnly.isDirectory(dir)) {
+        store.removal().removeImpostor(shard);
+        modes.createDirectory(dir);
+      }
+    } catch (NoSuchFileException rootGone) {
+      modes.createDirectories(dir);
+    }
+  }
+
+  /**
+   * Commits a body held in memory: one file created, written in one gathering write, renamed.
+   * Returns the shard, for a durable caller that forces it later ({@code sync} false).
+   */
+  int commit(StoredPair pair, byte[] body, int length, long crc, boolean sync) throws IOException {
+    EntryCodec.Head head = EntryCodec.head(pair, Layout.newGeneration());
+    Metadata meta = EntryCodec.seal(head, pair, length, crc);
+    Temp temp = createTemp(pair);
+    try (FileChannel ch = temp.channel()) {
+      ByteBuffer[] parts = {ByteBuffer.wrap(head.bytes()), ByteBuffer.wrap(body, 0, length)};
+      while (parts[0].hasRemaining() || parts[1].hasRemaining()) {
+        ch.write(parts);
+      }
+    } catch (IOException | RuntimeException e) {
+      Files.deleteIfExists(temp.path());
+      throw e;
+    }
+    publish(temp, meta, head.bytes(), sync);
+    store.evictIfNeeded();
+    return temp.shard();
+  }
+
+  /**
+   * Renames a complete temporary entry file over the entry's name: the commit. Then records it in
+   * the index and the shard's view, sets its time (its recency), and forces the shard when durable
+   * and {@code sync}. The caller evicts over the bound (outside any shard lock).
+   *
+   * @param head the file's first bytes, holding its sealed header
+   */
+  void publish(Temp temp, Metadata meta, byte[] head, boolean sync) throws IOException {
+    store.checkOpen();
+    int shard = temp.shard();
+    Path dir = shards.dir(shard);
+    Path entry = dir.resolve(temp.entryName());
+    synchronized (shards.lock(shard)) {
+      // The shard must be a directory itself: a rename into a link in its place would write
+      // through it.
+      BasicFileAttributes before = Reads.attributes(dir);
+      if (before == null || !before.isDirectory()) {
+        makeShard(shard);
+        before = null;
+      }
+      try {
+        Files.move(temp.path(), entry, StandardCopyOption.ATOMIC_MOVE);
+      } catch (IOException | RuntimeException e) {
+        try {
+          Files.deleteIfExists(temp.path());
+        } finally {
+          shards.changed(shard);
+        }
+        throw e;
+      }
+      shards.applied(shard, before, Reads.attributes(dir), temp.entryName(), meta.pair());
+      // Set, not left as written: the file system's clock is coarse (a tick of a few ms), and
+      // entries written in one tick would lose their order across a restart.
+      long now = index.tick();
+      Reads.touchFile(entry, now);
+      index.put(
+          entry,
+          new EntryCodec.Read(meta, EntryCodec.storedHeaderCrc(head), 0, meta.bodyEnd()),
+          now);
+    }
+    if (sync && store.durable()) {
+      FileStore.syncDirectory(dir);
+    }
+  }
+}

@@ -1,0 +1,275 @@
+package dev.cachet.storage.internal;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.cachet.core.CacheKey;
+import java.io.IOException;
+import java.lang.System.Logger.Level;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The writes pending behind their callers ({@link WriteBehind}), by key, and the one thread that
+ * carries them out in their order, a batch at a time: the writes queued while the previous batch
+ * was written. When durable, each shard directory a batch renamed into is forced once for the whole
+ * batch (a group commit), so a forced write's cost is shared by every commit of the batch; only
+ * then are the batch's writes reported done.
+ */
+final class GroupCommit {
+  private static final AtomicInteger THREADS = new AtomicInteger();
+
+  private final FileStore store;
+  private final long maximumPendingBytes;
+  private final ConcurrentHashMap<CacheKey, List<PendingWrite>> pending = new ConcurrentHashMap<>();
+  private final AtomicLong pendingBytes = new AtomicLong();
+  private final AtomicLong failures = new AtomicLong();
+  private final ThreadPoolExecutor executor;
+  private final Object queueLock = new Object();
+  private final List<PendingWrite> queue = new ArrayList<>(); // guarded by queueLock
+  private boolean draining; // guarded by queueLock
+
+  GroupCommit(FileStore store, long maximumPendingBytes) {
+    this.store = store;
+    this.maximumPendingBytes = maximumPendingBytes;
+    this.executor =
+        new ThreadPoolExecutor(
+            1,
+            1,
+            10,
+            TimeUnit.SECONDS,
+            new LinkedBlockingQueue<>(),
+            r -> {
+              Thread t = new Thread(r, "cachet-file-writer-" + THREADS.incrementAndGet());
+              t.setDaemon(true);
+              return t;
+            });
+    executor.allowCoreThreadTimeOut(true);
+  }
+
+  /** The writes of a key pending now, in their order; null when none. */
+  @Nullable List<PendingWrite> waiting(CacheKey key) {
+    return pending.get(key);
+  }
+
+  /**
+   * Counts a write's weight against the bound; true when the backlog is then over it (the caller
+   * then waits for its write).
+   */
+  boolean reserve(int weight) {
+    return pendingBytes.addAndGet(weight) > maximumPendingBytes;
+  }
+
+  /** Stops taking writes: later ones are carried out by their callers. */
+  void shutdown() {
+    executor.shutdown();
+  }
+
+  /** Waits until every pending pair of {@code key} is published (or has failed). */
+  void settle(CacheKey key) throws IOException {
+    List<PendingWrite> waiting = pending.get(key);
+    if (waiting != null) {
+      for (PendingWrite p : waiting) {
+        p.await();
+      }
+    }
+  }
+
+  /**
+   * Waits until the pending writes of these pairs of {@code key} are published (or have failed),
+   * not the key's others: removing some pairs needs no other write on the disk first, and a caller
+   * that has just committed a pair replacing them need not wait for the disk.
+   */
+  void settle(CacheKey key, Collection<UUID> ids) throws IOException {
+    List<PendingWrite> waiting = pending.get(key);
+    if (waiting != null) {
+      for (PendingWrite p : waiting) {
+        if (ids.contains(p.pair.id())) {
+          p.await();
+        }
+      }
+    }
+  }
+
+  /** Waits until every pair pending now is published (or has failed). */
+  void settleAll() throws IOException {
+    for (List<PendingWrite> waiting : pending.values()) {
+      for (PendingWrite p : waiting) {
+        p.await();
+      }
+    }
+  }
+
+  /**
+   * Waits until every pair pending now is published (or has failed), for at most {@code bound}; the
+   * number of pairs still pending then. For the exit of the JVM, whose writer threads stop with it.
+   */
+  int settleAll(Duration bound) {
+    long deadline = System.nanoTime() + bound.toNanos();
+    int left = 0;
+    for (List<PendingWrite> waiting : pending.values()) {
+      for (PendingWrite p : waiting) {
+        long remaining = deadline - System.nanoTime();
+        try {
+          if (left > 0 || remaining <= 0) {
+            left += p.published.isDone() ? 0 : 1;
+          } else {
+            p.published.get(remaining, TimeUnit.NANOSECONDS);
+          }
+        } catch (TimeoutException e) {
+          left++;
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          left++;
+        } catch (ExecutionException e) {
+          // Never completed exceptionally: a failed publication completes normally.
+        }
+      }
+    }
+    return left;
+  }
+
+  /** The body bytes held by pending pairs. */
+  long pendingBytes() {
+    return pendingBytes.get();
+  }
+
+  /** How many publications have failed (each logged); their pairs were dropped. */
+  long failures() {
+    return failures.get();
+  }
+
+  /** Carries out the queued writes, a batch at a time, until the queue is empty. */
+  private void drain() {
+    while (true) {
+      List<PendingWrite> batch;
+      synchronized (queueLock) {
+        if (queue.isEmpty()) {
+          draining = false;
+          return;
+        }
+        batch = new ArrayList<>(queue);
+        queue.clear();
+      }
+      publish(batch);
+    }
+  }
+
+  /**
+   * Writes a batch in commit order, then, when durable, forces each shard it renamed into once (the
+   * group commit), and only then reports the batch's writes done: {@link #settle} and the waits for
+   * every write return once their writes are as durable as the store makes them.
+   */
+  private void publish(List<PendingWrite> batch) {
+    Set<Integer> touched = new HashSet<>();
+    for (PendingWrite p : batch) {
+      synchronized (p) {
+        p.started = !p.superseded;
+      }
+      if (!p.started) {
+        continue; // Replaced by a later update of its pair, queued behind it.
+      }
+      try {
+        if (p.base == null) {
+          touched.add(store.commitUnforced(p.pair, requireNonNull(p.body, "body"), p.length));
+        } else if (!store.update(p.pair, p.base)) {
+          FileStore.LOG.log(
+              Level.DEBUG,
+              "pending update of {0} dropped: the entry was replaced or removed",
+              p.pair.key());
+        }
+      } catch (IOException | RuntimeException e) {
+        failures.incrementAndGet();
+        FileStore.LOG.log(
+            Level.WARNING, "could not write the pending pair of {0}: {1}", p.pair.key(), e);
+      }
+    }
+    try {
+      store.syncShards(touched);
+    } finally {
+      for (PendingWrite p : batch) {
+        finish(p);
+      }
+    }
+  }
+
+  /** Takes a write out of the pending ones and wakes whoever waits for it. */
+  private void finish(PendingWrite p) {
+    pending.computeIfPresent(
+        p.pair.key(),
+        (k, list) -> {
+          List<PendingWrite> rest = new ArrayList<>(list);
+          rest.remove(p);
+          return rest.isEmpty() ? null : List.copyOf(rest);
+        });
+    pendingBytes.addAndGet(-p.weight());
+    synchronized (p) {
+      p.done = true;
+    }
+    // A pair read while pending needs no marking now: its publication made it the most recently
+    // used, in memory and on the disk (the entry's time is set as it is published).
+    p.published.complete(null);
+  }
+
+  /** Makes a write pending (its weight already counted) and queues it for the writer thread. */
+  void enqueue(PendingWrite p) {
+    boolean queued = true;
+    // Registered and queued under one lock, so that a key's pending list and the (first in, first
+    // out) queue agree on the order.
+    synchronized (queueLock) {
+      pending.merge(
+          p.pair.key(),
+          List.of(p),
+          (a, b) -> {
+            List<PendingWrite> both = new ArrayList<>(a);
+            both.addAll(b);
+            return List.copyOf(both);
+          });
+      if (executor.isShutdown()) {
+        queued = false;
+      } else {
+        queue.add(p);
+        if (!draining) {
+          try {
+            executor.execute(this::drain);
+            draining = true;
+          } catch (RejectedExecutionException closing) {
+            queue.remove(p);
+            queued = false;
+          }
+        }
+      }
+    }
+    if (!queued) {
+      // Closing: carried out on the caller, after the key's earlier writes.
+      try {
+        List<PendingWrite> waiting = pending.get(p.pair.key());
+        if (waiting != null) {
+          for (PendingWrite earlier : waiting) {
+            if (earlier == p) {
+              break;
+            }
+            earlier.await();
+          }
+        }
+      } catch (IOException e) {
+        // Waited for as far as possible; the write follows.
+      }
+      publish(List.of(p));
+    }
+  }
+}
