@@ -3,6 +3,7 @@
  * shared cache (RFC 9111 §1) on the Cachet engine, served by Netty over HTTP/1.1 and HTTP/2.
  */
 module dev.cachet.proxy {
+  requires static org.jspecify;
   requires transitive dev.cachet.engine;
   requires dev.cachet.micrometer;
   requires micrometer.core;

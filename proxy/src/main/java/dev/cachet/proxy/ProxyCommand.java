@@ -42,7 +42,11 @@ public final class ProxyCommand {
 
   private ProxyCommand() {}
 
-  /** Runs the proxy until it is stopped (Ctrl-C, SIGTERM), or exits with an error status. */
+  /**
+   * Runs the proxy until it is stopped (Ctrl-C, SIGTERM), or exits with an error status.
+   *
+   * @param args the command-line arguments
+   */
   public static void main(String[] args) {
     if (args.length == 0) {
       System.out.println(USAGE_TEXT);
@@ -58,6 +62,9 @@ public final class ProxyCommand {
   /**
    * Parses the arguments and runs the proxy until the JVM shuts down.
    *
+   * @param args the command-line arguments
+   * @param out where the access log and statistics go
+   * @param err where errors and the usage go
    * @param jar the jar's name in the usage line
    * @return the exit status
    */
@@ -149,8 +156,7 @@ public final class ProxyCommand {
   }
 
   private static String describe(Throwable e) {
-    if (e instanceof FileSystemException) {
-      FileSystemException fs = (FileSystemException) e;
+    if (e instanceof FileSystemException fs) {
       return fs.getReason() != null ? fs.getReason() : fs.getClass().getSimpleName();
     }
     String m = e.getMessage();

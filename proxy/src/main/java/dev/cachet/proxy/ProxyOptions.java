@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The reverse proxy's settings: where it listens, the origin it forwards to, its storage and the
@@ -100,7 +101,7 @@ public final class ProxyOptions {
   }
 
   /**
-   * A builder for a proxy in front of this origin.
+   * {@return a builder for a proxy in front of this origin}
    *
    * @param origin an absolute {@code http} or {@code https} URI with a host and no query, fragment
    *     or user info; its path is the prefix every request target is appended to
@@ -110,92 +111,92 @@ public final class ProxyOptions {
     return new Builder(checkOrigin(origin, origin.toString()));
   }
 
-  /** The address clients connect to. */
+  /** {@return the address clients connect to} */
   public InetSocketAddress listen() {
     return listen;
   }
 
-  /** The origin's base URI; its path is a prefix no request can leave. */
+  /** {@return the origin's base URI; its path is a prefix no request can leave} */
   public URI origin() {
     return origin;
   }
 
-  /** Where responses are kept on disk; empty to keep them in memory. */
+  /** {@return where responses are kept on disk; empty to keep them in memory} */
   public Optional<Path> storageDirectory() {
     return storageDirectory;
   }
 
-  /** The storage's bound in bytes. */
+  /** {@return the storage's bound in bytes} */
   public long maxBytes() {
     return maxBytes;
   }
 
-  /** The admin listener's address, if there is one. */
+  /** {@return the admin listener's address, if there is one} */
   public Optional<InetSocketAddress> admin() {
     return admin;
   }
 
-  /** Which fields tell the origin about the client. */
+  /** {@return which fields tell the origin about the client} */
   public ForwardedStyle forwarded() {
     return forwarded;
   }
 
-  /** The PEM certificate chain for HTTPS, if the proxy serves HTTPS. */
+  /** {@return the PEM certificate chain for HTTPS, if the proxy serves HTTPS} */
   public Optional<Path> tlsCertificate() {
     return tlsCertificate;
   }
 
-  /** The PEM private key for HTTPS, if the proxy serves HTTPS. */
+  /** {@return the PEM private key for HTTPS, if the proxy serves HTTPS} */
   public Optional<Path> tlsKey() {
     return tlsKey;
   }
 
-  /** The most client connections open at once. */
+  /** {@return the most client connections open at once} */
   public int maxConnections() {
     return maxConnections;
   }
 
-  /** How long a client may take to send a whole request head, from its first byte. */
+  /** {@return how long a client may take to send a whole request head, from its first byte} */
   public Duration headTimeout() {
     return headTimeout;
   }
 
-  /** How long a client may take to send a whole request body. */
+  /** {@return how long a client may take to send a whole request body} */
   public Duration bodyTimeout() {
     return bodyTimeout;
   }
 
-  /** How long a connection may sit idle between requests. */
+  /** {@return how long a connection may sit idle between requests} */
   public Duration idleTimeout() {
     return idleTimeout;
   }
 
-  /** How long to wait for the origin's response head, and between pieces of its body. */
+  /** {@return how long to wait for the origin's response head, and between pieces of its body} */
   public Duration originTimeout() {
     return originTimeout;
   }
 
-  /** How long closing waits for exchanges in flight. */
+  /** {@return how long closing waits for exchanges in flight} */
   public Duration shutdownGrace() {
     return shutdownGrace;
   }
 
-  /** The largest request head in bytes (request line and fields). */
+  /** {@return the largest request head in bytes (request line and fields)} */
   public int maxHeadBytes() {
     return maxHeadBytes;
   }
 
-  /** The most field lines in a request head. */
+  /** {@return the most field lines in a request head} */
   public int maxFields() {
     return maxFields;
   }
 
-  /** False when the proxy forwards everything and stores nothing. */
+  /** {@return whether the proxy caches; false when it forwards everything and stores nothing} */
   public boolean cache() {
     return cache;
   }
 
-  /** A builder with these options, to change some. */
+  /** {@return a builder with these options, to change some} */
   public Builder toBuilder() {
     Builder b = new Builder(origin);
     b.listen = listen;
@@ -221,12 +222,12 @@ public final class ProxyOptions {
   public static final class Builder {
     private final URI origin;
     private InetSocketAddress listen = parseListen(DEFAULT_LISTEN, "--listen");
-    private Path storageDirectory;
+    private @Nullable Path storageDirectory;
     private long maxBytes = DEFAULT_MAX_BYTES;
-    private InetSocketAddress admin;
+    private @Nullable InetSocketAddress admin;
     private ForwardedStyle forwarded = ForwardedStyle.X_FORWARDED;
-    private Path tlsCertificate;
-    private Path tlsKey;
+    private @Nullable Path tlsCertificate;
+    private @Nullable Path tlsKey;
     private int maxConnections = 10_000;
     private Duration headTimeout = Duration.ofSeconds(10);
     private Duration bodyTimeout = Duration.ofSeconds(60);
@@ -241,13 +242,23 @@ public final class ProxyOptions {
       this.origin = origin;
     }
 
-    /** Where to accept clients; {@value ProxyOptions#DEFAULT_LISTEN} by default. */
+    /**
+     * Where to accept clients; {@value ProxyOptions#DEFAULT_LISTEN} by default.
+     *
+     * @param address the address to listen on
+     * @return this builder
+     */
     public Builder listen(InetSocketAddress address) {
       this.listen = requireNonNull(address, "address");
       return this;
     }
 
-    /** Keep responses in this directory rather than in memory. */
+    /**
+     * Keep responses in this directory rather than in memory.
+     *
+     * @param directory the directory responses are kept in
+     * @return this builder
+     */
     public Builder storageDirectory(Path directory) {
       this.storageDirectory = requireNonNull(directory, "directory");
       return this;
@@ -256,6 +267,8 @@ public final class ProxyOptions {
     /**
      * The storage's bound; 64 MiB by default.
      *
+     * @param bytes the storage's bound in bytes
+     * @return this builder
      * @throws IllegalArgumentException if not positive
      */
     public Builder maxBytes(long bytes) {
@@ -263,19 +276,35 @@ public final class ProxyOptions {
       return this;
     }
 
-    /** Serve health, statistics, metrics and purge on this address; off by default. */
+    /**
+     * Serve health, statistics, metrics and purge on this address; off by default.
+     *
+     * @param address the admin listener's address
+     * @return this builder
+     */
     public Builder admin(InetSocketAddress address) {
       this.admin = requireNonNull(address, "address");
       return this;
     }
 
-    /** Which fields tell the origin about the client; {@code X_FORWARDED} by default. */
+    /**
+     * Which fields tell the origin about the client; {@code X_FORWARDED} by default.
+     *
+     * @param style which fields tell the origin about the client
+     * @return this builder
+     */
     public Builder forwarded(ForwardedStyle style) {
       this.forwarded = requireNonNull(style, "style");
       return this;
     }
 
-    /** Serve HTTPS, with HTTP/2 offered by ALPN, with this PEM chain and PKCS#8 key. */
+    /**
+     * Serve HTTPS, with HTTP/2 offered by ALPN, with this PEM chain and PKCS#8 key.
+     *
+     * @param certificateChain the PEM certificate chain
+     * @param privateKey the PEM PKCS#8 private key
+     * @return this builder
+     */
     public Builder tls(Path certificateChain, Path privateKey) {
       this.tlsCertificate = requireNonNull(certificateChain, "certificateChain");
       this.tlsKey = requireNonNull(privateKey, "privateKey");
@@ -287,6 +316,8 @@ public final class ProxyOptions {
      * waited longest for a request head is closed to admit the new one, so clients that are slow to
      * send cannot keep others out.
      *
+     * @param n the most client connections at once
+     * @return this builder
      * @throws IllegalArgumentException if not positive
      */
     public Builder maxConnections(int n) {
@@ -294,55 +325,95 @@ public final class ProxyOptions {
       return this;
     }
 
-    /** How long a request head may take from its first byte; 10 s by default. */
+    /**
+     * How long a request head may take from its first byte; 10 s by default.
+     *
+     * @param timeout how long a request head may take; positive
+     * @return this builder
+     */
     public Builder headTimeout(Duration timeout) {
       this.headTimeout = positive(timeout, "headTimeout");
       return this;
     }
 
-    /** How long a request body may take; 60 s by default. */
+    /**
+     * How long a request body may take; 60 s by default.
+     *
+     * @param timeout how long a request body may take; positive
+     * @return this builder
+     */
     public Builder bodyTimeout(Duration timeout) {
       this.bodyTimeout = positive(timeout, "bodyTimeout");
       return this;
     }
 
-    /** How long a connection may sit idle between requests; 60 s by default. */
+    /**
+     * How long a connection may sit idle between requests; 60 s by default.
+     *
+     * @param timeout how long a connection may sit idle; positive
+     * @return this builder
+     */
     public Builder idleTimeout(Duration timeout) {
       this.idleTimeout = positive(timeout, "idleTimeout");
       return this;
     }
 
-    /** How long the origin may take to answer, and between pieces of a body; 60 s by default. */
+    /**
+     * How long the origin may take to answer, and between pieces of a body; 60 s by default.
+     *
+     * @param timeout how long the origin may take; positive
+     * @return this builder
+     */
     public Builder originTimeout(Duration timeout) {
       this.originTimeout = positive(timeout, "originTimeout");
       return this;
     }
 
-    /** How long closing waits for exchanges in flight; 5 s by default. */
+    /**
+     * How long closing waits for exchanges in flight; 5 s by default.
+     *
+     * @param grace how long closing waits; positive
+     * @return this builder
+     */
     public Builder shutdownGrace(Duration grace) {
       this.shutdownGrace = positive(grace, "shutdownGrace");
       return this;
     }
 
-    /** The largest request head in bytes; 16 KiB by default (431 beyond, 414 for the line). */
+    /**
+     * The largest request head in bytes; 16 KiB by default (431 beyond, 414 for the line).
+     *
+     * @param bytes the largest request head in bytes
+     * @return this builder
+     */
     public Builder maxHeadBytes(int bytes) {
       this.maxHeadBytes = (int) positive(bytes, "maxHeadBytes");
       return this;
     }
 
-    /** The most field lines in a request head; 100 by default (431 beyond). */
+    /**
+     * The most field lines in a request head; 100 by default (431 beyond).
+     *
+     * @param n the most field lines in a request head
+     * @return this builder
+     */
     public Builder maxFields(int n) {
       this.maxFields = (int) positive(n, "maxFields");
       return this;
     }
 
-    /** False to forward everything and store nothing; true by default. */
+    /**
+     * False to forward everything and store nothing; true by default.
+     *
+     * @param on false to forward everything and store nothing
+     * @return this builder
+     */
     public Builder cache(boolean on) {
       this.cache = on;
       return this;
     }
 
-    /** Builds the options. */
+    /** {@return the options} */
     public ProxyOptions build() {
       if ((tlsCertificate == null) != (tlsKey == null)) {
         throw new IllegalArgumentException("TLS needs both a certificate and a key");
@@ -369,12 +440,13 @@ public final class ProxyOptions {
   /**
    * Parses {@code --name value} or {@code --name=value} arguments.
    *
+   * @param args the arguments, without the program name
+   * @return the options they give
    * @throws IllegalArgumentException with a one-line message fit for the user, for an unknown,
    *     repeated, missing or invalid option
    */
   public static ProxyOptions parse(List<String> args) {
     String origin = null;
-    Builder b = null;
     Set<String> seen = new HashSet<>();
     List<String[]> pairs = new java.util.ArrayList<>();
     for (int i = 0; i < args.size(); i++) {
@@ -404,51 +476,38 @@ public final class ProxyOptions {
     if (origin == null) {
       throw new IllegalArgumentException("--origin is required");
     }
-    b = new Builder(parseOrigin(origin));
+    Builder b = new Builder(parseOrigin(origin));
     String cert = null;
     String key = null;
     for (String[] p : pairs) {
       String value = p[1];
       switch (p[0]) {
-        case "--listen":
-          b.listen(parseListen(value, "--listen"));
-          break;
-        case "--storage":
-          parseStorage(value).ifPresent(b::storageDirectory);
-          break;
-        case "--max-bytes":
-          b.maxBytes(parseSize(value, "--max-bytes"));
-          break;
-        case "--admin":
+        case "--listen" -> b.listen(parseListen(value, "--listen"));
+        case "--storage" -> parseStorage(value).ifPresent(b::storageDirectory);
+        case "--max-bytes" -> b.maxBytes(parseSize(value, "--max-bytes"));
+        case "--admin" -> {
           b.admin(
               value.indexOf(':') < 0
                   ? new InetSocketAddress(InetAddress.getLoopbackAddress(), port(value, "--admin"))
                   : parseListen(value, "--admin"));
-          break;
-        case "--forwarded":
-          b.forwarded(parseForwarded(value));
-          break;
-        case "--tls-cert":
-          cert = value;
-          break;
-        case "--tls-key":
-          key = value;
-          break;
-        case "--max-connections":
+        }
+        case "--forwarded" -> b.forwarded(parseForwarded(value));
+        case "--tls-cert" -> cert = value;
+        case "--tls-key" -> key = value;
+        case "--max-connections" -> {
           long n = parseSize(value, "--max-connections");
           if (n > Integer.MAX_VALUE) {
             throw new IllegalArgumentException("--max-connections is too large: " + value);
           }
           b.maxConnections((int) n);
-          break;
-        case "--cache":
+        }
+        case "--cache" -> {
           if (!value.equals("on") && !value.equals("off")) {
             throw new IllegalArgumentException("--cache must be on or off: " + value);
           }
           b.cache(value.equals("on"));
-          break;
-        default:
-          throw new IllegalArgumentException("unknown option: " + p[0]);
+        }
+        default -> throw new IllegalArgumentException("unknown option: " + p[0]);
       }
     }
     if ((cert == null) != (key == null)) {
@@ -461,17 +520,14 @@ public final class ProxyOptions {
   }
 
   private static ForwardedStyle parseForwarded(String value) {
-    switch (value.toLowerCase(Locale.ROOT)) {
-      case "x-forwarded":
-        return ForwardedStyle.X_FORWARDED;
-      case "forwarded":
-        return ForwardedStyle.FORWARDED;
-      case "none":
-        return ForwardedStyle.NONE;
-      default:
-        throw new IllegalArgumentException(
-            "--forwarded must be x-forwarded, forwarded or none: " + value);
-    }
+    return switch (value.toLowerCase(Locale.ROOT)) {
+      case "x-forwarded" -> ForwardedStyle.X_FORWARDED;
+      case "forwarded" -> ForwardedStyle.FORWARDED;
+      case "none" -> ForwardedStyle.NONE;
+      default ->
+          throw new IllegalArgumentException(
+              "--forwarded must be x-forwarded, forwarded or none: " + value);
+    };
   }
 
   private static Path path(String value, String option) {

@@ -44,6 +44,8 @@ public final class ReverseProxy implements AutoCloseable {
    * Starts a proxy with the storage its options describe (memory, or a directory), which it closes
    * when it closes.
    *
+   * @param options what to listen on, the origin and the storage
+   * @return the running proxy
    * @throws IOException if an address cannot be bound, or the storage directory cannot be used
    */
   public static ReverseProxy start(ProxyOptions options) throws IOException {
@@ -61,8 +63,11 @@ public final class ReverseProxy implements AutoCloseable {
   /**
    * Starts a proxy keeping responses in {@code storage}, which the caller closes after the proxy.
    *
+   * @param options what to listen on and the origin
+   * @param storage where responses are kept
    * @param clock the cache's clock
    * @param accessLog receives one line per request
+   * @return the running proxy
    * @throws IOException if an address cannot be bound
    */
   public static ReverseProxy start(
@@ -81,6 +86,9 @@ public final class ReverseProxy implements AutoCloseable {
    * most a quarter of that besides (SEC-08), so that the heap a proxy needs is about 1.25 times
    * {@code maxBytes} plus its working set.
    *
+   * @param directory the directory to keep responses in, or empty for memory
+   * @param maxBytes the bound in bytes
+   * @return the storage
    * @throws IOException if the directory cannot be created or opened
    */
   public static Storage storage(Optional<Path> directory, long maxBytes) throws IOException {
@@ -98,22 +106,22 @@ public final class ReverseProxy implements AutoCloseable {
     return FileStorage.newBuilder(dir).maximumBytes(maxBytes).build();
   }
 
-  /** The address clients connect to (with the actual port when port 0 was asked for). */
+  /** {@return the address clients connect to (with the actual port when port 0 was asked for)} */
   public InetSocketAddress address() {
     return server.address();
   }
 
-  /** The admin listener's address, when it has one. */
+  /** {@return the admin listener's address, when it has one} */
   public Optional<InetSocketAddress> adminAddress() {
     return server.adminAddress();
   }
 
-  /** The cache's counters (zeros when the cache is off). */
+  /** {@return the cache's counters (zeros when the cache is off)} */
   public CacheStatistics statistics() {
     return server.statistics();
   }
 
-  /** Open client connections. */
+  /** {@return the number of open client connections} */
   public int connections() {
     return server.connections();
   }
@@ -122,6 +130,7 @@ public final class ReverseProxy implements AutoCloseable {
    * Removes every response stored for this target: a path as a client sends it ({@code /a/b?c}), or
    * an absolute URL on the origin.
    *
+   * @param target a path as a client sends it, or an absolute URL on the origin
    * @return false when the storage failed
    * @throws IllegalArgumentException if the target is malformed
    */
@@ -132,6 +141,7 @@ public final class ReverseProxy implements AutoCloseable {
   /**
    * Removes what this proxy stored under a path prefix ({@code /images/}).
    *
+   * @param prefix the path prefix
    * @return how many targets were purged
    * @throws IllegalArgumentException if the prefix is malformed
    */

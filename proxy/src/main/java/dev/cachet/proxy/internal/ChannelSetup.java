@@ -18,6 +18,7 @@ import io.netty.handler.ssl.ApplicationProtocolNames;
 import io.netty.handler.ssl.ApplicationProtocolNegotiationHandler;
 import io.netty.handler.ssl.SslContext;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Sets up each client connection: the {@link Guard}, then TLS with ALPN choosing HTTP/2 or HTTP/1.1
@@ -26,9 +27,9 @@ import java.util.List;
  */
 final class ChannelSetup extends ChannelInitializer<Channel> {
   private final ProxyCore core;
-  private final SslContext ssl;
+  private final @Nullable SslContext ssl;
 
-  ChannelSetup(ProxyCore core, SslContext ssl) {
+  ChannelSetup(ProxyCore core, @Nullable SslContext ssl) {
     this.core = core;
     this.ssl = ssl;
   }

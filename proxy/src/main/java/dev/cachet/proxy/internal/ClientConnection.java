@@ -1,6 +1,7 @@
 package dev.cachet.proxy.internal;
 
 import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
@@ -13,6 +14,8 @@ import io.netty.handler.codec.http.TooLongHttpHeaderException;
 import io.netty.handler.codec.http.TooLongHttpLineException;
 import io.netty.util.ReferenceCountUtil;
 import java.util.ArrayDeque;
+import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A client connection (HTTP/1.x), or one HTTP/2 stream: takes requests in the order they came
@@ -28,8 +31,8 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
   private final boolean http2;
   private final boolean tls;
   private final ArrayDeque<HttpObject> inbound = new ArrayDeque<>();
-  private ChannelHandlerContext ctx;
-  private Exchange current;
+  private @Nullable ChannelHandlerContext ctx;
+  private @Nullable Exchange current;
   private boolean inDrain;
   private boolean drainAgain;
   private boolean closing;
@@ -54,13 +57,18 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
     this.ctx = ctx;
   }
 
+  /** The context, set when this handler was added, before any other call. */
+  private ChannelHandlerContext ctx() {
+    return Objects.requireNonNull(ctx);
+  }
+
   @Override
   public void channelRead(ChannelHandlerContext ctx, Object msg) {
-    if (closing || !(msg instanceof HttpObject)) {
+    if (closing || !(msg instanceof HttpObject o)) {
       ReferenceCountUtil.release(msg);
       return;
     }
-    inbound.add((HttpObject) msg);
+    inbound.add(o);
     drain();
   }
 
@@ -80,8 +88,8 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
       inDrain = false;
     }
     boolean read = inbound.size() < MAX_HELD && !closing;
-    if (ctx.channel().config().isAutoRead() != read) {
-      ctx.channel().config().setAutoRead(read);
+    if (ctx().channel().config().isAutoRead() != read) {
+      ctx().channel().config().setAutoRead(read);
     }
   }
 
@@ -90,8 +98,8 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
       HttpObject m = inbound.peek();
       if (current == null) {
         inbound.poll();
-        if (m instanceof HttpRequest) {
-          begin((HttpRequest) m);
+        if (m instanceof HttpRequest r) {
+          begin(r);
         } else {
           ReferenceCountUtil.release(m); // the rest of a refused request
         }
@@ -114,7 +122,7 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
   }
 
   private void begin(HttpRequest request) {
-    Exchange ex = new Exchange(core, this, ctx.channel(), request);
+    Exchange ex = new Exchange(core, this, ctx().channel(), request);
     current = ex;
     if (request.decoderResult().isFailure()) {
       Throwable cause = request.decoderResult().cause();
@@ -161,10 +169,10 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
     if (http2) {
       guard.streamEnded(core.draining);
     }
-    if (!keepAlive || core.draining && !http2) {
+    if (!keepAlive || (core.draining && !http2)) {
       closing = true;
       releaseHeld();
-      ctx.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
+      ctx().writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
       return;
     }
     if (!http2) {
@@ -209,6 +217,6 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
 
   @Override
   public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-    ctx.close();
+    ChannelFuture unused = ctx.close();
   }
 }

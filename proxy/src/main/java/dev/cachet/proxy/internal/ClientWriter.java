@@ -2,12 +2,15 @@ package dev.cachet.proxy.internal;
 
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.handler.codec.http.DefaultHttpContent;
 import io.netty.handler.codec.http.LastHttpContent;
 import java.nio.ByteBuffer;
 import java.util.List;
+import java.util.Objects;
 import java.util.concurrent.Flow;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Writes a response body to the client as it arrives, asking for more only while the client's
@@ -20,7 +23,7 @@ final class ClientWriter implements Flow.Subscriber<List<ByteBuffer>> {
   private final Exchange exchange;
   private final boolean discard;
   private final Serial serial;
-  private Flow.Subscription subscription;
+  private Flow.@Nullable Subscription subscription;
   private boolean waiting;
   private boolean ended;
 
@@ -57,7 +60,8 @@ final class ClientWriter implements Flow.Subscriber<List<ByteBuffer>> {
           if (!discard) {
             for (ByteBuffer b : items) {
               if (b.hasRemaining()) {
-                channel.write(new DefaultHttpContent(Unpooled.wrappedBuffer(b)));
+                ChannelFuture unused =
+                    channel.write(new DefaultHttpContent(Unpooled.wrappedBuffer(b)));
               }
             }
           }
@@ -65,7 +69,7 @@ final class ClientWriter implements Flow.Subscriber<List<ByteBuffer>> {
           // stored body is released (and a pair SEC-01 withdrew removed) before the client can
           // have the last byte and send its next request.
           if (channel.isWritable() || discard) {
-            subscription.request(1);
+            Objects.requireNonNull(subscription).request(1);
           } else {
             waiting = true;
           }
@@ -79,7 +83,7 @@ final class ClientWriter implements Flow.Subscriber<List<ByteBuffer>> {
   void writable() {
     if (waiting && !ended) {
       waiting = false;
-      subscription.request(1);
+      Objects.requireNonNull(subscription).request(1);
     }
   }
 

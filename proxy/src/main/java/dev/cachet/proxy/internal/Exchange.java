@@ -12,6 +12,7 @@ import dev.cachet.engine.ResponseSink;
 import dev.cachet.engine.StoredContent;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.EventLoop;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
@@ -34,11 +35,13 @@ import java.nio.ByteBuffer;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.Flow;
+import org.jspecify.annotations.Nullable;
 
 /**
  * One client request and its response: checks and normalises the request, hands it to the cache
@@ -65,14 +68,14 @@ final class Exchange implements Origin, ResponseSink {
   private boolean hasBody;
   private boolean bodyClaimed;
   private boolean requestComplete;
-  private Channel bodyTarget;
+  private @Nullable Channel bodyTarget;
   private boolean responseStarted;
   private boolean finished;
   private boolean keepAlive;
-  private ClientWriter writer;
+  private @Nullable ClientWriter writer;
   private int originStatus;
-  private String originReason;
-  private String originVersion;
+  private @Nullable String originReason;
+  private @Nullable String originVersion;
   private String logStatus = "";
 
   Exchange(ProxyCore core, ClientConnection conn, Channel channel, HttpRequest request) {
@@ -137,7 +140,7 @@ final class Exchange implements Origin, ResponseSink {
     try {
       pathAndQuery = Target.normalise(target);
     } catch (Target.Invalid e) {
-      refuse(400, e.getMessage());
+      refuse(400, Objects.requireNonNull(e.getMessage()));
       return;
     }
     long maxForwards = RequestFields.maxForwards(request);
@@ -170,12 +173,13 @@ final class Exchange implements Origin, ResponseSink {
     } catch (RuntimeException e) {
       sent = CompletableFuture.failedFuture(e);
     }
-    sent.whenComplete(
-        (ok, error) -> {
-          if (error != null) {
-            serial.run(() -> originFailed(error));
-          }
-        });
+    CompletableFuture<?> unused =
+        sent.whenComplete(
+            (ok, error) -> {
+              if (error != null) {
+                serial.run(() -> originFailed(error));
+              }
+            });
   }
 
   /**
@@ -203,10 +207,10 @@ final class Exchange implements Origin, ResponseSink {
       return false;
     }
     if (last) {
-      bodyTarget.writeAndFlush(content);
+      ChannelFuture unused = bodyTarget.writeAndFlush(content);
       bodyDone();
     } else {
-      bodyTarget.write(content);
+      ChannelFuture unused = bodyTarget.write(content);
     }
     return true;
   }
@@ -289,7 +293,7 @@ final class Exchange implements Origin, ResponseSink {
           }
 
           @Override
-          public void ended(Throwable error) {
+          public void ended(@Nullable Throwable error) {
             // Origin#send: the future completes when the exchange with the origin is over.
             if (error == null) {
               result.complete(null);
@@ -330,7 +334,7 @@ final class Exchange implements Origin, ResponseSink {
         interim.headers().add(e.getKey(), e.getValue());
       }
     }
-    channel.writeAndFlush(interim);
+    ChannelFuture unused = channel.writeAndFlush(interim);
   }
 
   // ---- ResponseSink: the response the engine hands over ----
@@ -457,19 +461,15 @@ final class Exchange implements Origin, ResponseSink {
       }
     }
     logStatus = code + " " + fields.firstValue("Cache-Status").orElse("");
-    channel.write(response);
+    ChannelFuture unused = channel.write(response);
   }
 
   private static String via(String version) {
-    switch (version) {
-      case "HTTP/1.0":
-        return "1.0";
-      case "HTTP/2":
-      case "HTTP/2.0":
-        return "2";
-      default:
-        return "1.1";
-    }
+    return switch (version) {
+      case "HTTP/1.0" -> "1.0";
+      case "HTTP/2", "HTTP/2.0" -> "2";
+      default -> "1.1";
+    };
   }
 
   /** The whole response was written. */
@@ -488,7 +488,7 @@ final class Exchange implements Origin, ResponseSink {
     core.accessLog.accept(
         method + " " + request.uri() + " " + logStatus + " broke off: " + error.getMessage());
     conn.exchangeFinished(this, false);
-    channel.close();
+    ChannelFuture unused = channel.close();
   }
 
   private void maybeFinish() {
@@ -593,7 +593,7 @@ final class Exchange implements Origin, ResponseSink {
             (ChannelFutureListener)
                 f -> {
                   if (!f.isSuccess()) {
-                    channel.close();
+                    ChannelFuture unused = channel.close();
                   }
                   maybeFinish();
                 });

@@ -3,12 +3,15 @@ package dev.cachet.proxy.internal;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.http.HttpServerCodec;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The first handler of every client connection: it keeps the connection's deadline, which {@link
@@ -32,6 +35,7 @@ final class Guard extends ChannelInboundHandlerAdapter {
     H2
   }
 
+  @SuppressWarnings("StringConcatToTextBlock") // wire bytes with CRLF line ends, not prose
   private static final byte[] SHED =
       ("HTTP/1.1 503 Service Unavailable\r\nRetry-After: 1\r\nContent-Length: 0\r\n"
               + "Cache-Status: Cachet; fwd=bypass; detail=\"too many connections\"\r\n"
@@ -42,7 +46,7 @@ final class Guard extends ChannelInboundHandlerAdapter {
   private final long headNanos;
   private final long bodyNanos;
   private final long idleNanos;
-  private Channel channel;
+  private @Nullable Channel channel;
   private volatile State state = State.HEAD;
   private volatile long deadline;
   private volatile long since;
@@ -55,7 +59,7 @@ final class Guard extends ChannelInboundHandlerAdapter {
     this.idleNanos = idle.toNanos();
   }
 
-  Channel channel() {
+  @Nullable Channel channel() {
     return channel;
   }
 
@@ -141,7 +145,7 @@ final class Guard extends ChannelInboundHandlerAdapter {
   void streamEnded(boolean draining) {
     streams--;
     if (draining && streams <= 0) {
-      channel.close();
+      ChannelFuture unused = Objects.requireNonNull(channel).close();
     }
   }
 
@@ -165,7 +169,9 @@ final class Guard extends ChannelInboundHandlerAdapter {
   }
 
   /** Closes the connection if its deadline passed; on its loop. */
+  @SuppressWarnings("StringConcatToTextBlock") // wire bytes with CRLF line ends, not prose
   void expire() {
+    Channel channel = Objects.requireNonNull(this.channel);
     if (!channel.isActive() || !expired(System.nanoTime())) {
       return;
     }
@@ -186,11 +192,17 @@ final class Guard extends ChannelInboundHandlerAdapter {
           .addListener(ChannelFutureListener.CLOSE);
       return;
     }
-    channel.close();
+    ChannelFuture unused = channel.close();
   }
 
   /** Closed to make room for a new connection; on any thread. */
   void shed() {
-    channel.eventLoop().execute(channel::close);
+    Channel channel = Objects.requireNonNull(this.channel);
+    channel
+        .eventLoop()
+        .execute(
+            () -> {
+              ChannelFuture unused = channel.close();
+            });
   }
 }

@@ -37,7 +37,7 @@ final class HopByHop {
     }
     Set<String> names = new HashSet<>(ALWAYS);
     for (String value : connection) {
-      for (String option : value.split(",")) {
+      for (String option : value.split(",", -1)) {
         String o = option.trim().toLowerCase(Locale.ROOT);
         if (!o.isEmpty()) {
           names.add(o);
@@ -55,7 +55,7 @@ final class HopByHop {
   /** True if the {@code Connection} field carries this option. */
   static boolean hasConnectionOption(HttpHeaders headers, String option) {
     for (String value : headers.getAll("connection")) {
-      for (String o : value.split(",")) {
+      for (String o : value.split(",", -1)) {
         if (o.trim().equalsIgnoreCase(option)) {
           return true;
         }

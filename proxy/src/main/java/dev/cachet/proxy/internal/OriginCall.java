@@ -6,6 +6,7 @@ import io.netty.handler.codec.http.HttpResponse;
 import java.nio.ByteBuffer;
 import java.util.List;
 import java.util.concurrent.Flow;
+import org.jspecify.annotations.Nullable;
 
 /** One request to the origin, as {@link OriginClient} carries it out; called on its event loop. */
 interface OriginCall {
@@ -37,7 +38,7 @@ interface OriginCall {
    * The exchange is over: the body's subscriber was given its end (null) or its error. Called after
    * that signal, on the thread that gave it.
    */
-  void ended(Throwable error);
+  void ended(@Nullable Throwable error);
 
   /** No response head arrived: refused, reset, malformed or timed out. */
   void failed(Throwable error);

@@ -137,7 +137,7 @@ final class OriginClient {
     EventLoop loop = c.eventLoop();
     ArrayDeque<Channel> pool = idle.computeIfAbsent(loop, l -> new ArrayDeque<>());
     if (pool.size() >= MAX_IDLE_PER_LOOP) {
-      c.close();
+      ChannelFuture unused = c.close();
       return;
     }
     pool.addLast(c);
@@ -148,7 +148,7 @@ final class OriginClient {
     blocking.shutdown();
     for (ArrayDeque<Channel> pool : idle.values()) {
       for (Channel c : pool.toArray(new Channel[0])) {
-        c.close();
+        ChannelFuture unused = c.close();
       }
     }
   }

@@ -2,6 +2,7 @@ package dev.cachet.proxy.internal;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.http.HttpContent;
@@ -15,8 +16,10 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.util.ArrayDeque;
 import java.util.List;
+import java.util.Objects;
 import java.util.concurrent.Flow;
 import java.util.concurrent.TimeUnit;
+import org.jspecify.annotations.Nullable;
 
 /**
  * One origin connection's side of an exchange: writes the call's request, hands the response head
@@ -27,18 +30,18 @@ import java.util.concurrent.TimeUnit;
  */
 final class OriginHandler extends ChannelInboundHandlerAdapter implements Flow.Subscription {
   private final OriginClient client;
-  private ChannelHandlerContext ctx;
-  private OriginCall call;
+  private @Nullable ChannelHandlerContext ctx;
+  private @Nullable OriginCall call;
   private boolean reused;
   private boolean headReceived;
   private boolean skipInterimEnd;
   private boolean reusable;
   private boolean done;
-  private Flow.Subscriber<List<ByteBuffer>> subscriber;
+  private Flow.@Nullable Subscriber<List<ByteBuffer>> subscriber;
   private final ArrayDeque<ByteBuffer> ready = new ArrayDeque<>();
   private boolean lastReceived;
   private long demand;
-  private ScheduledFuture<?> timer;
+  private @Nullable ScheduledFuture<?> timer;
   private long lastActivity;
 
   OriginHandler(OriginClient client) {
@@ -48,6 +51,11 @@ final class OriginHandler extends ChannelInboundHandlerAdapter implements Flow.S
   @Override
   public void handlerAdded(ChannelHandlerContext ctx) {
     this.ctx = ctx;
+  }
+
+  /** The context, set when this handler was added, before any other call. */
+  private ChannelHandlerContext ctx() {
+    return Objects.requireNonNull(ctx);
   }
 
   /** Sends a call on this connection; on its event loop. */
@@ -62,16 +70,16 @@ final class OriginHandler extends ChannelInboundHandlerAdapter implements Flow.S
     this.demand = 0;
     this.done = false;
     this.reusable = true;
-    Channel ch = ctx.channel();
+    Channel ch = ctx().channel();
     touch();
     long millis = client.timeout().toMillis();
-    timer = ctx.executor().schedule(this::checkTimeout, millis, TimeUnit.MILLISECONDS);
-    ch.write(call.head());
+    timer = ctx().executor().schedule(this::checkTimeout, millis, TimeUnit.MILLISECONDS);
+    ChannelFuture unused = ch.write(call.head());
     if (call.hasBody()) {
       ch.flush();
       call.sendBody(ch);
     } else {
-      ch.writeAndFlush(LastHttpContent.EMPTY_LAST_CONTENT);
+      ChannelFuture unusedEnd = ch.writeAndFlush(LastHttpContent.EMPTY_LAST_CONTENT);
     }
     ch.read();
   }
@@ -87,12 +95,12 @@ final class OriginHandler extends ChannelInboundHandlerAdapter implements Flow.S
     long millis = client.timeout().toMillis();
     long idle = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - lastActivity);
     if (idle < millis && headReceived) {
-      timer = ctx.executor().schedule(this::checkTimeout, millis - idle, TimeUnit.MILLISECONDS);
+      timer = ctx().executor().schedule(this::checkTimeout, millis - idle, TimeUnit.MILLISECONDS);
       return;
     }
     if (headReceived && demand == 0 && !ready.isEmpty()) {
       // Waiting for the client, not for the origin: the client's own timeouts apply.
-      timer = ctx.executor().schedule(this::checkTimeout, millis, TimeUnit.MILLISECONDS);
+      timer = ctx().executor().schedule(this::checkTimeout, millis, TimeUnit.MILLISECONDS);
       return;
     }
     fail(new OriginTimeoutException("the origin did not answer within " + client.timeout()));
@@ -105,11 +113,11 @@ final class OriginHandler extends ChannelInboundHandlerAdapter implements Flow.S
         return; // data after the exchange: the connection is not reusable
       }
       touch();
-      if (msg instanceof HttpResponse) {
-        onResponse((HttpResponse) msg);
+      if (msg instanceof HttpResponse r) {
+        onResponse(r);
       }
-      if (msg instanceof HttpContent && !done) {
-        onContent((HttpContent) msg);
+      if (msg instanceof HttpContent c && !done) {
+        onContent(c);
       }
     } finally {
       ReferenceCountUtil.release(msg);
@@ -124,7 +132,7 @@ final class OriginHandler extends ChannelInboundHandlerAdapter implements Flow.S
     int code = response.status().code();
     if (response.status().codeClass() == HttpStatusClass.INFORMATIONAL && code != 101) {
       skipInterimEnd = true;
-      call.interim(response);
+      Objects.requireNonNull(call).interim(response); // channelRead checked it
       return;
     }
     if (code == 101) {
@@ -135,7 +143,7 @@ final class OriginHandler extends ChannelInboundHandlerAdapter implements Flow.S
     reusable = HttpUtil.isKeepAlive(response);
     Flow.Subscriber<List<ByteBuffer>> s;
     try {
-      s = call.onHead(response);
+      s = Objects.requireNonNull(call).onHead(response);
     } catch (RuntimeException e) {
       fail(e);
       return;
@@ -176,14 +184,14 @@ final class OriginHandler extends ChannelInboundHandlerAdapter implements Flow.S
   private void deliver() {
     while (demand > 0 && !ready.isEmpty() && !done) {
       demand--;
-      subscriber.onNext(List.of(ready.poll()));
+      Objects.requireNonNull(subscriber).onNext(List.of(ready.poll()));
     }
     if (lastReceived && ready.isEmpty() && !done) {
       finish();
       return;
     }
-    if (!done && !lastReceived && demand > 0 && ctx.channel().isActive()) {
-      ctx.read();
+    if (!done && !lastReceived && demand > 0 && ctx().channel().isActive()) {
+      ctx().read();
     }
   }
 
@@ -191,23 +199,24 @@ final class OriginHandler extends ChannelInboundHandlerAdapter implements Flow.S
     done = true;
     cancelTimer();
     Flow.Subscriber<List<ByteBuffer>> s = subscriber;
-    boolean keep = reusable && ctx.channel().isActive();
+    boolean keep = reusable && ctx().channel().isActive();
     OriginCall c = call;
     call = null;
     subscriber = null;
     if (keep) {
-      client.release(ctx.channel());
+      client.release(ctx().channel());
     } else {
-      ctx.close();
+      ChannelFuture unused = ctx().close();
     }
-    s.onComplete();
-    ended(s, c, null);
+    Objects.requireNonNull(s).onComplete();
+    ended(s, Objects.requireNonNull(c), null);
   }
 
   /** Tells the call its exchange is over, after the subscriber had its last signal. */
-  private static void ended(Flow.Subscriber<List<ByteBuffer>> s, OriginCall c, Throwable error) {
-    if (s instanceof Offloaded) {
-      ((Offloaded) s).then(() -> c.ended(error));
+  private static void ended(
+      Flow.Subscriber<List<ByteBuffer>> s, OriginCall c, @Nullable Throwable error) {
+    if (s instanceof Offloaded o) {
+      o.then(() -> c.ended(error));
     } else {
       c.ended(error);
     }
@@ -240,7 +249,7 @@ final class OriginHandler extends ChannelInboundHandlerAdapter implements Flow.S
     if (call != null && !done) {
       fail(cause instanceof IOException ? cause : new IOException(cause.toString(), cause));
     }
-    ctx.close();
+    ChannelFuture unused = ctx.close();
   }
 
   private void fail(Throwable error) {
@@ -254,19 +263,19 @@ final class OriginHandler extends ChannelInboundHandlerAdapter implements Flow.S
     call = null;
     subscriber = null;
     ready.clear();
-    ctx.close();
+    ChannelFuture unused = ctx().close();
     if (s != null) {
       s.onError(error);
-      ended(s, c, error);
+      ended(s, Objects.requireNonNull(c), error);
     } else if (reused
         && !headReceived
-        && !c.hasBody()
+        && !Objects.requireNonNull(c).hasBody()
         && idempotent(c)
         && !(error instanceof OriginTimeoutException)) {
       // A pooled connection the origin had closed meanwhile: try once on a new one.
-      client.connect(ctx.channel().eventLoop(), c);
+      client.connect(ctx().channel().eventLoop(), c);
     } else {
-      c.failed(error);
+      Objects.requireNonNull(c).failed(error);
     }
   }
 
@@ -287,10 +296,10 @@ final class OriginHandler extends ChannelInboundHandlerAdapter implements Flow.S
 
   @Override
   public void request(long n) {
-    if (ctx.executor().inEventLoop()) {
+    if (ctx().executor().inEventLoop()) {
       doRequest(n);
     } else {
-      ctx.executor().execute(() -> doRequest(n));
+      ctx().executor().execute(() -> doRequest(n));
     }
   }
 
@@ -308,10 +317,10 @@ final class OriginHandler extends ChannelInboundHandlerAdapter implements Flow.S
 
   @Override
   public void cancel() {
-    if (ctx.executor().inEventLoop()) {
+    if (ctx().executor().inEventLoop()) {
       doCancel();
     } else {
-      ctx.executor().execute(this::doCancel);
+      ctx().executor().execute(this::doCancel);
     }
   }
 
@@ -328,6 +337,6 @@ final class OriginHandler extends ChannelInboundHandlerAdapter implements Flow.S
     call = null;
     subscriber = null;
     ready.clear();
-    ctx.close();
+    ChannelFuture unused = ctx().close();
   }
 }

@@ -64,24 +64,25 @@ final class ProxyCore {
       return engine.get().send(request, o, sink);
     }
     CompletableFuture<Void> done = new CompletableFuture<>();
-    o.send(
-            new OriginRequest(request.request(), false),
-            (status, fields, version) ->
-                sink.fromOrigin(
-                    new ResponseHead(
-                        status,
-                        fields,
-                        CacheStatus.forwarded(CacheStatus.Forward.BYPASS).withFwdStatus(status),
-                        cacheName,
-                        Optional.empty())))
-        .whenComplete(
-            (r, e) -> {
-              if (e != null) {
-                done.completeExceptionally(e);
-              } else {
-                done.complete(null);
-              }
-            });
+    CompletableFuture<?> unused =
+        o.send(
+                new OriginRequest(request.request(), false),
+                (status, fields, version) ->
+                    sink.fromOrigin(
+                        new ResponseHead(
+                            status,
+                            fields,
+                            CacheStatus.forwarded(CacheStatus.Forward.BYPASS).withFwdStatus(status),
+                            cacheName,
+                            Optional.empty())))
+            .whenComplete(
+                (r, e) -> {
+                  if (e != null) {
+                    done.completeExceptionally(e);
+                  } else {
+                    done.complete(null);
+                  }
+                });
     return done;
   }
 }

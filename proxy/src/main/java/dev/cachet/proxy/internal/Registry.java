@@ -6,6 +6,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The open client connections: counts them against the limit, and checks their deadlines a few
@@ -20,7 +21,7 @@ final class Registry {
   private final int max;
   private final Set<Guard> guards = ConcurrentHashMap.newKeySet();
   private final AtomicInteger count = new AtomicInteger();
-  private ScheduledFuture<?> sweeper;
+  private @Nullable ScheduledFuture<?> sweeper;
 
   Registry(int max) {
     this.max = max;

@@ -100,8 +100,8 @@ final class RequestFields {
   /** The client's IP address, as text. */
   static String clientAddress(Channel channel) {
     SocketAddress a = channel.remoteAddress();
-    if (a instanceof InetSocketAddress && ((InetSocketAddress) a).getAddress() != null) {
-      return ((InetSocketAddress) a).getAddress().getHostAddress();
+    if (a instanceof InetSocketAddress isa && isa.getAddress() != null) {
+      return isa.getAddress().getHostAddress();
     }
     return "unknown";
   }

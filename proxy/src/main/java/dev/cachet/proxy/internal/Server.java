@@ -13,6 +13,7 @@ import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
@@ -33,6 +34,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The running proxy: the Netty listener, the admin listener, the origin client and the engine, and
@@ -182,7 +184,7 @@ public final class Server implements AutoCloseable {
     return f.channel();
   }
 
-  private static SslContext serverSsl(ProxyOptions options) throws IOException {
+  private static @Nullable SslContext serverSsl(ProxyOptions options) throws IOException {
     if (options.tlsCertificate().isEmpty() || options.tlsKey().isEmpty()) {
       return null;
     }
@@ -293,7 +295,7 @@ public final class Server implements AutoCloseable {
             .execute(
                 () -> {
                   if (g.quiet()) {
-                    c.close();
+                    ChannelFuture unused = c.close();
                   }
                 });
       }
@@ -312,8 +314,9 @@ public final class Server implements AutoCloseable {
     }
     registry.stop();
     for (Guard g : registry.all()) {
-      if (g.channel() != null) {
-        g.channel().close();
+      Channel c = g.channel();
+      if (c != null) {
+        ChannelFuture unused = c.close();
       }
     }
     core.origin.close();
