@@ -14,20 +14,26 @@ import org.jspecify.annotations.Nullable;
  */
 final class Relay<T> implements BodySubscriber<T> {
   private final Flow.Subscriber<List<ByteBuffer>> routed;
+  private final @Nullable BodySubscriber<T> caller;
   private final boolean dropped;
-  private final CompletableFuture<@Nullable T> body;
+  // A dropped body's result (null) is ready when the body has ended, as with the JDK's own
+  // BodySubscribers.replacing: so that whoever waits for the exchange waits for its body.
+  private final CompletableFuture<@Nullable T> droppedBody = new CompletableFuture<>();
 
   Relay(Flow.Subscriber<List<ByteBuffer>> routed, @Nullable BodySubscriber<T> caller) {
     this.routed = routed;
+    this.caller = caller;
     this.dropped = caller == null;
-    // A dropped body's result (null) is ready when the body has ended, as with the JDK's own
-    // BodySubscribers.replacing: so that whoever waits for the exchange waits for its body.
-    this.body = caller == null ? new CompletableFuture<>() : caller.getBody().toCompletableFuture();
   }
 
+  /**
+   * The caller's result, asked for only when the JDK asks: a mapping subscriber's function (a
+   * {@code GZIPInputStream} over the stream, say) may read the body, which must have started.
+   */
   @Override
   public CompletionStage<@Nullable T> getBody() {
-    return body;
+    BodySubscriber<T> c = caller;
+    return c == null ? droppedBody : c.getBody();
   }
 
   @Override
@@ -44,7 +50,7 @@ final class Relay<T> implements BodySubscriber<T> {
   public void onError(Throwable throwable) {
     routed.onError(throwable);
     if (dropped) {
-      body.completeExceptionally(throwable);
+      droppedBody.completeExceptionally(throwable);
     }
   }
 
@@ -52,7 +58,7 @@ final class Relay<T> implements BodySubscriber<T> {
   public void onComplete() {
     routed.onComplete();
     if (dropped) {
-      body.complete(null);
+      droppedBody.complete(null);
     }
   }
 }
