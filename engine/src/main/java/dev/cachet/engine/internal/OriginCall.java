@@ -161,6 +161,8 @@ final class OriginCall implements ResponseHandler {
     }
     if (state instanceof NeedToBeUpdated update) {
       parts.storage().update(update.updated(), site.request.uri());
+      // SEC-01: from now on no other look-up finds the pairs this freshening withdrew.
+      parts.storage().withdraw(update.withdrawn());
       site.withdrawn.accept(update.withdrawn());
       FromCache then = update.next();
       event.visit(then);
