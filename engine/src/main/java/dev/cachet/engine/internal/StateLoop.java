@@ -50,7 +50,8 @@ final class StateLoop {
   // SEC-06: the look-up found the key at its bound of variants, so a store trims it.
   private boolean crowded;
   // SEC-01: stored pairs a freshening response withdrew, removed once their body is open.
-  private volatile List<StoredPair> withdrawn = List.of();
+  // Written by the origin call's head handler, read once its future completes (which orders them).
+  private List<StoredPair> withdrawn = List.of();
   // P-05: the partial entries of the key, which a 206 may join.
   private List<PartialEntry> partials = List.of();
 

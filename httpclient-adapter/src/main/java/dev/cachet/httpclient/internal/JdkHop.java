@@ -48,18 +48,21 @@ final class JdkHop<T> implements Origin, ResponseSink {
   private final HttpRequest request;
   private final Request converted;
 
-  // What the engine handed over; written on the engine's thread before its future completes.
-  private volatile @Nullable ResponseInfo info; // the origin's latest head
-  private volatile @Nullable HttpResponse<T> fromOrigin; // the wrapped client's latest response
-  private volatile @Nullable BodySubscriber<T> callerSubscriber; // the caller's, for a body
-  private volatile int code;
-  private volatile @Nullable LazyHeaders headers;
-  private volatile HttpClient.@Nullable Version version;
-  private volatile @Nullable HttpRequest redirect;
-  private volatile boolean stored; // answered from storage
-  private volatile Optional<HttpResponse<T>> storedChain = Optional.empty();
-  private volatile @Nullable CompletableFuture<T> storedBody;
-  private volatile boolean handlerFailed; // the caller's handler or subscriber failed on a hit
+  // What the engine handed over: written on the engine's or the origin's thread before the
+  // engine's future completes, and read once it has (the future's completion orders them), so
+  // plain fields suffice; the hit path writes several and a volatile write costs a fence each.
+  private @Nullable ResponseInfo info; // the origin's latest head
+  private @Nullable HttpResponse<T> fromOrigin; // the wrapped client's latest response
+  private @Nullable BodySubscriber<T> callerSubscriber; // the caller's, for a body
+  private int code;
+  private @Nullable LazyHeaders headers;
+  private HttpClient.@Nullable Version version;
+  private @Nullable HttpRequest redirect;
+  private boolean stored; // answered from storage
+  private Optional<HttpResponse<T>> storedChain = Optional.empty();
+  private @Nullable CompletableFuture<T> storedBody;
+  private @Nullable T wholeBody; // the stored body read whole, for ofByteArray
+  private boolean handlerFailed; // the caller's handler or subscriber failed on a hit
 
   JdkHop(HttpExchange<T> exchange, HttpRequest request) {
     this.exchange = exchange;
@@ -216,7 +219,7 @@ final class JdkHop<T> implements Origin, ResponseSink {
     if (wantsWholeBody()) {
       @SuppressWarnings("unchecked") // the handler is ofByteArray(), so T is byte[]
       T whole = (T) body.bytes().orElseGet(() -> new byte[0]);
-      storedBody = CompletableFuture.completedFuture(whole);
+      wholeBody = whole;
       return;
     }
     BodySubscriber<T> subscriber;
@@ -288,6 +291,11 @@ final class JdkHop<T> implements Origin, ResponseSink {
           new CachedResponse<>(code, h, null, request, chain, Optional.empty(), request.uri(), v));
     }
     int c = code;
+    T whole = wholeBody;
+    if (whole != null) {
+      return CompletableFuture.completedFuture(
+          new CachedResponse<>(c, h, whole, request, chain, Optional.empty(), request.uri(), v));
+    }
     CompletableFuture<T> body = requireNonNull(storedBody, "storedBody");
     if (!exchange.blocking()) {
       return body.thenApply(
