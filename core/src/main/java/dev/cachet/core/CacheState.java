@@ -9,7 +9,8 @@ package dev.cachet.core;
  * transitions is in the {@linkplain dev.cachet.core package documentation}.
  *
  * <p>Terminal states: {@link FromCache}, {@link StaleWhileRevalidate}, {@link StoreAndUse}, {@link
- * CouldNotBeStored}. Core never does I/O and never reads a clock: time and ids are arguments.
+ * CouldNotBeStored}, {@link StorePart}. Core never does I/O and never reads a clock: time and ids
+ * are arguments.
  */
 public sealed interface CacheState
     permits IdleClient,

@@ -30,15 +30,15 @@
  *            └─► CacheMiss ──► StoreAndUse | CouldNotBeStored
  *                          ├─► StorePart          (a 206 stored as a part of a partial entry: only
  *                          │                       CacheMiss.next(..., partials), with
- *                          │                       CacheOptions.partialContent; not a CacheState)
+ *                          │                       CacheOptions.partialContent)
  *                          └─► InvalidatePairs ──► StoreAndUse | CouldNotBeStored
  *                                                  (after an unsafe method)
  * </pre>
  *
  * Terminal states: {@link dev.cachet.core.FromCache}, {@link dev.cachet.core.StaleWhileRevalidate}
  * (its {@code revalidate()} is a {@link dev.cachet.core.NeedRevalidation} run behind), {@link
- * dev.cachet.core.StoreAndUse} and {@link dev.cachet.core.CouldNotBeStored}; beside them {@link
- * dev.cachet.core.StorePart}, the outcome of a miss whose key's partial entries take part. When the
+ * dev.cachet.core.StoreAndUse}, {@link dev.cachet.core.CouldNotBeStored} and {@link
+ * dev.cachet.core.StorePart} (only from a miss whose key's partial entries take part). When the
  * origin cannot be reached, {@code NeedRevalidation.onOriginUnreachable(now)} says whether a stale
  * {@code FromCache} may be served. {@code NeedRevalidation.Next} also admits {@code StoreAndUse},
  * through {@code InvalidatePairs.Next}, though no revalidation leads there directly today.

@@ -191,17 +191,11 @@ final class RedisParts {
 
   /** Writes one part to a key of its own, then joins it to its entry in one script. */
   private final class PartWriter implements BodyWriter {
-    private static final byte[] NO_BYTES = new byte[0];
-
     private final StoredPair pair;
     private final ContentRange part;
     private final String joins; // the nonce of the entry it joins; "" for a new entry
     private final String nonce;
-    private final byte[] temp;
-    private final byte[] tempTtl;
-    private byte[] buffer;
-    private int buffered;
-    private long sent;
+    private final TempAppender bytes;
     private boolean done;
 
     PartWriter(StoredPair pair, ContentRange part, String joins) {
@@ -209,9 +203,9 @@ final class RedisParts {
       this.part = part;
       this.joins = joins;
       this.nonce = joins.isEmpty() ? EntryValue.newNonce() : joins;
-      this.temp = engine.keys().temp(pair.key(), EntryValue.newNonce());
-      this.tempTtl = RedisEngine.ascii(engine.settings().writeIdleTimeout().toMillis());
-      this.buffer = new byte[engine.settings().chunkSize()];
+      this.bytes =
+          new TempAppender(
+              engine, engine.keys().temp(pair.key(), EntryValue.newNonce()), "part", "Part");
     }
 
     @Override
@@ -224,14 +218,7 @@ final class RedisParts {
         if (bytesWritten() + chunk.remaining() > part.length()) {
           throw new StorageException("more bytes than the part " + part.fieldValue());
         }
-        while (chunk.hasRemaining()) {
-          int n = Math.min(chunk.remaining(), buffer.length - buffered);
-          chunk.get(buffer, buffered, n);
-          buffered += n;
-          if (buffered == buffer.length) {
-            flush();
-          }
-        }
+        bytes.write(chunk);
       } catch (IOException | RuntimeException e) {
         abort();
         throw e;
@@ -240,7 +227,7 @@ final class RedisParts {
 
     @Override
     public long bytesWritten() {
-      return sent + buffered;
+      return bytes.written();
     }
 
     @Override
@@ -250,7 +237,7 @@ final class RedisParts {
       }
       try {
         engine.checkOpen();
-        flush();
+        long sent = bytes.flush();
         if (sent != part.length()) {
           throw new StorageException(
               sent + " bytes written for the part " + part.fieldValue() + "; nothing stored");
@@ -264,7 +251,11 @@ final class RedisParts {
                 .timeToLiveMillis(pair, engine.settings().clock().instant());
         CacheKey key = pair.key();
         List<byte[]> k =
-            List.of(keys.partial(key), keys.partialRanges(key), temp, keys.partialBody(key, nonce));
+            List.of(
+                keys.partial(key),
+                keys.partialRanges(key),
+                bytes.key(),
+                keys.partialBody(key, nonce));
         List<byte[]> a =
             List.of(
                 RedisEngine.field(pair.id()),
@@ -285,7 +276,7 @@ final class RedisParts {
                       + " changed or went while the part was written");
         }
         done = true;
-        buffer = NO_BYTES; // let go: the writer is done
+        bytes.release();
       } catch (IOException | RuntimeException e) {
         abort();
         throw e;
@@ -298,37 +289,12 @@ final class RedisParts {
         return;
       }
       done = true;
-      buffer = NO_BYTES;
-      if (sent > 0) {
-        try {
-          engine.guard().call("abortPart", () -> engine.redis().del(temp));
-        } catch (StorageException e) {
-          // The part's key expires after the write idle timeout.
-        }
-      }
+      bytes.discard();
     }
 
     @Override
     public void close() {
       abort();
-    }
-
-    private void flush() throws StorageException {
-      if (buffered == 0) {
-        return;
-      }
-      byte[] bytes = buffered == buffer.length ? buffer : Arrays.copyOf(buffer, buffered);
-      Object reply =
-          engine
-              .guard()
-              .call(
-                  "writePart",
-                  () -> Script.APPEND.run(engine.redis(), List.of(temp), List.of(bytes, tempTtl)));
-      sent += buffered;
-      buffered = 0;
-      if (!Long.valueOf(sent).equals(reply)) {
-        throw new StorageException("the part being written expired or was evicted from Redis");
-      }
     }
   }
 }
