@@ -2,6 +2,7 @@ package dev.cachet.core;
 
 import dev.cachet.core.internal.DeltaSeconds;
 import java.time.Instant;
+import org.jspecify.annotations.Nullable;
 
 /** The age calculation of RFC 9111 §4.2.3 (F-06), in milliseconds, and the Age field (§5.1). */
 final class Age {
@@ -57,8 +58,20 @@ final class Age {
   /** The {@code Age} field value: whole seconds, non-negative, at most 2^31 (D-01, F-07). */
   static String fieldValue(long ageMillis) {
     long seconds = Math.max(0, ageMillis / 1000);
+    if (seconds < SMALL.length) {
+      String v = SMALL[(int) seconds];
+      if (v == null) {
+        // A race makes two equal strings, of which either may stay: both are right.
+        v = Long.toString(seconds);
+        SMALL[(int) seconds] = v;
+      }
+      return v;
+    }
     return Long.toString(Math.min(seconds, DeltaSeconds.MAX));
   }
+
+  /** The values of the first hour, made once each as needed: most hits are that young. */
+  private static final @Nullable String[] SMALL = new String[3600];
 
   private static long saturatedAdd(long a, long b) {
     long r = a + b;

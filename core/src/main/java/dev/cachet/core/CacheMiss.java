@@ -74,7 +74,7 @@ public record CacheMiss(CacheOptions options, Request request, CacheStatus statu
             || fwd.get() == CacheStatus.Forward.VARY_MISS)) {
       return false;
     }
-    RequestFacts req = RequestFacts.parse(request.headers()::allValues);
+    RequestFacts req = Request.factsOf(request.headers());
     return !req.cacheControl().has("no-store") && !Storability.makesItsOwn(request);
   }
 
@@ -92,7 +92,7 @@ public record CacheMiss(CacheOptions options, Request request, CacheStatus statu
     requireNonNull(requestTime, "requestTime");
     requireNonNull(responseTime, "responseTime");
     requireNonNull(newPairId, "newPairId");
-    RequestFacts req = RequestFacts.parse(request.headers()::allValues);
+    RequestFacts req = Request.factsOf(request.headers());
     InvalidatePairs.Next stored =
         Serving.storeOrNot(
             options, request, req, response, requestTime, responseTime, newPairId, status);
@@ -131,7 +131,7 @@ public record CacheMiss(CacheOptions options, Request request, CacheStatus statu
         Parts.storePart(
             options,
             request,
-            RequestFacts.parse(request.headers()::allValues),
+            Request.factsOf(request.headers()),
             response,
             requestTime,
             responseTime,

@@ -242,7 +242,7 @@ public final class CachePolicy {
   }
 
   private static Request withoutPreconditions(Request r) {
-    RequestFacts facts = RequestFacts.parse(r.headers()::allValues);
+    RequestFacts facts = Request.factsOf(r.headers());
     return facts.isConditional()
         ? r.withHeaders(r.headers().without("If-None-Match", "If-Modified-Since"))
         : r;

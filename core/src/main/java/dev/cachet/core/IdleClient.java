@@ -27,6 +27,8 @@ import java.util.OptionalLong;
  * @param options the machine's options
  */
 public record IdleClient(CacheOptions options) implements CacheState {
+  /** A hit; serving gives it the response's ttl. Shared: a status is immutable. */
+  private static final CacheStatus HIT = CacheStatus.hit(0);
 
   /** What may follow a request: each is a {@link CacheState}. */
   public sealed interface Next extends CacheState
@@ -94,7 +96,7 @@ public record IdleClient(CacheOptions options) implements CacheState {
           CacheStatus.forwarded(CacheStatus.Forward.METHOD),
           Rule.S3_01.reason("method " + method + " is not cached"));
     }
-    RequestFacts req = RequestFacts.parse(request.headers()::allValues);
+    RequestFacts req = Request.factsOf(request.headers());
     Directives rcc = req.cacheControl();
     boolean onlyIfCached = rcc.has("only-if-cached");
 
@@ -108,11 +110,15 @@ public record IdleClient(CacheOptions options) implements CacheState {
       if (!methodOk) {
         continue;
       }
-      if (key == null) {
-        key = request.key();
-      }
-      if (!p.key().equals(key)) {
-        continue;
+      // A pair stored for the very same URI text is under the same key; only another spelling
+      // of it (case, default port, escapes) needs the key worked out.
+      if (!p.request().uri().toString().equals(request.uri().toString())) {
+        if (key == null) {
+          key = request.key();
+        }
+        if (!p.key().equals(key)) {
+          continue;
+        }
       }
       nominated.add(p);
       if (!VaryMatcher.matches(p, request)) {
@@ -181,7 +187,7 @@ public record IdleClient(CacheOptions options) implements CacheState {
             rc,
             age,
             lifetime,
-            by.isPresent() ? Overrides.marked(CacheStatus.hit(0), by.get()) : CacheStatus.hit(0),
+            by.isPresent() ? Overrides.marked(HIT, by.get()) : HIT,
             by,
             false);
       }
@@ -200,7 +206,7 @@ public record IdleClient(CacheOptions options) implements CacheState {
                 req,
                 selected,
                 now,
-                CacheStatus.hit(0).withDetail(why.toString()),
+                HIT.withDetail(why.toString()),
                 Optional.of(why),
                 false);
           }
@@ -219,7 +225,7 @@ public record IdleClient(CacheOptions options) implements CacheState {
                   req,
                   selected,
                   now,
-                  CacheStatus.hit(0).withDetail(why.toString()),
+                  HIT.withDetail(why.toString()),
                   Optional.of(why),
                   false);
           NeedRevalidation behind =

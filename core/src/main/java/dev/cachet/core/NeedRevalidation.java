@@ -110,7 +110,7 @@ public record NeedRevalidation(
     requireNonNull(requestTime, "requestTime");
     requireNonNull(responseTime, "responseTime");
     requireNonNull(newPairId, "newPairId");
-    RequestFacts req = RequestFacts.parse(request.headers()::allValues);
+    RequestFacts req = Request.factsOf(request.headers());
     CacheStatus fwd = status.withFwdStatus(response.status());
 
     // §4.3.4: the responses that could have been chosen for this request (Vary matches).
@@ -205,7 +205,7 @@ public record NeedRevalidation(
    */
   public Optional<FromCache> onOriginUnreachable(Instant now) {
     requireNonNull(now, "now");
-    RequestFacts req = RequestFacts.parse(request.headers()::allValues);
+    RequestFacts req = Request.factsOf(request.headers());
     return staleOnError(req, now, true, status);
   }
 
@@ -255,7 +255,7 @@ public record NeedRevalidation(
       Optional<Reason> whyNot =
           Storability.whyNot(
               stored,
-              RequestFacts.parse(stored.headers()::allValues),
+              Request.factsOf(stored.headers()),
               candidate,
               options,
               Age.millis(responseTime));

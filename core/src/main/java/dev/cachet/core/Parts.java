@@ -37,7 +37,7 @@ final class Parts {
     if (!options.partialContent() || !RangeRequests.asksForRange(request) || partials.isEmpty()) {
       return miss;
     }
-    RequestFacts req = RequestFacts.parse(request.headers()::allValues);
+    RequestFacts req = Request.factsOf(request.headers());
     Directives rcc = req.cacheControl();
     if (rcc.has("no-cache")
         || rcc.has("max-age")
@@ -163,7 +163,7 @@ final class Parts {
                 .without("Content-Range")
                 .with("Content-Length", Long.toString(part.completeLength())));
     Request plain = request.withHeaders(request.headers().without("Range", "If-Range"));
-    RequestFacts plainFacts = RequestFacts.parse(plain.headers()::allValues);
+    RequestFacts plainFacts = Request.factsOf(plain.headers());
     if (Storability.whyNot(plain, plainFacts, whole, options, Age.millis(responseTime))
         .isPresent()) {
       return Optional.empty();

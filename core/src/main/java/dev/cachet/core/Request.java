@@ -2,6 +2,7 @@ package dev.cachet.core;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.cachet.core.internal.RequestFacts;
 import java.net.URI;
 
 /**
@@ -68,6 +69,13 @@ public record Request(String method, URI uri, Headers headers) {
       case "GET", "HEAD", "OPTIONS", "TRACE" -> true;
       default -> false;
     };
+  }
+
+  /**
+   * What the caching rules need from request header fields; nothing to parse when there are none.
+   */
+  static RequestFacts factsOf(Headers headers) {
+    return headers.isEmpty() ? RequestFacts.NONE : RequestFacts.parse(headers::allValues);
   }
 
   /** {@return the cache key of this request's target URI (RFC 9111 §2)} */

@@ -200,8 +200,19 @@ public final class StoredPair {
    * HTTP/1.1}, {@code HTTP/2}); empty when unknown, as for a pair stored before versions were kept}
    */
   public Optional<String> httpVersion() {
-    return Optional.ofNullable(httpVersion);
+    // The canonical versions' Optionals are shared: a hit asks for the version every time.
+    if (httpVersion == null) {
+      return Optional.empty();
+    }
+    return switch (httpVersion) {
+      case "HTTP/1.1" -> HTTP_1_1;
+      case "HTTP/2" -> HTTP_2;
+      default -> Optional.of(httpVersion);
+    };
   }
+
+  private static final Optional<String> HTTP_1_1 = Optional.of("HTTP/1.1");
+  private static final Optional<String> HTTP_2 = Optional.of("HTTP/2");
 
   /** {@link #requestTime()} as {@link Age#millis(Instant)} gives it, without an object. */
   long requestTimeMillis() {

@@ -23,6 +23,10 @@ public record RequestFacts(
     List<String> ifNoneMatch,
     Optional<Instant> ifModifiedSince) {
 
+  /** The facts of a request with no header fields. */
+  public static final RequestFacts NONE =
+      new RequestFacts(Directives.parse(List.of()), false, false, List.of(), Optional.empty());
+
   /** Parses the facts from a field-lookup function (name → all field line values). */
   public static RequestFacts parse(Function<String, List<String>> field) {
     List<String> ccLines = field.apply("Cache-Control");
