@@ -58,17 +58,19 @@ public final class Engine {
     this.settings = settings;
     Reporter reporter = new Reporter(settings.listener());
     Workers workers = new Workers(settings.executor());
+    SafeStorage storage = new SafeStorage(settings.storage(), reporter);
     this.parts =
         new Parts(
             settings.options(),
             IdleClient.of(settings.options()),
             settings.clock(),
             settings.cacheName(),
-            new SafeStorage(settings.storage(), reporter),
+            storage,
             reporter,
             new Collapser(),
             new BackgroundRevalidation(workers, reporter, settings.backgroundTimeout()),
-            workers);
+            workers,
+            new StoredAnswer(storage, reporter, settings.cacheName()));
   }
 
   /**

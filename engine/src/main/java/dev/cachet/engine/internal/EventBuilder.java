@@ -50,14 +50,15 @@ final class EventBuilder {
   }
 
   /** The path starts beyond the plain hit: from {@code IdleClient}. */
-  void start(String first) {
+  EventBuilder start(String first) {
     if (tracking && states == null) {
       states = new ArrayList<>(6);
       states.add(first);
     }
+    return this;
   }
 
-  void visit(CacheState state) {
+  EventBuilder visit(CacheState state) {
     if (tracking) {
       List<String> path = states;
       if (path == null) {
@@ -67,6 +68,7 @@ final class EventBuilder {
       }
       path.add(state.getClass().getSimpleName());
     }
+    return this;
   }
 
   /** Visits the final {@code FromCache}, unless the path already ends with it. */

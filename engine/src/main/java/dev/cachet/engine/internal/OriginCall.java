@@ -21,6 +21,7 @@ import dev.cachet.engine.ResponseHandler;
 import dev.cachet.engine.ResponseHead;
 import dev.cachet.engine.ResponseSink;
 import dev.cachet.storage.BodyWriter;
+import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.time.Instant;
 import java.util.List;
@@ -83,14 +84,19 @@ final class OriginCall implements ResponseHandler {
         new StoreSettlement(outdated -> parts.storage().invalidate(outdated, site.request.uri()));
   }
 
-  /** True once the origin's head arrived. */
-  boolean applied() {
-    return applied;
-  }
-
-  /** The stored response the call revalidated, if it was a revalidation. */
-  Optional<NeedRevalidation> revalidation() {
-    return revalidation;
+  /**
+   * X-02, V-04: the stale response a revalidation may serve when the call failed with no answer at
+   * all from the origin (refused, reset, timed out).
+   *
+   * @param cause why the call failed
+   * @param now the time now
+   * @return the stale response to serve, if any
+   */
+  Optional<FromCache> staleIfUnreachable(Throwable cause, Instant now) {
+    if (applied || revalidation.isEmpty() || !(cause instanceof IOException)) {
+      return Optional.empty();
+    }
+    return revalidation.get().onOriginUnreachable(now);
   }
 
   /** What the exchange does next when the body was dropped: a FromCache or a CacheMiss. */

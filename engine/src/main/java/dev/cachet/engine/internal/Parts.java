@@ -6,7 +6,8 @@ import java.time.Clock;
 
 /**
  * The engine's shared parts, as each exchange uses them: the start state, the storage that never
- * throws, the reporter, the collapser, background revalidation and the threads.
+ * throws, the reporter, the collapser, background revalidation, the threads and the answers from
+ * storage.
  */
 record Parts(
     CacheOptions options,
@@ -17,7 +18,8 @@ record Parts(
     Reporter reporter,
     Collapser collapser,
     BackgroundRevalidation background,
-    Workers workers) {
+    Workers workers,
+    StoredAnswer answer) {
 
   /** The largest body the engine stores. */
   long maximumBodySize() {

@@ -18,7 +18,6 @@ import dev.cachet.engine.CacheRequest;
 import dev.cachet.engine.Origin;
 import dev.cachet.engine.OriginRequest;
 import dev.cachet.engine.ResponseSink;
-import java.io.IOException;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
@@ -36,14 +35,16 @@ import org.jspecify.annotations.Nullable;
 final class StateLoop {
   private static final CacheStatus FORWARDED_STALE =
       CacheStatus.forwarded(CacheStatus.Forward.STALE);
+  private static final Optional<Collapser.Lead> NO_LEAD = Optional.empty();
 
   private final Parts parts;
   private final CacheRequest caller;
   private final Request request;
   private final Origin origin;
   private final ResponseSink sink;
-  private final EventBuilder event;
-  private final StoredAnswer answer;
+  private final boolean background;
+  private @Nullable EventBuilder
+      event; // built when first needed: a plain hit told to nobody has none
   private volatile @Nullable OriginCall current; // the origin exchange under way, if any
   private volatile boolean abandoned;
   private boolean collapsed;
@@ -62,10 +63,32 @@ final class StateLoop {
     this.request = caller.request();
     this.origin = origin;
     this.sink = sink;
-    this.event =
-        new EventBuilder(
-            parts.reporter().listening(), background, parts.cacheName(), caller.request());
-    this.answer = new StoredAnswer(parts, request, sink, event);
+    this.background = background;
+  }
+
+  Request request() {
+    return request;
+  }
+
+  ResponseSink sink() {
+    return sink;
+  }
+
+  boolean background() {
+    return background;
+  }
+
+  /** Whether the request waited for another's response (B-03). */
+  boolean collapsed() {
+    return collapsed;
+  }
+
+  EventBuilder event() {
+    if (event == null) {
+      event =
+          new EventBuilder(parts.reporter().listening(), background, parts.cacheName(), request);
+    }
+    return event;
   }
 
   /** Looks the request up on the calling thread; a fresh hit completes before this returns. */
@@ -75,7 +98,7 @@ final class StateLoop {
 
   /** The background half of {@code stale-while-revalidate}. */
   BackgroundRevalidation.Running revalidateBehind(NeedRevalidation revalidation) {
-    event.start("StaleWhileRevalidate");
+    event().start("StaleWhileRevalidate");
     return new BackgroundRevalidation.Running(revalidate(revalidation), this::abandon);
   }
 
@@ -100,9 +123,9 @@ final class StateLoop {
     if (next instanceof FromCache hit) {
       return serve(hit, hit.pair().isPresent() ? Outcome.HIT : Outcome.GATEWAY_TIMEOUT);
     }
-    event.start("IdleClient");
+    event().start("IdleClient");
     if (next instanceof StaleWhileRevalidate swr) {
-      event.visit(swr);
+      event().visit(swr);
       // The stale body is opened (and, for a sink that takes it at once, replayed) before the
       // revalidation starts: a new response it stores may replace the old pair and its body.
       CompletableFuture<Void> served = serve(swr.serve(), Outcome.STALE_WHILE_REVALIDATE);
@@ -117,9 +140,9 @@ final class StateLoop {
     } else if (next instanceof NeedRevalidation nr) {
       return revalidate(nr);
     } else if (next instanceof CacheMiss miss) {
-      return mayCollapse && !event.background() && Collapser.mayCollapse(caller, miss)
+      return mayCollapse && !background && Collapser.mayCollapse(caller, miss)
           ? collapse(key, miss)
-          : miss(miss, request.isSafe() ? Outcome.MISS : Outcome.WRITE_THROUGH);
+          : miss(miss, request.isSafe() ? Outcome.MISS : Outcome.WRITE_THROUGH, NO_LEAD);
     }
     throw new AssertionError(next);
   }
@@ -131,11 +154,11 @@ final class StateLoop {
     withdrawn = List.of();
     boolean served;
     try {
-      served = answer.serve(fc, outcome, collapsed, withdraw);
+      served = parts.answer().serve(this, fc, outcome, withdraw);
     } catch (RuntimeException | Error e) {
       return CompletableFuture.failedFuture(e);
     }
-    return served ? CompletableFuture.completedFuture(null) : bodyLost(fc);
+    return served ? Completed.DONE : bodyLost(fc);
   }
 
   /** The stored body is gone (evicted, removed) or unreadable: ask the origin instead. */
@@ -143,60 +166,46 @@ final class StateLoop {
     Reason why = Rule.R4_01.reason("the stored body is gone or unreadable");
     CacheStatus status =
         CacheStatus.forwarded(CacheStatus.Forward.URI_MISS).withDetail(why.toString());
-    event.start("IdleClient");
-    event.visit(fc);
-    return miss(new CacheMiss(parts.options(), request, status, why), Outcome.MISS);
+    event().start("IdleClient").visit(fc);
+    return miss(new CacheMiss(parts.options(), request, status, why), Outcome.MISS, NO_LEAD);
   }
 
   // ---- going to the origin ----
 
   private CompletableFuture<Void> revalidate(NeedRevalidation nr) {
-    event.visit(nr);
-    event.outcome(Outcome.MODIFIED);
+    event().visit(nr).outcome(Outcome.MODIFIED);
     var sentAt = parts.clock().instant();
-    OriginCall call =
-        new OriginCall(
-            parts,
-            site(),
-            new OriginCall.Plan(
-                (response, at) -> nr.next(response, sentAt, at, UUID.randomUUID()),
-                Optional.of(nr),
-                FORWARDED_STALE),
-            Optional.empty());
-    return send(nr.conditionalRequest(), call);
-  }
-
-  private CompletableFuture<Void> miss(CacheMiss miss, Outcome outcome) {
-    return miss(miss, outcome, Optional.empty());
+    return send(
+        nr.conditionalRequest(),
+        new OriginCall.Plan(
+            (response, at) -> nr.next(response, sentAt, at, UUID.randomUUID()),
+            Optional.of(nr),
+            FORWARDED_STALE),
+        NO_LEAD);
   }
 
   private CompletableFuture<Void> miss(
       CacheMiss miss, Outcome outcome, Optional<Collapser.Lead> lead) {
-    event.visit(miss);
-    event.outcome(outcome);
+    event().visit(miss).outcome(outcome);
     var sentAt = parts.clock().instant();
     List<PartialEntry> known = partials;
-    OriginCall call =
-        new OriginCall(
-            parts,
-            site(),
-            new OriginCall.Plan(
-                (response, at) -> miss.next(response, sentAt, at, UUID.randomUUID(), known),
-                Optional.empty(),
-                miss.status()),
-            lead);
-    return send(miss.request(), call);
+    return send(
+        miss.request(),
+        new OriginCall.Plan(
+            (response, at) -> miss.next(response, sentAt, at, UUID.randomUUID(), known),
+            Optional.empty(),
+            miss.status()),
+        lead);
   }
 
-  private OriginCall.Site site() {
-    return new OriginCall.Site(request, sink, event, crowded, w -> withdrawn = w);
-  }
-
-  private CompletableFuture<Void> send(Request toSend, OriginCall call) {
+  private CompletableFuture<Void> send(
+      Request toSend, OriginCall.Plan plan, Optional<Collapser.Lead> lead) {
+    var site = new OriginCall.Site(request, sink, event(), crowded, w -> withdrawn = w);
+    OriginCall call = new OriginCall(parts, site, plan, lead);
     current = call;
     CompletableFuture<?> sent;
     try {
-      sent = origin.send(new OriginRequest(toSend, event.background()), call);
+      sent = origin.send(new OriginRequest(toSend, background), call);
     } catch (RuntimeException e) {
       sent = CompletableFuture.failedFuture(e);
     }
@@ -210,22 +219,17 @@ final class StateLoop {
     parts.storage().remove(withdrawn, request.uri());
     withdrawn = List.of();
     Throwable cause = BackgroundRevalidation.unwrap(error);
-    // X-02, V-04: no answer at all from the origin (refused, reset, timed out).
-    if (!call.applied() && call.revalidation().isPresent() && cause instanceof IOException) {
-      Optional<FromCache> stale =
-          call.revalidation().get().onOriginUnreachable(parts.clock().instant());
-      if (stale.isPresent()) {
-        if (event.background()) {
-          return CompletableFuture.failedFuture(cause);
-        }
-        event.visit(stale.get());
-        return serve(stale.get(), Outcome.STALE_IF_ERROR);
-      }
+    Optional<FromCache> stale = call.staleIfUnreachable(cause, parts.clock().instant());
+    if (stale.isPresent() && !background) {
+      event().visit(stale.get());
+      return serve(stale.get(), Outcome.STALE_IF_ERROR);
+    } else if (stale.isPresent()) {
+      return CompletableFuture.failedFuture(cause);
     }
-    if (!event.background()) {
+    if (!background) {
       // The look-up still counts, as the miss or revalidation it was; background failures go to
       // onBackgroundRevalidationFailure instead.
-      parts.reporter().originError(event, call.code(), call.status());
+      parts.reporter().originError(event(), call.code(), call.status());
     }
     return CompletableFuture.failedFuture(cause);
   }
@@ -234,31 +238,32 @@ final class StateLoop {
     if (abandoned) {
       // A background revalidation given up on (and told to the listener as such) that got its
       // answer after all: nothing more is counted or told of it.
-      return CompletableFuture.completedFuture(null);
+      return Completed.DONE;
     }
     Optional<CacheState> next = call.next();
     if (next.isPresent() && next.get() instanceof FromCache fc) {
-      if (event.background()) {
-        answer.settleBehind(fc, event.outcome(), call.code(), withdrawn);
+      if (background) {
+        parts.answer().settleBehind(this, fc, call.code(), withdrawn);
         withdrawn = List.of();
-        return CompletableFuture.completedFuture(null);
+        return Completed.DONE;
       }
       // A stored response answers in place of this one (a 304, stale-if-error).
-      return serve(fc, event.outcome());
+      return serve(fc, event().outcome());
     } else if (next.isPresent() && next.get() instanceof CacheMiss m) {
-      return miss(m, Outcome.MODIFIED);
+      return miss(m, Outcome.MODIFIED, NO_LEAD);
     }
-    parts.reporter().count(event.outcome(), event.background());
-    event.response(call.code(), call.status()).reason(call.reason());
+    EventBuilder e = event();
+    parts.reporter().count(e.outcome(), background);
+    e.response(call.code(), call.status()).reason(call.reason());
     // RFC 9211 §2.5: "stored" says whether the cache stored the response. The caller's field was
     // sent with the head and can only say the cache set out to; the event says what happened, so
     // with a body still streaming it waits until the body has been committed or abandoned.
     call.whenStoreSettled(
         stored -> {
-          event.stored(stored);
-          parts.reporter().tell(event);
+          e.stored(stored);
+          parts.reporter().tell(e);
         });
-    return CompletableFuture.completedFuture(null);
+    return Completed.DONE;
   }
 
   // ---- collapsing (B-03) ----
@@ -287,7 +292,7 @@ final class StateLoop {
         .thenComposeAsync(
             v -> {
               collapsed = true;
-              event.restart(request);
+              event().restart(request);
               return lookUp(false);
             },
             parts.workers()::resume);

@@ -3,12 +3,10 @@ package dev.cachet.engine.internal;
 import dev.cachet.core.CacheStatus;
 import dev.cachet.core.ContentRange;
 import dev.cachet.core.FromCache;
-import dev.cachet.core.Request;
 import dev.cachet.core.Response;
 import dev.cachet.core.StoredPair;
 import dev.cachet.engine.CacheEvent.Outcome;
 import dev.cachet.engine.ResponseHead;
-import dev.cachet.engine.ResponseSink;
 import dev.cachet.storage.StoredBody;
 import java.io.IOException;
 import java.net.URI;
@@ -22,45 +20,43 @@ import org.jspecify.annotations.Nullable;
  * found before the caller is answered), reports the outcome, and hands the response to the sink.
  */
 final class StoredAnswer {
-  private final Parts parts;
-  private final Request request;
-  private final ResponseSink sink;
-  private final EventBuilder event;
+  private final SafeStorage storage;
+  private final Reporter reporter;
+  private final String cacheName;
 
-  StoredAnswer(Parts parts, Request request, ResponseSink sink, EventBuilder event) {
-    this.parts = parts;
-    this.request = request;
-    this.sink = sink;
-    this.event = event;
+  StoredAnswer(SafeStorage storage, Reporter reporter, String cacheName) {
+    this.storage = storage;
+    this.reporter = reporter;
+    this.cacheName = cacheName;
   }
 
   /**
    * Serves a stored response, or reports nothing and returns false when its body is gone or
    * unreadable (the caller then asks the origin).
    *
-   * @param collapsed whether the request waited for another's response (B-03)
+   * @param to the exchange answered: its request, its sink, whether it waited for another's
+   *     response (B-03)
    * @param withdraw stored pairs a freshening withdrew (SEC-01): removed once their body is read
    * @throws RuntimeException what the sink threw
    */
-  boolean serve(FromCache fc, Outcome outcome, boolean collapsed, List<StoredPair> withdraw) {
-    URI uri = request.uri();
-    CacheStatus status = collapsed ? fc.status().withCollapsed() : fc.status();
+  boolean serve(StateLoop to, FromCache fc, Outcome outcome, List<StoredPair> withdraw) {
+    URI uri = to.request().uri();
+    CacheStatus status = to.collapsed() ? fc.status().withCollapsed() : fc.status();
     OpenedBody body = OpenedBody.empty();
     if (fc.replayBody()) {
-      OpenedBody opened = open(fc.pair().orElseThrow(), fc.slice(), withdraw);
+      OpenedBody opened = open(to, fc, withdraw);
       if (opened == null) {
         return false;
       }
       body = opened;
     } else {
-      parts.storage().remove(withdraw, uri);
+      storage.remove(withdraw, uri);
     }
     Response r = fc.response();
-    report(fc, outcome, status);
-    ResponseHead head =
-        new ResponseHead(r.status(), r.headers(), status, parts.cacheName(), fc.pair());
+    report(to, fc, outcome, status);
+    ResponseHead head = new ResponseHead(r.status(), r.headers(), status, cacheName, fc.pair());
     try {
-      sink.fromStore(head, body);
+      to.sink().fromStore(head, body);
     } catch (RuntimeException | Error e) {
       body.close();
       throw e;
@@ -73,29 +69,31 @@ final class StoredAnswer {
    * after an error): nobody waits for a body, so only the outcome is told, with the status the
    * origin sent.
    *
+   * @param to the background exchange
    * @param received the status code the origin answered with
    * @param withdraw stored pairs a freshening withdrew (SEC-01), removed now
    */
-  void settleBehind(FromCache fc, Outcome outcome, int received, List<StoredPair> withdraw) {
-    parts.storage().remove(withdraw, request.uri());
+  void settleBehind(StateLoop to, FromCache fc, int received, List<StoredPair> withdraw) {
+    storage.remove(withdraw, to.request().uri());
+    EventBuilder event = to.event();
+    Outcome outcome = event.outcome();
     event.visitLast(fc);
-    event.outcome(outcome).response(received, fc.status()).stored(false).reason(fc.reason());
-    parts.reporter().count(outcome, true);
-    parts.reporter().countOverride(fc.reason(), true);
-    parts.reporter().tell(event);
+    event.response(received, fc.status()).stored(false).reason(fc.reason());
+    reporter.count(outcome, true);
+    reporter.countOverride(fc.reason(), true);
+    reporter.tell(event);
   }
 
   /** The pair's body, opened; null when it is gone or unreadable. */
-  private @Nullable OpenedBody open(
-      StoredPair pair, Optional<ContentRange> slice, List<StoredPair> withdraw) {
-    URI uri = request.uri();
+  private @Nullable OpenedBody open(StateLoop to, FromCache fc, List<StoredPair> withdraw) {
+    StoredPair pair = fc.pair().orElseThrow();
+    Optional<ContentRange> slice = fc.slice();
+    URI uri = to.request().uri();
     // P-01: a 206 sends only its slice of the stored body, read from where it starts.
     Optional<StoredBody> opened =
-        slice.isPresent()
-            ? parts.storage().openBody(pair, slice.get(), uri)
-            : parts.storage().openBody(pair, uri);
+        slice.isPresent() ? storage.openBody(pair, slice.get(), uri) : storage.openBody(pair, uri);
     if (opened.isEmpty()) {
-      parts.storage().remove(withdraw, uri);
+      storage.remove(withdraw, uri);
       return null;
     }
     StoredBody b = opened.get();
@@ -103,23 +101,26 @@ final class StoredAnswer {
       // SEC-01: this client's answer reads the withdrawn pair's body; the pair goes when the body
       // is closed, so a store that streams bodies (Redis) is not cut off mid-way, and no other
       // look-up finds it meanwhile.
-      parts.storage().withdraw(withdraw);
-      b = RemovedOnClose.of(b, () -> parts.storage().remove(withdraw, uri));
+      storage.withdraw(withdraw);
+      b = RemovedOnClose.of(b, () -> storage.remove(withdraw, uri));
     }
     try {
-      return OpenedBody.open(b, sink.wantsWholeBody());
+      return OpenedBody.open(b, to.sink().wantsWholeBody());
     } catch (IOException | RuntimeException e) {
-      parts.reporter().storageError(uri, e);
+      reporter.storageError(uri, e);
       return null;
     }
   }
 
-  private void report(FromCache fc, Outcome outcome, CacheStatus status) {
-    event.visitLast(fc);
-    event.outcome(outcome).response(fc.response().status(), status).stored(false);
-    event.reason(fc.reason());
-    parts.reporter().count(outcome, event.background());
-    parts.reporter().countOverride(fc.reason(), event.background());
-    parts.reporter().tell(event);
+  /** Counts the outcome, and builds and tells its event only when a listener hears it. */
+  private void report(StateLoop to, FromCache fc, Outcome outcome, CacheStatus status) {
+    reporter.count(outcome, to.background());
+    reporter.countOverride(fc.reason(), to.background());
+    if (reporter.listening()) {
+      EventBuilder event = to.event();
+      event.visitLast(fc);
+      event.outcome(outcome).response(fc.response().status(), status).stored(false);
+      reporter.tell(event.reason(fc.reason()));
+    }
   }
 }

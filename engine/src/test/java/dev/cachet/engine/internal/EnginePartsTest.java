@@ -1,6 +1,7 @@
 package dev.cachet.engine.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.cachet.core.CacheKey;
 import dev.cachet.core.CacheOptions;
@@ -281,6 +282,24 @@ class EnginePartsTest {
   }
 
   /** A storage whose every call fails. */
+  @Nested
+  class CompletedTest {
+    @Test
+    void theSharedFuture_isDone_andCannotBeChanged() {
+      CompletableFuture<Void> done = Completed.DONE;
+      assertThat(done).isCompletedWithValue(null);
+      assertThat(done.complete(null)).isFalse();
+      assertThat(done.completeExceptionally(new IOException("late"))).isFalse();
+      assertThat(done.cancel(true)).isFalse();
+      assertThatThrownBy(() -> done.obtrudeValue(null))
+          .isInstanceOf(UnsupportedOperationException.class);
+      assertThatThrownBy(() -> done.obtrudeException(new IOException("late")))
+          .isInstanceOf(UnsupportedOperationException.class);
+      assertThat(done).isCompletedWithValue(null);
+      assertThat(done.thenApply(v -> "next")).isCompletedWithValue("next");
+    }
+  }
+
   private static final class Broken implements Storage {
     private static IOException broken() {
       return new IOException("broken");
