@@ -3,11 +3,10 @@ package dev.cachet.httpclient;
 import static java.util.Objects.requireNonNull;
 
 import dev.cachet.core.CacheOptions;
-import dev.cachet.engine.CacheEngine;
 import dev.cachet.engine.CacheListener;
 import dev.cachet.engine.CacheStatistics;
 import dev.cachet.httpclient.internal.ClientShell;
-import dev.cachet.httpclient.internal.WrappedClient;
+import dev.cachet.httpclient.internal.ShellAssembly;
 import dev.cachet.storage.Storage;
 import java.io.IOException;
 import java.net.Authenticator;
@@ -553,56 +552,24 @@ public final class CachingHttpClient extends HttpClient implements AutoCloseable
      */
     @Override
     public CachingHttpClient build() {
-      if (wrapped != null && connectionSettings) {
-        throw new IllegalStateException(
-            "connection settings configure the client the cache builds; a wrapped client has its"
-                + " own");
-      }
-      HttpClient origin;
-      boolean ownsOrigin;
-      if (wrapped != null) {
-        origin = wrapped;
-        ownsOrigin = false;
-      } else {
-        if (executor != null) {
-          jdk.executor(executor);
-        }
-        origin = jdk.build();
-        ownsOrigin = true;
-      }
-      Storage s = storage;
-      boolean ownsStorage = closeStorage;
-      if (s == null) {
-        s = DefaultStorage.create();
-        ownsStorage = true;
-      }
-      CacheEngine.Builder engine =
-          CacheEngine.newBuilder(s)
-              .ownsStorage(ownsStorage)
-              .options(
-                  ClientShell.withFieldsOutOfSight(
-                      withOffline(options != null ? options : CacheOptions.defaults()), origin))
-              .clock(clock != null ? clock : Clock.systemUTC());
-      if (listener != null) {
-        engine.listener(listener);
-      }
-      if (executor != null) {
-        engine.executor(executor);
-      }
-      Duration background =
-          backgroundRevalidationTimeout != null
-              ? backgroundRevalidationTimeout
-              : CacheEngine.DEFAULT_BACKGROUND_TIMEOUT;
-      engine.backgroundTimeout(background);
-      WrappedClient client =
-          new WrappedClient(
-              origin, ownsOrigin, Optional.ofNullable(cookieHandler), redirects, background);
-      ClientShell shell = new ClientShell(client, engine.build());
+      ClientShell shell =
+          new ShellAssembly(
+                  jdk,
+                  connectionSettings,
+                  wrapped,
+                  executor,
+                  cookieHandler,
+                  redirects,
+                  storage,
+                  closeStorage,
+                  DefaultStorage::create,
+                  options,
+                  offline,
+                  listener,
+                  clock,
+                  backgroundRevalidationTimeout)
+              .build();
       return new CachingHttpClient(shell, redirects);
-    }
-
-    private CacheOptions withOffline(CacheOptions o) {
-      return offline && !o.offline() ? o.toBuilder().offline(true).build() : o;
     }
   }
 }

@@ -21,6 +21,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicLong;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -36,8 +37,14 @@ public final class ClientShell {
   private final WrappedClient wrapped;
   private final CacheEngine engine;
   private final HitHeaders hitHeaders;
-  private int active; // guarded by this: exchanges under way
-  private boolean closing; // guarded by this
+
+  /**
+   * The exchanges under way, and {@link #CLOSING} once closed: one atomic add per request and one
+   * per answer, where a lock would take two each (and serialise every caller on the client).
+   */
+  private final AtomicLong state = new AtomicLong();
+
+  private static final long CLOSING = 1L << 62;
   private boolean shutDown; // guarded by this
   private final CompletableFuture<Void> terminated = new CompletableFuture<>();
 
@@ -160,8 +167,8 @@ public final class ClientShell {
   }
 
   /** True once {@link #close()} was called. */
-  public synchronized boolean isClosed() {
-    return closing;
+  public boolean isClosed() {
+    return (state.get() & CLOSING) != 0;
   }
 
   /** True once the cache has shut down: closed, and the exchanges under way then answered. */
@@ -196,15 +203,11 @@ public final class ClientShell {
    * thread the caller needs to read them.
    */
   public void close() {
-    boolean now;
-    synchronized (this) {
-      if (closing) {
-        return;
-      }
-      closing = true;
-      now = active == 0;
+    long before = state.getAndUpdate(s -> s | CLOSING);
+    if ((before & CLOSING) != 0) {
+      return;
     }
-    if (now) {
+    if (before == 0) {
       shutDown();
     } else {
       CompletableFuture.delayedExecutor(CLOSE_GRACE.toNanos(), TimeUnit.NANOSECONDS)
@@ -212,17 +215,13 @@ public final class ClientShell {
     }
   }
 
-  private synchronized void enter() {
-    active++;
+  private void enter() {
+    state.incrementAndGet();
   }
 
   private void leave() {
-    boolean now;
-    synchronized (this) {
-      now = --active == 0 && closing;
-    }
-    if (now) {
-      shutDownBehind();
+    if (state.decrementAndGet() == CLOSING) {
+      shutDownBehind(); // closed, and this was the last exchange under way
     }
   }
 

@@ -2,9 +2,11 @@ package dev.cachet.httpclient.internal;
 
 import dev.cachet.core.CacheStatus;
 import dev.cachet.core.Headers;
+import dev.cachet.engine.ResponseHead;
 import java.net.http.HttpHeaders;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicReferenceArray;
+import java.util.function.Supplier;
 
 /**
  * The hit path's header conversion, remembered per stored pair: the {@code HttpHeaders} of a hit
@@ -54,6 +56,23 @@ final class HitHeaders {
     }
     table.lazySet(set, new Memo(id, headers, status, pseudoStatus, value, http));
     return http;
+  }
+
+  /**
+   * {@link #of} for a response served from storage, as a supplier to call when the caller first
+   * reads the headers; a class of its own rather than a lambda, which the hit path would link anew.
+   */
+  Supplier<HttpHeaders> deferred(UUID id, ResponseHead head, int pseudoStatus) {
+    return new Deferred(this, id, head.fields(), head.cacheStatus(), pseudoStatus);
+  }
+
+  private record Deferred(
+      HitHeaders memo, UUID id, Headers headers, CacheStatus status, int pseudoStatus)
+      implements Supplier<HttpHeaders> {
+    @Override
+    public HttpHeaders get() {
+      return memo.of(id, headers, status, pseudoStatus);
+    }
   }
 
   /** The {@code Cache-Status} member last built for this pair and status. */

@@ -73,7 +73,8 @@ final class JdkHop<T> implements Origin, ResponseSink {
   }
 
   CacheRequest cacheRequest() {
-    boolean hasBody = request.bodyPublisher().map(b -> b.contentLength() != 0).orElse(false);
+    Optional<HttpRequest.BodyPublisher> publisher = request.bodyPublisher();
+    boolean hasBody = publisher.isPresent() && publisher.get().contentLength() != 0;
     return new CacheRequest(converted, hasBody, request.timeout());
   }
 
@@ -82,15 +83,14 @@ final class JdkHop<T> implements Origin, ResponseSink {
   @Override
   public CompletableFuture<?> send(OriginRequest toSend, ResponseHandler responses) {
     if (toSend.background()) {
-      return sendBehind(toSend.request(), responses);
+      return client.sendBehind(request, toSend.request(), responses);
     }
     HttpRequest r = client.originRequest(request, toSend.request(), converted);
     BodyHandler<T> handler =
         received -> {
           info = received;
           callerSubscriber = null;
-          BodySubscriber<T> body = bodySubscriber(handOver(received, responses), responses);
-          return body;
+          return bodySubscriber(client.handOver(request.uri(), received, responses), responses);
         };
     return client
         .sendToOrigin(r, handler, exchange.push(), exchange.blocking())
@@ -105,34 +105,6 @@ final class JdkHop<T> implements Origin, ResponseSink {
   @Override
   public IOException timedOut(String message) {
     return new HttpTimeoutException(message);
-  }
-
-  /** A revalidation behind a stale response: bounded in time, its body never the caller's. */
-  private CompletableFuture<?> sendBehind(Request conditional, ResponseHandler responses) {
-    HttpRequest base =
-        request.timeout().isPresent()
-            ? request
-            : HttpRequest.newBuilder(request, (n, v) -> true)
-                .timeout(client.backgroundTimeout())
-                .build();
-    HttpRequest r = client.originRequest(base, conditional, null);
-    BodyHandler<Void> handler =
-        received -> {
-          Flow.Subscriber<List<ByteBuffer>> s = handOver(received, responses);
-          return responses.bodyMayBlock()
-              ? new Relay<>(s, null)
-              : BodySubscribers.fromSubscriber(s, x -> null);
-        };
-    return client.sendToOrigin(r, handler, null, false);
-  }
-
-  private Flow.Subscriber<List<ByteBuffer>> handOver(
-      ResponseInfo received, ResponseHandler responses) {
-    client.putCookies(request.uri(), received.headers());
-    return responses.onHead(
-        received.statusCode(),
-        Conversions.headers(received.headers()),
-        Optional.of(Conversions.versionName(received.version())));
   }
 
   /**
@@ -152,24 +124,13 @@ final class JdkHop<T> implements Origin, ResponseSink {
     if (caller == null) {
       return inline ? BodySubscribers.fromSubscriber(routed, x -> null) : new Relay<>(routed, null);
     }
-    if (inline && collectsWholeBody(caller)) {
+    if (inline && Relay.collectsWholeBody(caller)) {
       // The caller's is the JDK's own byte-array subscriber (ofByteArray, ofString), which yields
       // the body only once complete.
       return BodySubscribers.fromSubscriber(
           routed, x -> caller.getBody().toCompletableFuture().join());
     }
     return new Relay<>(routed, caller);
-  }
-
-  /**
-   * Whether the subscriber is the JDK's own byte-array subscriber ({@code BodySubscribers
-   * .ofByteArray()}, {@code ofString}), which hands out the body only when it is complete.
-   */
-  private static boolean collectsWholeBody(BodySubscriber<?> subscriber) {
-    return subscriber
-        .getClass()
-        .getName()
-        .equals("jdk.internal.net.http.ResponseSubscribers$ByteArraySubscriber");
   }
 
   // ---- the sink: the caller's handler ----
@@ -203,9 +164,7 @@ final class JdkHop<T> implements Origin, ResponseSink {
       // As the JDK gives an HTTP/2 response's fields: with its :status pseudo-header.
       int pseudoStatus = v == HttpClient.Version.HTTP_1_1 ? 0 : head.status();
       // Built only when the caller (or a redirect, or the BodyHandler) reads them.
-      headers =
-          LazyHeaders.of(
-              () -> shell.hitHeaders().of(id, head.fields(), head.cacheStatus(), pseudoStatus));
+      headers = LazyHeaders.of(shell.hitHeaders().deferred(id, head, pseudoStatus));
     } else {
       headers = LazyHeaders.built(Conversions.httpHeaders(head.fields(), head.cacheStatusValue()));
     }
@@ -265,49 +224,50 @@ final class JdkHop<T> implements Origin, ResponseSink {
     }
     // The engine completed without a stored answer: the wrapped client's response was relayed.
     HttpResponse<T> r = requireNonNull(fromOrigin, "fromOrigin");
+    HttpRequest next = redirect;
+    return next != null
+        ? exchange.follow(next, relayed(r, null))
+        : CompletableFuture.completedFuture(relayed(r, r.body()));
+  }
+
+  /** The wrapped client's response as the caller receives it, with this body. */
+  private HttpResponse<T> relayed(HttpResponse<T> r, @Nullable T body) {
     LazyHeaders h = requireNonNull(headers, "headers");
     Optional<HttpResponse<T>> chain = exchange.withWrappedChain(r);
-    HttpRequest next = redirect;
-    if (next != null) {
-      return exchange.follow(
-          next,
-          new CachedResponse<>(
-              code, h, null, request, chain, r.sslSession(), r.uri(), r.version()));
-    }
-    return CompletableFuture.completedFuture(
-        new CachedResponse<>(
-            code, h, r.body(), request, chain, r.sslSession(), r.uri(), r.version()));
+    return new CachedResponse<>(
+        code, h, body, request, chain, r.sslSession(), r.uri(), r.version());
   }
 
   private CompletableFuture<HttpResponse<T>> storedResponse() {
-    Optional<HttpResponse<T>> chain = storedChain;
-    // fromStore set these before the engine completed.
-    LazyHeaders h = requireNonNull(headers, "headers");
-    HttpClient.Version v = requireNonNull(version, "version");
     HttpRequest next = redirect;
     if (next != null) {
-      return exchange.follow(
-          next,
-          new CachedResponse<>(code, h, null, request, chain, Optional.empty(), request.uri(), v));
+      return exchange.follow(next, stored(null));
     }
-    int c = code;
     T whole = wholeBody;
     if (whole != null) {
-      return CompletableFuture.completedFuture(
-          new CachedResponse<>(c, h, whole, request, chain, Optional.empty(), request.uri(), v));
+      return CompletableFuture.completedFuture(stored(whole));
     }
     CompletableFuture<T> body = requireNonNull(storedBody, "storedBody");
     if (!exchange.blocking()) {
-      return body.thenApply(
-          b -> new CachedResponse<>(c, h, b, request, chain, Optional.empty(), request.uri(), v));
+      return body.thenApply(this::stored);
     }
     return body.handle(
         (b, e) -> {
           if (e != null) {
             throw new CompletionException(ClientShell.asSendThrows(e));
           }
-          return new CachedResponse<>(c, h, b, request, chain, Optional.empty(), request.uri(), v);
+          return stored(b);
         });
+  }
+
+  /**
+   * The response from storage, with this body; fromStore set its parts before the engine completed.
+   */
+  private HttpResponse<T> stored(@Nullable T body) {
+    LazyHeaders h = requireNonNull(headers, "headers");
+    HttpClient.Version v = requireNonNull(version, "version");
+    return new CachedResponse<>(
+        code, h, body, request, storedChain, Optional.empty(), request.uri(), v);
   }
 
   /** The caller's failure: what the origin or the caller's handler failed with. */

@@ -61,4 +61,15 @@ final class Relay<T> implements BodySubscriber<T> {
       droppedBody.complete(null);
     }
   }
+
+  /**
+   * Whether the subscriber is the JDK's own byte-array subscriber ({@code BodySubscribers
+   * .ofByteArray()}, {@code ofString}), which hands out the body only when it is complete.
+   */
+  static boolean collectsWholeBody(BodySubscriber<?> subscriber) {
+    return subscriber
+        .getClass()
+        .getName()
+        .equals("jdk.internal.net.http.ResponseSubscribers$ByteArraySubscriber");
+  }
 }

@@ -2,6 +2,7 @@ package dev.cachet.httpclient.internal;
 
 import dev.cachet.core.Headers;
 import dev.cachet.core.Request;
+import dev.cachet.engine.ResponseHandler;
 import java.io.IOException;
 import java.net.CookieHandler;
 import java.net.URI;
@@ -11,12 +12,16 @@ import java.net.http.HttpHeaders;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.HttpResponse.BodyHandler;
+import java.net.http.HttpResponse.BodySubscribers;
 import java.net.http.HttpResponse.PushPromiseHandler;
+import java.net.http.HttpResponse.ResponseInfo;
+import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Flow;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -59,10 +64,6 @@ public final class WrappedClient {
 
   Optional<CookieHandler> cookies() {
     return cookies;
-  }
-
-  Duration backgroundTimeout() {
-    return backgroundTimeout;
   }
 
   /** Closes the client if the cache built it (on Java 21 and later it owns threads). */
@@ -163,5 +164,39 @@ public final class WrappedClient {
   /** The version a request asks for, else the wrapped client's. */
   HttpClient.Version requestedVersion(HttpRequest request) {
     return request.version().orElse(client.version());
+  }
+
+  /**
+   * Sends a revalidation behind a stale response: bounded in time, its body never the caller's.
+   *
+   * @param request the caller's request the stale response answered
+   * @param conditional the conditional request the engine makes of it
+   * @param responses what the engine does with the origin's answer
+   */
+  CompletableFuture<?> sendBehind(
+      HttpRequest request, Request conditional, ResponseHandler responses) {
+    HttpRequest base =
+        request.timeout().isPresent()
+            ? request
+            : HttpRequest.newBuilder(request, (n, v) -> true).timeout(backgroundTimeout).build();
+    HttpRequest r = originRequest(base, conditional, null);
+    BodyHandler<Void> handler =
+        received -> {
+          Flow.Subscriber<List<ByteBuffer>> s = handOver(request.uri(), received, responses);
+          return responses.bodyMayBlock()
+              ? new Relay<>(s, null)
+              : BodySubscribers.fromSubscriber(s, x -> null);
+        };
+    return sendToOrigin(r, handler, null, false);
+  }
+
+  /** Hands the origin's head to the engine, once the cookie handler the cache applies has it. */
+  Flow.Subscriber<List<ByteBuffer>> handOver(
+      URI uri, ResponseInfo received, ResponseHandler responses) {
+    putCookies(uri, received.headers());
+    return responses.onHead(
+        received.statusCode(),
+        Conversions.headers(received.headers()),
+        Optional.of(Conversions.versionName(received.version())));
   }
 }
