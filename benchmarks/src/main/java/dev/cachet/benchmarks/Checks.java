@@ -68,7 +68,9 @@ final class Checks {
       String contender)
       throws Exception {
     long asked = origin.responses() - responsesBefore;
-    if (asked != misses) {
+    // More is not wrong: the JDK client resends a GET once when a kept-alive connection it reused
+    // turns out closed, and the origin may have answered the first one (seen once in 2,000).
+    if (asked < misses || asked > misses + Math.max(1, misses / 100)) {
       throw new IllegalStateException(
           contender + " sent " + asked + " of " + misses + " misses to the origin");
     }
