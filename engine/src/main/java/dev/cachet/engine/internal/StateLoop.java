@@ -43,8 +43,8 @@ final class StateLoop {
   private final Origin origin;
   private final ResponseSink sink;
   private final boolean background;
-  private @Nullable EventBuilder
-      event; // built when first needed: a plain hit told to nobody has none
+  // Built on first use: a hit told to nobody needs none.
+  private @Nullable EventBuilder event;
   private volatile @Nullable OriginCall current; // the origin exchange under way, if any
   private volatile boolean abandoned;
   private boolean collapsed;
