@@ -7,6 +7,7 @@ import dev.cachet.storage.StorageException;
 import java.io.EOFException;
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import org.jspecify.annotations.Nullable;
 
@@ -89,25 +90,31 @@ final class PartWriter implements BodyWriter {
             written + " bytes written for the part " + part.fieldValue() + "; nothing stored");
       }
       store.checkOpen();
-      parts.join(pair, part, source());
+      byte[] b = buffer;
+      Commits.Temp t = raw;
+      if (b != null || t == null) {
+        byte[] bytes = b == null ? new byte[0] : b;
+        parts.join(pair, part, (at, into) -> into.put(bytes, (int) at, into.remaining()));
+        return;
+      }
+      // The temporary file was created to be written: its bytes are read through a channel of
+      // their own.
+      try (FileChannel in = OwnerOnly.open(t.path())) {
+        parts.join(
+            pair,
+            part,
+            (at, into) -> {
+              int start = into.position();
+              while (into.hasRemaining()) {
+                if (in.read(into, at + into.position() - start) < 0) {
+                  throw new EOFException("the part's file ends early");
+                }
+              }
+            });
+      }
     } finally {
       abort();
     }
-  }
-
-  private Source source() {
-    byte[] b = buffer;
-    if (b != null) {
-      return (at, into) -> into.put(b, (int) at, into.remaining());
-    }
-    Commits.Temp t = raw;
-    return (at, into) -> {
-      while (into.hasRemaining()) {
-        if (t == null || t.channel().read(into, at + into.position()) < 0) {
-          throw new EOFException("the part's file ends early");
-        }
-      }
-    };
   }
 
   @Override
