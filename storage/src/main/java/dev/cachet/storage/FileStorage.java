@@ -50,11 +50,19 @@ import org.jspecify.annotations.Nullable;
  * to 10 seconds, in a shutdown hook; only a kill or a crash loses them (never leaving a torn
  * entry).
  *
+ * <p>Partial entries (RFC 9111 §3.3, §3.4) are kept too, one file per entry beside the key's
+ * entries ({@code <key hash>.<pair id>.part}: a checksummed header, the pair, a table of the byte
+ * ranges held with a CRC32C each, and their bytes). A part's commit writes the entry's whole new
+ * file, the ranges held before joined with the part's, and renames it over the name, so readers see
+ * the entry before or after, never torn; a range read checks the CRC32C of the stored range that
+ * holds it before its last byte is handed out. Part files count against the bound and are evicted
+ * like entries, and go with their key's removal.
+ *
  * <p>Opening recovers the directory: temporary files are deleted, and an entry file that is
- * corrupt, cut short, of an unknown format version, or whose body's checksum does not match, is
- * logged and deleted, never served; a store of an older format (a directory per key) is emptied.
- * Reading a body checks its checksum at the end and fails the read with a {@link StorageException}
- * (and drops the entry) on a mismatch.
+ * corrupt, cut short, of an unknown format version, or whose body's checksum does not match (of a
+ * partial entry's file, any range's), is logged and deleted, never served; a store of an older
+ * format (a directory per key) is emptied. Reading a body checks its checksum at the end and fails
+ * the read with a {@link StorageException} (and drops the entry) on a mismatch.
  *
  * <p>The total bytes (entry files) are bounded with least-recently-used eviction; recency is kept
  * as the entry files' modification times, so the bound and the order survive a restart. Several

@@ -146,23 +146,31 @@ final class Recovery {
     }
   }
 
-  private @Nullable Loaded load(Path dir, Path entry) throws IOException {
-    if (!Files.isRegularFile(entry, LinkOption.NOFOLLOW_LINKS)) {
-      // A link (never followed), or something else that is not a regular file.
-      if (Files.exists(entry, LinkOption.NOFOLLOW_LINKS)) {
-        LOG.log(Level.WARNING, "deleting {0}: not a regular file (a link?)", entry);
-        deleteTree(entry);
+  /**
+   * Opens a file of an entry or a partial entry to read; null when it is gone, or is a link (never
+   * followed) or something else that is not a regular file (then it is deleted).
+   */
+  private static @Nullable FileChannel openRegular(Path file) throws IOException {
+    if (!Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS)) {
+      if (Files.exists(file, LinkOption.NOFOLLOW_LINKS)) {
+        LOG.log(Level.WARNING, "deleting {0}: not a regular file (a link?)", file);
+        deleteTree(file);
       }
       return null;
     }
-    FileChannel ch;
     try {
-      ch = OwnerOnly.open(entry);
+      return OwnerOnly.open(file);
     } catch (NoSuchFileException gone) {
       return null;
     } catch (FileSystemException notAFile) {
-      // A link (never followed) or something else that is not a regular file.
-      drop(entry, "not a regular file (" + notAFile.getMessage() + ")");
+      drop(file, "not a regular file (" + notAFile.getMessage() + ")");
+      return null;
+    }
+  }
+
+  private @Nullable Loaded load(Path dir, Path entry) throws IOException {
+    FileChannel ch = openRegular(entry);
+    if (ch == null) {
       return null;
     }
     String problem;
@@ -190,20 +198,8 @@ final class Recovery {
    * A partial entry's file, kept when whole, of its name and shard, and (when checked) its bytes.
    */
   private @Nullable Loaded loadPart(Path dir, Path file) throws IOException {
-    if (!Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS)) {
-      if (Files.exists(file, LinkOption.NOFOLLOW_LINKS)) {
-        LOG.log(Level.WARNING, "deleting {0}: not a regular file (a link?)", file);
-        deleteTree(file);
-      }
-      return null;
-    }
-    FileChannel ch;
-    try {
-      ch = OwnerOnly.open(file);
-    } catch (NoSuchFileException gone) {
-      return null;
-    } catch (FileSystemException notAFile) {
-      drop(file, "not a regular file (" + notAFile.getMessage() + ")");
+    FileChannel ch = openRegular(file);
+    if (ch == null) {
       return null;
     }
     String problem;
