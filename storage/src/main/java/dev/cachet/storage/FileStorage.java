@@ -3,6 +3,8 @@ package dev.cachet.storage;
 import static java.util.Objects.requireNonNull;
 
 import dev.cachet.core.CacheKey;
+import dev.cachet.core.ContentRange;
+import dev.cachet.core.PartialEntry;
 import dev.cachet.core.StoredPair;
 import dev.cachet.storage.internal.FileStore;
 import dev.cachet.storage.internal.RangeBodies;
@@ -48,11 +50,19 @@ import org.jspecify.annotations.Nullable;
  * to 10 seconds, in a shutdown hook; only a kill or a crash loses them (never leaving a torn
  * entry).
  *
+ * <p>Partial entries (RFC 9111 §3.3, §3.4) are kept too, one file per entry beside the key's
+ * entries ({@code <key hash>.<pair id>.part}: a checksummed header, the pair, a table of the byte
+ * ranges held with a CRC32C each, and their bytes). A part's commit writes the entry's whole new
+ * file, the ranges held before joined with the part's, and renames it over the name, so readers see
+ * the entry before or after, never torn; a range read checks the CRC32C of the stored range that
+ * holds it before its last byte is handed out. Part files count against the bound and are evicted
+ * like entries, and go with their key's removal.
+ *
  * <p>Opening recovers the directory: temporary files are deleted, and an entry file that is
- * corrupt, cut short, of an unknown format version, or whose body's checksum does not match, is
- * logged and deleted, never served; a store of an older format (a directory per key) is emptied.
- * Reading a body checks its checksum at the end and fails the read with a {@link StorageException}
- * (and drops the entry) on a mismatch.
+ * corrupt, cut short, of an unknown format version, or whose body's checksum does not match (of a
+ * partial entry's file, any range's), is logged and deleted, never served; a store of an older
+ * format (a directory per key) is emptied. Reading a body checks its checksum at the end and fails
+ * the read with a {@link StorageException} (and drops the entry) on a mismatch.
  *
  * <p>The total bytes (entry files) are bounded with least-recently-used eviction; recency is kept
  * as the entry files' modification times, so the bound and the order survive a restart. Several
@@ -158,16 +168,52 @@ public final class FileStorage implements Storage {
    * replace it unwritten.
    */
   // A range is read from its position in the entry file (the body's offset there plus offset),
-  // or as a view of a body still pending behind its caller: never the bytes before it.
+  // or as a view of a body still pending behind its caller: never the bytes before it. Of a
+  // partial entry, from the part's file, when those bytes are present.
   @Override
   public Optional<StoredBody> openBody(StoredPair pair, long offset, long length)
       throws IOException {
     RangeBodies.check(offset, length);
     Optional<StoredBody> whole = openBody(pair);
     if (whole.isEmpty()) {
-      return whole;
+      return store.parts().open(RequestRecord.of(pair), offset, length);
     }
     return Optional.of(RangeBodies.slice(whole.get(), offset, length));
+  }
+
+  /**
+   * True: partial entries (RFC 9111 §3.3, §3.4) are kept in files of their own beside the key's
+   * entries, and count against the bound.
+   */
+  @Override
+  public boolean keepsPartialEntries() {
+    return true;
+  }
+
+  @Override
+  public List<PartialEntry> findPartial(CacheKey key) throws IOException {
+    requireNonNull(key, "key");
+    try {
+      return store.parts().find(key);
+    } catch (DirectoryIteratorException e) {
+      throw new StorageException(
+          "cannot list the partial entries of " + key, requireNonNull(e.getCause(), "cause"));
+    }
+  }
+
+  /**
+   * Starts storing a part of a partial entry (RFC 9111 §3.3). The part is held in memory when no
+   * larger than {@link Builder#writeBufferBytes(int)}, else streamed to a temporary file; its
+   * commit, on the caller's thread (never written behind), writes the entry's new file, holding the
+   * ranges stored before and the part's, and renames it into place (forcing the shard when
+   * durable).
+   */
+  @Override
+  public BodyWriter newPartWriter(StoredPair pair, ContentRange part) throws IOException {
+    requireNonNull(pair, "pair");
+    requireNonNull(part, "part");
+    MemoryStorage.checkEntry(pair, part);
+    return store.parts().newWriter(RequestRecord.of(pair), part);
   }
 
   @Override

@@ -173,9 +173,10 @@ public final class RedisStorage implements Storage {
   }
 
   /**
-   * The bytes of the pairs visible under this storage's prefix: their metadata and bodies. It scans
-   * the prefix's keys, so it costs in proportion to the cache's size: for monitoring, not for every
-   * request. Redis' own accounting ({@code INFO memory}) is what {@code maxmemory} bounds.
+   * The bytes of the pairs visible under this storage's prefix, and of its partial entries: their
+   * metadata and bodies (a partial entry's body as far as its parts reach). It scans the prefix's
+   * keys, so it costs in proportion to the cache's size: for monitoring, not for every request.
+   * Redis' own accounting ({@code INFO memory}) is what {@code maxmemory} bounds.
    */
   @Override
   public long size() throws IOException {

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.cachet.core.CacheKey;
+import dev.cachet.core.ContentRange;
 import dev.cachet.core.Headers;
 import dev.cachet.core.Request;
 import dev.cachet.core.Response;
@@ -294,6 +295,24 @@ class RedisStorageTest {
       assertThat(storage.size()).isEqualTo(2 * one);
       storage.remove(KEY, List.of(second.id()));
       assertThat(storage.size()).isEqualTo(one);
+    }
+
+    /**
+     * As the memory storage weighs them: a partial entry's value and body count, on a key alone.
+     */
+    @Test
+    void P_04_size_countsPartialEntries_evenUnderAKeyWithNoCompletePair() throws IOException {
+      StoredPair entry = pair("ETag", "\"v1\"", "Content-Length", "10");
+      try (BodyWriter w = storage.newPartWriter(entry, new ContentRange(0, 5, 10))) {
+        w.write(ByteBuffer.wrap("01234".getBytes(UTF_8)));
+        w.commit();
+      }
+      long part = storage.size();
+      assertThat(part).isGreaterThan(5);
+      store(storage, pair(), "0123456789");
+      assertThat(storage.size()).isGreaterThan(part + 10);
+      storage.removeAll(KEY);
+      assertThat(storage.size()).isZero();
     }
   }
 

@@ -45,7 +45,11 @@ final class Commits {
    */
   Temp createTemp(StoredPair pair) throws StorageException {
     String hash = Layout.keyHash(pair.key());
-    String name = Layout.entryName(hash, pair.id());
+    return createTemp(pair, hash, Layout.entryName(hash, pair.id()));
+  }
+
+  /** As above, for the file {@code name} (an entry's or a partial entry's) of the key hash. */
+  Temp createTemp(StoredPair pair, String hash, String name) throws StorageException {
     Path dir = store.tempDir();
     Path temp = dir.resolve(Layout.tempName(name));
     try {
@@ -124,6 +128,15 @@ final class Commits {
    * @param head the file's first bytes, holding its sealed header
    */
   void publish(Temp temp, Metadata meta, byte[] head, boolean sync) throws IOException {
+    publish(temp, meta, head, sync, () -> true);
+  }
+
+  /**
+   * As above, when {@code still} holds under the shard's lock just before the rename; else the
+   * temporary file is deleted, nothing changes, and the result is false.
+   */
+  boolean publish(Temp temp, Metadata meta, byte[] head, boolean sync, Precondition still)
+      throws IOException {
     store.checkOpen();
     int shard = temp.shard();
     Path dir = shards.dir(shard);
@@ -135,6 +148,10 @@ final class Commits {
       if (before == null || !before.isDirectory()) {
         makeShard(shard);
         before = null;
+      }
+      if (!still.holds()) {
+        Files.deleteIfExists(temp.path());
+        return false;
       }
       try {
         Files.move(temp.path(), entry, StandardCopyOption.ATOMIC_MOVE);
@@ -159,5 +176,11 @@ final class Commits {
     if (sync && store.durable()) {
       FileStore.syncDirectory(dir);
     }
+    return true;
+  }
+
+  /** What must still be true of the shard when a commit renames into it. */
+  interface Precondition {
+    boolean holds() throws IOException;
   }
 }

@@ -26,10 +26,10 @@ import org.jspecify.annotations.Nullable;
 /**
  * The file store behind {@code FileStorage}, and its lifecycle: it opens (locks and recovers) a
  * directory, wires the parts that carry out the SPI — {@link Reads}, {@link Commits}, {@link
- * Updates}, {@link Removal} (with eviction), over the {@link Shards} and the {@link EntryIndex} —
- * and closes it. The files are the truth; the index is what this instance knows of them (size and
- * recency) for the byte bound and least-recently-used eviction. Recency is the entry file's
- * modification time, so it survives a restart.
+ * Updates}, {@link Removal} (with eviction), {@link Parts}, over the {@link Shards} and the {@link
+ * EntryIndex} — and closes it. The files are the truth; the index is what this instance knows of
+ * them (size and recency) for the byte bound and least-recently-used eviction. Recency is the entry
+ * file's modification time, so it survives a restart.
  */
 public final class FileStore implements Storage {
   static final System.Logger LOG = System.getLogger("dev.cachet.storage.FileStorage");
@@ -45,6 +45,7 @@ public final class FileStore implements Storage {
   private final Commits commits;
   private final Updates updates;
   private final Removal removal;
+  private final Parts parts;
   private final Set<FileBodyWriter> writers = ConcurrentHashMap.newKeySet();
   private volatile boolean closed;
 
@@ -65,6 +66,7 @@ public final class FileStore implements Storage {
     this.commits = new Commits(this, shards, index, modes);
     this.updates = new Updates(this, shards, index);
     this.removal = new Removal(this, shards, index);
+    this.parts = new Parts(this, shards, index, bufferBytes);
   }
 
   /**
@@ -123,6 +125,11 @@ public final class FileStore implements Storage {
 
   Removal removal() {
     return removal;
+  }
+
+  /** The partial entries (RFC 9111 §3.3, §3.4), which are never written behind their callers. */
+  public Parts parts() {
+    return parts;
   }
 
   @Override

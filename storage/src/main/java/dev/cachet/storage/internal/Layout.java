@@ -14,15 +14,19 @@ import java.util.regex.Pattern;
  * #MARKER} and 16 <em>shard</em> directories, named by the first hex digit of the SHA-256 of a key
  * (few, so that a durable batch of commits forces few directories). In a shard, one file per entry,
  * {@code <sha-256 of the key>.<pair id>} (never named by the URL), holding the pair's metadata, its
- * update slots and its body ({@link EntryHeader}). Files ending in {@value #TEMP_SUFFIX} are writes
- * in progress. A directory named by a whole SHA-256 (64 hex digits) is a key directory of an older
- * format.
+ * update slots and its body ({@link EntryCodec}), and one file per partial entry (RFC 9111 §3.3),
+ * {@code <sha-256 of the key>.<pair id>.part}, holding its pair and the parts stored ({@link
+ * PartCodec}). Files ending in {@value #TEMP_SUFFIX} are writes in progress. A directory named by a
+ * whole SHA-256 (64 hex digits) is a key directory of an older format.
  */
 public final class Layout {
   /** Marks a directory as a Cachet file storage and carries the process lock. */
   public static final String MARKER = ".cachet-storage";
 
   static final String TEMP_SUFFIX = ".tmp";
+
+  /** What a partial entry's file name ends with, after the name an entry of its pair would have. */
+  static final String PART_SUFFIX = ".part";
 
   /**
    * The directory of writes in progress, apart from the shards, so that creating a temporary file
@@ -35,6 +39,8 @@ public final class Layout {
   private static final Pattern SHARD = Pattern.compile("[0-9a-f]");
   private static final Pattern OLD_KEY_DIR = Pattern.compile("[0-9a-f]{64}");
   private static final Pattern ENTRY = Pattern.compile("[0-9a-f]{64}\\.(" + UUID_PATTERN + ")");
+  private static final Pattern PART =
+      Pattern.compile("[0-9a-f]{64}\\.(" + UUID_PATTERN + ")\\.part");
 
   private Layout() {}
 
@@ -74,6 +80,35 @@ public final class Layout {
 
   static String entryName(String keyHash, UUID id) {
     return keyHash + "." + id;
+  }
+
+  /**
+   * The path of a partial entry's file, relative to the root: {@code <shard>/<key hash>.<id>.part}.
+   */
+  public static String partPath(CacheKey key, UUID id) {
+    String hash = keyHash(key);
+    return shardName(hash) + "/" + partName(hash, id);
+  }
+
+  static String partName(String keyHash, UUID id) {
+    return entryName(keyHash, id) + PART_SUFFIX;
+  }
+
+  /**
+   * A partial entry's file: named for its key hash and pair id, ending in {@value #PART_SUFFIX}.
+   */
+  static boolean isPart(String name) {
+    return PART.matcher(name).matches();
+  }
+
+  /**
+   * Whether a name in a shard is one of a key's files, an entry or a partial entry, by its shape
+   * alone (cheap, for listings; the name is checked against the file's content when read).
+   */
+  static boolean isKeyFile(String name) {
+    return name.length() > 64
+        && name.charAt(64) == '.'
+        && (name.length() == 101 || (name.length() == 106 && name.endsWith(PART_SUFFIX)));
   }
 
   /** A temporary file's name beside the entry file it will become: unique, ending in .tmp. */

@@ -61,6 +61,9 @@ final class Reads {
     }
     List<StoredPair> pairs = new ArrayList<>(names.size());
     for (String name : names) {
+      if (!Layout.isEntry(name)) {
+        continue; // a partial entry's file (see Parts)
+      }
       Metadata meta = readServable(dir.resolve(name));
       if (meta != null && meta.pair().key().equals(key)) {
         pairs.add(meta.pair());
@@ -71,7 +74,10 @@ final class Reads {
     return found;
   }
 
-  /** The entry names of a key hash in a shard, from its view; throws when there is no shard. */
+  /**
+   * The names of a key hash's entries and partial entries in a shard, from its view; throws when
+   * there is no shard.
+   */
   List<String> names(int shard, String hash) throws IOException {
     Shards.View view = view(shard, shards.changeCount(shard));
     if (view == null) {
@@ -105,7 +111,7 @@ final class Reads {
     try (DirectoryStream<Path> files = Files.newDirectoryStream(dir)) {
       for (Path f : files) {
         String name = f.getFileName().toString();
-        if (name.length() == 101 && name.charAt(64) == '.') {
+        if (Layout.isKeyFile(name)) {
           names.computeIfAbsent(name.substring(0, 64), h -> new ArrayList<>(1)).add(name);
         }
       }
@@ -143,8 +149,11 @@ final class Reads {
     }
   }
 
-  /** Opens an entry file, never through a link; null when it is gone or was a link (deleted). */
-  private @Nullable FileChannel open(Path entry) throws IOException {
+  /**
+   * Opens an entry's (or a partial entry's) file, never through a link; null when it is gone or was
+   * a link (deleted).
+   */
+  @Nullable FileChannel open(Path entry) throws IOException {
     try {
       return OwnerOnly.open(entry);
     } catch (NoSuchFileException gone) {

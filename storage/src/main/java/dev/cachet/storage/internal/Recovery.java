@@ -25,10 +25,11 @@ import java.util.zip.CRC32C;
 import org.jspecify.annotations.Nullable;
 
 /**
- * What a file storage does when it opens: it reads every entry file, keeps the valid entries, and
- * deletes what cannot be served — corrupt, truncated or misnamed entries, entries whose body is cut
- * short or (when checked) of another checksum, stray files, the key directories of older formats,
- * and (when no other storage has the directory open) temporary files.
+ * What a file storage does when it opens: it reads every entry file and partial entry's file, keeps
+ * the valid ones, and deletes what cannot be served — corrupt, truncated or misnamed entries and
+ * partial entries (a partial entry's ranges checked against their checksums when bodies are),
+ * entries whose body is cut short or (when checked) of another checksum, stray files, the key
+ * directories of older formats, and (when no other storage has the directory open) temporary files.
  */
 final class Recovery {
   /** How old a temporary file must be before a shared open deletes it. */
@@ -128,6 +129,11 @@ final class Recovery {
           if (l != null) {
             loaded.add(l);
           }
+        } else if (Layout.isPart(name)) {
+          Loaded l = loadPart(dir, f);
+          if (l != null) {
+            loaded.add(l);
+          }
         } else if (Layout.isTemp(name)) {
           if (unclaimed(f)) {
             Files.deleteIfExists(f);
@@ -140,23 +146,31 @@ final class Recovery {
     }
   }
 
-  private @Nullable Loaded load(Path dir, Path entry) throws IOException {
-    if (!Files.isRegularFile(entry, LinkOption.NOFOLLOW_LINKS)) {
-      // A link (never followed), or something else that is not a regular file.
-      if (Files.exists(entry, LinkOption.NOFOLLOW_LINKS)) {
-        LOG.log(Level.WARNING, "deleting {0}: not a regular file (a link?)", entry);
-        deleteTree(entry);
+  /**
+   * Opens a file of an entry or a partial entry to read; null when it is gone, or is a link (never
+   * followed) or something else that is not a regular file (then it is deleted).
+   */
+  private static @Nullable FileChannel openRegular(Path file) throws IOException {
+    if (!Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS)) {
+      if (Files.exists(file, LinkOption.NOFOLLOW_LINKS)) {
+        LOG.log(Level.WARNING, "deleting {0}: not a regular file (a link?)", file);
+        deleteTree(file);
       }
       return null;
     }
-    FileChannel ch;
     try {
-      ch = OwnerOnly.open(entry);
+      return OwnerOnly.open(file);
     } catch (NoSuchFileException gone) {
       return null;
     } catch (FileSystemException notAFile) {
-      // A link (never followed) or something else that is not a regular file.
-      drop(entry, "not a regular file (" + notAFile.getMessage() + ")");
+      drop(file, "not a regular file (" + notAFile.getMessage() + ")");
+      return null;
+    }
+  }
+
+  private @Nullable Loaded load(Path dir, Path entry) throws IOException {
+    FileChannel ch = openRegular(entry);
+    if (ch == null) {
       return null;
     }
     String problem;
@@ -178,6 +192,36 @@ final class Recovery {
     long lastAccess = Files.getLastModifiedTime(entry, LinkOption.NOFOLLOW_LINKS).toMillis();
     // Read without a problem, so read.
     return new Loaded(entry, requireNonNull(file, "file"), lastAccess);
+  }
+
+  /**
+   * A partial entry's file, kept when whole, of its name and shard, and (when checked) its bytes.
+   */
+  private @Nullable Loaded loadPart(Path dir, Path file) throws IOException {
+    FileChannel ch = openRegular(file);
+    if (ch == null) {
+      return null;
+    }
+    String problem;
+    PartCodec.Part part = null;
+    try (ch) {
+      part = PartCodec.read(ch);
+      String hash = Layout.keyHash(part.pair().key());
+      if (!file.getFileName().toString().equals(Layout.partName(hash, part.pair().id()))
+          || !dir.getFileName().toString().equals(Layout.shardName(hash))) {
+        problem = "it is named for another pair or key";
+      } else {
+        problem = verifyChecksums ? PartCodec.verify(ch, part) : null;
+      }
+    } catch (MetadataCodec.Corrupt | EOFException e) {
+      problem = "corrupt partial entry (" + e.getMessage() + ")";
+    }
+    if (problem != null) {
+      drop(file, problem);
+      return null;
+    }
+    long lastAccess = Files.getLastModifiedTime(file, LinkOption.NOFOLLOW_LINKS).toMillis();
+    return new Loaded(file, requireNonNull(part, "part").asRead(), lastAccess);
   }
 
   private @Nullable String check(Path dir, Path entry, Metadata meta, FileChannel ch)

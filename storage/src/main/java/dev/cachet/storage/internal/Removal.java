@@ -23,10 +23,10 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Takes entries out of a store: removals (RFC 9111 §4.4), clearing, eviction of the least recently
- * used entries over the byte bound, and entries found corrupt or standing where a shard belongs. A
- * removal deletes one file per entry; when durable, the shard directory is forced after it, so an
- * invalidated entry does not come back after a power cut.
+ * Takes entries and partial entries out of a store: removals (RFC 9111 §4.4), clearing, eviction of
+ * the least recently used files over the byte bound, and files found corrupt or standing where a
+ * shard belongs. A removal deletes one file per entry or partial entry; when durable, the shard
+ * directory is forced after it, so an invalidated entry does not come back after a power cut.
  */
 final class Removal {
   private final FileStore store;
@@ -54,6 +54,7 @@ final class Removal {
         if (ids != null) {
           for (UUID id : ids) {
             names.add(Layout.entryName(hash, id));
+            names.add(Layout.partName(hash, id));
           }
         } else {
           names.addAll(store.reads().names(shard, hash));
@@ -91,7 +92,8 @@ final class Removal {
           requireDirectory(shard);
           try (DirectoryStream<Path> files = Files.newDirectoryStream(dir)) {
             for (Path f : files) {
-              if (Layout.isEntry(f.getFileName().toString())) {
+              String name = f.getFileName().toString();
+              if (Layout.isEntry(name) || Layout.isPart(name)) {
                 Files.deleteIfExists(f);
               }
             }

@@ -91,10 +91,10 @@ final class Shards {
   }
 
   /**
-   * Applies this instance's change of one entry to the shard's view, under the shard's lock: a
-   * commit of {@code p} under {@code name}, or its removal when {@code p} is null. The directory
-   * had {@code before} (null when unknown) just before the change and has {@code after} now; the
-   * view is kept only if it was valid before.
+   * Applies this instance's change of one entry or partial entry to the shard's view, under the
+   * shard's lock: a commit of {@code p} under {@code name}, or its removal when {@code p} is null.
+   * The directory had {@code before} (null when unknown) just before the change and has {@code
+   * after} now; the view is kept only if it was valid before.
    */
   void applied(
       int shard,
@@ -120,6 +120,11 @@ final class Shards {
           }
           return names.isEmpty() ? null : List.copyOf(names);
         });
+    if (!Layout.isEntry(name)) {
+      // A partial entry's file: among the key's names, never among its pairs.
+      views.set(shard, next);
+      return;
+    }
     UUID id = Layout.idOf(name);
     next.pairs.computeIfPresent(
         hash,
@@ -231,7 +236,7 @@ final class Shards {
           now.fileKey(), now.lastModifiedTime(), System.nanoTime(), false, names, pairs);
     }
 
-    /** The entry names of a key hash; empty when none. */
+    /** The names of a key hash's entries and partial entries; empty when none. */
     List<String> names(String keyHash) {
       return names.getOrDefault(keyHash, List.of());
     }

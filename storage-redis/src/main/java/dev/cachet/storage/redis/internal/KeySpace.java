@@ -81,6 +81,14 @@ public final class KeySpace {
     return escapeGlob(prefix) + ":{*}:k";
   }
 
+  /**
+   * A {@code SCAN MATCH} pattern for the entry hashes and partial-entry hashes of this storage:
+   * what its size counts.
+   */
+  public String sizedPattern() {
+    return escapeGlob(prefix) + ":{*}:[kp]";
+  }
+
   /** A {@code SCAN MATCH} pattern for every key of this storage. */
   public String allPattern() {
     return escapeGlob(prefix) + ":{*}:*";

@@ -265,16 +265,17 @@ public final class RedisEngine implements Storage {
   }
 
   /**
-   * The bytes of the pairs visible in this storage's entries: each pair's value and its body. It
-   * scans the key space ({@code SCAN}), so it costs in proportion to the storage's size: meant for
-   * monitoring, not for every request.
+   * The bytes of the pairs visible in this storage's entries and of its partial entries: each one's
+   * value and its body (a partial entry's as far as its parts reach). It scans the key space
+   * ({@code SCAN}), so it costs in proportion to the storage's size: meant for monitoring, not for
+   * every request.
    */
   @Override
   public long size() throws IOException {
     checkOpen();
     long[] total = new long[1];
     scan(
-        keys.entryPattern(),
+        keys.sizedPattern(),
         "size",
         batch -> total[0] += (Long) Script.SIZE.run(redis, batch, List.of()));
     return total[0];

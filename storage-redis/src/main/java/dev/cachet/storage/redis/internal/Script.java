@@ -163,19 +163,23 @@ final class Script {
           """);
 
   /**
-   * The bytes of the pairs under these entry keys whose body is present: each value's length and
-   * its body's length.
+   * The bytes of the pairs under these entry keys whose body is present, and of the partial entries
+   * under these partial-entry keys (ending in {@code p}) whose body is there: each value's length
+   * and its body's length.
    */
   static final Script SIZE =
       new Script(
           """
           local total = 0
           for _, key in ipairs(KEYS) do
-            local prefix = string.sub(key, 1, -2) .. 'b:'
+            local partial = string.sub(key, -1) == 'p'
+            local prefix = string.sub(key, 1, -2) .. (partial and 'pb:' or 'b:')
             for _, v in ipairs(redis.call('HVALS', key)) do
               if #v >= 48 then
                 local n = redis.call('STRLEN', prefix .. string.sub(v, 1, 32))
-                if n == tonumber(string.sub(v, 33, 48), 16) then total = total + #v + n end
+                if n == tonumber(string.sub(v, 33, 48), 16) or (partial and n > 0) then
+                  total = total + #v + n
+                end
               end
             end
           end
