@@ -11,14 +11,12 @@ import io.netty.handler.codec.http.HttpStatusClass;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.util.ReferenceCountUtil;
-import io.netty.util.concurrent.ScheduledFuture;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.util.ArrayDeque;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.Flow;
-import java.util.concurrent.TimeUnit;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -28,7 +26,8 @@ import org.jspecify.annotations.Nullable;
  * pool; one cut short, malformed or late is closed, and a body cut short reaches the subscriber as
  * an error, so it is never stored.
  */
-final class OriginHandler extends ChannelInboundHandlerAdapter implements Flow.Subscription {
+final class OriginHandler extends ChannelInboundHandlerAdapter
+    implements Flow.Subscription, OriginDeadline.Watched {
   private final OriginClient client;
   private @Nullable ChannelHandlerContext ctx;
   private @Nullable OriginCall call;
@@ -41,11 +40,11 @@ final class OriginHandler extends ChannelInboundHandlerAdapter implements Flow.S
   private final ArrayDeque<ByteBuffer> ready = new ArrayDeque<>();
   private boolean lastReceived;
   private long demand;
-  private @Nullable ScheduledFuture<?> timer;
-  private long lastActivity;
+  private final OriginDeadline deadline;
 
   OriginHandler(OriginClient client) {
     this.client = client;
+    this.deadline = new OriginDeadline(this, client.timeout());
   }
 
   @Override
@@ -71,9 +70,7 @@ final class OriginHandler extends ChannelInboundHandlerAdapter implements Flow.S
     this.done = false;
     this.reusable = true;
     Channel ch = ctx().channel();
-    touch();
-    long millis = client.timeout().toMillis();
-    timer = ctx().executor().schedule(this::checkTimeout, millis, TimeUnit.MILLISECONDS);
+    deadline.start(ctx().executor());
     ChannelFuture unused = ch.write(call.head());
     if (call.hasBody()) {
       ch.flush();
@@ -84,26 +81,26 @@ final class OriginHandler extends ChannelInboundHandlerAdapter implements Flow.S
     ch.read();
   }
 
-  private void touch() {
-    lastActivity = System.nanoTime();
+  // ---- OriginDeadline.Watched ----
+
+  @Override
+  public boolean over() {
+    return done;
   }
 
-  private void checkTimeout() {
-    if (done) {
-      return;
-    }
-    long millis = client.timeout().toMillis();
-    long idle = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - lastActivity);
-    if (idle < millis && headReceived) {
-      timer = ctx().executor().schedule(this::checkTimeout, millis - idle, TimeUnit.MILLISECONDS);
-      return;
-    }
-    if (headReceived && demand == 0 && !ready.isEmpty()) {
-      // Waiting for the client, not for the origin: the client's own timeouts apply.
-      timer = ctx().executor().schedule(this::checkTimeout, millis, TimeUnit.MILLISECONDS);
-      return;
-    }
-    fail(new OriginTimeoutException("the origin did not answer within " + client.timeout()));
+  @Override
+  public boolean headReceived() {
+    return headReceived;
+  }
+
+  @Override
+  public boolean waitingForClient() {
+    return headReceived && demand == 0 && !ready.isEmpty();
+  }
+
+  @Override
+  public void expired(OriginTimeoutException timeout) {
+    fail(timeout);
   }
 
   @Override
@@ -112,7 +109,7 @@ final class OriginHandler extends ChannelInboundHandlerAdapter implements Flow.S
       if (call == null || done) {
         return; // data after the exchange: the connection is not reusable
       }
-      touch();
+      deadline.touch();
       if (msg instanceof HttpResponse r) {
         onResponse(r);
       }
@@ -197,7 +194,7 @@ final class OriginHandler extends ChannelInboundHandlerAdapter implements Flow.S
 
   private void finish() {
     done = true;
-    cancelTimer();
+    deadline.cancel();
     Flow.Subscriber<List<ByteBuffer>> s = subscriber;
     boolean keep = reusable && ctx().channel().isActive();
     OriginCall c = call;
@@ -257,7 +254,7 @@ final class OriginHandler extends ChannelInboundHandlerAdapter implements Flow.S
       return;
     }
     done = true;
-    cancelTimer();
+    deadline.cancel();
     OriginCall c = call;
     Flow.Subscriber<List<ByteBuffer>> s = subscriber;
     call = null;
@@ -283,13 +280,6 @@ final class OriginHandler extends ChannelInboundHandlerAdapter implements Flow.S
   private static boolean idempotent(OriginCall c) {
     String m = c.head().method().name();
     return m.equals("GET") || m.equals("HEAD") || m.equals("OPTIONS");
-  }
-
-  private void cancelTimer() {
-    if (timer != null) {
-      timer.cancel(false);
-      timer = null;
-    }
   }
 
   // ---- Flow.Subscription, for the body's subscriber: any thread ----
@@ -329,7 +319,7 @@ final class OriginHandler extends ChannelInboundHandlerAdapter implements Flow.S
       return;
     }
     done = true;
-    cancelTimer();
+    deadline.cancel();
     OriginCall c = call;
     if (c != null) {
       c.ended(new IOException("the body was cancelled"));
