@@ -13,16 +13,22 @@ import org.jspecify.annotations.Nullable;
  * on the origin connection's event loop.
  */
 final class OriginDeadline {
+  /** What an exchange waits for from the origin. */
+  enum Waiting {
+    /** Nothing: the exchange is over, and the deadline no longer applies. */
+    NOTHING,
+    /** The response head. */
+    HEAD,
+    /** The next piece of the body. */
+    BODY,
+    /** Nothing from the origin: body pieces wait for the client to ask for them. */
+    CLIENT
+  }
+
   /** The exchange the deadline watches. */
   interface Watched {
-    /** True once the exchange is over: the deadline no longer applies. */
-    boolean over();
-
-    /** True once the response head arrived. */
-    boolean headReceived();
-
-    /** True while body pieces wait for the client to ask for them. */
-    boolean waitingForClient();
+    /** What the exchange waits for now. */
+    Waiting waiting();
 
     /** The deadline passed. */
     void expired(OriginTimeoutException timeout);
@@ -62,16 +68,17 @@ final class OriginDeadline {
   }
 
   private void check(EventExecutor loop) {
-    if (watched.over()) {
+    Waiting waiting = watched.waiting();
+    if (waiting == Waiting.NOTHING) {
       return;
     }
     long millis = timeout.toMillis();
     long idle = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - lastActivity);
-    if (idle < millis && watched.headReceived()) {
+    if (idle < millis && waiting != Waiting.HEAD) {
       schedule(loop, millis - idle);
       return;
     }
-    if (watched.waitingForClient()) {
+    if (waiting == Waiting.CLIENT) {
       schedule(loop, millis);
       return;
     }

@@ -81,21 +81,19 @@ final class OriginHandler extends ChannelInboundHandlerAdapter
     ch.read();
   }
 
-  // ---- OriginDeadline.Watched ----
+  // ---- OriginDeadline.Watched: on the loop ----
 
   @Override
-  public boolean over() {
-    return done;
-  }
-
-  @Override
-  public boolean headReceived() {
-    return headReceived;
-  }
-
-  @Override
-  public boolean waitingForClient() {
-    return headReceived && demand == 0 && !ready.isEmpty();
+  public OriginDeadline.Waiting waiting() {
+    if (done) {
+      return OriginDeadline.Waiting.NOTHING;
+    }
+    if (!headReceived) {
+      return OriginDeadline.Waiting.HEAD;
+    }
+    return demand == 0 && !ready.isEmpty()
+        ? OriginDeadline.Waiting.CLIENT
+        : OriginDeadline.Waiting.BODY;
   }
 
   @Override
