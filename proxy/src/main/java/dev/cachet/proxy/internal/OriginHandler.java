@@ -26,8 +26,7 @@ import org.jspecify.annotations.Nullable;
  * pool; one cut short, malformed or late is closed, and a body cut short reaches the subscriber as
  * an error, so it is never stored.
  */
-final class OriginHandler extends ChannelInboundHandlerAdapter
-    implements Flow.Subscription, OriginDeadline.Watched {
+final class OriginHandler extends ChannelInboundHandlerAdapter implements OriginDeadline.Watched {
   private final OriginClient client;
   private @Nullable ChannelHandlerContext ctx;
   private @Nullable OriginCall call;
@@ -147,7 +146,7 @@ final class OriginHandler extends ChannelInboundHandlerAdapter
       s = new Offloaded(s, client.blocking());
     }
     subscriber = s;
-    s.onSubscribe(this);
+    s.onSubscribe(new LoopSubscription(ctx().executor(), this::doRequest, this::doCancel));
   }
 
   private void onContent(HttpContent content) {
@@ -210,11 +209,7 @@ final class OriginHandler extends ChannelInboundHandlerAdapter
   /** Tells the call its exchange is over, after the subscriber had its last signal. */
   private static void ended(
       Flow.Subscriber<List<ByteBuffer>> s, OriginCall c, @Nullable Throwable error) {
-    if (s instanceof Offloaded o) {
-      o.then(() -> c.ended(error));
-    } else {
-      c.ended(error);
-    }
+    Offloaded.afterSignals(s, () -> c.ended(error));
   }
 
   @Override
@@ -264,8 +259,7 @@ final class OriginHandler extends ChannelInboundHandlerAdapter
       ended(s, Objects.requireNonNull(c), error);
     } else if (reused
         && !headReceived
-        && !Objects.requireNonNull(c).hasBody()
-        && idempotent(c)
+        && Objects.requireNonNull(c).mayRetry()
         && !(error instanceof OriginTimeoutException)) {
       // A pooled connection the origin had closed meanwhile: try once on a new one.
       client.connect(ctx().channel().eventLoop(), c);
@@ -274,22 +268,7 @@ final class OriginHandler extends ChannelInboundHandlerAdapter
     }
   }
 
-  /** RFC 9110 §9.2.2: only a request that may be repeated is retried on a new connection. */
-  private static boolean idempotent(OriginCall c) {
-    String m = c.head().method().name();
-    return m.equals("GET") || m.equals("HEAD") || m.equals("OPTIONS");
-  }
-
-  // ---- Flow.Subscription, for the body's subscriber: any thread ----
-
-  @Override
-  public void request(long n) {
-    if (ctx().executor().inEventLoop()) {
-      doRequest(n);
-    } else {
-      ctx().executor().execute(() -> doRequest(n));
-    }
-  }
+  // ---- the body's subscription, on the loop (LoopSubscription) ----
 
   private void doRequest(long n) {
     if (done || subscriber == null) {
@@ -301,15 +280,6 @@ final class OriginHandler extends ChannelInboundHandlerAdapter
     }
     demand = demand + n < 0 ? Long.MAX_VALUE : demand + n;
     deliver();
-  }
-
-  @Override
-  public void cancel() {
-    if (ctx().executor().inEventLoop()) {
-      doCancel();
-    } else {
-      ctx().executor().execute(this::doCancel);
-    }
   }
 
   private void doCancel() {
