@@ -8,8 +8,7 @@ import java.util.Set;
 
 /** Which header fields are stored, served and updated (RFC 9111 §3.1, §3.2; RFC 9110 §7.6.1). */
 final class Fields {
-  private static final Set<String> HOP_BY_HOP =
-      Set.of("connection", "keep-alive", "proxy-connection", "te", "transfer-encoding", "upgrade");
+  private static final Set<String> HOP_BY_HOP = Headers.HOP_BY_HOP;
 
   /**
    * Fields a freshening response never changes, because they describe the stored body: {@code

@@ -29,6 +29,18 @@ import java.util.function.Predicate;
  * }</pre>
  */
 public final class Headers {
+  /**
+   * The connection-specific field names, lower-case, that a message never carries past the
+   * connection it arrived on (<a href="https://www.rfc-editor.org/rfc/rfc9110#section-7.6.1">RFC
+   * 9110 §7.6.1</a>): {@code Connection}, {@code Keep-Alive}, {@code Proxy-Connection}, {@code TE},
+   * {@code Transfer-Encoding} and {@code Upgrade}. The fields that a {@code Connection} field names
+   * are hop-by-hop too; they vary by message, so they are not in this set. A cache neither stores
+   * nor serves any of them (<a href="https://www.rfc-editor.org/rfc/rfc9111#section-3.1">RFC 9111
+   * §3.1</a>). The set is immutable.
+   */
+  public static final Set<String> HOP_BY_HOP =
+      Set.of("connection", "keep-alive", "proxy-connection", "te", "transfer-encoding", "upgrade");
+
   private static final Headers EMPTY = new Headers(new String[0]);
 
   /** Alternating names and values. Never mutated after construction. */

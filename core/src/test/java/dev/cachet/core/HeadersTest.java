@@ -16,6 +16,15 @@ class HeadersTest {
       Headers.of("Cache-Control", "max-age=60", "vary", "A", "Vary", "B, \"c,d\"");
 
   @Test
+  void hopByHop_isRfc9110sConnectionSpecificFields_lowerCase() {
+    assertThat(Headers.HOP_BY_HOP)
+        .containsExactlyInAnyOrder(
+            "connection", "keep-alive", "proxy-connection", "te", "transfer-encoding", "upgrade");
+    assertThatThrownBy(() -> Headers.HOP_BY_HOP.add("x"))
+        .isInstanceOf(UnsupportedOperationException.class);
+  }
+
+  @Test
   void namesAreCaseInsensitiveAndOrderIsKept() {
     assertThat(h.allValues("VARY")).containsExactly("A", "B, \"c,d\"");
     assertThat(h.firstValue("cache-control")).contains("max-age=60");

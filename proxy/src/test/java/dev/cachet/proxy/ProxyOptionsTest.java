@@ -3,6 +3,7 @@ package dev.cachet.proxy;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
 
+import dev.cachet.proxy.internal.OptionsParser;
 import java.net.URI;
 import java.nio.file.Path;
 import java.util.List;
@@ -40,26 +41,26 @@ class ProxyOptionsTest {
 
   @Test
   void sizes_takeBinarySuffixes() {
-    assertThat(ProxyOptions.parseSize("512", "--max-bytes")).isEqualTo(512);
-    assertThat(ProxyOptions.parseSize("4k", "--max-bytes")).isEqualTo(4096);
-    assertThat(ProxyOptions.parseSize("3M", "--max-bytes")).isEqualTo(3L << 20);
+    assertThat(OptionsParser.parseSize("512", "--max-bytes")).isEqualTo(512);
+    assertThat(OptionsParser.parseSize("4k", "--max-bytes")).isEqualTo(4096);
+    assertThat(OptionsParser.parseSize("3M", "--max-bytes")).isEqualTo(3L << 20);
     assertThatIllegalArgumentException()
-        .isThrownBy(() -> ProxyOptions.parseSize("-1", "--max-bytes"));
+        .isThrownBy(() -> OptionsParser.parseSize("-1", "--max-bytes"));
     assertThatIllegalArgumentException()
-        .isThrownBy(() -> ProxyOptions.parseSize("k", "--max-bytes"));
+        .isThrownBy(() -> OptionsParser.parseSize("k", "--max-bytes"));
     assertThatIllegalArgumentException()
-        .isThrownBy(() -> ProxyOptions.parseSize("999999999999999999g", "--max-bytes"));
+        .isThrownBy(() -> OptionsParser.parseSize("999999999999999999g", "--max-bytes"));
   }
 
   @Test
   void origin_mustBeHttpWithHostAndNoQuery() {
     assertThatIllegalArgumentException()
-        .isThrownBy(() -> ProxyOptions.parseOrigin("example.com"))
+        .isThrownBy(() -> OptionsParser.parseOrigin("example.com"))
         .withMessageContaining("http or https");
-    assertThatIllegalArgumentException().isThrownBy(() -> ProxyOptions.parseOrigin("http:///x"));
+    assertThatIllegalArgumentException().isThrownBy(() -> OptionsParser.parseOrigin("http:///x"));
     assertThatIllegalArgumentException()
-        .isThrownBy(() -> ProxyOptions.parseOrigin("http://u:p@example.com"));
+        .isThrownBy(() -> OptionsParser.parseOrigin("http://u:p@example.com"));
     assertThatIllegalArgumentException()
-        .isThrownBy(() -> ProxyOptions.parseOrigin("http://example.com/#top"));
+        .isThrownBy(() -> OptionsParser.parseOrigin("http://example.com/#top"));
   }
 }

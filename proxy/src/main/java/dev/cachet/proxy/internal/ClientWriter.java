@@ -20,7 +20,7 @@ import org.jspecify.annotations.Nullable;
  */
 final class ClientWriter implements Flow.Subscriber<List<ByteBuffer>> {
   private final Channel channel;
-  private final Exchange exchange;
+  private final ClientResponse response;
   private final boolean discard;
   private final Serial serial;
   private Flow.@Nullable Subscription subscription;
@@ -30,9 +30,9 @@ final class ClientWriter implements Flow.Subscriber<List<ByteBuffer>> {
   /**
    * @param discard true to read the body and write none of it (HEAD, 204, 304)
    */
-  ClientWriter(Channel channel, Exchange exchange, boolean discard, Serial serial) {
+  ClientWriter(Channel channel, ClientResponse response, boolean discard, Serial serial) {
     this.channel = channel;
-    this.exchange = exchange;
+    this.response = response;
     this.discard = discard;
     this.serial = serial;
   }
@@ -95,7 +95,7 @@ final class ClientWriter implements Flow.Subscriber<List<ByteBuffer>> {
             return;
           }
           ended = true;
-          exchange.bodyFailed(error);
+          response.bodyFailed(error);
         });
   }
 
@@ -113,9 +113,9 @@ final class ClientWriter implements Flow.Subscriber<List<ByteBuffer>> {
                   (ChannelFutureListener)
                       f -> {
                         if (f.isSuccess()) {
-                          exchange.responseWritten();
+                          response.responseWritten();
                         } else {
-                          exchange.bodyFailed(f.cause());
+                          response.bodyFailed(f.cause());
                         }
                       });
         });

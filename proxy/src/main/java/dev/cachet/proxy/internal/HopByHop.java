@@ -1,5 +1,6 @@
 package dev.cachet.proxy.internal;
 
+import dev.cachet.core.Headers;
 import io.netty.handler.codec.http.HttpHeaders;
 import java.util.HashSet;
 import java.util.List;
@@ -15,19 +16,16 @@ import java.util.Set;
  * are this proxy's own and never forwarded.
  */
 final class HopByHop {
-  private static final Set<String> ALWAYS =
-      Set.of(
-          "connection",
-          "keep-alive",
-          "proxy-connection",
-          "te",
-          "transfer-encoding",
-          "upgrade",
-          "proxy-authenticate",
-          "proxy-authorization",
-          "http2-settings");
+  /** Core's RFC 9110 names, and the ones meant for this proxy or its HTTP/2 upgrade. */
+  private static final Set<String> ALWAYS = always();
 
   private HopByHop() {}
+
+  private static Set<String> always() {
+    Set<String> names = new HashSet<>(Headers.HOP_BY_HOP);
+    names.addAll(List.of("proxy-authenticate", "proxy-authorization", "http2-settings"));
+    return Set.copyOf(names);
+  }
 
   /** The names to remove from these fields, lower-cased. */
   static Set<String> names(HttpHeaders headers) {

@@ -70,4 +70,16 @@ final class Offloaded implements Flow.Subscriber<List<ByteBuffer>> {
   void then(Runnable r) {
     signal(r);
   }
+
+  /**
+   * Runs after the signals given to this subscriber so far: on the pool after them if the
+   * subscriber is offloaded, else at once, on the caller's thread.
+   */
+  static void afterSignals(Flow.Subscriber<List<ByteBuffer>> subscriber, Runnable r) {
+    if (subscriber instanceof Offloaded o) {
+      o.then(r);
+    } else {
+      r.run();
+    }
+  }
 }

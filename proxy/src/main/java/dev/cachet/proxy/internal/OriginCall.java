@@ -17,6 +17,15 @@ interface OriginCall {
   boolean hasBody();
 
   /**
+   * Whether the request may go again on a new connection when a pooled one failed before any
+   * response: only one without a body, whose method may be repeated (RFC 9110 §9.2.2).
+   */
+  default boolean mayRetry() {
+    String m = head().method().name();
+    return !hasBody() && (m.equals("GET") || m.equals("HEAD") || m.equals("OPTIONS"));
+  }
+
+  /**
    * The head was written on this channel: write the body to it, as it arrives and while the channel
    * is writable; {@link #writable()} says when to go on.
    */

@@ -11,14 +11,12 @@ import io.netty.handler.codec.http.HttpStatusClass;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.util.ReferenceCountUtil;
-import io.netty.util.concurrent.ScheduledFuture;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.util.ArrayDeque;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.Flow;
-import java.util.concurrent.TimeUnit;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -28,7 +26,7 @@ import org.jspecify.annotations.Nullable;
  * pool; one cut short, malformed or late is closed, and a body cut short reaches the subscriber as
  * an error, so it is never stored.
  */
-final class OriginHandler extends ChannelInboundHandlerAdapter implements Flow.Subscription {
+final class OriginHandler extends ChannelInboundHandlerAdapter implements OriginDeadline.Watched {
   private final OriginClient client;
   private @Nullable ChannelHandlerContext ctx;
   private @Nullable OriginCall call;
@@ -41,11 +39,11 @@ final class OriginHandler extends ChannelInboundHandlerAdapter implements Flow.S
   private final ArrayDeque<ByteBuffer> ready = new ArrayDeque<>();
   private boolean lastReceived;
   private long demand;
-  private @Nullable ScheduledFuture<?> timer;
-  private long lastActivity;
+  private final OriginDeadline deadline;
 
   OriginHandler(OriginClient client) {
     this.client = client;
+    this.deadline = new OriginDeadline(this, client.timeout());
   }
 
   @Override
@@ -71,9 +69,7 @@ final class OriginHandler extends ChannelInboundHandlerAdapter implements Flow.S
     this.done = false;
     this.reusable = true;
     Channel ch = ctx().channel();
-    touch();
-    long millis = client.timeout().toMillis();
-    timer = ctx().executor().schedule(this::checkTimeout, millis, TimeUnit.MILLISECONDS);
+    deadline.start(ctx().executor());
     ChannelFuture unused = ch.write(call.head());
     if (call.hasBody()) {
       ch.flush();
@@ -84,26 +80,24 @@ final class OriginHandler extends ChannelInboundHandlerAdapter implements Flow.S
     ch.read();
   }
 
-  private void touch() {
-    lastActivity = System.nanoTime();
+  // ---- OriginDeadline.Watched: on the loop ----
+
+  @Override
+  public OriginDeadline.Waiting waiting() {
+    if (done) {
+      return OriginDeadline.Waiting.NOTHING;
+    }
+    if (!headReceived) {
+      return OriginDeadline.Waiting.HEAD;
+    }
+    return demand == 0 && !ready.isEmpty()
+        ? OriginDeadline.Waiting.CLIENT
+        : OriginDeadline.Waiting.BODY;
   }
 
-  private void checkTimeout() {
-    if (done) {
-      return;
-    }
-    long millis = client.timeout().toMillis();
-    long idle = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - lastActivity);
-    if (idle < millis && headReceived) {
-      timer = ctx().executor().schedule(this::checkTimeout, millis - idle, TimeUnit.MILLISECONDS);
-      return;
-    }
-    if (headReceived && demand == 0 && !ready.isEmpty()) {
-      // Waiting for the client, not for the origin: the client's own timeouts apply.
-      timer = ctx().executor().schedule(this::checkTimeout, millis, TimeUnit.MILLISECONDS);
-      return;
-    }
-    fail(new OriginTimeoutException("the origin did not answer within " + client.timeout()));
+  @Override
+  public void expired(OriginTimeoutException timeout) {
+    fail(timeout);
   }
 
   @Override
@@ -112,7 +106,7 @@ final class OriginHandler extends ChannelInboundHandlerAdapter implements Flow.S
       if (call == null || done) {
         return; // data after the exchange: the connection is not reusable
       }
-      touch();
+      deadline.touch();
       if (msg instanceof HttpResponse r) {
         onResponse(r);
       }
@@ -152,7 +146,7 @@ final class OriginHandler extends ChannelInboundHandlerAdapter implements Flow.S
       s = new Offloaded(s, client.blocking());
     }
     subscriber = s;
-    s.onSubscribe(this);
+    s.onSubscribe(new LoopSubscription(ctx().executor(), this::doRequest, this::doCancel));
   }
 
   private void onContent(HttpContent content) {
@@ -197,7 +191,7 @@ final class OriginHandler extends ChannelInboundHandlerAdapter implements Flow.S
 
   private void finish() {
     done = true;
-    cancelTimer();
+    deadline.cancel();
     Flow.Subscriber<List<ByteBuffer>> s = subscriber;
     boolean keep = reusable && ctx().channel().isActive();
     OriginCall c = call;
@@ -215,11 +209,7 @@ final class OriginHandler extends ChannelInboundHandlerAdapter implements Flow.S
   /** Tells the call its exchange is over, after the subscriber had its last signal. */
   private static void ended(
       Flow.Subscriber<List<ByteBuffer>> s, OriginCall c, @Nullable Throwable error) {
-    if (s instanceof Offloaded o) {
-      o.then(() -> c.ended(error));
-    } else {
-      c.ended(error);
-    }
+    Offloaded.afterSignals(s, () -> c.ended(error));
   }
 
   @Override
@@ -257,7 +247,7 @@ final class OriginHandler extends ChannelInboundHandlerAdapter implements Flow.S
       return;
     }
     done = true;
-    cancelTimer();
+    deadline.cancel();
     OriginCall c = call;
     Flow.Subscriber<List<ByteBuffer>> s = subscriber;
     call = null;
@@ -269,8 +259,7 @@ final class OriginHandler extends ChannelInboundHandlerAdapter implements Flow.S
       ended(s, Objects.requireNonNull(c), error);
     } else if (reused
         && !headReceived
-        && !Objects.requireNonNull(c).hasBody()
-        && idempotent(c)
+        && Objects.requireNonNull(c).mayRetry()
         && !(error instanceof OriginTimeoutException)) {
       // A pooled connection the origin had closed meanwhile: try once on a new one.
       client.connect(ctx().channel().eventLoop(), c);
@@ -279,29 +268,7 @@ final class OriginHandler extends ChannelInboundHandlerAdapter implements Flow.S
     }
   }
 
-  /** RFC 9110 §9.2.2: only a request that may be repeated is retried on a new connection. */
-  private static boolean idempotent(OriginCall c) {
-    String m = c.head().method().name();
-    return m.equals("GET") || m.equals("HEAD") || m.equals("OPTIONS");
-  }
-
-  private void cancelTimer() {
-    if (timer != null) {
-      timer.cancel(false);
-      timer = null;
-    }
-  }
-
-  // ---- Flow.Subscription, for the body's subscriber: any thread ----
-
-  @Override
-  public void request(long n) {
-    if (ctx().executor().inEventLoop()) {
-      doRequest(n);
-    } else {
-      ctx().executor().execute(() -> doRequest(n));
-    }
-  }
+  // ---- the body's subscription, on the loop (LoopSubscription) ----
 
   private void doRequest(long n) {
     if (done || subscriber == null) {
@@ -315,21 +282,12 @@ final class OriginHandler extends ChannelInboundHandlerAdapter implements Flow.S
     deliver();
   }
 
-  @Override
-  public void cancel() {
-    if (ctx().executor().inEventLoop()) {
-      doCancel();
-    } else {
-      ctx().executor().execute(this::doCancel);
-    }
-  }
-
   private void doCancel() {
     if (done) {
       return;
     }
     done = true;
-    cancelTimer();
+    deadline.cancel();
     OriginCall c = call;
     if (c != null) {
       c.ended(new IOException("the body was cancelled"));

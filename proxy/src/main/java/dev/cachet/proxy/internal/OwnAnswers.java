@@ -11,14 +11,17 @@ import io.netty.handler.codec.http.HttpVersion;
 import java.nio.charset.StandardCharsets;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.CompletionException;
 
-/** The responses the proxy makes itself: its errors, and its answers as the final recipient. */
+/**
+ * The responses the proxy makes itself: its errors, and its answers as the final recipient. The
+ * caller adds {@code Connection: close} when the connection ends with the answer.
+ */
 final class OwnAnswers {
   private OwnAnswers() {}
 
   /** A short plain-text response saying what went wrong, with this cache's member. */
-  static FullHttpResponse text(
-      int status, String message, String cacheStatus, String date, boolean close) {
+  static FullHttpResponse text(int status, String message, String cacheStatus, String date) {
     HttpResponseStatus s = HttpResponseStatus.valueOf(status);
     byte[] text =
         (status + " " + s.reasonPhrase() + ": " + message + "\n").getBytes(StandardCharsets.UTF_8);
@@ -29,9 +32,6 @@ final class OwnAnswers {
     h.set("Content-Type", "text/plain; charset=utf-8");
     h.set("Content-Length", text.length);
     h.set("Cache-Status", cacheStatus);
-    if (close) {
-      h.set("Connection", "close");
-    }
     return response;
   }
 
@@ -41,12 +41,7 @@ final class OwnAnswers {
    * (§9.3.8), without fields that may carry credentials.
    */
   static FullHttpResponse asFinalRecipient(
-      HttpRequest request,
-      String target,
-      String viaVersion,
-      String cacheName,
-      String date,
-      boolean close) {
+      HttpRequest request, String target, String viaVersion, String cacheName, String date) {
     byte[] body = new byte[0];
     String type = null;
     if (request.method().equals(HttpMethod.TRACE)) {
@@ -76,9 +71,30 @@ final class OwnAnswers {
     } else {
       h.set("Allow", "GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS, TRACE");
     }
-    if (close) {
-      h.set("Connection", "close");
-    }
     return response;
+  }
+
+  /**
+   * The status for an origin that failed before its response began: 504 when it did not answer in
+   * time (RFC 9110 §15.6.5), 502 when it could not be reached or answered malformed (§15.6.3).
+   */
+  static int gatewayStatus(Throwable error) {
+    Throwable cause = error;
+    while (cause instanceof CompletionException && cause.getCause() != null) {
+      cause = cause.getCause();
+    }
+    for (Throwable t = cause; t != null; t = t.getCause()) {
+      if (t instanceof OriginTimeoutException) {
+        return 504;
+      }
+    }
+    return 502;
+  }
+
+  /** What {@link #gatewayStatus} means, for the client and the access log. */
+  static String gatewayMessage(int status) {
+    return status == 504
+        ? "the origin did not answer in time"
+        : "the origin could not be reached or sent a malformed response";
   }
 }

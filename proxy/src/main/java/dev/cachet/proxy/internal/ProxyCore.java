@@ -1,5 +1,6 @@
 package dev.cachet.proxy.internal;
 
+import dev.cachet.core.CacheOptions;
 import dev.cachet.core.CacheStatus;
 import dev.cachet.engine.CacheEngine;
 import dev.cachet.engine.CacheRequest;
@@ -8,14 +9,17 @@ import dev.cachet.engine.OriginRequest;
 import dev.cachet.engine.ResponseHead;
 import dev.cachet.engine.ResponseSink;
 import dev.cachet.proxy.ProxyOptions;
+import dev.cachet.storage.Storage;
 import java.net.URI;
+import java.time.Clock;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
 
 /**
  * What every exchange shares: the options, the origin client, the cache engine (or none, when the
- * cache is off), and the proxy's own bookkeeping.
+ * cache is off), and the proxy's own bookkeeping, which learns from the engine's events.
  */
 final class ProxyCore {
   final ProxyOptions options;
@@ -23,30 +27,42 @@ final class ProxyCore {
   final Optional<CacheEngine> engine;
   final String cacheName;
   final HttpDates dates;
-  final OriginFailures failures;
+  final OriginFailures failures = new OriginFailures();
+  final PurgeIndex index = new PurgeIndex();
   final Consumer<String> accessLog;
   final String originPrefix;
   final Registry registry;
   volatile boolean draining;
 
+  /** Builds the engine over the storage, unless the options turn the cache off. */
   ProxyCore(
       ProxyOptions options,
       OriginClient origin,
-      Optional<CacheEngine> engine,
-      String cacheName,
-      HttpDates dates,
-      OriginFailures failures,
-      Consumer<String> accessLog,
-      Registry registry) {
+      Storage storage,
+      Clock clock,
+      Consumer<String> accessLog) {
     this.options = options;
     this.origin = origin;
-    this.engine = engine;
-    this.cacheName = cacheName;
-    this.dates = dates;
-    this.failures = failures;
+    this.engine = options.cache() ? Optional.of(engine(options, storage, clock)) : Optional.empty();
+    this.cacheName = engine.map(CacheEngine::cacheName).orElse(CacheEngine.DEFAULT_CACHE_NAME);
+    this.dates = new HttpDates(clock);
     this.accessLog = accessLog;
     this.originPrefix = prefix(options.origin());
-    this.registry = registry;
+    this.registry = new Registry(options.maxConnections());
+  }
+
+  private CacheEngine engine(ProxyOptions options, Storage storage, Clock clock) {
+    return CacheEngine.newBuilder(storage)
+        // O-05: a gateway cache is what CDN-Cache-Control targets (RFC 9213 §2.1).
+        .options(
+            CacheOptions.newBuilder()
+                .shared(true)
+                .targetedFields(List.of("CDN-Cache-Control"))
+                .build())
+        .clock(clock)
+        .listener(new Listeners(List.of(failures, index)))
+        .backgroundTimeout(options.originTimeout())
+        .build();
   }
 
   /** The origin as {@code scheme://authority/prefix}, without a trailing slash. */

@@ -42,12 +42,8 @@ final class RequestFields {
 
   /** The request's fields as the origin gets them: end-to-end ones, then Via and forwarding. */
   static Headers forOrigin(
-      HttpRequest request,
-      long maxForwards,
-      String viaVersion,
-      String client,
-      boolean tls,
-      ForwardedStyle style) {
+      HttpRequest request, long maxForwards, String viaVersion, Client from, ForwardedStyle style) {
+    String client = from.address();
     HttpHeaders h = request.headers();
     Set<String> drop = HopByHop.names(h);
     List<Headers.Field> out = new ArrayList<>(h.size() + 4);
@@ -69,7 +65,7 @@ final class RequestFields {
       out.add(new Headers.Field("Max-Forwards", Long.toString(maxForwards - 1)));
     }
     out.add(new Headers.Field("Via", viaVersion + " " + PSEUDONYM));
-    String proto = tls ? "https" : "http";
+    String proto = from.tls() ? "https" : "http";
     if (style == ForwardedStyle.X_FORWARDED) {
       String xff = h.get("x-forwarded-for");
       out.removeIf(
@@ -97,12 +93,20 @@ final class RequestFields {
     return s.replace("\\", "\\\\").replace("\"", "\\\"");
   }
 
-  /** The client's IP address, as text. */
-  static String clientAddress(Channel channel) {
-    SocketAddress a = channel.remoteAddress();
-    if (a instanceof InetSocketAddress isa && isa.getAddress() != null) {
-      return isa.getAddress().getHostAddress();
+  /**
+   * The client as the forwarding fields tell the origin about it.
+   *
+   * @param address the client's IP address, as text
+   * @param tls true if the client connected over TLS
+   */
+  record Client(String address, boolean tls) {
+    /** The client on this channel. */
+    static Client of(Channel channel, boolean tls) {
+      SocketAddress a = channel.remoteAddress();
+      if (a instanceof InetSocketAddress isa && isa.getAddress() != null) {
+        return new Client(isa.getAddress().getHostAddress(), tls);
+      }
+      return new Client("unknown", tls);
     }
-    return "unknown";
   }
 }
