@@ -77,7 +77,9 @@ public final class CacheEngine implements AutoCloseable {
    * @param sink receives the caller's response
    * @return completes once the sink has been given the response (and, for a response relayed from
    *     the origin, once the origin's exchange completed); exceptionally with what the origin
-   *     failed with when there was no response and nothing stored could be served instead
+   *     failed with when there was no response and nothing stored could be served instead. An
+   *     exchange answered on the calling thread returns one shared, completed future, which refuses
+   *     {@code obtrudeValue} and {@code obtrudeException}
    */
   public CompletableFuture<Void> send(CacheRequest request, Origin origin, ResponseSink sink) {
     requireNonNull(request, "request");
