@@ -117,28 +117,7 @@ class ProxyHttp2IT {
   void h2cWithPriorKnowledge_getsAnswersOnSeveralStreamsOfOneConnection() throws Exception {
     start(ProxyOptions.newBuilder(URI.create(origin.baseUrl())));
     group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
-    Channel connection =
-        new Bootstrap()
-            .group(group)
-            .channel(NioSocketChannel.class)
-            .handler(
-                new ChannelInitializer<Channel>() {
-                  @Override
-                  protected void initChannel(Channel ch) {
-                    ch.pipeline()
-                        .addLast(
-                            Http2FrameCodecBuilder.forClient().build(),
-                            new Http2MultiplexHandler(
-                                new SimpleChannelInboundHandler<Object>() {
-                                  @Override
-                                  protected void channelRead0(
-                                      ChannelHandlerContext ctx, Object msg) {}
-                                }));
-                  }
-                })
-            .connect(proxy.address())
-            .sync()
-            .channel();
+    Channel connection = h2cConnection();
 
     FullHttpResponse first = exchange(connection, HttpMethod.GET, "/h2/a", null);
     FullHttpResponse second = exchange(connection, HttpMethod.POST, "/h2/b", "posted");
@@ -154,6 +133,77 @@ class ProxyHttp2IT {
     }
     origin.verify(getRequestedFor(urlEqualTo("/h2/a")).withHeader("Via", equalTo("2 cachet")));
     origin.verify(postRequestedFor(urlEqualTo("/h2/b")).withRequestBody(equalTo("posted")));
+  }
+
+  /**
+   * RP-09 over HTTP/2: a stream whose request body trickles is reset once the body timeout has
+   * passed, although frames on the connection's other streams keep the connection itself alive.
+   */
+  @Test
+  void RP_09_aStreamWhoseBodyTrickles_isResetAfterTheBodyTimeout_whileOtherStreamsAreAnswered()
+      throws Exception {
+    start(
+        ProxyOptions.newBuilder(URI.create(origin.baseUrl()))
+            .bodyTimeout(java.time.Duration.ofMillis(800))
+            .idleTimeout(java.time.Duration.ofSeconds(30)));
+    group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
+    Channel connection = h2cConnection();
+    Http2StreamChannel slow =
+        new Http2StreamChannelBootstrap(connection)
+            .handler(new Http2StreamFrameToHttpObjectCodec(false))
+            .open()
+            .sync()
+            .getNow();
+    io.netty.handler.codec.http.HttpRequest head =
+        new io.netty.handler.codec.http.DefaultHttpRequest(
+            HttpVersion.HTTP_1_1, HttpMethod.POST, "/h2/slow");
+    head.headers().set("host", "proxy");
+    head.headers().set("x-http2-scheme", "http");
+    head.headers().set("content-length", 100);
+    slow.writeAndFlush(head).sync();
+    long started = System.nanoTime();
+    int answered = 0;
+    // One byte of the body, and an ordinary request on another stream, every 200 ms.
+    while (slow.isActive() && System.nanoTime() - started < TimeUnit.SECONDS.toNanos(5)) {
+      slow.writeAndFlush(
+          new io.netty.handler.codec.http.DefaultHttpContent(Unpooled.wrappedBuffer(new byte[1])));
+      FullHttpResponse other = exchange(connection, HttpMethod.GET, "/h2/other", null);
+      try {
+        assertThat(other.status().code()).isEqualTo(200);
+        answered++;
+      } finally {
+        other.release();
+      }
+      Thread.sleep(200);
+    }
+    long took = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
+    assertThat(slow.isActive()).as("the trickling stream is reset").isFalse();
+    assertThat(took).isBetween(700L, 4000L);
+    assertThat(connection.isActive()).as("the connection stays").isTrue();
+    assertThat(answered).isGreaterThanOrEqualTo(2);
+  }
+
+  private Channel h2cConnection() throws InterruptedException {
+    return new Bootstrap()
+        .group(group)
+        .channel(NioSocketChannel.class)
+        .handler(
+            new ChannelInitializer<Channel>() {
+              @Override
+              protected void initChannel(Channel ch) {
+                ch.pipeline()
+                    .addLast(
+                        Http2FrameCodecBuilder.forClient().build(),
+                        new Http2MultiplexHandler(
+                            new SimpleChannelInboundHandler<Object>() {
+                              @Override
+                              protected void channelRead0(ChannelHandlerContext ctx, Object msg) {}
+                            }));
+              }
+            })
+        .connect(proxy.address())
+        .sync()
+        .channel();
   }
 
   private static FullHttpResponse exchange(

@@ -13,8 +13,10 @@ import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.handler.codec.http.TooLongHttpHeaderException;
 import io.netty.handler.codec.http.TooLongHttpLineException;
 import io.netty.util.ReferenceCountUtil;
+import io.netty.util.concurrent.ScheduledFuture;
 import java.util.ArrayDeque;
 import java.util.Objects;
+import java.util.concurrent.TimeUnit;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -36,6 +38,9 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
   private boolean inDrain;
   private boolean drainAgain;
   private boolean closing;
+  // RP-09: an HTTP/2 stream's body deadline; the connection's frames on other streams keep the
+  // connection's own deadline (Guard) from ever passing.
+  private @Nullable ScheduledFuture<?> streamBodyDeadline;
 
   ClientConnection(ProxyCore core, Guard guard, boolean http2, boolean tls) {
     this.core = core;
@@ -150,6 +155,20 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
     }
     if (!http2 && !ex.wantsBody()) {
       guard.bodyComplete();
+    } else if (http2 && ex.wantsBody()) {
+      // A body that has not arrived whole by the body timeout resets the stream, as a trickling
+      // HTTP/1.1 body closes its connection.
+      streamBodyDeadline =
+          ctx()
+              .executor()
+              .schedule(
+                  () -> {
+                    if (current == ex && ex.wantsBody()) {
+                      ChannelFuture unused = ctx().close();
+                    }
+                  },
+                  core.options.bodyTimeout().toNanos(),
+                  TimeUnit.NANOSECONDS);
     }
   }
 
@@ -157,6 +176,15 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
   void requestBodyComplete() {
     if (!http2) {
       guard.bodyComplete();
+    }
+    cancelStreamBodyDeadline();
+  }
+
+  private void cancelStreamBodyDeadline() {
+    ScheduledFuture<?> d = streamBodyDeadline;
+    if (d != null) {
+      streamBodyDeadline = null;
+      d.cancel(false);
     }
   }
 
@@ -197,6 +225,7 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
   @Override
   public void channelInactive(ChannelHandlerContext ctx) {
     closing = true;
+    cancelStreamBodyDeadline();
     if (current != null) {
       current.clientGone();
       current = null;
