@@ -325,6 +325,35 @@ class ProxyProtocolIT {
     assertThat(origin.getAllServeEvents()).isEmpty();
   }
 
+  /**
+   * RP-12, RFC 9112 §6.3: a request with both {@code Content-Length} and {@code Transfer-Encoding}
+   * is the shape of request smuggling; the proxy refuses it (which §6.3 allows) and closes the
+   * connection (which it requires), so the bytes after it are never read as another request.
+   */
+  @ParameterizedTest
+  @ValueSource(
+      strings = {
+        "Content-Length: 44\r\nTransfer-Encoding: chunked\r\n",
+        "Transfer-Encoding: chunked\r\nContent-Length: 44\r\n",
+        "Content-Length: 44\r\nTransfer-Encoding: gzip, chunked\r\n",
+        "Transfer-Encoding: chunked\r\nContent-Length: 5\r\nContent-Length: 5\r\n"
+      })
+  void RP_12_aRequestWithBothContentLengthAndTransferEncoding_is400_andClosesTheConnection(
+      String framing) throws IOException {
+    String smuggled =
+        "POST /form HTTP/1.1\r\nHost: proxy\r\n"
+            + framing
+            + "\r\n0\r\n\r\n"
+            + "GET /admin HTTP/1.1\r\nHost: proxy\r\n\r\n";
+    try (RawClient c = new RawClient(proxy.address())) {
+      RawClient.Response r = c.send(smuggled).read();
+      assertThat(r.status()).isEqualTo(400);
+      assertThat(r.header("Cache-Status")).startsWith("Cachet;");
+      assertThat(c.isClosedByServer()).isTrue();
+    }
+    assertThat(origin.getAllServeEvents()).isEmpty();
+  }
+
   @Test
   void malformedRequests_are400_andCloseTheConnection() throws IOException {
     for (String raw :
