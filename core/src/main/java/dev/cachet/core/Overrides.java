@@ -63,18 +63,9 @@ final class Overrides {
   static Lifetime lifetime(
       CacheOptions options, Request request, ResponseControl rc, long responseTimeMillis) {
     long rfc = rc.lifetimeMillis(responseTimeMillis);
-    // Small enough to be inlined, so that with no rules the record is never allocated.
-    return options.overrides().isEmpty()
-        ? new Lifetime(rfc, rfc, false, Optional.empty())
-        : withRules(options, request, rc, responseTimeMillis, rfc);
-  }
-
-  private static Lifetime withRules(
-      CacheOptions options,
-      Request request,
-      ResponseControl rc,
-      long responseTimeMillis,
-      long rfc) {
+    if (options.overrides().isEmpty()) {
+      return new Lifetime(rfc, rfc, false, Optional.empty());
+    }
     Optional<CacheOverride> found = rule(options, request);
     if (found.isEmpty()) {
       return new Lifetime(rfc, rfc, false, Optional.empty());

@@ -83,6 +83,16 @@ abstract class OriginSupport {
       throws IOException {
     Storage storage = setup.newStorage(dir);
     toClose.add(storage);
+    return client(storage, config, wrapsAClient);
+  }
+
+  /** A client over this storage, with the test's clock, over HTTP/1.1; closed after the test. */
+  CachingHttpClient clientOver(Storage storage) {
+    return client(storage, b -> {}, false);
+  }
+
+  private CachingHttpClient client(
+      Storage storage, Consumer<CachingHttpClient.Builder> config, boolean wrapsAClient) {
     CachingHttpClient.Builder b = CachingHttpClient.newBuilder().storage(storage).clock(clock);
     if (!wrapsAClient) {
       b.version(HttpClient.Version.HTTP_1_1);

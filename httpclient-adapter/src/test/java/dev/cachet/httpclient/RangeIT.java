@@ -10,7 +10,6 @@ import static org.assertj.core.api.Assumptions.assumeThat;
 import dev.cachet.core.CacheKey;
 import dev.cachet.storage.FileStorage;
 import dev.cachet.storage.Storage;
-import java.net.http.HttpClient;
 import java.net.http.HttpResponse;
 import java.net.http.HttpResponse.BodyHandlers;
 import java.util.concurrent.TimeUnit;
@@ -180,12 +179,7 @@ class RangeIT extends OriginSupport {
                     .withHeader("Content-Range", "bytes 0-4/10")
                     .withHeader("Cache-Control", "max-age=60")
                     .withHeader("ETag", "\"v1\"")));
-    try (CachingHttpClient client =
-        CachingHttpClient.newBuilder()
-            .storage(noParts)
-            .clock(clock)
-            .version(HttpClient.Version.HTTP_1_1)
-            .build()) {
+    try (CachingHttpClient client = clientOver(noParts)) {
       HttpResponse<String> part = send(setup, client, "/parts", "Range", "bytes=0-4");
 
       assertThat(part.statusCode()).isEqualTo(206);
@@ -211,22 +205,12 @@ class RangeIT extends OriginSupport {
                     .withHeader("Cache-Control", "max-age=60")
                     .withHeader("ETag", "\"v1\"")));
     java.nio.file.Path cache = dir.resolve("restart");
-    try (CachingHttpClient client =
-        CachingHttpClient.newBuilder()
-            .storage(FileStorage.newBuilder(cache).build())
-            .clock(clock)
-            .version(HttpClient.Version.HTTP_1_1)
-            .build()) {
+    try (CachingHttpClient client = clientOver(FileStorage.newBuilder(cache).build())) {
       HttpResponse<String> first = send(setup, client, "/restart", "Range", "bytes=2-7");
       assertThat(first.statusCode()).isEqualTo(206);
       assertThat(first.body()).isEqualTo("234567");
     }
-    try (CachingHttpClient client =
-        CachingHttpClient.newBuilder()
-            .storage(FileStorage.newBuilder(cache).build())
-            .clock(clock)
-            .version(HttpClient.Version.HTTP_1_1)
-            .build()) {
+    try (CachingHttpClient client = clientOver(FileStorage.newBuilder(cache).build())) {
       HttpResponse<String> inside = send(setup, client, "/restart", "Range", "bytes=3-5");
 
       assertThat(inside.statusCode()).isEqualTo(206);

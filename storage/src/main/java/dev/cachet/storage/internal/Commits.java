@@ -36,7 +36,21 @@ final class Commits {
   }
 
   /** A temporary file created for an entry, in the directory of writes in progress. */
-  record Temp(FileChannel channel, Path path, int shard, String entryName) {}
+  record Temp(FileChannel channel, Path path, int shard, String entryName) {
+    /** Closes and deletes the file, best effort: a temporary file left over is deleted on open. */
+    void discard() {
+      try {
+        channel.close();
+      } catch (IOException ignored) {
+        // Closing is best effort; the file is deleted next.
+      }
+      try {
+        Files.deleteIfExists(path);
+      } catch (IOException ignored) {
+        // Left for recovery: a temporary file is never visible and is deleted on open.
+      }
+    }
+  }
 
   /**
    * Creates a temporary file for an entry of this pair in {@value Layout#TEMP_DIR}, making that

@@ -6,7 +6,6 @@ import dev.cachet.storage.StorageException;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
-import java.nio.file.Files;
 import java.util.Arrays;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.zip.CRC32C;
@@ -146,18 +145,8 @@ final class FileBodyWriter implements BodyWriter {
 
   private void deleteTemp() {
     Commits.Temp t = temp;
-    if (t == null) {
-      return;
-    }
-    try {
-      t.channel().close();
-    } catch (IOException ignored) {
-      // Closing is best effort; the file is deleted next.
-    }
-    try {
-      Files.deleteIfExists(t.path());
-    } catch (IOException ignored) {
-      // Left for recovery: a temporary file is never visible and is deleted on open.
+    if (t != null) {
+      t.discard();
     }
   }
 

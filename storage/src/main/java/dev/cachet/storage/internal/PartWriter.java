@@ -8,7 +8,6 @@ import java.io.EOFException;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
-import java.nio.file.Files;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -123,16 +122,7 @@ final class PartWriter implements BodyWriter {
     Commits.Temp t = raw;
     raw = null;
     if (t != null) {
-      try {
-        t.channel().close();
-      } catch (IOException ignored) {
-        // Closing is best effort; the file is deleted next.
-      }
-      try {
-        Files.deleteIfExists(t.path());
-      } catch (IOException ignored) {
-        // Left for recovery: a temporary file is never visible and is deleted on open.
-      }
+      t.discard();
     }
   }
 
