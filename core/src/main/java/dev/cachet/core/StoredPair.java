@@ -28,6 +28,7 @@ public final class StoredPair {
   private final long requestNanos;
   private final long responseNanos;
   private final @Nullable String httpVersion; // null when unknown
+  private final @Nullable String reasonPhrase; // null when not kept
 
   /** Both times as given when either is too far from the epoch for nanoseconds; else null. */
   private final Instant @Nullable [] farTimes;
@@ -50,7 +51,7 @@ public final class StoredPair {
       Response response,
       Instant requestTime,
       Instant responseTime) {
-    this(id, key, request, response, requestTime, responseTime, (String) null);
+    this(id, key, request, response, requestTime, responseTime, (String) null, null);
   }
 
   /**
@@ -84,7 +85,8 @@ public final class StoredPair {
         response,
         requestTime,
         responseTime,
-        canonicalVersion(requireNonNull(httpVersion, "httpVersion").orElse(null)));
+        canonicalVersion(requireNonNull(httpVersion, "httpVersion").orElse(null)),
+        null);
   }
 
   private StoredPair(
@@ -94,8 +96,10 @@ public final class StoredPair {
       Response response,
       Instant requestTime,
       Instant responseTime,
-      @Nullable String httpVersion) {
+      @Nullable String httpVersion,
+      @Nullable String reasonPhrase) {
     this.httpVersion = httpVersion;
+    this.reasonPhrase = reasonPhrase;
     this.id = requireNonNull(id, "id");
     this.key = requireNonNull(key, "key");
     this.request = requireNonNull(request, "request");
@@ -211,6 +215,15 @@ public final class StoredPair {
     };
   }
 
+  /**
+   * {@return the reason phrase of the status line the response arrived with (RFC 9112 §4), when
+   * kept: a shell that writes status lines, such as a proxy, can serve a stored response with the
+   * origin's own phrase; empty when not kept, as over HTTP/2, which has none}
+   */
+  public Optional<String> reasonPhrase() {
+    return Optional.ofNullable(reasonPhrase);
+  }
+
   private static final Optional<String> HTTP_1_1 = Optional.of("HTTP/1.1");
   private static final Optional<String> HTTP_2 = Optional.of("HTTP/2");
 
@@ -226,14 +239,28 @@ public final class StoredPair {
 
   /**
    * {@return this pair with another response and exchange times, as after a freshening 304
-   * (§4.3.4); the HTTP version stays the stored response's, whose body is still the one served}
+   * (§4.3.4); the HTTP version and reason phrase stay the stored response's, whose status and body
+   * are still the ones served}
    *
    * @param response the freshened response
    * @param requestTime when the freshening request was sent
    * @param responseTime when the freshening response was received
    */
   public StoredPair withResponse(Response response, Instant requestTime, Instant responseTime) {
-    return new StoredPair(id, key, request, response, requestTime, responseTime, httpVersion);
+    return new StoredPair(
+        id, key, request, response, requestTime, responseTime, httpVersion, reasonPhrase);
+  }
+
+  /**
+   * {@return this pair with another request, as when a storage keeps only the request fields it
+   * needs to match {@code Vary} (§4.1); everything else stays}
+   *
+   * @param request the request to keep instead
+   */
+  public StoredPair withRequest(Request request) {
+    requireNonNull(request, "request");
+    return new StoredPair(
+        id, key, request, response, requestTime(), responseTime(), httpVersion, reasonPhrase);
   }
 
   /**
@@ -246,7 +273,49 @@ public final class StoredPair {
   public StoredPair withHttpVersion(String httpVersion) {
     requireNonNull(httpVersion, "httpVersion");
     return new StoredPair(
-        id, key, request, response, requestTime(), responseTime(), canonicalVersion(httpVersion));
+        id,
+        key,
+        request,
+        response,
+        requestTime(),
+        responseTime(),
+        canonicalVersion(httpVersion),
+        reasonPhrase);
+  }
+
+  /**
+   * {@return this pair with the reason phrase of the status line its response arrived with (RFC
+   * 9112 §4)}
+   *
+   * @param reasonPhrase the phrase: one or more tabs, spaces, visible ASCII characters or {@code
+   *     obs-text} (U+0080 to U+00FF)
+   * @throws IllegalArgumentException if the phrase is empty or has any other character
+   */
+  public StoredPair withReasonPhrase(String reasonPhrase) {
+    if (!isReasonPhrase(requireNonNull(reasonPhrase, "reasonPhrase"))) {
+      throw new IllegalArgumentException("not a reason phrase (RFC 9112 §4): " + reasonPhrase);
+    }
+    return new StoredPair(
+        id, key, request, response, requestTime(), responseTime(), httpVersion, reasonPhrase);
+  }
+
+  /**
+   * {@return whether the text is a reason phrase as RFC 9112 §4 defines it: {@code 1*( HTAB / SP /
+   * VCHAR / obs-text )}}
+   *
+   * @param text the text
+   */
+  public static boolean isReasonPhrase(String text) {
+    if (text.isEmpty()) {
+      return false;
+    }
+    for (int i = 0; i < text.length(); i++) {
+      char c = text.charAt(i);
+      if (!(c == '\t' || (c >= ' ' && c != 0x7F && c <= 0xFF))) {
+        return false;
+      }
+    }
+    return true;
   }
 
   @Override
@@ -262,12 +331,14 @@ public final class StoredPair {
         && p.request.equals(request)
         && p.response.equals(response)
         && Objects.equals(p.httpVersion, httpVersion)
+        && Objects.equals(p.reasonPhrase, reasonPhrase)
         && java.util.Arrays.equals(p.farTimes, farTimes);
   }
 
   @Override
   public int hashCode() {
-    return Objects.hash(id, key, request, response, requestTime(), responseTime(), httpVersion);
+    return Objects.hash(
+        id, key, request, response, requestTime(), responseTime(), httpVersion, reasonPhrase);
   }
 
   @Override
@@ -285,6 +356,7 @@ public final class StoredPair {
         + ", responseTime="
         + responseTime()
         + (httpVersion == null ? "" : ", httpVersion=" + httpVersion)
+        + (reasonPhrase == null ? "" : ", reasonPhrase=" + reasonPhrase)
         + "]";
   }
 }

@@ -67,6 +67,44 @@ class StoredPairTest {
   }
 
   @Test
+  void reasonPhrase_isKeptThroughAFresheningAndARequestChange_andIsPartOfEquality() {
+    Instant t = Instant.parse("2026-11-29T10:00:00Z");
+    StoredPair plain = pair(t, t);
+    StoredPair reasoned = plain.withHttpVersion("HTTP/1.1").withReasonPhrase("Fine\tand \u00e9");
+
+    assertThat(plain.reasonPhrase()).isEmpty();
+    assertThat(reasoned.reasonPhrase()).contains("Fine\tand \u00e9");
+    assertThat(reasoned.httpVersion()).contains("HTTP/1.1");
+    assertThat(reasoned.withHttpVersion("HTTP/2").reasonPhrase()).contains("Fine\tand \u00e9");
+    assertThat(reasoned).isNotEqualTo(plain.withHttpVersion("HTTP/1.1"));
+    assertThat(reasoned)
+        .isEqualTo(pair(t, t).withHttpVersion("HTTP/1.1").withReasonPhrase("Fine\tand \u00e9"))
+        .hasSameHashCodeAs(
+            pair(t, t).withHttpVersion("HTTP/1.1").withReasonPhrase("Fine\tand \u00e9"));
+    assertThat(reasoned.withResponse(RESPONSE, t, t.plusSeconds(1)).reasonPhrase())
+        .contains("Fine\tand \u00e9");
+    Request reduced = REQUEST.withHeaders(Headers.of("Accept", "text/plain"));
+    StoredPair withReduced = reasoned.withRequest(reduced);
+    assertThat(withReduced.request()).isEqualTo(reduced);
+    assertThat(withReduced.reasonPhrase()).contains("Fine\tand \u00e9");
+    assertThat(withReduced.httpVersion()).contains("HTTP/1.1");
+    assertThat(withReduced.responseTime()).isEqualTo(t);
+    assertThat(reasoned.toString())
+        .endsWith(", httpVersion=HTTP/1.1, reasonPhrase=Fine\tand \u00e9]");
+  }
+
+  @Test
+  void reasonPhrase_outsideRfc9112_isRefused() {
+    StoredPair p = pair(Instant.EPOCH, Instant.EPOCH);
+    for (String bad : new String[] {"", "a\r\nSet-Cookie: x", "a\u0000b", "del\u007f", "\u0100"}) {
+      assertThat(StoredPair.isReasonPhrase(bad)).as(bad).isFalse();
+      assertThatThrownBy(() -> p.withReasonPhrase(bad))
+          .isInstanceOf(IllegalArgumentException.class);
+    }
+    assertThat(StoredPair.isReasonPhrase(" ")).isTrue();
+  }
+
+  @Test
   void httpVersion_isKeptThroughAFresheningAndIsPartOfEquality() {
     Instant t = Instant.parse("2026-11-29T10:00:00Z");
     StoredPair unknown = pair(t, t);

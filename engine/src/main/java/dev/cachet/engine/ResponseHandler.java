@@ -19,8 +19,25 @@ public interface ResponseHandler {
    *     {@code HTTP/2}, when the origin knows it
    * @return the subscriber for the response body
    */
+  default Flow.Subscriber<List<ByteBuffer>> onHead(
+      int status, Headers fields, Optional<String> httpVersion) {
+    return onHead(status, fields, httpVersion, Optional.empty());
+  }
+
+  /**
+   * The origin's response head arrived, with the reason phrase of its status line (RFC 9112 §4),
+   * which is kept with a stored response so that a shell writing status lines can serve it again.
+   * As {@link #onHead(int, Headers, Optional)} otherwise; a phrase that is not one (see {@link
+   * dev.cachet.core.StoredPair#isReasonPhrase}) is not kept.
+   *
+   * @param status the status code
+   * @param fields the response's header fields as received
+   * @param httpVersion the protocol version the response arrived in, when the origin knows it
+   * @param reasonPhrase the status line's reason phrase, when the protocol has one
+   * @return the subscriber for the response body
+   */
   Flow.Subscriber<List<ByteBuffer>> onHead(
-      int status, Headers fields, Optional<String> httpVersion);
+      int status, Headers fields, Optional<String> httpVersion, Optional<String> reasonPhrase);
 
   /**
    * Asked after {@link #onHead}: whether the subscriber it returned may block on storage I/O when

@@ -209,6 +209,38 @@ class ProxyProtocolIT {
   }
 
   @Test
+  void RP_03_aStoredResponse_isServedWithTheOriginsReasonPhrase() throws IOException {
+    try (RawOrigin raw =
+        new RawOrigin(
+            head ->
+                "HTTP/1.1 200 Splendidly Done\r\nCache-Control: max-age=60\r\nETag: \"r1\"\r\n"
+                    + "Content-Length: 2\r\nConnection: close\r\n\r\nok")) {
+      proxy.close();
+      proxy = start(raw.baseUrl(), b -> b);
+      try (RawClient c = new RawClient(proxy.address())) {
+        c.send(req("/reasoned"));
+        String missLine = c.statusLine();
+        RawClient.Response miss = c.readAfterStatusLine(missLine, false);
+        c.send(req("/reasoned"));
+        String hitLine = c.statusLine();
+        RawClient.Response hit = c.readAfterStatusLine(hitLine, false);
+        c.send("GET /reasoned HTTP/1.1\r\nHost: h\r\nIf-None-Match: \"r1\"\r\n\r\n");
+        String notModifiedLine = c.statusLine();
+        c.readAfterStatusLine(notModifiedLine, true);
+
+        assertThat(missLine).isEqualTo("HTTP/1.1 200 Splendidly Done");
+        assertThat(miss.header("Cache-Status")).contains("stored");
+        assertThat(hitLine).isEqualTo("HTTP/1.1 200 Splendidly Done");
+        assertThat(hit.header("Cache-Status")).contains("hit");
+        assertThat(hit.body()).isEqualTo("ok");
+        // The stored reason belongs to the stored status: a 304 made from it has its own.
+        assertThat(notModifiedLine).isEqualTo("HTTP/1.1 304 Not Modified");
+      }
+      assertThat(raw.heads()).hasSize(1);
+    }
+  }
+
+  @Test
   void interimResponses_areForwarded_beforeTheFinalResponse() throws IOException {
     try (RawOrigin raw =
         new RawOrigin(

@@ -407,6 +407,37 @@ public abstract class StorageContract {
   }
 
   @Test
+  void reasonPhrase_isKeptWithThePair_throughAnUpdate_andWhenOnlyPartOfTheRequestIsKept()
+      throws IOException {
+    Storage s = storage();
+    StoredPair p =
+        pair(
+                "http://example.com/reason",
+                Headers.of("Cookie", "secret=1", "Accept", "text/plain"),
+                "Cache-Control",
+                "max-age=60",
+                "Vary",
+                "Accept")
+            .withHttpVersion("HTTP/1.1")
+            .withReasonPhrase("Splendidly Done");
+    store(s, p, utf8("r"));
+
+    assertThat(s.find(p.key()))
+        .singleElement()
+        .satisfies(f -> assertThat(f.reasonPhrase()).contains("Splendidly Done"));
+    StoredPair found = s.find(p.key()).get(0);
+    StoredPair updated =
+        found.withResponse(
+            Response.of(200, Headers.of("Cache-Control", "max-age=60", "Vary", "Accept")),
+            p.requestTime().plusSeconds(60),
+            p.responseTime().plusSeconds(61));
+    assertThat(s.update(updated)).isTrue();
+    assertThat(s.find(p.key()))
+        .singleElement()
+        .satisfies(f -> assertThat(f.reasonPhrase()).contains("Splendidly Done"));
+  }
+
+  @Test
   void httpVersion_isKept_whenAStorageKeepsOnlyPartOfTheRequest() throws IOException {
     // A storage may keep only the request fields Vary names (FileStorage, SEC-10): the version
     // must survive that reduction too.

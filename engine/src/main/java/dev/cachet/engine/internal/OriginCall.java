@@ -148,7 +148,7 @@ final class OriginCall implements ResponseHandler {
 
   @Override
   public Flow.Subscriber<List<ByteBuffer>> onHead(
-      int statusCode, Headers fields, Optional<String> httpVersion) {
+      int statusCode, Headers fields, Optional<String> httpVersion, Optional<String> reasonPhrase) {
     applied = true;
     Instant receivedAt = parts.clock().instant();
     EventBuilder event = site.event;
@@ -181,7 +181,7 @@ final class OriginCall implements ResponseHandler {
       return dropBody(statusCode, miss);
     } else if (state instanceof StoreAndUse store) {
       // Kept with the pair, so that a hit reports the version its response arrived in.
-      StoredPair pair = httpVersion.map(v -> store.pair().withHttpVersion(v)).orElse(store.pair());
+      StoredPair pair = asReceived(store.pair(), httpVersion, reasonPhrase);
       Optional<BodyWriter> writer = parts.storage().newWriter(pair, site.request.uri());
       return relay(
           store.response(),
@@ -215,6 +215,13 @@ final class OriginCall implements ResponseHandler {
       return relay(notStored.response(), notStored.status(), Optional.empty(), null);
     }
     throw new AssertionError(state);
+  }
+
+  /** The pair to store, with the version and reason phrase (when one) its response arrived with. */
+  private static StoredPair asReceived(
+      StoredPair p, Optional<String> version, Optional<String> phrase) {
+    StoredPair v = version.map(p::withHttpVersion).orElse(p);
+    return phrase.filter(StoredPair::isReasonPhrase).map(v::withReasonPhrase).orElse(v);
   }
 
   private Flow.Subscriber<List<ByteBuffer>> dropBody(int received, CacheState then) {

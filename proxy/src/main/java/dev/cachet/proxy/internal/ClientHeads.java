@@ -79,10 +79,7 @@ final class ClientHeads {
    */
   HttpResponse head(ResponseHead responseHead, long length, boolean bodyless, boolean keepAlive) {
     int code = responseHead.status();
-    HttpResponseStatus status =
-        code == originStatus && originReason != null && !originReason.isEmpty()
-            ? new HttpResponseStatus(code, originReason)
-            : HttpResponseStatus.valueOf(code);
+    HttpResponseStatus status = status(responseHead, code);
     DefaultHttpResponse response = new DefaultHttpResponse(HttpVersion.HTTP_1_1, status);
     HttpHeaders out = response.headers();
     boolean hasDate = false;
@@ -131,6 +128,24 @@ final class ClientHeads {
       }
     }
     return response;
+  }
+
+  /**
+   * RP-03: the origin's reason phrase, from its status line or kept with the stored response, when
+   * the response served has that status; else the standard phrase.
+   */
+  private HttpResponseStatus status(ResponseHead responseHead, int code) {
+    Optional<StoredPair> pair = responseHead.pair();
+    if (pair.isPresent()) {
+      StoredPair p = pair.get();
+      Optional<String> kept = p.reasonPhrase();
+      return kept.isPresent() && p.response().status() == code
+          ? new HttpResponseStatus(code, kept.get())
+          : HttpResponseStatus.valueOf(code);
+    }
+    return code == originStatus && originReason != null && !originReason.isEmpty()
+        ? new HttpResponseStatus(code, originReason)
+        : HttpResponseStatus.valueOf(code);
   }
 
   private static String via(String version) {

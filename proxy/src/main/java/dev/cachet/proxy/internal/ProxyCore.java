@@ -83,7 +83,7 @@ final class ProxyCore {
     CompletableFuture<?> unused =
         o.send(
                 new OriginRequest(request.request(), false),
-                (status, fields, version) ->
+                (status, fields, version, phrase) ->
                     sink.fromOrigin(
                         new ResponseHead(
                             status,

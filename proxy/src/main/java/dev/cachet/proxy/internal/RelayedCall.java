@@ -5,6 +5,7 @@ import dev.cachet.engine.ResponseHandler;
 import io.netty.channel.Channel;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponse;
+import io.netty.handler.codec.http.HttpResponseStatus;
 import java.nio.ByteBuffer;
 import java.util.List;
 import java.util.Optional;
@@ -82,10 +83,16 @@ final class RelayedCall implements OriginCall {
     if (foreground) {
       exchange.originLine(response);
     }
+    HttpResponseStatus status = response.status();
+    // RP-03: a phrase of the origin's own is kept with a stored response; the standard one is not.
+    String phrase = status.reasonPhrase();
     return responses.onHead(
-        response.status().code(),
+        status.code(),
         OriginRequests.fields(response.headers()),
-        Optional.of(response.protocolVersion().text()));
+        Optional.of(response.protocolVersion().text()),
+        phrase.equals(HttpResponseStatus.valueOf(status.code()).reasonPhrase())
+            ? Optional.empty()
+            : Optional.of(phrase));
   }
 
   @Override

@@ -36,7 +36,7 @@ import org.jspecify.annotations.Nullable;
  *   "id": "<uuid>",
  *   "key": "<cache key>",
  *   "request": {"method": "GET", "uri": "<uri>", "headers": [["Accept", "text/html"]]},
- *   "response": {"status": 200, "httpVersion": "HTTP/1.1",
+ *   "response": {"status": 200, "httpVersion": "HTTP/1.1", "reasonPhrase": "OK",
  *                "headers": [["Vary", "Accept"], ["Cache-Control", "max-age=60"]]},
  *   "requestTime": "<ISO-8601 instant>",
  *   "responseTime": "<ISO-8601 instant>"
@@ -55,9 +55,10 @@ import org.jspecify.annotations.Nullable;
  *
  * <p>Headers are lists of {@code [name, value]} pairs, which keep order, case and repeated fields.
  * The request's are only those a file storage keeps ({@link RequestRecord}). Older versions are
- * {@link OldFormat} and dropped. {@code httpVersion}, the version the response arrived in, is
- * optional. Reading is strict: anything missing, mistyped or of another format version is {@link
- * Corrupt}. Fields it does not know are ignored, so a later version may add optional ones.
+ * {@link OldFormat} and dropped. {@code httpVersion}, the version the response arrived in, and
+ * {@code reasonPhrase}, the phrase of its status line, are optional. Reading is strict: anything
+ * missing, mistyped or of another format version is {@link Corrupt}. Fields it does not know are
+ * ignored, so a later version may add optional ones.
  */
 public final class MetadataCodec {
   /** The format version this code writes and reads. */
@@ -172,6 +173,7 @@ public final class MetadataCodec {
     ObjectNode response = root.putObject("response");
     response.put("status", p.response().status());
     p.httpVersion().ifPresent(v -> response.put("httpVersion", v));
+    p.reasonPhrase().ifPresent(r -> response.put("reasonPhrase", r));
     response.set("headers", headers(p.response().headers()));
     root.put("requestTime", p.requestTime().toString());
     root.put("responseTime", p.responseTime().toString());
@@ -262,16 +264,22 @@ public final class MetadataCodec {
       if (httpVersion != null && !httpVersion.isTextual()) {
         throw new Corrupt("httpVersion is not text");
       }
+      JsonNode reasonPhrase = res.get("reasonPhrase");
+      if (reasonPhrase != null && !reasonPhrase.isTextual()) {
+        throw new Corrupt("reasonPhrase is not text");
+      }
       Instant requestTime = Instant.parse(text(root, "requestTime"));
       Instant responseTime = Instant.parse(text(root, "responseTime"));
-      return new StoredPair(
-          id,
-          key,
-          request,
-          response,
-          requestTime,
-          responseTime,
-          Optional.ofNullable(httpVersion).map(JsonNode::textValue));
+      StoredPair pair =
+          new StoredPair(
+              id,
+              key,
+              request,
+              response,
+              requestTime,
+              responseTime,
+              Optional.ofNullable(httpVersion).map(JsonNode::textValue));
+      return reasonPhrase == null ? pair : pair.withReasonPhrase(reasonPhrase.textValue());
     } catch (RuntimeException | java.net.URISyntaxException e) {
       // Bad UUID, URI, instant, status or header: the values the core refuses.
       throw new Corrupt("invalid value: " + e.getMessage(), e);

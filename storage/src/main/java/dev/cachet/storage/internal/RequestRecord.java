@@ -52,13 +52,6 @@ public final class RequestRecord {
       return pair;
     }
     Request request = pair.request().withHeaders(Headers.ofFields(kept));
-    return new StoredPair(
-        pair.id(),
-        pair.key(),
-        request,
-        pair.response(),
-        pair.requestTime(),
-        pair.responseTime(),
-        pair.httpVersion());
+    return pair.withRequest(request);
   }
 }

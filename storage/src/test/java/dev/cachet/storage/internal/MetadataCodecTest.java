@@ -90,6 +90,28 @@ class MetadataCodecTest {
   }
 
   @Test
+  void reasonPhrase_isWrittenWhenKept_andReadBack_whileOneOutsideRfc9112IsCorrupt()
+      throws Exception {
+    StoredPair reasoned = golden().withHttpVersion("HTTP/1.1").withReasonPhrase("Splendidly Done");
+
+    byte[] written = MetadataCodec.write(reasoned);
+
+    assertThat(new String(written, StandardCharsets.UTF_8))
+        .contains("\"reasonPhrase\" : \"Splendidly Done\"");
+    assertThat(MetadataCodec.read(written)).isEqualTo(reasoned);
+    assertThat(MetadataCodec.read(goldenText().getBytes(StandardCharsets.UTF_8)).reasonPhrase())
+        .isEmpty();
+    for (String bad : List.of("2", "\"\"", "\"a\\r\\nb\"", "null")) {
+      String text =
+          goldenText0()
+              .replace("\"status\" : 200,", "\"status\" : 200, \"reasonPhrase\" : " + bad + ",");
+      assertThatThrownBy(() -> MetadataCodec.read(text.getBytes(StandardCharsets.UTF_8)))
+          .as(bad)
+          .isInstanceOf(MetadataCodec.Corrupt.class);
+    }
+  }
+
+  @Test
   void read_refusesAnHttpVersionThatIsNotOne() {
     for (String bad : List.of("2", "\"HTTP_2\"", "null")) {
       String text =

@@ -39,14 +39,16 @@ import java.util.UUID;
  * fields        response header fields
  * long int      request time: epoch seconds, nanos
  * long int      response time: epoch seconds, nanos
- * [str]         the HTTP version the response arrived in ({@code HTTP/1.1}), when known
+ * [str]         the HTTP version the response arrived in ({@code HTTP/1.1}), or an empty
+ *               string when unknown and a reason phrase follows
+ * [str]         the reason phrase of the response's status line, when kept
  * </pre>
  *
  * where {@code str} is an int length and that many UTF-8 bytes and {@code fields} an int count and
- * that many name, value {@code str}s. Ints and longs are big-endian. The HTTP version is optional:
- * a value without it (written before versions were kept) decodes to a pair without one. The Lua
- * scripts read only the first 48 ASCII bytes; anything that does not decode is corrupt and never
- * served.
+ * that many name, value {@code str}s. Ints and longs are big-endian. The HTTP version and the
+ * reason phrase are optional: a value without them (written before they were kept) decodes to a
+ * pair without them. The Lua scripts read only the first 48 ASCII bytes; anything that does not
+ * decode is corrupt and never served.
  *
  * @param nonce the body's nonce, 32 lowercase hex digits
  * @param bodyLength the body's length in bytes
@@ -92,8 +94,11 @@ public record EntryValue(String nonce, long bodyLength, StoredPair pair) {
       writeFields(out, pair.response().headers());
       writeInstant(out, pair.requestTime());
       writeInstant(out, pair.responseTime());
-      if (pair.httpVersion().isPresent()) {
-        writeString(out, pair.httpVersion().get());
+      if (pair.httpVersion().isPresent() || pair.reasonPhrase().isPresent()) {
+        writeString(out, pair.httpVersion().orElse(""));
+      }
+      if (pair.reasonPhrase().isPresent()) {
+        writeString(out, pair.reasonPhrase().get());
       }
       out.flush();
       return bytes.toByteArray();
@@ -138,7 +143,9 @@ public record EntryValue(String nonce, long bodyLength, StoredPair pair) {
       Instant responseTime = readInstant(in);
       Optional<String> httpVersion =
           in.hasRemaining() ? Optional.of(readString(in)) : Optional.empty();
-      if (in.hasRemaining()) {
+      Optional<String> reasonPhrase =
+          in.hasRemaining() ? Optional.of(readString(in)) : Optional.empty();
+      if (in.hasRemaining() || (reasonPhrase.isEmpty() && httpVersion.orElse("x").isEmpty())) {
         return Optional.empty();
       }
       StoredPair pair =
@@ -149,7 +156,10 @@ public record EntryValue(String nonce, long bodyLength, StoredPair pair) {
               Response.of(status, responseHeaders),
               requestTime,
               responseTime,
-              httpVersion);
+              httpVersion.filter(v -> !v.isEmpty()));
+      if (reasonPhrase.isPresent()) {
+        pair = pair.withReasonPhrase(reasonPhrase.get());
+      }
       return Optional.of(new EntryValue(nonce, length, pair));
     } catch (BufferUnderflowException
         | IllegalArgumentException

@@ -74,6 +74,21 @@ class EntryValueTest {
   }
 
   @Test
+  void reasonPhrase_isEncodedAfterTheVersion_withOrWithoutOne_andABadOneIsCorrupt() {
+    EntryValue both =
+        new EntryValue(
+            NONCE, 5, pair().withHttpVersion("HTTP/1.1").withReasonPhrase("Splendidly Done"));
+    EntryValue reasonOnly = new EntryValue(NONCE, 5, pair().withReasonPhrase("Fine"));
+
+    assertThat(EntryValue.decode(both.encode())).contains(both);
+    assertThat(EntryValue.decode(reasonOnly.encode())).contains(reasonOnly);
+    assertThat(EntryValue.decode(reasonOnly.encode()).orElseThrow().pair().httpVersion()).isEmpty();
+    byte[] badReason = both.encode();
+    badReason[badReason.length - 1] = '\n';
+    assertThat(EntryValue.decode(badReason)).isEmpty();
+  }
+
+  @Test
   void everyTruncation_decodesToNothing_neverThrows() {
     byte[] whole = new EntryValue(NONCE, 5, pair()).encode();
     for (int n = 0; n < whole.length; n++) {
