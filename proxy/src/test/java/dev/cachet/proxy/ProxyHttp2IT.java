@@ -183,6 +183,67 @@ class ProxyHttp2IT {
     assertThat(answered).isGreaterThanOrEqualTo(2);
   }
 
+  /**
+   * RP-09: a header block sent a byte at a time (the HTTP/2 slowloris) is closed after the head
+   * timeout, although every byte is a frame's worth of activity for the idle timeout. The frames
+   * are raw bytes here, since no HTTP/2 client sends a header block this slowly.
+   */
+  @Test
+  void RP_09_aHeaderBlockThatTrickles_closesTheConnectionAfterTheHeadTimeout() throws Exception {
+    start(
+        ProxyOptions.newBuilder(URI.create(origin.baseUrl()))
+            .headTimeout(java.time.Duration.ofMillis(800))
+            .idleTimeout(java.time.Duration.ofSeconds(30)));
+    group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
+    Channel polite = h2cConnection();
+    FullHttpResponse first = exchange(polite, HttpMethod.GET, "/h2/polite", null);
+    first.release();
+    try (java.net.Socket s =
+        new java.net.Socket(InetAddress.getLoopbackAddress(), proxy.address().getPort())) {
+      java.io.OutputStream out = s.getOutputStream();
+      out.write("PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+      // An empty SETTINGS frame, then the head of a HEADERS frame of stream 1 whose 64-byte block
+      // never ends (no END_HEADERS): its payload follows a byte at a time.
+      out.write(new byte[] {0, 0, 0, 4, 0, 0, 0, 0, 0});
+      out.write(new byte[] {0, 0, 64, 1, 0, 0, 0, 0, 1});
+      out.flush();
+      java.io.InputStream in = s.getInputStream();
+      Thread drain =
+          new Thread(
+              () -> {
+                try {
+                  in.transferTo(java.io.OutputStream.nullOutputStream());
+                } catch (IOException closed) {
+                  // the proxy closed the connection
+                }
+              });
+      drain.start();
+      long started = System.nanoTime();
+      boolean closed = false;
+      for (int i = 0; i < 60 && !closed; i++) {
+        Thread.sleep(100);
+        try {
+          out.write(0);
+          out.flush();
+        } catch (IOException e) {
+          closed = true;
+        }
+        closed |= !drain.isAlive();
+      }
+      long took = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
+      assertThat(closed).as("the proxy closed the trickling connection").isTrue();
+      assertThat(took).isBetween(700L, 4000L);
+    }
+    // A connection whose frames arrive whole rests between them as long as the idle timeout.
+    FullHttpResponse later = exchange(polite, HttpMethod.GET, "/h2/polite", null);
+    try {
+      assertThat(later.status().code()).isEqualTo(200);
+      assertThat(polite.isActive()).isTrue();
+    } finally {
+      later.release();
+    }
+  }
+
   private Channel h2cConnection() throws InterruptedException {
     return new Bootstrap()
         .group(group)

@@ -76,6 +76,7 @@ final class ChannelSetup extends ChannelInitializer<Channel> {
     guard.http2();
     p.addLast(
         Http2FrameCodecBuilder.forServer()
+            .frameLogger(new FrameProgress(guard))
             .initialSettings(
                 Http2Settings.defaultSettings()
                     .maxHeaderListSize(core.options.maxHeadBytes())

@@ -31,7 +31,10 @@ final class Guard extends ChannelInboundHandlerAdapter {
     BUSY,
     /** Between requests. */
     IDLE,
-    /** An HTTP/2 connection: closed after the idle timeout without a frame from the client. */
+    /**
+     * An HTTP/2 connection: closed after the idle timeout without a byte from the client, or after
+     * the head timeout when a frame has begun and not ended.
+     */
     H2
   }
 
@@ -98,7 +101,14 @@ final class Guard extends ChannelInboundHandlerAdapter {
         since = now;
         deadline = now + headNanos;
       } else if (s == State.H2) {
-        deadline = System.nanoTime() + idleNanos;
+        // A frame must arrive whole within the head timeout of its first byte (FrameProgress),
+        // and the connection may rest for the idle timeout between frames.
+        long now = System.nanoTime();
+        if (!frameUnderway) {
+          frameUnderway = true;
+          frameSince = now;
+        }
+        deadline = Math.min(now + idleNanos, frameSince + headNanos);
       }
       if (s == State.HEAD || s == State.IDLE) {
         headBytes = true;
@@ -135,6 +145,14 @@ final class Guard extends ChannelInboundHandlerAdapter {
   }
 
   private int streams;
+  private boolean frameUnderway;
+  private long frameSince;
+
+  /** Netty read a whole HTTP/2 frame from the client; on the loop. */
+  void frameRead() {
+    frameUnderway = false;
+    deadline = System.nanoTime() + idleNanos;
+  }
 
   /** An HTTP/2 stream began a request; on the loop. */
   void streamStarted() {
