@@ -5,9 +5,11 @@ import dev.cachet.core.StoredPair;
 import dev.cachet.engine.ResponseHead;
 import io.netty.buffer.Unpooled;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.DefaultHttpHeadersFactory;
 import io.netty.handler.codec.http.DefaultHttpResponse;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.handler.codec.http.HttpHeadersFactory;
 import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpVersion;
@@ -80,7 +82,7 @@ final class ClientHeads {
   HttpResponse head(ResponseHead responseHead, long length, boolean bodyless, boolean keepAlive) {
     int code = responseHead.status();
     HttpResponseStatus status = status(responseHead, code);
-    DefaultHttpResponse response = new DefaultHttpResponse(HttpVersion.HTTP_1_1, status);
+    DefaultHttpResponse response = new DefaultHttpResponse(HttpVersion.HTTP_1_1, status, CHECKED);
     HttpHeaders out = response.headers();
     boolean hasDate = false;
     String keptLength = null;
@@ -101,16 +103,12 @@ final class ClientHeads {
     if (!hasDate) {
       out.set("Date", dates.now());
     }
-    out.add(
-        "Via",
-        responseHead
-                .pair()
-                .flatMap(StoredPair::httpVersion)
-                .or(() -> Optional.ofNullable(originVersion))
-                .map(ClientHeads::via)
-                .orElse("1.1")
-            + " "
-            + RequestFields.PSEUDONYM);
+    Optional<StoredPair> pair = responseHead.pair();
+    String version = originVersion;
+    if (pair.isPresent() && pair.get().httpVersion().isPresent()) {
+      version = pair.get().httpVersion().get();
+    }
+    out.add("Via", via(version));
     if (length >= 0) {
       out.set("Content-Length", length);
     } else if (bodyless) {
@@ -148,11 +146,27 @@ final class ClientHeads {
         : HttpResponseStatus.valueOf(code);
   }
 
-  private static String via(String version) {
+  /**
+   * Headers whose fields are not checked again: every one comes from core's {@code Headers}, which
+   * refused control characters, colons and spaces in names and CR or LF in values, from Netty's
+   * decoder of the origin's response, which checked them, or from this class.
+   */
+  private static final HttpHeadersFactory CHECKED =
+      DefaultHttpHeadersFactory.headersFactory().withValidation(false);
+
+  private static final String VIA_10 = "1.0 " + RequestFields.PSEUDONYM;
+  private static final String VIA_11 = "1.1 " + RequestFields.PSEUDONYM;
+  private static final String VIA_2 = "2 " + RequestFields.PSEUDONYM;
+
+  /** The {@code Via} value for a response that arrived in this version (1.1 when unknown). */
+  private static String via(@Nullable String version) {
+    if (version == null) {
+      return VIA_11;
+    }
     return switch (version) {
-      case "HTTP/1.0" -> "1.0";
-      case "HTTP/2", "HTTP/2.0" -> "2";
-      default -> "1.1";
+      case "HTTP/1.0" -> VIA_10;
+      case "HTTP/2", "HTTP/2.0" -> VIA_2;
+      default -> VIA_11;
     };
   }
 

@@ -61,6 +61,7 @@ final class OriginClient {
         new Bootstrap()
             .channel(transport.socketChannel())
             .option(ChannelOption.TCP_NODELAY, true)
+            .option(ChannelOption.ALLOCATOR, Transport.ALLOCATOR)
             .option(ChannelOption.AUTO_READ, false)
             .option(
                 ChannelOption.CONNECT_TIMEOUT_MILLIS,

@@ -52,6 +52,7 @@ final class ServerSockets {
             .option(ChannelOption.SO_BACKLOG, 1024)
             .option(ChannelOption.SO_REUSEADDR, true)
             .childOption(ChannelOption.TCP_NODELAY, true)
+            .childOption(ChannelOption.ALLOCATOR, Transport.ALLOCATOR)
             .childHandler(new ChannelSetup(core, ssl)),
         core.options.listen());
   }

@@ -69,7 +69,17 @@ final class Target {
   }
 
   /** RFC 3986 §6.2.2.1–2: decode escapes of unreserved characters, upper-case the others. */
-  private static String decodeUnreserved(String path) throws Invalid {
+  static String decodeUnreserved(String path) throws Invalid {
+    int i = 0;
+    while (i < path.length() && (isPchar(path.charAt(i)) || path.charAt(i) == '/')) {
+      i++;
+    }
+    // The usual path has no escape (a '%' is not a pchar here): it is its own normal form.
+    return i == path.length() ? path : decodeFrom(path);
+  }
+
+  /** The escapes decoded, character by character: what a path with none is equal to. */
+  static String decodeFrom(String path) throws Invalid {
     StringBuilder sb = new StringBuilder(path.length());
     for (int i = 0; i < path.length(); i++) {
       char c = path.charAt(i);
@@ -121,8 +131,16 @@ final class Target {
     }
   }
 
-  /** RFC 3986 §5.2.4, on a path that starts with a slash; the result starts with one too. */
+  /**
+   * RFC 3986 §5.2.4, on a path that starts with a slash; the result starts with one too. A path
+   * with no segment that begins with a dot has no dot segment, and is returned as it is.
+   */
   static String removeDotSegments(String path) {
+    return path.contains("/.") ? removeFrom(path) : path;
+  }
+
+  /** The dot segments removed, segment by segment: what a path with none is equal to. */
+  static String removeFrom(String path) {
     String[] segments = path.split("/", -1);
     List<String> out = new ArrayList<>(segments.length);
     // segments[0] is the empty string before the leading slash.
