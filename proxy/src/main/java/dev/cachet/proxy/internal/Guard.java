@@ -148,7 +148,10 @@ final class Guard extends ChannelInboundHandlerAdapter {
   private boolean frameUnderway;
   private long frameSince;
 
-  /** Netty read a whole HTTP/2 frame from the client; on the loop. */
+  /**
+   * Netty read a whole HTTP/2 frame from the client; on the loop. A next frame begun in the same
+   * read is timed from the next read.
+   */
   void frameRead() {
     frameUnderway = false;
     deadline = System.nanoTime() + idleNanos;

@@ -39,6 +39,8 @@ final class OriginHandler extends ChannelInboundHandlerAdapter implements Origin
   private final ArrayDeque<ByteBuffer> ready = new ArrayDeque<>();
   private boolean lastReceived;
   private long demand;
+  private long
+      exchange; // counts the exchanges this connection carried, to tell their signals apart
   private final OriginDeadline deadline;
 
   OriginHandler(OriginClient client) {
@@ -58,6 +60,7 @@ final class OriginHandler extends ChannelInboundHandlerAdapter implements Origin
 
   /** Sends a call on this connection; on its event loop. */
   void start(OriginCall call, boolean reused) {
+    this.exchange++;
     this.call = call;
     this.reused = reused;
     this.headReceived = false;
@@ -146,7 +149,22 @@ final class OriginHandler extends ChannelInboundHandlerAdapter implements Origin
       s = new Offloaded(s, client.blocking());
     }
     subscriber = s;
-    s.onSubscribe(new LoopSubscription(ctx().executor(), this::doRequest, this::doCancel));
+    // Bound to this exchange: a signal its subscriber gives once the connection has gone back to
+    // the pool (and on to another exchange) is ignored.
+    long current = exchange;
+    s.onSubscribe(
+        new LoopSubscription(
+            ctx().executor(),
+            n -> {
+              if (exchange == current) {
+                doRequest(n);
+              }
+            },
+            () -> {
+              if (exchange == current) {
+                doCancel();
+              }
+            }));
   }
 
   private void onContent(HttpContent content) {
