@@ -11,11 +11,16 @@
 #   cachet-file    cachet-proxy.jar with FileStorage on disk
 # Writes benchmarks/results/<date>-proxy.md (a Markdown table, the machine, the command).
 #
-# Usage: benchmarks/proxy-vs-nginx.sh [SECONDS]     measured seconds per contender (default 20)
+# Each round measures the four contenders one after another, the order rotating from round to
+# round; the table gives the medians over the rounds, each ratio taken within its round.
+#
+# Usage: benchmarks/proxy-vs-nginx.sh [SECONDS] [ROUNDS]
+#   SECONDS measured per contender and round (default 20), ROUNDS (default 3)
 # Needs: a JDK 17+, and Debian's nginx-light and wrk (apt-get install -y nginx-light wrk).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 seconds=${1:-20}
+rounds=${2:-3}
 warm=${WARM_SECONDS:-15}
 for tool in nginx wrk java curl; do
   command -v $tool >/dev/null || { echo "error: $tool is missing (apt-get install -y nginx-light wrk)" >&2; exit 2; }
@@ -133,8 +138,14 @@ fill() { # stores every cacheable response once, so the measured run is the stea
     for i in $(seq 0 99); do curl -s -o /dev/null "http://127.0.0.1:$1/$kind/$i"; done
   done
 }
-run() { # name port seconds -> wrk output file
+ticks() { awk '{print $14, $15}' "/proc/$1/stat"; } # user and system CPU of a process, in ticks
+run() { # name port seconds [pid] -> wrk output file, and the pid's CPU during the run when given
+  local before=""
+  [ -n "${4:-}" ] && before=$(ticks "$4")
   wrk -t2 -c4 -d"${3}s" --latency -s "$work/mix.lua" "http://127.0.0.1:$2" > "$work/$1.txt"
+  if [ -n "${4:-}" ]; then
+    echo "$before $(ticks "$4")" > "$work/$1.cpu"
+  fi
 }
 rss() { ps -o rss= -p "$1" | awk '{printf "%.0f", $1/1024}'; }
 
@@ -145,18 +156,36 @@ for c in "nginx-memory $nginx_mem" "cachet-memory $cachet_mem" "nginx-file $ngin
   fill "$2"
   run "$1-warm" "$2" "$warm"
 done
-for c in "nginx-memory $nginx_mem" "cachet-memory $cachet_mem" "nginx-file $nginx_file" "cachet-file $cachet_file"; do
-  set -- $c
-  run "$1" "$2" "$seconds"
+contenders=("nginx-memory $nginx_mem" "cachet-memory $cachet_mem ${pids[0]}" "nginx-file $nginx_file"
+  "cachet-file $cachet_file ${pids[1]}")
+for r in $(seq "$rounds"); do
+  for k in 0 1 2 3; do
+    set -- ${contenders[$(( (r - 1 + k) % 4 ))]}
+    run "$1-r$r" "$2" "$seconds" "${3:-}"
+  done
 done
 load_after=$(cut -d' ' -f1-3 /proc/loadavg)
 rss_mem=$(rss "${pids[0]}"); rss_file=$(rss "${pids[1]}")
 nginx_rss=$(ps -o rss= --ppid "$(cat "$work/nginx.pid")" | awk '{s+=$1} END {printf "%.0f", s/1024}')
 
-# Latency in ms from wrk's "50%  1.23ms" lines.
-ms() { awk -v p="$2" '$1==p {v=$2; if (v ~ /us$/) {sub(/us/,"",v); v/=1000} else if (v ~ /ms$/) {sub(/ms/,"",v)} else if (v ~ /s$/) {sub(/s/,"",v); v*=1000}; printf "%.2f", v}' "$work/$1.txt"; }
-rps() { awk '/^Requests\/sec/ {printf "%.0f", $2}' "$work/$1.txt"; }
-errors() { awk '/Non-2xx or 3xx/ {print $5} /Socket errors/ {print}' "$work/$1.txt" | tr '\n' ' '; }
+# Latency in ms from wrk's "50%  1.23ms" lines, and requests per second, of one run's output.
+ms() { awk -v p="$2" '$1==p {v=$2; if (v ~ /us$/) {sub(/us/,"",v); v/=1000} else if (v ~ /ms$/) {sub(/ms/,"",v)} else if (v ~ /s$/) {sub(/s/,"",v); v*=1000}; printf "%.3f\n", v}' "$work/$1.txt"; }
+rps() { awk '/^Requests\/sec/ {printf "%.0f\n", $2}' "$work/$1.txt"; }
+errors() { cat "$work/$1"-r*.txt | awk '/Non-2xx or 3xx/ {print $5} /Socket errors/ {print}' | tr '\n' ' '; }
+# The proxy's CPU per request of one run, in microseconds: user or system (field 1 or 2).
+cpu() {
+  awk -v f="$2" -v n="$(awk '/requests in/ {print $1}' "$work/$1.txt")" -v hz="$(getconf CLK_TCK)" \
+    '{printf "%.2f\n", ($(f + 2) - $f) * 1e6 / hz / n}' "$work/$1.cpu"
+}
+median() { sort -g | awk '{v[NR]=$1} END {if (NR % 2) print v[(NR+1)/2]; else print (v[NR/2]+v[NR/2+1])/2}'; }
+# The median over the rounds of a value of one contender: rps, or ms with a percentile.
+over() { for r in $(seq "$rounds"); do "$2" "$1-r$r" ${3:-}; done | median; }
+# The median over the rounds of a contender's ratio to another in the same round.
+ratio() {
+  for r in $(seq "$rounds"); do
+    awk -v a="$("$3" "$1-r$r" ${4:-})" -v b="$("$3" "$2-r$r" ${4:-})" 'BEGIN {print a/b}'
+  done | median
+}
 
 stamp=$(date -u +%Y-%m-%dT%H%MZ)
 out=benchmarks/results/$stamp-proxy.md
@@ -166,17 +195,32 @@ mkdir -p benchmarks/results
   echo
   echo "Hit-heavy mix (80% fresh hits, 10% conditional GETs answered 304 from the cache, 10%"
   echo "no-store forwarded), 4 keep-alive connections, bodies 100 B - 16 KiB; wrk -t2 -c4"
-  echo "-d${seconds}s after ${warm}s of warm-up each. Origin: nginx on loopback."
+  echo "-d${seconds}s per contender and round, $rounds rounds in rotating order, after ${warm}s of"
+  echo "warm-up each. Origin: nginx on loopback. Medians over the rounds; each ratio is taken"
+  echo "within its round."
   echo
   echo "| contender | requests/s | p50 ms | p99 ms | vs nginx (throughput) | p99 vs nginx |"
   echo "|---|---:|---:|---:|---:|---:|"
   for pair in "nginx-memory nginx-memory" "cachet-memory nginx-memory" "nginx-file nginx-file" "cachet-file nginx-file"; do
     set -- $pair
-    r=$(rps "$1"); base=$(rps "$2")
-    p99=$(ms "$1" 99%); base99=$(ms "$2" 99%)
-    ratio=$(awk -v a="$r" -v b="$base" 'BEGIN {printf "%.2f×", a/b}')
-    lat=$(awk -v a="$p99" -v b="$base99" 'BEGIN {printf "%.2f×", a/b}')
-    echo "| $1 | $r | $(ms "$1" 50%) | $p99 | $ratio | $lat |"
+    printf '| %s | %.0f | %.2f | %.2f | %.2f× | %.2f× |\n' "$1" "$(over "$1" rps)" \
+      "$(over "$1" ms 50%)" "$(over "$1" ms 99%)" "$(ratio "$1" "$2" rps)" "$(ratio "$1" "$2" ms 99%)"
+  done
+  echo
+  echo "The proxy's own CPU per request (its JVM's user and system time over the requests served):"
+  echo
+  echo "| contender | user µs | system µs |"
+  echo "|---|---:|---:|"
+  for n in cachet-memory cachet-file; do
+    echo "| $n | $(over "$n" cpu 1) | $(over "$n" cpu 2) |"
+  done
+  echo
+  echo "Requests/s in each round:"
+  echo
+  echo "| contender | $(seq -s ' | ' "$rounds") |"
+  echo "|---|$(for r in $(seq "$rounds"); do printf -- '---:|'; done)"
+  for n in nginx-memory cachet-memory nginx-file cachet-file; do
+    echo "| $n | $(for r in $(seq "$rounds"); do printf '%s | ' "$(rps "$n-r$r")"; done)"
   done
   echo
   echo "Resident memory after the run: cachet-memory ${rss_mem} MiB, cachet-file ${rss_file} MiB"
@@ -189,6 +233,6 @@ mkdir -p benchmarks/results
   echo "$(java -version 2>&1 | head -1), $(nginx -v 2>&1), $(wrk -v 2>&1 | head -1 | cut -d' ' -f1-2)."
   echo "Load average before: $load_before; after: $load_after; took $(( $(date -u +%s) - started )) s."
   echo
-  echo "Command: benchmarks/proxy-vs-nginx.sh $seconds"
+  echo "Command: benchmarks/proxy-vs-nginx.sh $seconds $rounds"
 } > "$out"
 cat "$out"
