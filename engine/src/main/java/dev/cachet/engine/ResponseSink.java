@@ -7,8 +7,9 @@ import java.util.concurrent.Flow;
 /**
  * Where the engine delivers a caller's response: a shell's own response type at the edge (a JDK
  * {@code HttpResponse}, a proxied HTTP response). For one {@link CacheEngine#send} the engine calls
- * exactly one of the two methods, once; a shell that follows redirects itself sends the next hop as
- * a new request.
+ * exactly one of the two methods, once, or, when the exchange with the origin fails, neither (then
+ * {@link #originFailed} says what the cache did); a shell that follows redirects itself sends the
+ * next hop as a new request.
  */
 public interface ResponseSink {
 
@@ -40,4 +41,15 @@ public interface ResponseSink {
    * @return where the body goes
    */
   Flow.Subscriber<List<ByteBuffer>> fromOrigin(ResponseHead head);
+
+  /**
+   * The exchange with the origin failed, and the caller is about to get the exception instead of a
+   * response: this cache's {@code Cache-Status} member for the exchange (RFC 9211 §2), e.g. {@code
+   * Cachet; fwd=uri-miss}, for a shell that answers such a failure itself (a proxy's 502 or 504).
+   * Called before the future {@link CacheEngine#send} returned fails, on the thread that fails it;
+   * not called for a background revalidation. Nothing by default.
+   *
+   * @param cacheStatus this cache's member of the {@code Cache-Status} field
+   */
+  default void originFailed(String cacheStatus) {}
 }

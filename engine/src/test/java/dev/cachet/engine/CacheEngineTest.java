@@ -178,12 +178,17 @@ class CacheEngineTest {
     assertThat(stale.body.join()).isEqualTo("v1");
     assertThat(events.get(1).outcome()).isEqualTo(Outcome.STALE_IF_ERROR);
 
+    CollectingSink failing = new CollectingSink();
     CompletableFuture<Void> failed =
         engine.send(
             CacheRequest.of(Request.get(URI.create("http://127.0.0.1/none"))),
             new FakeOrigin(),
-            new CollectingSink());
+            failing);
     assertThatThrownBy(failed::join).hasCauseInstanceOf(ConnectException.class);
+    // Told to the sink, for a shell that answers the failure itself (a proxy's 502, RFC 9211).
+    assertThat(failing.failedCacheStatus).isEqualTo(events.get(2).cacheStatus());
+    assertThat(failing.failedCacheStatus).startsWith("Cachet; fwd=uri-miss");
+    assertThat(stale.failedCacheStatus).isNull();
     assertThat(engine.statistics().originErrors()).isEqualTo(1);
     assertThat(events.get(2).outcome()).isEqualTo(Outcome.ORIGIN_ERROR);
   }

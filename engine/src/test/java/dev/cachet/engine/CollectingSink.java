@@ -13,6 +13,12 @@ final class CollectingSink implements ResponseSink {
   volatile boolean fromStore;
   volatile Thread deliveredOn;
   final CompletableFuture<String> body = new CompletableFuture<>();
+  volatile String failedCacheStatus;
+
+  @Override
+  public void originFailed(String cacheStatus) {
+    failedCacheStatus = cacheStatus;
+  }
 
   @Override
   public void fromStore(ResponseHead h, StoredContent content) {

@@ -227,9 +227,9 @@ final class StateLoop {
       return CompletableFuture.failedFuture(cause);
     }
     if (!background) {
-      // The look-up still counts, as the miss or revalidation it was; background failures go to
-      // onBackgroundRevalidationFailure instead.
+      // Counted as the miss or revalidation it was; background failures are told otherwise.
       parts.reporter().originError(event(), call.code(), call.status());
+      sink.originFailed(call.status().toFieldValue(parts.cacheName()));
     }
     return CompletableFuture.failedFuture(cause);
   }

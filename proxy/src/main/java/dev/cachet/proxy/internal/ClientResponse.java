@@ -38,6 +38,7 @@ final class ClientResponse implements ResponseSink {
   private boolean keepAlive;
   private @Nullable ClientWriter writer;
   private String logStatus = "";
+  private volatile @Nullable String failedCacheStatus; // the engine's member for a failed exchange
 
   ClientResponse(
       Exchange exchange,
@@ -188,8 +189,13 @@ final class ClientResponse implements ResponseSink {
 
   // ---- the proxy's own answers ----
 
+  @Override
+  public void originFailed(String cacheStatus) {
+    failedCacheStatus = cacheStatus;
+  }
+
   /** The engine could not answer: a 502 or 504, or a cut-off body if the response began. */
-  void originFailed(Throwable error, String uri) {
+  void gatewayFailed(Throwable error) {
     if (finished) {
       return;
     }
@@ -198,10 +204,11 @@ final class ClientResponse implements ResponseSink {
       return;
     }
     int status = OwnAnswers.gatewayStatus(error);
-    String member =
-        core.failures
-            .take(method, uri)
-            .orElse(core.cacheName + (core.engine.isPresent() ? "; fwd=miss" : "; fwd=bypass"));
+    // RFC 9211 §2: what the cache did, as the engine said when the exchange failed.
+    String member = failedCacheStatus;
+    if (member == null) {
+      member = core.cacheName + (core.engine.isPresent() ? "; fwd=miss" : "; fwd=bypass");
+    }
     String message = OwnAnswers.gatewayMessage(status);
     core.accessLog.accept(
         method + " " + request.uri() + " " + status + " " + message + " " + member);

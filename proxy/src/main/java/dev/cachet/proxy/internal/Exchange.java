@@ -32,7 +32,6 @@ final class Exchange implements Origin {
   private final HttpRequest request;
   private final ClientResponse response;
   private final RequestBody body;
-  private String uri = "";
 
   Exchange(ProxyCore core, ClientConnection conn, Channel channel, HttpRequest request) {
     this.core = core;
@@ -73,7 +72,6 @@ final class Exchange implements Origin {
       response.refuse(400, "malformed request target");
       return;
     }
-    uri = full.toString();
     RequestFields.Client client = RequestFields.Client.of(channel, conn.isTls());
     Headers fields =
         RequestFields.forOrigin(
@@ -93,7 +91,7 @@ final class Exchange implements Origin {
         sent.whenComplete(
             (ok, error) -> {
               if (error != null) {
-                response.serial().run(() -> response.originFailed(error, uri));
+                response.serial().run(() -> response.gatewayFailed(error));
               }
             });
   }

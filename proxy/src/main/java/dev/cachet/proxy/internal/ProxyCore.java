@@ -27,7 +27,6 @@ final class ProxyCore {
   final Optional<CacheEngine> engine;
   final String cacheName;
   final HttpDates dates;
-  final OriginFailures failures = new OriginFailures();
   final PurgeIndex index = new PurgeIndex();
   final Consumer<String> accessLog;
   final String originPrefix;
@@ -60,7 +59,7 @@ final class ProxyCore {
                 .targetedFields(List.of("CDN-Cache-Control"))
                 .build())
         .clock(clock)
-        .listener(new Listeners(List.of(failures, index)))
+        .listener(index)
         .backgroundTimeout(options.originTimeout())
         .build();
   }
