@@ -18,6 +18,7 @@
 #   SECONDS measured per contender and round (default 20), ROUNDS (default 3)
 # Needs: a JDK 17+, and Debian's nginx-light and wrk (apt-get install -y nginx-light wrk).
 set -euo pipefail
+export LC_ALL=C # printf and awk read and write decimal points
 cd "$(dirname "$0")/.."
 seconds=${1:-20}
 rounds=${2:-3}

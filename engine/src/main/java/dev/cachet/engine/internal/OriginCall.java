@@ -217,6 +217,15 @@ final class OriginCall implements ResponseHandler {
     throw new AssertionError(state);
   }
 
+  /**
+   * RFC 9211: the sink learns this cache's member for the failed exchange, unless it had a head.
+   */
+  void failedBeforeHead() {
+    if (!applied) {
+      site.sink.originFailed(status().toFieldValue(parts.cacheName()));
+    }
+  }
+
   /** The pair to store, with the version and reason phrase (when one) its response arrived with. */
   private static StoredPair asReceived(
       StoredPair p, Optional<String> version, Optional<String> phrase) {

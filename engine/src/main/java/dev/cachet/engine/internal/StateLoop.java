@@ -229,7 +229,7 @@ final class StateLoop {
     if (!background) {
       // Counted as the miss or revalidation it was; background failures are told otherwise.
       parts.reporter().originError(event(), call.code(), call.status());
-      sink.originFailed(call.status().toFieldValue(parts.cacheName()));
+      call.failedBeforeHead();
     }
     return CompletableFuture.failedFuture(cause);
   }

@@ -170,13 +170,12 @@ public final class ArchitectureRules {
   /** Whether a library type has the method, public or protected, itself or by inheritance. */
   private static boolean declares(Class<?> type, Method m) {
     try {
-      type.getMethod(m.getName(), m.getParameterTypes());
-      return true;
+      return !Modifier.isStatic(type.getMethod(m.getName(), m.getParameterTypes()).getModifiers());
     } catch (NoSuchMethodException notPublic) {
       for (Class<?> k = type; k != null; k = k.getSuperclass()) {
         try {
-          k.getDeclaredMethod(m.getName(), m.getParameterTypes());
-          return true;
+          int modifiers = k.getDeclaredMethod(m.getName(), m.getParameterTypes()).getModifiers();
+          return Modifier.isProtected(modifiers) && !Modifier.isStatic(modifiers);
         } catch (NoSuchMethodException notHere) {
           // its superclass, then
         }

@@ -147,12 +147,12 @@ final class ClientHeads {
   }
 
   /**
-   * Headers whose fields are not checked again: every one comes from core's {@code Headers}, which
-   * refused control characters, colons and spaces in names and CR or LF in values, from Netty's
-   * decoder of the origin's response, which checked them, or from this class.
+   * Headers whose names are not checked again (values still are): every name comes from core's
+   * {@code Headers}, which refuses control characters, colons and spaces in names, from Netty's
+   * decoder of the origin's response, or from this class.
    */
   private static final HttpHeadersFactory CHECKED =
-      DefaultHttpHeadersFactory.headersFactory().withValidation(false);
+      DefaultHttpHeadersFactory.headersFactory().withNameValidation(false);
 
   private static final String VIA_10 = "1.0 " + RequestFields.PSEUDONYM;
   private static final String VIA_11 = "1.1 " + RequestFields.PSEUDONYM;

@@ -150,7 +150,9 @@ final class Guard extends ChannelInboundHandlerAdapter {
 
   /**
    * Netty read a whole HTTP/2 frame from the client; on the loop. A next frame begun in the same
-   * read is timed from the next read.
+   * read is timed from the next read. A frame Netty consumes without handing it on (a header block
+   * it refuses with a stream error), or TLS bytes that carry no frame, leave a frame underway: the
+   * connection is then closed after the head timeout rather than the idle timeout, the safe way.
    */
   void frameRead() {
     frameUnderway = false;
