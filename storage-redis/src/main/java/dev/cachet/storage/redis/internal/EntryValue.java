@@ -25,12 +25,12 @@ import java.util.UUID;
 
 /**
  * One pair's value in its entry hash: where its body is and the pair itself, in a compact binary
- * form. The layout, version 1:
+ * form. The layout, version 2:
  *
  * <pre>
  * 32 ASCII hex  the body's nonce (its key is the body prefix + nonce)
  * 16 ASCII hex  the body's length in bytes
- * 1 byte        format version (1)
+ * 1 byte        format version (2)
  * 16 bytes      pair id
  * str           cache key
  * str str       request method, request URI
@@ -39,16 +39,16 @@ import java.util.UUID;
  * fields        response header fields
  * long int      request time: epoch seconds, nanos
  * long int      response time: epoch seconds, nanos
- * [str]         the HTTP version the response arrived in ({@code HTTP/1.1}), or an empty
- *               string when unknown and a reason phrase follows
- * [str]         the reason phrase of the response's status line, when kept
+ * (byte str)*   optional fields, each a tag and its value: 1, the HTTP version the response
+ *               arrived in ({@code HTTP/1.1}); 2, the reason phrase of its status line
  * </pre>
  *
  * where {@code str} is an int length and that many UTF-8 bytes and {@code fields} an int count and
- * that many name, value {@code str}s. Ints and longs are big-endian. The HTTP version and the
- * reason phrase are optional: a value without them (written before they were kept) decodes to a
- * pair without them. The Lua scripts read only the first 48 ASCII bytes; anything that does not
- * decode is corrupt and never served.
+ * that many name, value {@code str}s. Ints and longs are big-endian. An optional field of a tag
+ * this version does not know is skipped, so a later version can add one without older readers
+ * dropping its values; a tag given twice is corrupt. Version 1, written before the optional fields
+ * were tagged, ends with at most a bare HTTP version and is still read. The Lua scripts read only
+ * the first 48 ASCII bytes; anything that does not decode is corrupt and never served.
  *
  * @param nonce the body's nonce, 32 lowercase hex digits
  * @param bodyLength the body's length in bytes
@@ -58,7 +58,10 @@ public record EntryValue(String nonce, long bodyLength, StoredPair pair) {
   /** The length of the ASCII head the scripts read: nonce and body length. */
   public static final int HEAD_LENGTH = 48;
 
-  private static final byte VERSION = 1;
+  private static final byte VERSION = 2;
+  private static final byte UNTAGGED = 1; // version 1: a bare trailing HTTP version, if any
+  private static final byte TAG_HTTP_VERSION = 1;
+  private static final byte TAG_REASON_PHRASE = 2;
 
   /** A fresh random nonce for a new body. */
   public static String newNonce() {
@@ -94,10 +97,12 @@ public record EntryValue(String nonce, long bodyLength, StoredPair pair) {
       writeFields(out, pair.response().headers());
       writeInstant(out, pair.requestTime());
       writeInstant(out, pair.responseTime());
-      if (pair.httpVersion().isPresent() || pair.reasonPhrase().isPresent()) {
-        writeString(out, pair.httpVersion().orElse(""));
+      if (pair.httpVersion().isPresent()) {
+        out.writeByte(TAG_HTTP_VERSION);
+        writeString(out, pair.httpVersion().get());
       }
       if (pair.reasonPhrase().isPresent()) {
+        out.writeByte(TAG_REASON_PHRASE);
         writeString(out, pair.reasonPhrase().get());
       }
       out.flush();
@@ -129,7 +134,8 @@ public record EntryValue(String nonce, long bodyLength, StoredPair pair) {
         return Optional.empty();
       }
       long length = HexFormat.fromHexDigitsToLong(lengthHex);
-      if (length < 0 || in.get() != VERSION) {
+      byte version = in.get();
+      if (length < 0 || (version != VERSION && version != UNTAGGED)) {
         return Optional.empty();
       }
       UUID id = new UUID(in.getLong(), in.getLong());
@@ -141,12 +147,25 @@ public record EntryValue(String nonce, long bodyLength, StoredPair pair) {
       Headers responseHeaders = readFields(in);
       Instant requestTime = readInstant(in);
       Instant responseTime = readInstant(in);
-      Optional<String> httpVersion =
-          in.hasRemaining() ? Optional.of(readString(in)) : Optional.empty();
-      Optional<String> reasonPhrase =
-          in.hasRemaining() ? Optional.of(readString(in)) : Optional.empty();
-      if (in.hasRemaining() || (reasonPhrase.isEmpty() && httpVersion.orElse("x").isEmpty())) {
-        return Optional.empty();
+      Optional<String> httpVersion = Optional.empty();
+      Optional<String> reasonPhrase = Optional.empty();
+      if (version == UNTAGGED) {
+        httpVersion = in.hasRemaining() ? Optional.of(readString(in)) : Optional.empty();
+        if (in.hasRemaining()) {
+          return Optional.empty();
+        }
+      }
+      while (in.hasRemaining()) {
+        byte tag = in.get();
+        String field = readString(in);
+        if (tag == TAG_HTTP_VERSION && httpVersion.isEmpty()) {
+          httpVersion = Optional.of(field);
+        } else if (tag == TAG_REASON_PHRASE && reasonPhrase.isEmpty()) {
+          reasonPhrase = Optional.of(field);
+        } else if (tag == TAG_HTTP_VERSION || tag == TAG_REASON_PHRASE) {
+          return Optional.empty(); // given twice
+        }
+        // An optional field of a later version: skipped.
       }
       StoredPair pair =
           new StoredPair(
@@ -156,7 +175,7 @@ public record EntryValue(String nonce, long bodyLength, StoredPair pair) {
               Response.of(status, responseHeaders),
               requestTime,
               responseTime,
-              httpVersion.filter(v -> !v.isEmpty()));
+              httpVersion);
       if (reasonPhrase.isPresent()) {
         pair = pair.withReasonPhrase(reasonPhrase.get());
       }

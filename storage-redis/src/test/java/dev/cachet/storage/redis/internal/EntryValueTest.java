@@ -18,9 +18,10 @@ import java.util.HexFormat;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
 
-/** The stored form of a pair in Redis, format version 1, pinned by a golden file. */
+/** The stored form of a pair in Redis, format version 2, pinned by a golden file. */
 class EntryValueTest {
-  static final String GOLDEN = "entry-value-v1.hex";
+  static final String GOLDEN = "entry-value-v2.hex";
+  static final String GOLDEN_V1 = "entry-value-v1.hex";
   static final String NONCE = "0123456789abcdef0123456789abcdef";
 
   static StoredPair pair() {
@@ -88,6 +89,43 @@ class EntryValueTest {
     assertThat(EntryValue.decode(badReason)).isEmpty();
   }
 
+  private static byte[] golden(String name) throws IOException {
+    try (InputStream in = EntryValueTest.class.getResourceAsStream(name)) {
+      assertThat(in).as(name).isNotNull();
+      return HexFormat.of().parseHex(new String(in.readAllBytes(), US_ASCII).strip());
+    }
+  }
+
+  @Test
+  void aVersion1Value_stillDecodes_withOrWithoutItsBareHttpVersion() throws IOException {
+    byte[] v1 = golden(GOLDEN_V1);
+    assertThat(EntryValue.decode(v1)).contains(new EntryValue(NONCE, 123_456, pair()));
+
+    java.io.ByteArrayOutputStream withVersion = new java.io.ByteArrayOutputStream();
+    withVersion.writeBytes(v1);
+    withVersion.writeBytes(new byte[] {0, 0, 0, 8});
+    withVersion.writeBytes("HTTP/1.1".getBytes(US_ASCII));
+    assertThat(EntryValue.decode(withVersion.toByteArray()).orElseThrow().pair().httpVersion())
+        .contains("HTTP/1.1");
+  }
+
+  @Test
+  void anOptionalFieldOfALaterVersion_isSkipped_whileOneGivenTwiceIsCorrupt() {
+    byte[] tagged =
+        new EntryValue(NONCE, 5, pair().withHttpVersion("HTTP/2").withReasonPhrase("Fine"))
+            .encode();
+    java.io.ByteArrayOutputStream later = new java.io.ByteArrayOutputStream();
+    later.writeBytes(tagged);
+    later.writeBytes(new byte[] {9, 0, 0, 0, 3, 'n', 'e', 'w'});
+    assertThat(EntryValue.decode(later.toByteArray()))
+        .contains(EntryValue.decode(tagged).orElseThrow());
+
+    java.io.ByteArrayOutputStream twice = new java.io.ByteArrayOutputStream();
+    twice.writeBytes(tagged);
+    twice.writeBytes(new byte[] {2, 0, 0, 0, 3, 'T', 'w', 'o'});
+    assertThat(EntryValue.decode(twice.toByteArray())).isEmpty();
+  }
+
   @Test
   void everyTruncation_decodesToNothing_neverThrows() {
     byte[] whole = new EntryValue(NONCE, 5, pair()).encode();
@@ -102,9 +140,9 @@ class EntryValueTest {
     byte[] longer = Arrays.copyOf(whole, whole.length + 1);
     assertThat(EntryValue.decode(longer)).isEmpty();
 
-    byte[] version2 = whole.clone();
-    version2[EntryValue.HEAD_LENGTH] = 2;
-    assertThat(EntryValue.decode(version2)).isEmpty();
+    byte[] version3 = whole.clone();
+    version3[EntryValue.HEAD_LENGTH] = 3;
+    assertThat(EntryValue.decode(version3)).isEmpty();
 
     byte[] badNonce = whole.clone();
     badNonce[0] = 'G';
