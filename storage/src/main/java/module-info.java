@@ -7,6 +7,7 @@ module dev.cachet.storage {
   requires transitive dev.cachet.core;
   requires com.github.benmanes.caffeine;
   requires com.fasterxml.jackson.databind;
+  requires jdk.management; // the limit on open files, for how many entry files to keep open
 
   exports dev.cachet.storage;
 }

@@ -11,6 +11,7 @@ import dev.cachet.storage.internal.RangeBodies;
 import dev.cachet.storage.internal.RequestRecord;
 import dev.cachet.storage.internal.WriteBehind;
 import java.io.IOException;
+import java.lang.management.ManagementFactory;
 import java.nio.file.DirectoryIteratorException;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -342,6 +343,7 @@ public final class FileStorage implements Storage {
     private int writeBufferBytes = -1;
     private long writeBehindBytes = -1;
     private @Nullable Duration openTimeout;
+    private int openFiles = -1;
 
     private Builder(Path root) {
       this.root = root;
@@ -481,6 +483,41 @@ public final class FileStorage implements Storage {
     }
 
     /**
+     * How many entry files are kept open for reading (by default a sixteenth of the process's limit
+     * on open files, at most 4,096; 256 where the limit cannot be read), as nginx's {@code
+     * open_file_cache} keeps descriptors: a body read again from a file kept open costs one
+     * positioned read instead of a look-up, an open, a header read and a close. A file is kept for
+     * the one commit it holds and let go of when this storage removes or replaces the entry (one
+     * replaced by another instance is a new commit, opened anew); the least recently used is closed
+     * first. Zero keeps none.
+     *
+     * @param openFiles how many files, 0 for none
+     * @return this builder
+     * @throws IllegalArgumentException if negative
+     * @throws IllegalStateException if already set
+     */
+    public Builder openFiles(int openFiles) {
+      if (openFiles < 0) {
+        throw new IllegalArgumentException("openFiles must not be negative: " + openFiles);
+      }
+      if (this.openFiles != -1) {
+        throw new IllegalStateException("openFiles was already set");
+      }
+      this.openFiles = openFiles;
+      return this;
+    }
+
+    /** A sixteenth of the process's limit on open files, at most 4,096; 256 when unknown. */
+    private static int defaultOpenFiles() {
+      if (ManagementFactory.getOperatingSystemMXBean()
+          instanceof com.sun.management.UnixOperatingSystemMXBean unix) {
+        long limit = unix.getMaxFileDescriptorCount();
+        return limit > 0 ? (int) Math.min(4096, limit / 16) : 256;
+      }
+      return 256;
+    }
+
+    /**
      * Opens the directory, creating it if needed, and recovers it.
      *
      * @return the storage, open
@@ -496,11 +533,13 @@ public final class FileStorage implements Storage {
       FileStore store =
           FileStore.open(
               root,
-              maximumBytes == -1 ? 256L << 20 : maximumBytes,
-              durable == null || durable,
-              buffer,
-              verifyChecksumsOnOpen == null || verifyChecksumsOnOpen,
-              openTimeout == null ? Duration.ofMinutes(1) : openTimeout);
+              new FileStore.Settings(
+                  maximumBytes == -1 ? 256L << 20 : maximumBytes,
+                  durable == null || durable,
+                  buffer,
+                  verifyChecksumsOnOpen == null || verifyChecksumsOnOpen,
+                  openTimeout == null ? Duration.ofMinutes(1) : openTimeout,
+                  openFiles == -1 ? defaultOpenFiles() : openFiles));
       WriteBehind behind =
           pending == 0 || buffer == 0 ? null : new WriteBehind(store, buffer, pending);
       return new FileStorage(store, behind);

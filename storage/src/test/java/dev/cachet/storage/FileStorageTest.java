@@ -44,6 +44,55 @@ class FileStorageTest extends StorageContract {
   }
 
   /**
+   * A body read again comes from the entry file kept open; one this instance removed is not served
+   * from it, and one another instance replaced is read as its new commit, the old pair's body gone.
+   */
+  @Test
+  void keptOpenFiles_serveOnlyTheCommitTheyHold() throws IOException {
+    Path root = temp.resolve("kept-open");
+    try (FileStorage a = FileStorage.newBuilder(root).durable(false).openFiles(4).build();
+        FileStorage b = FileStorage.newBuilder(root).durable(false).build()) {
+      StoredPair p = pair("http://example.com/kept");
+      store(a, p, "one".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+      a.flush();
+      assertThat(readChunks(a, p))
+          .hasValueSatisfying(v -> assertThat(new String(v)).isEqualTo("one"));
+      assertThat(readChunks(a, p))
+          .hasValueSatisfying(v -> assertThat(new String(v)).isEqualTo("one"));
+
+      StoredPair replaced =
+          new StoredPair(
+              p.id(),
+              p.key(),
+              p.request(),
+              dev.cachet.core.Response.of(
+                  200, dev.cachet.core.Headers.of("Cache-Control", "max-age=60", "X", "two")),
+              p.requestTime(),
+              p.responseTime());
+      store(b, replaced, "two".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+      b.flush();
+      assertThat(a.find(p.key())).containsExactly(replaced);
+      assertThat(readChunks(a, replaced))
+          .hasValueSatisfying(v -> assertThat(new String(v)).isEqualTo("two"));
+      assertThat(readChunks(a, p)).as("the replaced commit's pair").isEmpty();
+
+      a.remove(p.key(), java.util.Set.of(p.id()));
+      assertThat(readChunks(a, replaced)).as("removed by this instance").isEmpty();
+      assertThat(readChunks(b, replaced)).as("and gone for the other").isEmpty();
+    }
+  }
+
+  @Test
+  void openFiles_refusesANegativeCount_andASecondSetting() {
+    FileStorage.Builder b = FileStorage.newBuilder(temp.resolve("open-files"));
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> b.openFiles(-1))
+        .isInstanceOf(IllegalArgumentException.class);
+    b.openFiles(0);
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> b.openFiles(1))
+        .isInstanceOf(IllegalStateException.class);
+  }
+
+  /**
    * A commit is cheap exactly when it is written behind the caller: a known length within the write
    * buffer, with write-behind on.
    */

@@ -44,6 +44,15 @@ final class EntryIndex {
   }
 
   private final Map<Path, Tracked> entries = new ConcurrentHashMap<>();
+
+  /** The entry files kept open for reading; an entry forgotten here is let go of there too. */
+  final OpenEntries open;
+
+  /** An empty index that keeps up to {@code openFiles} entry files open for reading. */
+  EntryIndex(int openFiles) {
+    this.open = new OpenEntries(openFiles);
+  }
+
   private final AtomicLong total = new AtomicLong();
   private final AtomicLong clock = new AtomicLong();
 
@@ -69,6 +78,9 @@ final class EntryIndex {
     Tracked fresh = new Tracked(file, lastAccess);
     Tracked old = entries.put(entry, fresh);
     total.addAndGet(fresh.bytes - (old == null ? 0 : old.bytes));
+    if (old != null && !old.meta.sameBody(fresh.meta)) {
+      open.forget(entry);
+    }
   }
 
   /** Records an entry found on disk, keeping its last use if it was known. */
@@ -134,12 +146,14 @@ final class EntryIndex {
     if (old != null) {
       total.addAndGet(-old.bytes);
     }
+    open.forget(entry);
   }
 
   /** Forgets this very entry, unless it was replaced meanwhile; true when it did. */
   boolean forget(Path entry, Tracked t) {
     if (entries.remove(entry, t)) {
       total.addAndGet(-t.bytes);
+      open.forget(entry);
       return true;
     }
     return false;

@@ -5,7 +5,6 @@ import dev.cachet.storage.StoredBody;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.util.Optional;
 import java.util.zip.CRC32C;
 
@@ -13,9 +12,10 @@ import java.util.zip.CRC32C;
  * A committed body being read: a region of an entry file, from {@code offset} for {@code length}
  * bytes, read with positioned reads. The body of a committed file is never modified (an update
  * writes after it; a replacement is a new file renamed over the name), so the open channel reads
- * the same bytes even if the pair is replaced or removed meanwhile. The CRC32C of the bytes read is
- * checked against the metadata when the last byte is read, before it is handed out; a mismatch
- * fails the read and reports the entry as corrupt.
+ * the same bytes even if the pair is replaced or removed meanwhile. The channel may be shared with
+ * other bodies of the same commit ({@link OpenEntries}); closing a body lets go of its reference.
+ * The CRC32C of the bytes read is checked against the metadata when the last byte is read, before
+ * it is handed out; a mismatch fails the read and reports the entry as corrupt.
  *
  * <p>A {@linkplain #slice range} of the body reads only its own bytes, from their position in the
  * entry file (RFC 9110 §14): its checksum cannot be checked, as the stored one covers the whole
@@ -24,7 +24,7 @@ import java.util.zip.CRC32C;
 final class FileBody implements StoredBody, RangeBodies.Sliceable {
   static final int CHUNK = 64 * 1024;
 
-  private final FileChannel channel;
+  private final SharedChannel shared; // one reference, this body's, let go of on close
   private final long offset; // the file position of the first byte this body reads
   private final boolean checksummed;
   private final long length;
@@ -33,6 +33,7 @@ final class FileBody implements StoredBody, RangeBodies.Sliceable {
   private final CRC32C crc = new CRC32C();
   private long read;
   private boolean verified;
+  private boolean closed;
 
   /**
    * A body of an entry file, checked against its CRC32C as it is read.
@@ -40,18 +41,18 @@ final class FileBody implements StoredBody, RangeBodies.Sliceable {
    * @param offset where the body starts in the file
    * @param length the body's length
    */
-  FileBody(FileChannel channel, long offset, long length, long expectedCrc, Runnable onCorrupt) {
-    this(channel, offset, length, true, expectedCrc, onCorrupt);
+  FileBody(SharedChannel shared, long offset, long length, long expectedCrc, Runnable onCorrupt) {
+    this(shared, offset, length, true, expectedCrc, onCorrupt);
   }
 
   private FileBody(
-      FileChannel channel,
+      SharedChannel shared,
       long offset,
       long length,
       boolean checksummed,
       long expectedCrc,
       Runnable onCorrupt) {
-    this.channel = channel;
+    this.shared = shared;
     this.offset = offset;
     this.length = length;
     this.checksummed = checksummed;
@@ -66,7 +67,10 @@ final class FileBody implements StoredBody, RangeBodies.Sliceable {
       throw new IllegalArgumentException(
           "range " + from + "+" + count + " of a body of " + length + " bytes");
     }
-    return new FileBody(channel, offset + from, count, false, expectedCrc, onCorrupt);
+    if (!shared.retain()) {
+      throw new IllegalStateException("a slice of a closed body");
+    }
+    return new FileBody(shared, offset + from, count, false, expectedCrc, onCorrupt);
   }
 
   @Override
@@ -96,7 +100,7 @@ final class FileBody implements StoredBody, RangeBodies.Sliceable {
   private void readFully(ByteBuffer buf) throws IOException {
     int start = buf.position();
     while (buf.hasRemaining()) {
-      if (channel.read(buf, offset + read + buf.position() - start) < 0) {
+      if (shared.channel().read(buf, offset + read + buf.position() - start) < 0) {
         onCorrupt.run();
         throw new StorageException(
             "entry file ended early at body byte " + (read + buf.position() - start));
@@ -155,6 +159,9 @@ final class FileBody implements StoredBody, RangeBodies.Sliceable {
 
   @Override
   public void close() throws IOException {
-    channel.close();
+    if (!closed) {
+      closed = true;
+      shared.release();
+    }
   }
 }

@@ -39,7 +39,7 @@ public final class FileStore implements Storage {
   private final boolean durable;
   private final int bufferBytes;
   private final DirectoryLock lock;
-  private final EntryIndex index = new EntryIndex();
+  private final EntryIndex index;
   private final Shards shards;
   private final Reads reads;
   private final Commits commits;
@@ -49,17 +49,12 @@ public final class FileStore implements Storage {
   private final Set<FileBodyWriter> writers = ConcurrentHashMap.newKeySet();
   private volatile boolean closed;
 
-  private FileStore(
-      Path root,
-      long maximumBytes,
-      boolean durable,
-      int bufferBytes,
-      DirectoryLock lock,
-      OwnerOnly modes) {
+  private FileStore(Path root, Settings settings, DirectoryLock lock, OwnerOnly modes) {
     this.root = root;
-    this.maximumBytes = maximumBytes;
-    this.durable = durable;
-    this.bufferBytes = bufferBytes;
+    this.maximumBytes = settings.maximumBytes();
+    this.durable = settings.durable();
+    this.bufferBytes = settings.bufferBytes();
+    this.index = new EntryIndex(settings.openFiles());
     this.lock = lock;
     this.shards = new Shards(root);
     this.reads = new Reads(this, shards, index);
@@ -70,27 +65,38 @@ public final class FileStore implements Storage {
   }
 
   /**
-   * Opens (creating if needed) a storage directory and recovers it. A writer holds a body of up to
-   * {@code bufferBytes} in memory and writes it to the disk at commit.
+   * How a store is opened and runs.
    *
+   * @param maximumBytes the byte bound of the entries
+   * @param durable whether commits are forced to the disk
+   * @param bufferBytes a writer holds a body of up to this many bytes in memory and writes it to
+   *     the disk at commit
+   * @param verifyChecksums whether recovery reads every body to check its checksum
    * @param openTimeout how long to wait for another storage that is opening the directory
-   * @throws StorageException if the directory cannot be used, holds files but no marker, or is
-   *     still being opened by another storage after {@code openTimeout}
+   * @param openFiles how many entry files are kept open for reading ({@link OpenEntries})
    */
-  public static FileStore open(
-      Path root,
+  public record Settings(
       long maximumBytes,
       boolean durable,
       int bufferBytes,
       boolean verifyChecksums,
-      Duration openTimeout)
-      throws IOException {
+      Duration openTimeout,
+      int openFiles) {}
+
+  /**
+   * Opens (creating if needed) a storage directory and recovers it.
+   *
+   * @throws StorageException if the directory cannot be used, holds files but no marker, or is
+   *     still being opened by another storage after the settings' open timeout
+   */
+  public static FileStore open(Path root, Settings settings) throws IOException {
     OwnerOnly modes = OwnerOnly.of(root);
-    DirectoryLock lock = DirectoryLock.acquire(root, modes, openTimeout);
+    DirectoryLock lock = DirectoryLock.acquire(root, modes, settings.openTimeout());
     try {
-      List<Recovery.Loaded> loaded = Recovery.run(root, lock.alone(), verifyChecksums, modes);
+      List<Recovery.Loaded> loaded =
+          Recovery.run(root, lock.alone(), settings.verifyChecksums(), modes);
       lock.share();
-      FileStore store = new FileStore(root, maximumBytes, durable, bufferBytes, lock, modes);
+      FileStore store = new FileStore(root, settings, lock, modes);
       for (Recovery.Loaded l : loaded) {
         store.index.put(l.entry(), l.file(), l.lastAccess());
       }
@@ -271,6 +277,7 @@ public final class FileStore implements Storage {
       w.abort();
     }
     writeRecency();
+    index.open.clear();
     lock.close();
   }
 

@@ -222,6 +222,13 @@ final class Reads {
     if (known == null && t != null && t.meta.pair().equals(pair)) {
       known = t.meta;
     }
+    if (known != null) {
+      // This commit's file, kept open: no path is looked up, so no link can be followed.
+      SharedChannel kept = index.open.acquire(entry, known);
+      if (kept != null) {
+        return Optional.of(body(entry, known, kept, meta == null));
+      }
+    }
     FileChannel ch;
     try {
       // The file is opened without following a link; the shard is checked to be a directory.
@@ -256,21 +263,9 @@ final class Reads {
         }
         body = file.meta();
       }
-      long used = index.touch(entry);
-      if (used >= 0 && meta == null) {
-        touchFile(entry, used);
-      }
-      Metadata described = body;
-      return Optional.of(
-          new FileBody(
-              ch,
-              body.bodyOffset(),
-              body.bodyLength(),
-              body.crc32c(),
-              () ->
-                  store
-                      .removal()
-                      .drop(entry, described, "body checksum or length does not match")));
+      SharedChannel shared = new SharedChannel(ch);
+      index.open.keep(entry, body, shared);
+      return Optional.of(body(entry, body, shared, meta == null));
     } catch (EOFException cut) {
       ch.close();
       store.removal().drop(entry, known, "entry file cut short");
@@ -281,6 +276,23 @@ final class Reads {
           ? se
           : new StorageException("cannot open the body of " + pair.key(), e);
     }
+  }
+
+  /**
+   * The body of this commit, read through the caller's reference to its file; the use is marked,
+   * and written to the file's time when {@code touchFile} (not for a pending update's entry).
+   */
+  private FileBody body(Path entry, Metadata commit, SharedChannel shared, boolean touchFile) {
+    long used = index.touch(entry);
+    if (used >= 0 && touchFile) {
+      touchFile(entry, used);
+    }
+    return new FileBody(
+        shared,
+        commit.bodyOffset(),
+        commit.bodyLength(),
+        commit.crc32c(),
+        () -> store.removal().drop(entry, commit, "body checksum or length does not match"));
   }
 
   /** Sets an entry file's times to a use; recency is a hint, so a failure is ignored. */
