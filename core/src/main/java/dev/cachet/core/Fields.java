@@ -8,7 +8,6 @@ import java.util.Set;
 
 /** Which header fields are stored, served and updated (RFC 9111 §3.1, §3.2; RFC 9110 §7.6.1). */
 final class Fields {
-  private static final Set<String> HOP_BY_HOP = Headers.HOP_BY_HOP;
 
   /**
    * Fields a freshening response never changes, because they describe the stored body: {@code
@@ -19,8 +18,8 @@ final class Fields {
     "content-length", "content-encoding", "content-type", "content-range"
   };
 
-  /** {@link #HOP_BY_HOP} as an array, for checks that compare without lower-casing. */
-  private static final String[] HOP_BY_HOP_NAMES = HOP_BY_HOP.toArray(new String[0]);
+  /** {@link Headers#HOP_BY_HOP} as an array, for checks that compare without lower-casing. */
+  private static final String[] HOP_BY_HOP_NAMES = Headers.HOP_BY_HOP.toArray(new String[0]);
 
   private Fields() {}
 
@@ -34,7 +33,7 @@ final class Fields {
     if (named.isEmpty()) {
       return headers.withoutIf(Fields::isHopByHop);
     }
-    Set<String> drop = new HashSet<>(HOP_BY_HOP);
+    Set<String> drop = new HashSet<>(Headers.HOP_BY_HOP);
     for (String n : named) {
       drop.add(n.toLowerCase(Locale.ROOT));
     }

@@ -155,14 +155,10 @@ class ParityIT extends OriginSupport {
     return new View(r.statusCode(), headers, digest(body), r.version(), r.uri(), chain);
   }
 
-  static final java.util.Set<String> HOP_BY_HOP =
-      java.util.Set.of(
-          "connection", "keep-alive", "proxy-connection", "te", "transfer-encoding", "upgrade");
-
   /** The view without hop-by-hop fields, here and down the chain: what a stored response keeps. */
   static View withoutHopByHop(View v) {
     Map<String, List<String>> headers = new TreeMap<>(v.headers());
-    headers.keySet().removeAll(HOP_BY_HOP);
+    headers.keySet().removeAll(dev.cachet.core.Headers.HOP_BY_HOP);
     List<View> chain =
         v.chain().stream().map(ParityIT::withoutHopByHop).collect(Collectors.toList());
     return new View(v.status(), headers, v.body(), v.version(), v.uri(), chain);

@@ -157,17 +157,6 @@ public final class FileStorage implements Storage {
     return front.openBody(kept);
   }
 
-  /**
-   * Replaces a stored pair's request, response and times, keeping its body (RFC 9111 §4.3.4),
-   * written in place into the metadata file's next update slot (or, when too large for one, as
-   * whole new metadata); other instances see it when they next list the key. The entry updated is
-   * the one this storage knows, and the new metadata is only ever written beside that entry's body:
-   * when another instance has replaced or removed it meanwhile, nothing is written. With
-   * write-behind ({@link Builder#writeBehindBytes(long)}) the update is this storage's at once and
-   * written to the disk behind the caller (then it is dropped if the entry was replaced or removed
-   * by another instance before), and updates of one pair made while an earlier one still waits
-   * replace it unwritten.
-   */
   // A range is read from its position in the entry file (the body's offset there plus offset),
   // or as a view of a body still pending behind its caller: never the bytes before it. Of a
   // partial entry, from the part's file, when those bytes are present.
@@ -217,6 +206,17 @@ public final class FileStorage implements Storage {
     return store.parts().newWriter(RequestRecord.of(pair), part);
   }
 
+  /**
+   * Replaces a stored pair's request, response and times, keeping its body (RFC 9111 §4.3.4),
+   * written in place into the metadata file's next update slot (or, when too large for one, as
+   * whole new metadata); other instances see it when they next list the key. The entry updated is
+   * the one this storage knows, and the new metadata is only ever written beside that entry's body:
+   * when another instance has replaced or removed it meanwhile, nothing is written. With
+   * write-behind ({@link Builder#writeBehindBytes(long)}) the update is this storage's at once and
+   * written to the disk behind the caller (then it is dropped if the entry was replaced or removed
+   * by another instance before), and updates of one pair made while an earlier one still waits
+   * replace it unwritten.
+   */
   @Override
   public boolean update(StoredPair pair) throws IOException {
     StoredPair kept = RequestRecord.of(requireNonNull(pair, "pair"));

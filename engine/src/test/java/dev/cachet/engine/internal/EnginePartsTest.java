@@ -281,7 +281,7 @@ class EnginePartsTest {
     }
   }
 
-  /** A storage whose every call fails. */
+  /** The future an exchange answered on the calling thread returns: one, shared, unchangeable. */
   @Nested
   class CompletedTest {
     @Test
@@ -300,6 +300,7 @@ class EnginePartsTest {
     }
   }
 
+  /** A storage whose every call fails. */
   private static final class Broken implements Storage {
     private static IOException broken() {
       return new IOException("broken");

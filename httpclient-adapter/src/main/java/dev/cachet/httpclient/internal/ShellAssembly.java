@@ -64,10 +64,10 @@ public record ShellAssembly(
               + " own");
     }
     HttpClient origin = wrapped;
-    if (origin == null && executor != null) {
-      jdk.executor(executor);
-    }
     if (origin == null) {
+      if (executor != null) {
+        jdk.executor(executor);
+      }
       origin = jdk.build();
     }
     Storage s = storage != null ? storage : defaultStorage.get();

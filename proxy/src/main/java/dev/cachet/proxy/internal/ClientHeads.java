@@ -56,7 +56,7 @@ final class ClientHeads {
 
   /** True if a body of unknown length must end by closing the connection (HTTP/1.0). */
   boolean closeDelimited(long length, boolean bodyless) {
-    return length < 0 && !bodyless && !http2 && http10;
+    return length < 0 && !bodyless && http10;
   }
 
   /** A single, well-formed {@code Content-Length}, or -1. */
@@ -86,7 +86,7 @@ final class ClientHeads {
     HttpHeaders out = response.headers();
     boolean hasDate = false;
     String keptLength = null;
-    for (Headers.Field f : responseHead.fieldsWithCacheStatus().fields()) {
+    for (Headers.Field f : responseHead.fields().fields()) {
       String lower = f.name().toLowerCase(Locale.ROOT);
       if (lower.equals("content-length")) {
         keptLength = f.value();
@@ -100,6 +100,8 @@ final class ClientHeads {
       }
       out.add(f.name(), f.value());
     }
+    // RFC 9211 §2: this cache's member, after those of the caches before it.
+    out.add("Cache-Status", responseHead.cacheStatusValue());
     if (!hasDate) {
       out.set("Date", dates.now());
     }

@@ -66,18 +66,13 @@ final class Offloaded implements Flow.Subscriber<List<ByteBuffer>> {
     signal(target::onComplete);
   }
 
-  /** Runs after the signals given so far. */
-  void then(Runnable r) {
-    signal(r);
-  }
-
   /**
    * Runs after the signals given to this subscriber so far: on the pool after them if the
    * subscriber is offloaded, else at once, on the caller's thread.
    */
   static void afterSignals(Flow.Subscriber<List<ByteBuffer>> subscriber, Runnable r) {
     if (subscriber instanceof Offloaded o) {
-      o.then(r);
+      o.signal(r);
     } else {
       r.run();
     }

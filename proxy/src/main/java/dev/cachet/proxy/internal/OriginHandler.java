@@ -39,8 +39,8 @@ final class OriginHandler extends ChannelInboundHandlerAdapter implements Origin
   private final ArrayDeque<ByteBuffer> ready = new ArrayDeque<>();
   private boolean lastReceived;
   private long demand;
-  private long
-      exchange; // counts the exchanges this connection carried, to tell their signals apart
+  // Counts the exchanges this connection carried, to tell their subscriptions' signals apart.
+  private long exchange;
   private final OriginDeadline deadline;
 
   OriginHandler(OriginClient client) {

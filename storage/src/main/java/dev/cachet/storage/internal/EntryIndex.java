@@ -44,6 +44,8 @@ final class EntryIndex {
   }
 
   private final Map<Path, Tracked> entries = new ConcurrentHashMap<>();
+  private final AtomicLong total = new AtomicLong();
+  private final AtomicLong clock = new AtomicLong();
 
   /** The entry files kept open for reading; an entry forgotten here is let go of there too. */
   final OpenEntries open;
@@ -52,9 +54,6 @@ final class EntryIndex {
   EntryIndex(int openFiles) {
     this.open = new OpenEntries(openFiles);
   }
-
-  private final AtomicLong total = new AtomicLong();
-  private final AtomicLong clock = new AtomicLong();
 
   /** A strictly increasing time in milliseconds, at least the wall clock and every loaded use. */
   long tick() {

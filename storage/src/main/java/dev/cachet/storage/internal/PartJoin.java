@@ -99,15 +99,11 @@ final class PartJoin {
         new Metadata(pair, generation, bodyOffset, at - bodyOffset, headerCrc), head);
   }
 
-  private interface Reader {
-    void read(long done, ByteBuffer into) throws IOException;
-  }
-
-  /** Copies {@code length} bytes from a reader to {@code out} at {@code at}, checksumming them. */
+  /** Copies {@code length} bytes from a source to {@code out} at {@code at}, checksumming them. */
   private static void copy(
       ByteBuffer buf,
       long length,
-      Reader from,
+      PartWriter.Source from,
       FileChannel out,
       long at,
       CRC32C crc,

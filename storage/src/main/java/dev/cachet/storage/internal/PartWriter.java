@@ -1,5 +1,7 @@
 package dev.cachet.storage.internal;
 
+import static java.util.Objects.requireNonNull;
+
 import dev.cachet.core.ContentRange;
 import dev.cachet.core.StoredPair;
 import dev.cachet.storage.BodyWriter;
@@ -91,14 +93,13 @@ final class PartWriter implements BodyWriter {
       store.checkOpen();
       byte[] b = buffer;
       Commits.Temp t = raw;
-      if (b != null || t == null) {
-        byte[] bytes = b == null ? new byte[0] : b;
-        parts.join(pair, part, (at, into) -> into.put(bytes, (int) at, into.remaining()));
+      if (b != null) {
+        parts.join(pair, part, (at, into) -> into.put(b, (int) at, into.remaining()));
         return;
       }
-      // The temporary file was created to be written: its bytes are read through a channel of
-      // their own.
-      try (FileChannel in = OwnerOnly.open(t.path())) {
+      // A part of at least one byte is either in the buffer or in the temporary file, which was
+      // created to be written: its bytes are read through a channel of their own.
+      try (FileChannel in = OwnerOnly.open(requireNonNull(t, "the part's file").path())) {
         parts.join(
             pair,
             part,

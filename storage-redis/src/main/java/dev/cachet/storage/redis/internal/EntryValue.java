@@ -59,7 +59,7 @@ public record EntryValue(String nonce, long bodyLength, StoredPair pair) {
   public static final int HEAD_LENGTH = 48;
 
   private static final byte VERSION = 2;
-  private static final byte UNTAGGED = 1; // version 1: a bare trailing HTTP version, if any
+  private static final byte VERSION_1 = 1; // untagged: a bare trailing HTTP version, if any
   private static final byte TAG_HTTP_VERSION = 1;
   private static final byte TAG_REASON_PHRASE = 2;
 
@@ -135,7 +135,7 @@ public record EntryValue(String nonce, long bodyLength, StoredPair pair) {
       }
       long length = HexFormat.fromHexDigitsToLong(lengthHex);
       byte version = in.get();
-      if (length < 0 || (version != VERSION && version != UNTAGGED)) {
+      if (length < 0 || (version != VERSION && version != VERSION_1)) {
         return Optional.empty();
       }
       UUID id = new UUID(in.getLong(), in.getLong());
@@ -149,7 +149,7 @@ public record EntryValue(String nonce, long bodyLength, StoredPair pair) {
       Instant responseTime = readInstant(in);
       Optional<String> httpVersion = Optional.empty();
       Optional<String> reasonPhrase = Optional.empty();
-      if (version == UNTAGGED) {
+      if (version == VERSION_1) {
         httpVersion = in.hasRemaining() ? Optional.of(readString(in)) : Optional.empty();
         if (in.hasRemaining()) {
           return Optional.empty();

@@ -76,11 +76,6 @@ public final class KeySpace {
     return (base(key) + "pb:" + nonce).getBytes(UTF_8);
   }
 
-  /** A {@code SCAN MATCH} pattern for the entry hashes of this storage. */
-  public String entryPattern() {
-    return escapeGlob(prefix) + ":{*}:k";
-  }
-
   /**
    * A {@code SCAN MATCH} pattern for the entry hashes and partial-entry hashes of this storage:
    * what its size counts.
