@@ -29,7 +29,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.params.provider.CsvSource;
 
 /**
  * Two {@link FileStorage} instances, in one JVM or in two processes, on one directory: while one
@@ -390,14 +390,16 @@ class FileStorageSharedDirectoryTest {
 
   /**
    * An update is written only beside the body of the version it was validated for: when another
-   * instance has replaced the entry meanwhile (deleting that body), the update is dropped, never
-   * written as new headers over the other version's body (RFC 9111 §4.3.4).
+   * instance has replaced the entry meanwhile (deleting that body), the update never reaches the
+   * other version, and is never paired with its body (RFC 9111 §4.3.4). When this instance had read
+   * the entry, it keeps that commit's file open and writes the update there: that file is no longer
+   * the entry, and this instance may still pair the update with its own version's body.
    */
   @ParameterizedTest
-  @ValueSource(longs = {0, 16L << 20})
+  @CsvSource({"0, false", "16777216, false", "0, true", "16777216, true"})
   void anUpdateOfAnEntryAnotherInstanceReplaced_isDropped_neverPairedWithTheOtherBody(
-      long writeBehind) throws Exception {
-    Path dir = temp.resolve("update-replaced-" + writeBehind);
+      long writeBehind, boolean readFirst) throws Exception {
+    Path dir = temp.resolve("update-replaced-" + writeBehind + "-" + readFirst);
     URI uri = URI.create("http://example.com/update-replaced");
     UUID id = UUID.randomUUID();
     StoredPair mine = versioned(uri, id, 1, 1000);
@@ -407,21 +409,56 @@ class FileStorageSharedDirectoryTest {
         FileStorage b = FileStorage.newBuilder(dir).durable(false).build()) {
       StorageContract.store(a, mine, StorageContract.bytes(1000, 1));
       a.flush();
+      if (readFirst) {
+        assertThat(StorageContract.readChunks(a, mine)).contains(StorageContract.bytes(1000, 1));
+      }
       assertThat(b.find(mine.key())).containsExactly(mine);
       StorageContract.store(b, theirs, StorageContract.bytes(2000, 2));
       b.flush();
       StoredPair updated = withHeader(mine, "X-Updated", "yes");
       boolean accepted = a.update(updated);
-      if (writeBehind == 0) {
-        assertThat(accepted).as("the updated version's body is gone").isFalse();
+      if (!readFirst) {
+        if (writeBehind == 0) {
+          assertThat(accepted).as("the updated version's body is gone").isFalse();
+        }
+        assertThat(a.openBody(updated)).isEmpty();
       }
-      assertThat(a.openBody(updated)).isEmpty();
       a.flush();
+      assertThat(StorageContract.readChunks(a, updated))
+          .as("the updated version's own body, or none")
+          .satisfiesAnyOf(
+              body -> assertThat(body).isEmpty(),
+              body -> assertThat(body).contains(StorageContract.bytes(1000, 1)));
       assertThat(a.writeBehindFailures()).isZero();
     }
     try (FileStorage c = FileStorage.newBuilder(dir).durable(false).build()) {
       assertThat(c.find(mine.key())).containsExactly(theirs);
       assertThat(StorageContract.readChunks(c, theirs)).contains(StorageContract.bytes(2000, 2));
+    }
+  }
+
+  /**
+   * An update written through a kept file reaches the disk: another instance listing the key
+   * afterwards reads the updated pair, with its body.
+   */
+  @Test
+  void anUpdateThroughAKeptFile_isReadByAnotherInstance() throws Exception {
+    Path dir = temp.resolve("kept-update");
+    URI uri = URI.create("http://example.com/kept-update");
+    StoredPair p = versioned(uri, UUID.randomUUID(), 1, 1000);
+    try (FileStorage a = FileStorage.newBuilder(dir).durable(false).build()) {
+      StorageContract.store(a, p, StorageContract.bytes(1000, 1));
+      a.flush();
+      assertThat(StorageContract.readChunks(a, p)).contains(StorageContract.bytes(1000, 1));
+      StoredPair once = withHeader(p, "X-Updated", "1");
+      StoredPair twice = withHeader(p, "X-Updated", "2");
+      assertThat(a.update(once)).isTrue();
+      assertThat(a.update(twice)).isTrue();
+      a.flush();
+      try (FileStorage c = FileStorage.newBuilder(dir).durable(false).build()) {
+        assertThat(c.find(p.key())).containsExactly(twice);
+        assertThat(StorageContract.readChunks(c, twice)).contains(StorageContract.bytes(1000, 1));
+      }
     }
   }
 

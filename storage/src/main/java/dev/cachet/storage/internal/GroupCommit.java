@@ -3,12 +3,14 @@ package dev.cachet.storage.internal;
 import static java.util.Objects.requireNonNull;
 
 import dev.cachet.core.CacheKey;
+import dev.cachet.core.StoredPair;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashSet;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.UUID;
@@ -29,9 +31,19 @@ import org.jspecify.annotations.Nullable;
  * was written. When durable, each shard directory a batch renamed into is forced once for the whole
  * batch (a group commit), so a forced write's cost is shared by every commit of the batch; only
  * then are the batch's writes reported done.
+ *
+ * <p>A commit is written at once. A queue holding only updates (304 freshenings) is written {@link
+ * #UPDATE_DELAY_NANOS} after its first, or as soon as a commit joins it or anyone waits for one of
+ * its writes: meanwhile a later update of the same pair replaces an earlier one in the queue, so a
+ * hot entry costs one write a second, not one per revalidation, and the writer thread is not woken
+ * for each. The delay is what a crash can lose of them: a lost freshening costs one more
+ * revalidation, never a wrong answer.
  */
 final class GroupCommit {
   private static final AtomicInteger THREADS = new AtomicInteger();
+
+  /** How long a queue of updates only waits before it is written. */
+  static final long UPDATE_DELAY_NANOS = TimeUnit.SECONDS.toNanos(1);
 
   private final FileStore store;
   private final long maximumPendingBytes;
@@ -40,8 +52,11 @@ final class GroupCommit {
   private final AtomicLong failures = new AtomicLong();
   private final ThreadPoolExecutor executor;
   private final Object queueLock = new Object();
-  private final List<PendingWrite> queue = new ArrayList<>(); // guarded by queueLock
+  // In order; a set, so that an update replaced before it is written leaves it at once.
+  private final Set<PendingWrite> queue = new LinkedHashSet<>(); // guarded by queueLock
   private boolean draining; // guarded by queueLock
+  private boolean urgent; // guarded by queueLock: the queue is to be written now
+  private long firstQueuedNanos; // guarded by queueLock: when the queue became non-empty
 
   GroupCommit(FileStore store, long maximumPendingBytes) {
     this.store = store;
@@ -74,15 +89,30 @@ final class GroupCommit {
     return pendingBytes.addAndGet(weight) > maximumPendingBytes;
   }
 
-  /** Stops taking writes: later ones are carried out by their callers. */
+  /** Stops taking writes: later ones are carried out by their callers; the queue is written now. */
   void shutdown() {
     executor.shutdown();
+    writeNow();
+  }
+
+  /**
+   * Has the queue written without waiting out the delay: someone waits for one of its writes, or it
+   * must not grow.
+   */
+  void writeNow() {
+    synchronized (queueLock) {
+      if (!queue.isEmpty()) {
+        urgent = true;
+        queueLock.notifyAll();
+      }
+    }
   }
 
   /** Waits until every pending pair of {@code key} is published (or has failed). */
   void settle(CacheKey key) throws IOException {
     List<PendingWrite> waiting = pending.get(key);
     if (waiting != null) {
+      writeNow();
       for (PendingWrite p : waiting) {
         p.await();
       }
@@ -97,6 +127,7 @@ final class GroupCommit {
   void settle(CacheKey key, Collection<UUID> ids) throws IOException {
     List<PendingWrite> waiting = pending.get(key);
     if (waiting != null) {
+      writeNow();
       for (PendingWrite p : waiting) {
         if (ids.contains(p.pair.id())) {
           p.await();
@@ -107,6 +138,7 @@ final class GroupCommit {
 
   /** Waits until every pair pending now is published (or has failed). */
   void settleAll() throws IOException {
+    writeNow();
     for (List<PendingWrite> waiting : pending.values()) {
       for (PendingWrite p : waiting) {
         p.await();
@@ -120,6 +152,7 @@ final class GroupCommit {
    */
   int settleAll(Duration bound) {
     long deadline = System.nanoTime() + bound.toNanos();
+    writeNow();
     int left = 0;
     for (List<PendingWrite> waiting : pending.values()) {
       for (PendingWrite p : waiting) {
@@ -158,14 +191,37 @@ final class GroupCommit {
     while (true) {
       List<PendingWrite> batch;
       synchronized (queueLock) {
+        awaitDue();
         if (queue.isEmpty()) {
           draining = false;
           return;
         }
         batch = new ArrayList<>(queue);
         queue.clear();
+        urgent = false;
       }
       publish(batch);
+    }
+  }
+
+  /**
+   * Waits, holding {@code queueLock}, until the queue is due: it holds a commit or someone waits,
+   * or its first write has waited the delay.
+   */
+  @SuppressWarnings("WaitNotInLoop") // the loop is the due check around it
+  private void awaitDue() {
+    while (!queue.isEmpty() && !urgent) {
+      long left = firstQueuedNanos + UPDATE_DELAY_NANOS - System.nanoTime();
+      if (left <= 0) {
+        return;
+      }
+      try {
+        TimeUnit.NANOSECONDS.timedWait(queueLock, left);
+      } catch (InterruptedException e) {
+        // Only the executor interrupts its thread (shutdownNow is never called): write now.
+        Thread.currentThread().interrupt();
+        return;
+      }
     }
   }
 
@@ -225,51 +281,119 @@ final class GroupCommit {
     p.published.complete(null);
   }
 
+  /**
+   * Makes an update of {@code pair} pending (its weight already counted) and queues it for the
+   * writer thread. When {@code earlier}, an update of the same pair, is not written yet, the new
+   * one replaces it: the disk goes from the old metadata to the newest, and whoever waits for the
+   * earlier one waits for this one. Returns the update queued.
+   */
+  PendingWrite enqueueUpdate(StoredPair pair, Metadata base, @Nullable PendingWrite earlier) {
+    PendingWrite next;
+    synchronized (queueLock) {
+      if (earlier != null && queue.remove(earlier)) {
+        // Never taken by the writer, so never started: the new one takes its place in the key's
+        // list (the pair is never without a pending update between the two) and its completion.
+        PendingWrite replacing = new PendingWrite(pair, base, earlier.published);
+        pending.computeIfPresent(
+            pair.key(),
+            (k, list) -> {
+              List<PendingWrite> swapped = new ArrayList<>(list.size());
+              for (PendingWrite w : list) {
+                swapped.add(w == earlier ? replacing : w);
+              }
+              return List.copyOf(swapped);
+            });
+        pendingBytes.addAndGet(-earlier.weight());
+        next = replacing;
+      } else {
+        if (earlier != null) {
+          // Taken into the batch being written: unless already being written, it is skipped.
+          synchronized (earlier) {
+            if (!earlier.started) {
+              earlier.superseded = true;
+            }
+          }
+        }
+        next = new PendingWrite(pair, null, 0, base);
+        register(next);
+      }
+      if (queue(next)) {
+        return next;
+      }
+    }
+    publishHere(next);
+    return next;
+  }
+
   /** Makes a write pending (its weight already counted) and queues it for the writer thread. */
   void enqueue(PendingWrite p) {
-    boolean queued = true;
-    // Registered and queued under one lock, so that a key's pending list and the (first in, first
-    // out) queue agree on the order.
     synchronized (queueLock) {
-      pending.merge(
-          p.pair.key(),
-          List.of(p),
-          (a, b) -> {
-            List<PendingWrite> both = new ArrayList<>(a);
-            both.addAll(b);
-            return List.copyOf(both);
-          });
-      if (executor.isShutdown()) {
-        queued = false;
-      } else {
-        queue.add(p);
-        if (!draining) {
-          try {
-            executor.execute(this::drain);
-            draining = true;
-          } catch (RejectedExecutionException closing) {
-            queue.remove(p);
-            queued = false;
-          }
-        }
+      register(p);
+      if (queue(p)) {
+        return;
       }
     }
-    if (!queued) {
-      // Closing: carried out on the caller, after the key's earlier writes.
+    publishHere(p);
+  }
+
+  /**
+   * Adds a write to its key's pending ones, under {@code queueLock}, so that a key's pending list
+   * and the (first in, first out) queue agree on the order.
+   */
+  private void register(PendingWrite p) {
+    pending.merge(
+        p.pair.key(),
+        List.of(p),
+        (a, b) -> {
+          List<PendingWrite> both = new ArrayList<>(a);
+          both.addAll(b);
+          return List.copyOf(both);
+        });
+  }
+
+  /**
+   * Queues a pending write for the writer thread, under {@code queueLock}; false when closing (the
+   * caller then carries it out, see {@link #publishHere}).
+   */
+  private boolean queue(PendingWrite p) {
+    if (executor.isShutdown()) {
+      return false;
+    }
+    if (queue.isEmpty()) {
+      firstQueuedNanos = System.nanoTime();
+    }
+    queue.add(p);
+    if (p.base == null) {
+      urgent = true;
+      queueLock.notifyAll();
+    }
+    if (!draining) {
       try {
-        List<PendingWrite> waiting = pending.get(p.pair.key());
-        if (waiting != null) {
-          for (PendingWrite earlier : waiting) {
-            if (earlier == p) {
-              break;
-            }
-            earlier.await();
-          }
-        }
-      } catch (IOException e) {
-        // Waited for as far as possible; the write follows.
+        executor.execute(this::drain);
+        draining = true;
+      } catch (RejectedExecutionException closing) {
+        queue.remove(p);
+        return false;
       }
-      publish(List.of(p));
     }
+    return true;
+  }
+
+  /** Closing: carries a write out on the caller, after its key's earlier writes. */
+  private void publishHere(PendingWrite p) {
+    try {
+      List<PendingWrite> waiting = pending.get(p.pair.key());
+      if (waiting != null) {
+        for (PendingWrite before : waiting) {
+          if (before == p) {
+            break;
+          }
+          before.await();
+        }
+      }
+    } catch (IOException e) {
+      // Waited for as far as possible; the write follows.
+    }
+    publish(List.of(p));
   }
 }

@@ -36,6 +36,7 @@ public final class Layout {
 
   private static final String UUID_PATTERN =
       "[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}";
+  private static final MessageDigest SHA_256 = sha256();
   private static final Pattern SHARD = Pattern.compile("[0-9a-f]");
   private static final Pattern OLD_KEY_DIR = Pattern.compile("[0-9a-f]{64}");
   private static final Pattern ENTRY = Pattern.compile("[0-9a-f]{64}\\.(" + UUID_PATTERN + ")");
@@ -46,9 +47,19 @@ public final class Layout {
 
   /** The lower-case hex SHA-256 of a key's UTF-8 value: the start of its entries' file names. */
   public static String keyHash(CacheKey key) {
+    MessageDigest sha;
     try {
-      MessageDigest sha = MessageDigest.getInstance("SHA-256");
-      return HexFormat.of().formatHex(sha.digest(key.value().getBytes(StandardCharsets.UTF_8)));
+      // A clone of a digest that never digests: no provider look-up for each of a request's hashes.
+      sha = (MessageDigest) SHA_256.clone();
+    } catch (CloneNotSupportedException e) {
+      throw new AssertionError("the JDK's SHA-256 can be cloned", e);
+    }
+    return HexFormat.of().formatHex(sha.digest(key.value().getBytes(StandardCharsets.UTF_8)));
+  }
+
+  private static MessageDigest sha256() {
+    try {
+      return MessageDigest.getInstance("SHA-256");
     } catch (NoSuchAlgorithmException e) {
       throw new AssertionError("every JDK has SHA-256", e);
     }

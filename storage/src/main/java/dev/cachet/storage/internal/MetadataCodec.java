@@ -1,19 +1,19 @@
 package dev.cachet.storage.internal;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.cachet.core.CacheKey;
 import dev.cachet.core.Headers;
 import dev.cachet.core.Request;
 import dev.cachet.core.Response;
 import dev.cachet.core.StoredPair;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.URI;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -115,11 +115,60 @@ public final class MetadataCodec {
 
   /** The base JSON of a pair (pretty printed, as the golden file shows it). */
   public static byte[] write(StoredPair pair) {
-    try {
-      return JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(tree(pair));
-    } catch (JsonProcessingException e) {
-      throw new IllegalStateException("a JSON tree always serialises", e);
+    ByteArrayOutputStream out = new ByteArrayOutputStream(1024);
+    write(pair, out, true);
+    return out.toByteArray();
+  }
+
+  /**
+   * Writes a pair's JSON, streamed (no tree is built: this runs for every commit and update),
+   * compact or pretty printed.
+   */
+  private static void write(StoredPair p, ByteArrayOutputStream out, boolean pretty) {
+    try (JsonGenerator g = JSON.getFactory().createGenerator(out)) {
+      if (pretty) {
+        g.useDefaultPrettyPrinter();
+      }
+      g.writeStartObject();
+      g.writeNumberField("formatVersion", FORMAT_VERSION);
+      g.writeStringField("id", p.id().toString());
+      g.writeStringField("key", p.key().value());
+      g.writeObjectFieldStart("request");
+      g.writeStringField("method", p.request().method());
+      g.writeStringField("uri", p.request().uri().toString());
+      g.writeFieldName("headers");
+      headers(g, p.request().headers());
+      g.writeEndObject();
+      g.writeObjectFieldStart("response");
+      g.writeNumberField("status", p.response().status());
+      Optional<String> version = p.httpVersion();
+      if (version.isPresent()) {
+        g.writeStringField("httpVersion", version.get());
+      }
+      Optional<String> reason = p.reasonPhrase();
+      if (reason.isPresent()) {
+        g.writeStringField("reasonPhrase", reason.get());
+      }
+      g.writeFieldName("headers");
+      headers(g, p.response().headers());
+      g.writeEndObject();
+      g.writeStringField("requestTime", p.requestTime().toString());
+      g.writeStringField("responseTime", p.responseTime().toString());
+      g.writeEndObject();
+    } catch (IOException e) {
+      throw new UncheckedIOException("writing to memory cannot fail", e);
     }
+  }
+
+  private static void headers(JsonGenerator g, Headers headers) throws IOException {
+    g.writeStartArray();
+    for (Headers.Field f : headers.fields()) {
+      g.writeStartArray();
+      g.writeString(f.name());
+      g.writeString(f.value());
+      g.writeEndArray();
+    }
+    g.writeEndArray();
   }
 
   /**
@@ -130,18 +179,17 @@ public final class MetadataCodec {
     if (seq < 1) {
       throw new IllegalArgumentException("update sequence numbers start at 1");
     }
-    byte[] json;
-    try {
-      json = JSON.writeValueAsBytes(tree(pair));
-    } catch (JsonProcessingException e) {
-      throw new IllegalStateException("a JSON tree always serialises", e);
-    }
-    if (json.length > SLOT_BYTES - SLOT_HEADER) {
+    // The header's place first, then the JSON, then the header: one array, no copy of the JSON.
+    ByteArrayOutputStream out = new ByteArrayOutputStream(1024);
+    out.write(new byte[SLOT_HEADER], 0, SLOT_HEADER);
+    write(pair, out, false);
+    if (out.size() > SLOT_BYTES) {
       return Optional.empty();
     }
-    ByteBuffer b = ByteBuffer.allocate(SLOT_HEADER + json.length);
-    b.put(SLOT_MAGIC).putLong(seq).putInt(json.length).putInt(0).put(json);
-    b.putInt(SLOT_MAGIC.length + 12, (int) slotChecksum(generation, b.array(), 0, json.length));
+    int jsonLength = out.size() - SLOT_HEADER;
+    ByteBuffer b = ByteBuffer.wrap(out.toByteArray());
+    b.put(SLOT_MAGIC).putLong(seq).putInt(jsonLength);
+    b.putInt(SLOT_MAGIC.length + 12, (int) slotChecksum(generation, b.array(), 0, jsonLength));
     return Optional.of(b.array());
   }
 
@@ -159,25 +207,6 @@ public final class MetadataCodec {
     crc.update(bytes, at + SLOT_MAGIC.length, 12);
     crc.update(bytes, at + SLOT_HEADER, jsonLength);
     return crc.getValue();
-  }
-
-  private static ObjectNode tree(StoredPair p) {
-    ObjectNode root = JSON.createObjectNode();
-    root.put("formatVersion", FORMAT_VERSION);
-    root.put("id", p.id().toString());
-    root.put("key", p.key().value());
-    ObjectNode request = root.putObject("request");
-    request.put("method", p.request().method());
-    request.put("uri", p.request().uri().toString());
-    request.set("headers", headers(p.request().headers()));
-    ObjectNode response = root.putObject("response");
-    response.put("status", p.response().status());
-    p.httpVersion().ifPresent(v -> response.put("httpVersion", v));
-    p.reasonPhrase().ifPresent(r -> response.put("reasonPhrase", r));
-    response.set("headers", headers(p.response().headers()));
-    root.put("requestTime", p.requestTime().toString());
-    root.put("responseTime", p.responseTime().toString());
-    return root;
   }
 
   /**
@@ -284,14 +313,6 @@ public final class MetadataCodec {
       // Bad UUID, URI, instant, status or header: the values the core refuses.
       throw new Corrupt("invalid value: " + e.getMessage(), e);
     }
-  }
-
-  private static ArrayNode headers(Headers headers) {
-    ArrayNode a = JSON.createArrayNode();
-    for (Headers.Field f : headers.fields()) {
-      a.addArray().add(f.name()).add(f.value());
-    }
-    return a;
   }
 
   private static Headers headers(JsonNode node) throws Corrupt {

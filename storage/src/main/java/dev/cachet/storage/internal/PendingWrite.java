@@ -26,7 +26,7 @@ final class PendingWrite {
   final byte @Nullable [] body; // null for an update
   final int length;
   final @Nullable Metadata base; // null for a commit
-  final CompletableFuture<Void> published = new CompletableFuture<>();
+  final CompletableFuture<Void> published;
   boolean done; // guarded by this
   boolean started; // guarded by this: its publication is writing
   boolean superseded; // guarded by this: a later update of its pair replaces it unwritten
@@ -36,6 +36,19 @@ final class PendingWrite {
     this.body = body;
     this.length = length;
     this.base = base;
+    this.published = new CompletableFuture<>();
+  }
+
+  /**
+   * An update replacing an earlier one of its pair before that was written: it completes the
+   * earlier one's {@code published}, for whoever waits for that.
+   */
+  PendingWrite(StoredPair pair, Metadata base, CompletableFuture<Void> published) {
+    this.pair = pair;
+    this.body = null;
+    this.length = 0;
+    this.base = base;
+    this.published = published;
   }
 
   /** The bytes it holds against the bound on pending bytes. */

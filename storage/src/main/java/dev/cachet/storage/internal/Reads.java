@@ -155,7 +155,8 @@ final class Reads {
    */
   @Nullable FileChannel open(Path entry) throws IOException {
     try {
-      return OwnerOnly.open(entry);
+      // Open for writing too: a file kept open takes its commit's updates (see Updates).
+      return OwnerOnly.openForUpdate(entry);
     } catch (NoSuchFileException gone) {
       index.forget(entry);
       return null;

@@ -4,9 +4,9 @@ import java.io.IOException;
 import java.nio.channels.FileChannel;
 
 /**
- * An entry file open for reading, shared by the bodies read from it and by {@link OpenEntries}:
- * each holds a reference, and the channel closes when the last one lets go. Reads are positioned,
- * so holders never disturb each other.
+ * An entry file kept open, shared by the bodies read from it, by {@link OpenEntries} and by an
+ * update written into its slots ({@link Updates}): each holds a reference, and the channel closes
+ * when the last one lets go. Reads and writes are positioned, so holders never disturb each other.
  */
 final class SharedChannel {
   private final FileChannel channel;
@@ -43,7 +43,7 @@ final class SharedChannel {
       try {
         channel.close();
       } catch (IOException ignored) {
-        // A channel only read from has nothing to lose in closing.
+        // Updates are never forced, so closing has nothing to lose.
       }
     }
   }

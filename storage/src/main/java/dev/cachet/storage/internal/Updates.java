@@ -17,10 +17,11 @@ import java.util.Optional;
  * A 304's freshening (RFC 9111 §4.3.4): the pair's new request, response and times written into the
  * next update slot of its entry file ({@link MetadataCodec}), in place, never forced: no file
  * created or renamed, so the shard's directory does not change and every view of it stays valid.
- * The slot is written through the channel that checked the file's header is the one of the commit
- * this instance knows, so a replacement by another instance meanwhile is never written into (the
- * update is then dropped). An update too large for a slot rewrites the entry whole, its body copied
- * in the kernel, as a new commit.
+ * The slot is written through a channel that checked the file's header is the one of the commit
+ * this instance knows: the file kept open for that commit ({@link OpenEntries}), else one opened
+ * for the update. So a replacement by another instance meanwhile is never written into (the update
+ * is then lost, as a crash would lose it). An update too large for a slot rewrites the entry whole,
+ * its body copied in the kernel, as a new commit.
  */
 final class Updates {
   private final FileStore store;
@@ -74,6 +75,17 @@ final class Updates {
     long seq = known.updateSeq + 1;
     Optional<byte[]> slot = MetadataCodec.slot(updated.pair(), updated.generation(), seq);
     long at = MetadataCodec.slotOffset(EntryCodec.updateArea(updated), seq);
+    SharedChannel kept = slot.isPresent() ? index.open.acquire(entry, known.meta) : null;
+    if (kept != null) {
+      // This commit's own file, kept open since its header was checked: no path is looked up, and
+      // a replacement by another instance is another file, so never written into.
+      try {
+        EntryCodec.writeAt(kept.channel(), at, ByteBuffer.wrap(slot.get()));
+      } finally {
+        kept.release();
+      }
+      return written(shard, hash, entry, known, updated, at + slot.get().length);
+    }
     try (FileChannel ch = OwnerOnly.openForUpdate(entry)) {
       byte[] header = EntryCodec.readHeader(ch);
       if (!EntryCodec.isHeaderOf(header, known.meta)
@@ -101,10 +113,22 @@ final class Updates {
       shards.changed(shard);
       return false;
     }
+    return written(shard, hash, entry, known, updated, at + slot.get().length);
+  }
+
+  /** Learns an update written in place, whose slot ends at {@code slotEnd}. */
+  private boolean written(
+      int shard,
+      String hash,
+      Path entry,
+      EntryIndex.Tracked known,
+      Metadata updated,
+      long slotEnd) {
     // The write set the file's time, its recency on the disk.
     long now = index.tick();
-    long fileBytes = Math.max(known.bytes, at + slot.get().length);
-    index.put(entry, new EntryCodec.Read(updated, known.headerCrc, seq, fileBytes), now);
+    long fileBytes = Math.max(known.bytes, slotEnd);
+    index.put(
+        entry, new EntryCodec.Read(updated, known.headerCrc, known.updateSeq + 1, fileBytes), now);
     shards.updated(shard, hash, updated.pair());
     return true;
   }

@@ -119,7 +119,8 @@ public final class WriteBehind implements Storage {
 
   /**
    * Replaces a stored pair's request, response and times, keeping its body (RFC 9111 §4.3.4): at
-   * once for this storage's callers, and on the disk behind them, in order with the key's other
+   * once for this storage's callers, and on the disk behind them within {@link
+   * GroupCommit#UPDATE_DELAY_NANOS} (sooner if anyone waits for it), in order with the key's other
    * pending writes. False when no entry of the pair is stored. The entry updated is the one this
    * storage knows now; the new metadata is written only beside that entry's body, so if another
    * instance replaces or removes the entry meanwhile the update is dropped.
@@ -150,20 +151,11 @@ public final class WriteBehind implements Storage {
       return false;
     }
     boolean over = queue.reserve(PendingWrite.UPDATE_WEIGHT);
-    PendingWrite update = new PendingWrite(pair, null, 0, base);
-    queue.enqueue(update);
-    if (earlierUpdate != null) {
-      // Now that the new one is queued (so the pair is never without a pending update between the
-      // two), the earlier one, unless already being written, is not written at all: the disk goes
-      // from the old metadata to the newest, so a pair updated faster than the disk writes costs
-      // one write per pass of the queue, not a wait.
-      synchronized (earlierUpdate) {
-        if (!earlierUpdate.started) {
-          earlierUpdate.superseded = true;
-        }
-      }
-    }
+    // The earlier one, unless already being written, is not written at all: the disk goes from the
+    // old metadata to the newest, so a hot pair costs one write per pass of the queue, not a wait.
+    PendingWrite update = queue.enqueueUpdate(pair, base, earlierUpdate);
     if (over) {
+      queue.writeNow();
       update.await();
     }
     return true;

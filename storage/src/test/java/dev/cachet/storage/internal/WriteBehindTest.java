@@ -1,0 +1,123 @@
+package dev.cachet.storage.internal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.cachet.core.CacheKey;
+import dev.cachet.core.Headers;
+import dev.cachet.core.Request;
+import dev.cachet.core.Response;
+import dev.cachet.core.StoredPair;
+import dev.cachet.storage.BodyWriter;
+import java.io.IOException;
+import java.net.URI;
+import java.nio.ByteBuffer;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.UUID;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The updates (304 freshenings, RFC 9111 §4.3.4) a {@link WriteBehind} writes behind its callers: a
+ * later update of a pair replaces one not yet written, and the newest reaches the disk unasked
+ * within {@link GroupCommit#UPDATE_DELAY_NANOS}, or at once when someone waits for it.
+ */
+class WriteBehindTest {
+  @TempDir Path root;
+
+  private static final Duration SETTLE_BOUND = Duration.ofSeconds(30);
+
+  private static FileStore.Settings settings() {
+    return new FileStore.Settings(1 << 20, false, 4096, true, Duration.ofSeconds(10), 16);
+  }
+
+  private static StoredPair pair(int version) {
+    URI uri = URI.create("http://example.com/freshened");
+    Instant at = Instant.parse("2026-01-01T00:00:00Z").plusSeconds(version);
+    return new StoredPair(
+        new UUID(7, 7),
+        CacheKey.of(uri),
+        Request.get(uri),
+        Response.of(200, Headers.of("Cache-Control", "max-age=0", "ETag", "\"" + version + "\"")),
+        at,
+        at);
+  }
+
+  private static void store(WriteBehind s, StoredPair p) throws IOException {
+    try (BodyWriter w = s.newWriter(p)) {
+      w.write(ByteBuffer.wrap(new byte[] {1, 2, 3}));
+      w.commit();
+    }
+  }
+
+  @Test
+  void manyUpdatesOfOnePair_holdOnePendingWrite_andTheNewestReachesTheDisk() throws IOException {
+    try (WriteBehind s = new WriteBehind(FileStore.open(root, settings()), 4096, 1 << 20)) {
+      store(s, pair(0));
+      s.settleAll();
+      for (int i = 1; i <= 1000; i++) {
+        assertThat(s.update(pair(i))).isTrue();
+        assertThat(s.find(pair(0).key())).containsExactly(pair(i));
+      }
+      assertThat(s.pendingBytes())
+          .as("each update replaced the one before it, unwritten")
+          .isLessThanOrEqualTo(2L * PendingWrite.UPDATE_WEIGHT);
+      s.settleAll();
+      assertThat(s.pendingBytes()).isZero();
+      try (FileStore other = FileStore.open(root, settings())) {
+        assertThat(other.find(pair(0).key())).containsExactly(pair(1000));
+      }
+    }
+  }
+
+  @Test
+  void anUpdate_reachesTheDiskUnasked_withinTheDelay() throws Exception {
+    try (WriteBehind s = new WriteBehind(FileStore.open(root, settings()), 4096, 1 << 20)) {
+      store(s, pair(0));
+      s.settleAll();
+      assertThat(s.update(pair(1))).isTrue();
+      // Nobody waits for it: it is written once the queue's delay has passed. The bound is far
+      // beyond the delay, so that a slow machine does not fail this; how soon is not measured here.
+      long deadline = System.nanoTime() + SETTLE_BOUND.toNanos();
+      List<StoredPair> onDisk = List.of();
+      while (System.nanoTime() < deadline) {
+        try (FileStore other = FileStore.open(root, settings())) {
+          onDisk = other.find(pair(0).key());
+        }
+        if (onDisk.equals(List.of(pair(1)))) {
+          break;
+        }
+        Thread.sleep(100);
+      }
+      assertThat(onDisk).containsExactly(pair(1));
+      assertThat(s.pendingBytes()).isZero();
+    }
+  }
+
+  @Test
+  void aCommitJoiningQueuedUpdates_isWrittenAtOnce_withThem() throws IOException {
+    try (WriteBehind s = new WriteBehind(FileStore.open(root, settings()), 4096, 1 << 20)) {
+      store(s, pair(0));
+      s.settleAll();
+      assertThat(s.update(pair(1))).isTrue();
+      StoredPair other =
+          new StoredPair(
+              new UUID(8, 8),
+              CacheKey.of(URI.create("http://example.com/other")),
+              Request.get(URI.create("http://example.com/other")),
+              Response.of(200, Headers.of("Cache-Control", "max-age=60")),
+              Instant.EPOCH,
+              Instant.EPOCH);
+      store(s, other);
+      // Waiting for the commit's key only: the update queued before it goes in the same batch.
+      s.settle(other.key());
+      try (FileStore disk = FileStore.open(root, settings())) {
+        assertThat(disk.find(other.key())).containsExactly(other);
+        assertThat(disk.find(pair(0).key())).containsExactly(pair(1));
+      }
+      assertThat(s.settleAll(Duration.ofSeconds(30))).isZero();
+    }
+  }
+}
