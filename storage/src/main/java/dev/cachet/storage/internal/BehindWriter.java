@@ -103,6 +103,7 @@ final class BehindWriter implements BodyWriter {
     queue.enqueue(p);
     if (over) {
       // The backlog is full: this caller waits for its batch, so callers go at the disk's pace.
+      queue.writeNow();
       p.await();
     }
   }

@@ -32,18 +32,28 @@ import org.jspecify.annotations.Nullable;
  * batch (a group commit), so a forced write's cost is shared by every commit of the batch; only
  * then are the batch's writes reported done.
  *
- * <p>A commit is written at once. A queue holding only updates (304 freshenings) is written {@link
- * #UPDATE_DELAY_NANOS} after its first, or as soon as a commit joins it or anyone waits for one of
- * its writes: meanwhile a later update of the same pair replaces an earlier one in the queue, so a
- * hot entry costs one write a second, not one per revalidation, and the writer thread is not woken
- * for each. The delay is what a crash can lose of them: a lost freshening costs one more
- * revalidation, never a wrong answer.
+ * <p>A queue is written a short while after its first write, so that a batch gathers the writes of
+ * that while: {@link #COMMIT_DELAY_NANOS} after its first commit, {@link #UPDATE_DELAY_NANOS} after
+ * its first update (a 304's freshening) when it holds no commit, at once when anyone waits for one
+ * of its writes or it holds {@link #BATCH} writes. So a durable batch forces each shard once for
+ * many commits, not once for every one or two, and the writer thread is not woken for every write.
+ * Meanwhile a later update of the same pair replaces an earlier one in the queue, so a hot entry
+ * costs one write a second, not one per revalidation. The delays are what a crash can lose beyond
+ * the writes in progress: pairs this storage had acknowledged but not yet written, which a write
+ * behind the caller never promised to keep; a lost freshening costs one more revalidation, never a
+ * wrong answer.
  */
 final class GroupCommit {
   private static final AtomicInteger THREADS = new AtomicInteger();
 
+  /** How long a queue holding commits waits before it is written. */
+  static final long COMMIT_DELAY_NANOS = TimeUnit.MILLISECONDS.toNanos(20);
+
   /** How long a queue of updates only waits before it is written. */
   static final long UPDATE_DELAY_NANOS = TimeUnit.SECONDS.toNanos(1);
+
+  /** A queue this long is written at once. */
+  static final int BATCH = 512;
 
   private final FileStore store;
   private final long maximumPendingBytes;
@@ -56,7 +66,8 @@ final class GroupCommit {
   private final Set<PendingWrite> queue = new LinkedHashSet<>(); // guarded by queueLock
   private boolean draining; // guarded by queueLock
   private boolean urgent; // guarded by queueLock: the queue is to be written now
-  private long firstQueuedNanos; // guarded by queueLock: when the queue became non-empty
+  private long dueNanos; // guarded by queueLock: when the queue is to be written
+  private boolean holdsCommit; // guarded by queueLock
 
   GroupCommit(FileStore store, long maximumPendingBytes) {
     this.store = store;
@@ -199,6 +210,7 @@ final class GroupCommit {
         batch = new ArrayList<>(queue);
         queue.clear();
         urgent = false;
+        holdsCommit = false;
       }
       publish(batch);
     }
@@ -211,7 +223,7 @@ final class GroupCommit {
   @SuppressWarnings("WaitNotInLoop") // the loop is the due check around it
   private void awaitDue() {
     while (!queue.isEmpty() && !urgent) {
-      long left = firstQueuedNanos + UPDATE_DELAY_NANOS - System.nanoTime();
+      long left = dueNanos - System.nanoTime();
       if (left <= 0) {
         return;
       }
@@ -360,10 +372,18 @@ final class GroupCommit {
       return false;
     }
     if (queue.isEmpty()) {
-      firstQueuedNanos = System.nanoTime();
+      dueNanos = System.nanoTime() + UPDATE_DELAY_NANOS;
+    }
+    if (p.base == null && !holdsCommit) {
+      holdsCommit = true;
+      long due = System.nanoTime() + COMMIT_DELAY_NANOS;
+      if (due - dueNanos < 0) {
+        dueNanos = due;
+        queueLock.notifyAll();
+      }
     }
     queue.add(p);
-    if (p.base == null) {
+    if (queue.size() >= BATCH && !urgent) {
       urgent = true;
       queueLock.notifyAll();
     }
