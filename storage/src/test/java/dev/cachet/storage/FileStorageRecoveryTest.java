@@ -369,18 +369,24 @@ class FileStorageRecoveryTest {
     }
 
     @Test
-    void leastRecentlyUsedOrder_survivesARestart() throws IOException {
+    void leastRecentlyUsedOrder_survivesARestart() throws Exception {
       Path lruRoot = temp.resolve("lru");
       StoredPair a = pair("http://example.com/a");
       StoredPair b = pair("http://example.com/b");
       StoredPair c = pair("http://example.com/c");
       long bound;
       try (FileStorage s = FileStorage.newBuilder(lruRoot).durable(false).build()) {
+        // A write's recency is when it reaches the disk, as exact as the file system's clock: each
+        // gets there, a few of its ticks apart.
         store(s, a, bytes(40_000, 1));
-        store(s, b, bytes(40_000, 2));
-        store(s, c, bytes(40_000, 3));
-        // A write's recency is when it reaches the disk: let all three get there first.
         s.flush();
+        Thread.sleep(50);
+        store(s, b, bytes(40_000, 2));
+        s.flush();
+        Thread.sleep(50);
+        store(s, c, bytes(40_000, 3));
+        s.flush();
+        Thread.sleep(50);
         // a is used after b and c were stored: b is now the least recently used.
         assertThat(readChunks(s, a)).isPresent();
         bound = s.size() + 1000;
