@@ -219,6 +219,21 @@ class FileStorageRecoveryTest {
     }
   }
 
+  /** The engine reads a body whole for a caller that wants a byte array: checked the same way. */
+  @Test
+  void wrongChecksum_failsAReadOfTheWholeBody_andDropsTheEntry() throws IOException {
+    flipABodyByte(entry(damaged));
+    try (Storage s = FileStorage.newBuilder(root).verifyChecksumsOnOpen(false).build()) {
+      StoredPair found = s.find(damaged.key()).get(0);
+      try (StoredBody b = s.openBody(found).orElseThrow()) {
+        assertThatThrownBy(() -> b.asInputStream().readAllBytes())
+            .isInstanceOf(StorageException.class)
+            .hasMessageContaining("checksum");
+      }
+      assertThat(s.find(damaged.key())).isEmpty();
+    }
+  }
+
   @Test
   void wrongChecksum_ofASingleChunkBody_failsThatChunk_beforeItIsHandedOut() throws IOException {
     Path other = temp.resolve("small");

@@ -150,6 +150,23 @@ final class FileBody implements StoredBody, RangeBodies.Sliceable {
         return n;
       }
 
+      /** The rest of the body in one array of its length, read and checked at once. */
+      @Override
+      public byte[] readAllBytes() throws IOException {
+        long left = length - read;
+        if (left > Integer.MAX_VALUE - 8) {
+          return super.readAllBytes(); // too large for one array: fails as the JDK's does
+        }
+        byte[] rest = new byte[(int) left];
+        if (rest.length > 0) {
+          readFully(ByteBuffer.wrap(rest));
+          crc.update(rest, 0, rest.length);
+          read = length;
+        }
+        verify();
+        return rest;
+      }
+
       @Override
       public void close() throws IOException {
         FileBody.this.close();
