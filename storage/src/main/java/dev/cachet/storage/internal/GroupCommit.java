@@ -35,13 +35,14 @@ import org.jspecify.annotations.Nullable;
  * <p>A queue is written a short while after its first write, so that a batch gathers the writes of
  * that while: {@link #COMMIT_DELAY_NANOS} after its first commit, {@link #UPDATE_DELAY_NANOS} after
  * its first update (a 304's freshening) when it holds no commit, at once when anyone waits for one
- * of its writes or it holds {@link #BATCH} writes. So a durable batch forces each shard once for
- * many commits, not once for every one or two, and the writer thread is not woken for every write.
- * Meanwhile a later update of the same pair replaces an earlier one in the queue, so a hot entry
- * costs one write a second, not one per revalidation. The delays are what a crash can lose beyond
- * the writes in progress: pairs this storage had acknowledged but not yet written, which a write
- * behind the caller never promised to keep; a lost freshening costs one more revalidation, never a
- * wrong answer.
+ * of its writes or it holds {@link #BATCH} commits (updates are bounded by the pending bytes, and
+ * the longer they wait the more of them are replaced unwritten). So a durable batch forces each
+ * shard once for many commits, not once for every one or two, and the writer thread is not woken
+ * for every write. Meanwhile a later update of the same pair replaces an earlier one in the queue,
+ * so a hot entry costs one write a second, not one per revalidation. The delays are what a crash
+ * can lose beyond the writes in progress: pairs this storage had acknowledged but not yet written,
+ * which a write behind the caller never promised to keep; a lost freshening costs one more
+ * revalidation, never a wrong answer.
  */
 final class GroupCommit {
   private static final AtomicInteger THREADS = new AtomicInteger();
@@ -52,7 +53,7 @@ final class GroupCommit {
   /** How long a queue of updates only waits before it is written. */
   static final long UPDATE_DELAY_NANOS = TimeUnit.SECONDS.toNanos(1);
 
-  /** A queue this long is written at once. */
+  /** A queue holding this many commits is written at once. */
   static final int BATCH = 512;
 
   private final FileStore store;
@@ -67,7 +68,7 @@ final class GroupCommit {
   private boolean draining; // guarded by queueLock
   private boolean urgent; // guarded by queueLock: the queue is to be written now
   private long dueNanos; // guarded by queueLock: when the queue is to be written
-  private boolean holdsCommit; // guarded by queueLock
+  private int commits; // guarded by queueLock: the commits in the queue
 
   GroupCommit(FileStore store, long maximumPendingBytes) {
     this.store = store;
@@ -210,7 +211,7 @@ final class GroupCommit {
         batch = new ArrayList<>(queue);
         queue.clear();
         urgent = false;
-        holdsCommit = false;
+        commits = 0;
       }
       publish(batch);
     }
@@ -374,8 +375,7 @@ final class GroupCommit {
     if (queue.isEmpty()) {
       dueNanos = System.nanoTime() + UPDATE_DELAY_NANOS;
     }
-    if (p.base == null && !holdsCommit) {
-      holdsCommit = true;
+    if (p.base == null && ++commits == 1) {
       long due = System.nanoTime() + COMMIT_DELAY_NANOS;
       if (due - dueNanos < 0) {
         dueNanos = due;
@@ -383,7 +383,7 @@ final class GroupCommit {
       }
     }
     queue.add(p);
-    if (queue.size() >= BATCH && !urgent) {
+    if (commits >= BATCH && !urgent) {
       urgent = true;
       queueLock.notifyAll();
     }
