@@ -442,7 +442,7 @@ class FileStorageSharedDirectoryTest {
    * afterwards reads the updated pair, with its body.
    */
   @Test
-  void anUpdateThroughAKeptFile_isReadByAnotherInstance() throws Exception {
+  void V_02_anUpdateThroughAKeptFile_isReadByAnotherInstance() throws Exception {
     Path dir = temp.resolve("kept-update");
     URI uri = URI.create("http://example.com/kept-update");
     StoredPair p = versioned(uri, UUID.randomUUID(), 1, 1000);

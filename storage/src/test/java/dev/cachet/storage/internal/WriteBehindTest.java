@@ -55,7 +55,8 @@ class WriteBehindTest {
   }
 
   @Test
-  void manyUpdatesOfOnePair_holdOnePendingWrite_andTheNewestReachesTheDisk() throws IOException {
+  void V_02_manyUpdatesOfOnePair_holdOnePendingWrite_andTheNewestReachesTheDisk()
+      throws IOException {
     try (WriteBehind s = new WriteBehind(FileStore.open(root, settings()), 4096, 1 << 20)) {
       store(s, pair(0));
       s.settleAll();
@@ -75,7 +76,7 @@ class WriteBehindTest {
   }
 
   @Test
-  void anUpdate_reachesTheDiskUnasked_withinTheDelay() throws Exception {
+  void V_02_anUpdate_reachesTheDiskUnasked_withinTheDelay() throws Exception {
     try (WriteBehind s = new WriteBehind(FileStore.open(root, settings()), 4096, 1 << 20)) {
       store(s, pair(0));
       s.settleAll();
@@ -130,7 +131,7 @@ class WriteBehindTest {
   }
 
   @Test
-  void aCommitJoiningQueuedUpdates_isWrittenWithThem() throws IOException {
+  void V_02_aCommitJoiningQueuedUpdates_isWrittenWithThem() throws IOException {
     try (WriteBehind s = new WriteBehind(FileStore.open(root, settings()), 4096, 1 << 20)) {
       store(s, pair(0));
       s.settleAll();
