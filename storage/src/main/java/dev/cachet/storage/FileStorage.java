@@ -211,11 +211,12 @@ public final class FileStorage implements Storage {
    * written in place into the metadata file's next update slot (or, when too large for one, as
    * whole new metadata); other instances see it when they next list the key. The entry updated is
    * the one this storage knows, and the new metadata is only ever written beside that entry's body:
-   * when another instance has replaced or removed it meanwhile, nothing is written. With
-   * write-behind ({@link Builder#writeBehindBytes(long)}) the update is this storage's at once and
-   * written to the disk behind the caller (then it is dropped if the entry was replaced or removed
-   * by another instance before), and updates of one pair made while an earlier one still waits
-   * replace it unwritten.
+   * when another instance has replaced or removed it meanwhile, nothing is written into the other
+   * version. Written through the file this storage keeps open for that entry, such an update goes
+   * into the replaced file and is lost, as a crash would lose it, and true is returned; else false.
+   * With write-behind ({@link Builder#writeBehindBytes(long)}) the update is this storage's at once
+   * and written to the disk behind the caller, within a second, and a later update of the pair made
+   * while it still waits replaces it unwritten.
    */
   @Override
   public boolean update(StoredPair pair) throws IOException {

@@ -82,6 +82,35 @@ class FileStorageTest extends StorageContract {
     }
   }
 
+  /**
+   * Entry files are opened for writing too (a file kept open takes its commit's updates); one that
+   * cannot be, its mode changed behind the store's back, is still read.
+   */
+  @Test
+  void anEntryFileThatCannotBeOpenedForWriting_isStillRead() throws Exception {
+    Path root = temp.resolve("read-only-entry");
+    StoredPair p = pair("http://example.com/read-only");
+    byte[] body = "kept".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    try (FileStorage s = FileStorage.newBuilder(root).durable(false).build()) {
+      store(s, p, body);
+    }
+    Path entry = root.resolve(Layout.entryPath(p.key(), p.id()));
+    org.junit.jupiter.api.Assumptions.assumeTrue(
+        Files.getFileStore(entry).supportsFileAttributeView("posix"),
+        "the file system has no POSIX permissions");
+    Object uid = Files.getAttribute(entry, "unix:uid");
+    org.junit.jupiter.api.Assumptions.assumeFalse(
+        Integer.valueOf(0).equals(uid),
+        "root opens a file for writing whatever its mode: needs another user");
+    Files.setPosixFilePermissions(
+        entry, java.nio.file.attribute.PosixFilePermissions.fromString("r--------"));
+    try (FileStorage s = FileStorage.newBuilder(root).durable(false).build()) {
+      assertThat(s.find(p.key())).containsExactly(p);
+      assertThat(readChunks(s, p)).contains(body);
+      assertThat(readChunks(s, p)).as("again, from the file kept open").contains(body);
+    }
+  }
+
   @Test
   void openFiles_refusesANegativeCount_andASecondSetting() {
     FileStorage.Builder b = FileStorage.newBuilder(temp.resolve("open-files"));

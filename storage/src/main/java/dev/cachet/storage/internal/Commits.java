@@ -136,8 +136,8 @@ final class Commits {
 
   /**
    * Renames a complete temporary entry file over the entry's name: the commit. Then records it in
-   * the index and the shard's view, and forces the shard when durable and {@code sync}. The caller
-   * evicts over the bound (outside any shard lock).
+   * the index and the shard's view, sets its time (its recency), and forces the shard when durable
+   * and {@code sync}. The caller evicts over the bound (outside any shard lock).
    *
    * @param head the file's first bytes, holding its sealed header
    */
@@ -178,10 +178,10 @@ final class Commits {
         throw e;
       }
       shards.applied(shard, before, Reads.attributes(dir), temp.entryName(), meta.pair());
-      // The file's time is its recency on the disk: left as the write set it, as exact as the file
-      // system's clock (entries written within one tick of it, a few ms, tie across a restart);
-      // setting it exactly would cost an open, a utimensat and a close for every commit.
+      // Set, not left as written: the file system's clock is coarse (a tick of a few ms), and
+      // entries written in one tick would lose their order across a restart.
       long now = index.tick();
+      Reads.touchFile(entry, now);
       index.put(
           entry,
           new EntryCodec.Read(meta, EntryCodec.storedHeaderCrc(head), 0, meta.bodyEnd()),

@@ -219,7 +219,9 @@ public final class FileStore implements Storage {
 
   /**
    * Replaces the request, response and times of the entry {@code base} describes, keeping its body;
-   * false (nothing written) when the entry is no longer that commit.
+   * false (nothing written) when the entry is found to be no longer that commit. Written through
+   * the file kept open for that commit, an update of an entry another instance has replaced goes
+   * into the replaced file, unseen (see {@link Updates}).
    */
   boolean update(StoredPair pair, Metadata base) throws IOException {
     requireNonNull(pair, "pair");

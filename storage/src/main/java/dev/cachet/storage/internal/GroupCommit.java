@@ -69,6 +69,8 @@ final class GroupCommit {
   private boolean urgent; // guarded by queueLock: the queue is to be written now
   private long dueNanos; // guarded by queueLock: when the queue is to be written
   private int commits; // guarded by queueLock: the commits in the queue
+  private boolean keepDue; // guarded by queueLock: the next write queued replaces one
+  private boolean interrupted; // on the writer thread: an interrupt to restore once idle
 
   GroupCommit(FileStore store, long maximumPendingBytes) {
     this.store = store;
@@ -206,6 +208,10 @@ final class GroupCommit {
         awaitDue();
         if (queue.isEmpty()) {
           draining = false;
+          if (interrupted) {
+            interrupted = false;
+            Thread.currentThread().interrupt();
+          }
           return;
         }
         batch = new ArrayList<>(queue);
@@ -231,8 +237,9 @@ final class GroupCommit {
       try {
         TimeUnit.NANOSECONDS.timedWait(queueLock, left);
       } catch (InterruptedException e) {
-        // Only the executor interrupts its thread (shutdownNow is never called): write now.
-        Thread.currentThread().interrupt();
+        // Write now, with the flag clear (a channel used by an interrupted thread is closed),
+        // and restore it once the queue is empty.
+        interrupted = true;
         return;
       }
     }
@@ -318,6 +325,9 @@ final class GroupCommit {
             });
         pendingBytes.addAndGet(-earlier.weight());
         next = replacing;
+        // In the earlier one's place: the queue keeps its due time, even if that one was alone in
+        // it (else a pair revalidated more often than the delay would never be written).
+        keepDue = true;
       } else {
         if (earlier != null) {
           // Taken into the batch being written: unless already being written, it is skipped.
@@ -369,10 +379,12 @@ final class GroupCommit {
    * caller then carries it out, see {@link #publishHere}).
    */
   private boolean queue(PendingWrite p) {
+    boolean replacing = keepDue;
+    keepDue = false;
     if (executor.isShutdown()) {
       return false;
     }
-    if (queue.isEmpty()) {
+    if (queue.isEmpty() && !replacing) {
       dueNanos = System.nanoTime() + UPDATE_DELAY_NANOS;
     }
     if (p.base == null && ++commits == 1) {

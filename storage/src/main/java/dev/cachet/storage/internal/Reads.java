@@ -162,11 +162,22 @@ final class Reads {
       return null;
     } catch (FileSystemException e) {
       if (!Files.isSymbolicLink(entry)) {
-        throw e;
+        // Not writable (its mode changed, a read-only mount): still read; updates then fail.
+        return openForReading(entry);
       }
       FileStore.LOG.log(
           Level.WARNING, "deleting a link in place of a file storage entry {0}", entry);
       Files.deleteIfExists(entry);
+      index.forget(entry);
+      return null;
+    }
+  }
+
+  /** Opens an entry file that cannot be written, for reading only; null when it is gone. */
+  private @Nullable FileChannel openForReading(Path entry) throws IOException {
+    try {
+      return OwnerOnly.open(entry);
+    } catch (NoSuchFileException gone) {
       index.forget(entry);
       return null;
     }

@@ -6,6 +6,7 @@ import java.io.EOFException;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
+import java.nio.channels.NonWritableChannelException;
 import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
@@ -36,7 +37,9 @@ final class Updates {
 
   /**
    * Replaces the request, response and times of the entry {@code base} describes, keeping its body;
-   * false (nothing written) when the entry is no longer that commit.
+   * false (nothing written) when the entry is found to be no longer that commit. Written through
+   * the file kept open for that commit, an update of an entry another instance has replaced goes
+   * into the replaced file, unseen (see {@link Updates}).
    */
   boolean update(StoredPair pair, Metadata base) throws IOException {
     String hash = Layout.keyHash(pair.key());
@@ -81,10 +84,12 @@ final class Updates {
       // a replacement by another instance is another file, so never written into.
       try {
         EntryCodec.writeAt(kept.channel(), at, ByteBuffer.wrap(slot.get()));
+        return written(shard, hash, entry, known, updated, at + slot.get().length);
+      } catch (NonWritableChannelException readOnly) {
+        // Kept open for reading only (the file could not be opened for writing): opened below.
       } finally {
         kept.release();
       }
-      return written(shard, hash, entry, known, updated, at + slot.get().length);
     }
     try (FileChannel ch = OwnerOnly.openForUpdate(entry)) {
       byte[] header = EntryCodec.readHeader(ch);
