@@ -69,7 +69,6 @@ final class GroupCommit {
   private boolean urgent; // guarded by queueLock: the queue is to be written now
   private long dueNanos; // guarded by queueLock: when the queue is to be written
   private int commits; // guarded by queueLock: the commits in the queue
-  private boolean keepDue; // guarded by queueLock: the next write queued replaces one
   private boolean interrupted; // on the writer thread: an interrupt to restore once idle
 
   GroupCommit(FileStore store, long maximumPendingBytes) {
@@ -310,7 +309,9 @@ final class GroupCommit {
   PendingWrite enqueueUpdate(StoredPair pair, Metadata base, @Nullable PendingWrite earlier) {
     PendingWrite next;
     synchronized (queueLock) {
+      boolean inItsPlace = false;
       if (earlier != null && queue.remove(earlier)) {
+        inItsPlace = true;
         // Never taken by the writer, so never started: the new one takes its place in the key's
         // list (the pair is never without a pending update between the two) and its completion.
         PendingWrite replacing = new PendingWrite(pair, base, earlier.published);
@@ -325,9 +326,6 @@ final class GroupCommit {
             });
         pendingBytes.addAndGet(-earlier.weight());
         next = replacing;
-        // In the earlier one's place: the queue keeps its due time, even if that one was alone in
-        // it (else a pair revalidated more often than the delay would never be written).
-        keepDue = true;
       } else {
         if (earlier != null) {
           // Taken into the batch being written: unless already being written, it is skipped.
@@ -340,7 +338,7 @@ final class GroupCommit {
         next = new PendingWrite(pair, null, 0, base);
         register(next);
       }
-      if (queue(next)) {
+      if (queue(next, inItsPlace)) {
         return next;
       }
     }
@@ -352,7 +350,7 @@ final class GroupCommit {
   void enqueue(PendingWrite p) {
     synchronized (queueLock) {
       register(p);
-      if (queue(p)) {
+      if (queue(p, false)) {
         return;
       }
     }
@@ -376,15 +374,15 @@ final class GroupCommit {
 
   /**
    * Queues a pending write for the writer thread, under {@code queueLock}; false when closing (the
-   * caller then carries it out, see {@link #publishHere}).
+   * caller then carries it out, see {@link #publishHere}). A write {@code inItsPlace} of one just
+   * taken out keeps the queue's due time, even if that one was alone in it: else a pair revalidated
+   * more often than the delay would never be written.
    */
-  private boolean queue(PendingWrite p) {
-    boolean replacing = keepDue;
-    keepDue = false;
+  private boolean queue(PendingWrite p, boolean inItsPlace) {
     if (executor.isShutdown()) {
       return false;
     }
-    if (queue.isEmpty() && !replacing) {
+    if (queue.isEmpty() && !inItsPlace) {
       dueNanos = System.nanoTime() + UPDATE_DELAY_NANOS;
     }
     if (p.base == null && ++commits == 1) {

@@ -47,6 +47,18 @@ class WriteBehindTest {
         at);
   }
 
+  /** A pair fresh for a minute, of another key than {@link #pair}'s. */
+  private static StoredPair fresh(String uri, UUID id) {
+    URI u = URI.create(uri);
+    return new StoredPair(
+        id,
+        CacheKey.of(u),
+        Request.get(u),
+        Response.of(200, Headers.of("Cache-Control", "max-age=60")),
+        Instant.EPOCH,
+        Instant.EPOCH);
+  }
+
   private static void store(WriteBehind s, StoredPair p) throws IOException {
     try (BodyWriter w = s.newWriter(p)) {
       w.write(ByteBuffer.wrap(new byte[] {1, 2, 3}));
@@ -104,15 +116,7 @@ class WriteBehindTest {
     try (WriteBehind s = new WriteBehind(FileStore.open(root, settings()), 4096, 1 << 20)) {
       List<StoredPair> stored = new java.util.ArrayList<>();
       for (int i = 0; i < 50; i++) {
-        URI uri = URI.create("http://example.com/batch/" + i);
-        StoredPair p =
-            new StoredPair(
-                new UUID(9, i),
-                CacheKey.of(uri),
-                Request.get(uri),
-                Response.of(200, Headers.of("Cache-Control", "max-age=60")),
-                Instant.EPOCH,
-                Instant.EPOCH);
+        StoredPair p = fresh("http://example.com/batch/" + i, new UUID(9, i));
         store(s, p);
         stored.add(p);
       }
@@ -162,14 +166,7 @@ class WriteBehindTest {
       store(s, pair(0));
       s.settleAll();
       assertThat(s.update(pair(1))).isTrue();
-      StoredPair other =
-          new StoredPair(
-              new UUID(8, 8),
-              CacheKey.of(URI.create("http://example.com/other")),
-              Request.get(URI.create("http://example.com/other")),
-              Response.of(200, Headers.of("Cache-Control", "max-age=60")),
-              Instant.EPOCH,
-              Instant.EPOCH);
+      StoredPair other = fresh("http://example.com/other", new UUID(8, 8));
       store(s, other);
       // Waiting for the commit's key only: the update queued before it goes in the same batch, long
       // before its own delay.
