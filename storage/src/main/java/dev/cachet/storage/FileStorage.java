@@ -345,6 +345,7 @@ public final class FileStorage implements Storage {
     private long writeBehindBytes = -1;
     private @Nullable Duration openTimeout;
     private int openFiles = -1;
+    private long heldBodyBytes = -1;
 
     private Builder(Path root) {
       this.root = root;
@@ -508,6 +509,31 @@ public final class FileStorage implements Storage {
       return this;
     }
 
+    /**
+     * How many bytes of small bodies (up to 16 KiB each) are held in memory beside the entry files
+     * kept open ({@link #openFiles(int)}), by default 8 MiB: a body read whole from its file and
+     * checked against its CRC32C is held with it, so that reading it again costs no read of the
+     * disk. A held body is that of one commit and goes with its file: when this storage removes or
+     * replaces the entry, when the file is closed as the least recently used, or when newer bodies
+     * need the room (the least recently used let go of first). Damage to a file's body on the disk
+     * after its body was held is found once the body is read from the disk again. Zero holds none.
+     *
+     * @param heldBodyBytes how many bytes, 0 for none
+     * @return this builder
+     * @throws IllegalArgumentException if negative
+     * @throws IllegalStateException if already set
+     */
+    public Builder heldBodyBytes(long heldBodyBytes) {
+      if (heldBodyBytes < 0) {
+        throw new IllegalArgumentException("heldBodyBytes must not be negative: " + heldBodyBytes);
+      }
+      if (this.heldBodyBytes != -1) {
+        throw new IllegalStateException("heldBodyBytes was already set");
+      }
+      this.heldBodyBytes = heldBodyBytes;
+      return this;
+    }
+
     /** A sixteenth of the process's limit on open files, at most 4,096; 256 when unknown. */
     private static int defaultOpenFiles() {
       if (ManagementFactory.getOperatingSystemMXBean()
@@ -540,7 +566,8 @@ public final class FileStorage implements Storage {
                   buffer,
                   verifyChecksumsOnOpen == null || verifyChecksumsOnOpen,
                   openTimeout == null ? Duration.ofMinutes(1) : openTimeout,
-                  openFiles == -1 ? defaultOpenFiles() : openFiles));
+                  openFiles == -1 ? defaultOpenFiles() : openFiles,
+                  heldBodyBytes == -1 ? 8L << 20 : heldBodyBytes));
       WriteBehind behind =
           pending == 0 || buffer == 0 ? null : new WriteBehind(store, buffer, pending);
       return new FileStorage(store, behind);

@@ -436,7 +436,8 @@ class FileStorageRecoveryTest {
   }
 
   /** Flips a byte of an entry's body, in the middle of the file's body region. */
-  private static void flipABodyByte(Path file) throws IOException {
+  /** Changes one byte in the middle of an entry file's body, in place (the same file). */
+  static void flipABodyByte(Path file) throws IOException {
     byte[] b = Files.readAllBytes(file);
     long offset = ByteBuffer.wrap(b).getLong(24);
     long length = ByteBuffer.wrap(b).getLong(32);

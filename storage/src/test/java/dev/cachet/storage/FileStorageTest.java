@@ -1,12 +1,15 @@
 package dev.cachet.storage;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.cachet.core.StoredPair;
 import dev.cachet.storage.internal.Layout;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.ExecutorService;
@@ -83,6 +86,50 @@ class FileStorageTest extends StorageContract {
   }
 
   /**
+   * A small body read whole from its kept file, and checked, is held in memory beside it: read
+   * again (as chunks, as a stream, as a range, or after a 304's freshening) it costs no read of the
+   * disk, so damage done to the file's body since is neither served nor seen until the body is read
+   * from the disk again, by a new instance here. Without held bodies the next read checks the
+   * disk's bytes, fails, and drops the entry.
+   */
+  @ParameterizedTest(name = "bodies held: {0}")
+  @ValueSource(booleans = {true, false})
+  void aBodyReadWhole_isHeldBesideItsFile_andReadAgainWithoutTheDisk(boolean held)
+      throws IOException {
+    Path root = temp.resolve("held-" + held);
+    StoredPair p = pair("http://example.com/held");
+    byte[] body = bytes(1000, 7);
+    try (FileStorage s =
+        FileStorage.newBuilder(root).durable(false).heldBodyBytes(held ? 1 << 20 : 0).build()) {
+      store(s, p, body);
+      s.flush();
+      assertThat(readStream(s, p)).contains(body);
+      FileStorageRecoveryTest.flipABodyByte(root.resolve(Layout.entryPath(p.key(), p.id())));
+      if (!held) {
+        assertThatThrownBy(() -> readChunks(s, p))
+            .isInstanceOf(StorageException.class)
+            .hasMessageContaining("checksum");
+        assertThat(s.find(p.key())).as("the damaged entry is dropped").isEmpty();
+        return;
+      }
+      assertThat(readChunks(s, p)).contains(body);
+      assertThat(readStream(s, p)).contains(body);
+      assertThat(readRange(s, p, 100, 50)).contains(Arrays.copyOfRange(body, 100, 150));
+      Instant later = p.responseTime().plusSeconds(60);
+      StoredPair freshened = p.withResponse(p.response(), later, later);
+      assertThat(s.update(freshened)).isTrue();
+      assertThat(readStream(s, freshened)).contains(body);
+    }
+    try (FileStorage s = FileStorage.newBuilder(root).verifyChecksumsOnOpen(false).build()) {
+      StoredPair found = s.find(p.key()).get(0);
+      assertThatThrownBy(() -> readStream(s, found))
+          .as("read from the disk again")
+          .isInstanceOf(StorageException.class)
+          .hasMessageContaining("checksum");
+    }
+  }
+
+  /**
    * Entry files are opened for writing too (a file kept open takes its commit's updates); one that
    * cannot be, its mode changed behind the store's back, is still read.
    */
@@ -114,11 +161,17 @@ class FileStorageTest extends StorageContract {
   @Test
   void openFiles_refusesANegativeCount_andASecondSetting() {
     FileStorage.Builder b = FileStorage.newBuilder(temp.resolve("open-files"));
-    org.assertj.core.api.Assertions.assertThatThrownBy(() -> b.openFiles(-1))
-        .isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> b.openFiles(-1)).isInstanceOf(IllegalArgumentException.class);
     b.openFiles(0);
-    org.assertj.core.api.Assertions.assertThatThrownBy(() -> b.openFiles(1))
-        .isInstanceOf(IllegalStateException.class);
+    assertThatThrownBy(() -> b.openFiles(1)).isInstanceOf(IllegalStateException.class);
+  }
+
+  @Test
+  void heldBodyBytes_refusesANegativeCount_andASecondSetting() {
+    FileStorage.Builder b = FileStorage.newBuilder(temp.resolve("held-bytes"));
+    assertThatThrownBy(() -> b.heldBodyBytes(-1)).isInstanceOf(IllegalArgumentException.class);
+    b.heldBodyBytes(0);
+    assertThatThrownBy(() -> b.heldBodyBytes(1)).isInstanceOf(IllegalStateException.class);
   }
 
   /**

@@ -50,9 +50,12 @@ final class EntryIndex {
   /** The entry files kept open for reading; an entry forgotten here is let go of there too. */
   final OpenEntries open;
 
-  /** An empty index that keeps up to {@code openFiles} entry files open for reading. */
-  EntryIndex(int openFiles) {
-    this.open = new OpenEntries(openFiles);
+  /**
+   * An empty index that keeps up to {@code openFiles} entry files open for reading, and up to
+   * {@code heldBodyBytes} of their small bodies in memory.
+   */
+  EntryIndex(int openFiles, long heldBodyBytes) {
+    this.open = new OpenEntries(openFiles, heldBodyBytes);
   }
 
   /** A strictly increasing time in milliseconds, at least the wall clock and every loaded use. */

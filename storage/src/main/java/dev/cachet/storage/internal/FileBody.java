@@ -6,7 +6,9 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.util.Optional;
+import java.util.function.Consumer;
 import java.util.zip.CRC32C;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A committed body being read: a region of an entry file, from {@code offset} for {@code length}
@@ -30,6 +32,7 @@ final class FileBody implements StoredBody, RangeBodies.Sliceable {
   private final long length;
   private final long expectedCrc;
   private final Runnable onCorrupt;
+  private final @Nullable Consumer<byte[]> onWhole;
   private final CRC32C crc = new CRC32C();
   private long read;
   private boolean verified;
@@ -40,9 +43,18 @@ final class FileBody implements StoredBody, RangeBodies.Sliceable {
    *
    * @param offset where the body starts in the file
    * @param length the body's length
+   * @param onCorrupt reports the entry corrupt: its body fails the check or ends early
+   * @param onWhole is handed the body, checked, when it is read whole in one piece: an array of its
+   *     own, never changed afterwards
    */
-  FileBody(SharedChannel shared, long offset, long length, long expectedCrc, Runnable onCorrupt) {
-    this(shared, offset, length, true, expectedCrc, onCorrupt);
+  FileBody(
+      SharedChannel shared,
+      long offset,
+      long length,
+      long expectedCrc,
+      Runnable onCorrupt,
+      Consumer<byte[]> onWhole) {
+    this(shared, offset, length, true, expectedCrc, onCorrupt, onWhole);
   }
 
   private FileBody(
@@ -51,13 +63,15 @@ final class FileBody implements StoredBody, RangeBodies.Sliceable {
       long length,
       boolean checksummed,
       long expectedCrc,
-      Runnable onCorrupt) {
+      Runnable onCorrupt,
+      @Nullable Consumer<byte[]> onWhole) {
     this.shared = shared;
     this.offset = offset;
     this.length = length;
     this.checksummed = checksummed;
     this.expectedCrc = expectedCrc;
     this.onCorrupt = onCorrupt;
+    this.onWhole = onWhole;
   }
 
   /** The bytes from {@code from}, read from their position in the file, over the same channel. */
@@ -70,7 +84,7 @@ final class FileBody implements StoredBody, RangeBodies.Sliceable {
     if (!shared.retain()) {
       throw new IllegalStateException("a slice of a closed body");
     }
-    return new FileBody(shared, offset + from, count, false, expectedCrc, onCorrupt);
+    return new FileBody(shared, offset + from, count, false, expectedCrc, onCorrupt, null);
   }
 
   @Override
@@ -88,10 +102,15 @@ final class FileBody implements StoredBody, RangeBodies.Sliceable {
     readFully(buf);
     buf.flip();
     crc.update(buf.duplicate());
+    boolean whole = read == 0;
     read += buf.remaining();
     if (read == length) {
       // Checked before the last bytes are handed out, so no reader gets them unchecked.
       verify();
+      if (whole && onWhole != null) {
+        // Handed out read-only: the array stays as read.
+        onWhole.accept(buf.array());
+      }
     }
     return Optional.of(buf.asReadOnlyBuffer());
   }
@@ -158,12 +177,17 @@ final class FileBody implements StoredBody, RangeBodies.Sliceable {
           return super.readAllBytes(); // too large for one array: fails as the JDK's does
         }
         byte[] rest = new byte[(int) left];
+        boolean whole = read == 0;
         if (rest.length > 0) {
           readFully(ByteBuffer.wrap(rest));
           crc.update(rest, 0, rest.length);
           read = length;
         }
         verify();
+        if (whole && onWhole != null) {
+          // The caller's to change: the one kept is a copy.
+          onWhole.accept(rest.clone());
+        }
         return rest;
       }
 

@@ -54,7 +54,7 @@ public final class FileStore implements Storage {
     this.maximumBytes = settings.maximumBytes();
     this.durable = settings.durable();
     this.bufferBytes = settings.bufferBytes();
-    this.index = new EntryIndex(settings.openFiles());
+    this.index = new EntryIndex(settings.openFiles(), settings.heldBodyBytes());
     this.lock = lock;
     this.shards = new Shards(root);
     this.reads = new Reads(this, shards, index);
@@ -74,6 +74,7 @@ public final class FileStore implements Storage {
    * @param verifyChecksums whether recovery reads every body to check its checksum
    * @param openTimeout how long to wait for another storage that is opening the directory
    * @param openFiles how many entry files are kept open for reading ({@link OpenEntries})
+   * @param heldBodyBytes how many bytes of small bodies are held in memory beside their open files
    */
   public record Settings(
       long maximumBytes,
@@ -81,7 +82,8 @@ public final class FileStore implements Storage {
       int bufferBytes,
       boolean verifyChecksums,
       Duration openTimeout,
-      int openFiles) {}
+      int openFiles,
+      long heldBodyBytes) {}
 
   /**
    * Opens (creating if needed) a storage directory and recovers it.

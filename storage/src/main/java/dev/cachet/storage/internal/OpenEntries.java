@@ -16,16 +16,75 @@ import org.jspecify.annotations.Nullable;
  * removes or replaces the entry. A commit replaced by another instance is a different commit, so
  * its file is opened anew. At most {@code capacity} files are open, least recently used closed
  * first; a body being read keeps its file open until it is closed.
+ *
+ * <p>A body of up to {@link #BODY_BYTES} read whole from a kept file, and checked against its
+ * CRC32C as it was read, is held in memory with it, so that reading it again costs no read at all.
+ * It is held for the same commit as the file and let go of with it; the held bodies together stay
+ * within {@code bodyBudget} bytes, the least recently used let go of first (their files stay open).
  */
 final class OpenEntries {
-  private record Open(Metadata commit, SharedChannel shared) {}
+  private static final class Open {
+    final Metadata commit;
+    final SharedChannel shared;
+    byte @Nullable [] body; // guarded by OpenEntries.this: the commit's body, read and checked
+
+    Open(Metadata commit, SharedChannel shared) {
+      this.commit = commit;
+      this.shared = shared;
+    }
+  }
+
+  /** The largest body held in memory beside its file. */
+  static final int BODY_BYTES = 16 * 1024;
 
   private final int capacity;
+  private final long bodyBudget;
   private final LinkedHashMap<Path, Open> open; // guarded by this, in access order
+  private long bodyBytes; // guarded by this
 
-  OpenEntries(int capacity) {
+  OpenEntries(int capacity, long bodyBudget) {
     this.capacity = capacity;
+    this.bodyBudget = bodyBudget;
     this.open = new LinkedHashMap<>(16, 0.75f, true);
+  }
+
+  /** The body of this commit of the entry, held since it was read whole and checked; or null. */
+  synchronized byte @Nullable [] body(Path entry, Metadata commit) {
+    Open o = open.get(entry);
+    return o != null && o.commit.sameBody(commit) ? o.body : null;
+  }
+
+  /**
+   * Holds a body read whole and checked beside its commit's open file, if small enough and the file
+   * is still kept for that commit; lets go of the least recently used held bodies beyond the
+   * budget. The array must never change afterwards.
+   */
+  synchronized void holdBody(Path entry, Metadata commit, byte[] body) {
+    if (body.length > BODY_BYTES || body.length > bodyBudget) {
+      return;
+    }
+    Open o = open.get(entry);
+    if (o == null || o.body != null || !o.commit.sameBody(commit)) {
+      return;
+    }
+    o.body = body;
+    bodyBytes += body.length;
+    for (Iterator<Open> eldest = open.values().iterator();
+        bodyBytes > bodyBudget && eldest.hasNext(); ) {
+      Open e = eldest.next();
+      if (e.body != null && e != o) {
+        bodyBytes -= e.body.length;
+        e.body = null;
+      }
+    }
+  }
+
+  /** Lets go of a file's held body, if any: the file is let go of, or replaced. */
+  private void dropped(Open o) {
+    if (o.body != null) {
+      bodyBytes -= o.body.length;
+      o.body = null;
+    }
   }
 
   /** The open file of this commit of the entry, with a reference for the caller; or null. */
@@ -39,6 +98,7 @@ final class OpenEntries {
         }
         if (!o.commit.sameBody(commit)) {
           open.remove(entry);
+          dropped(o);
           stale = o.shared;
           return null;
         }
@@ -60,11 +120,14 @@ final class OpenEntries {
     synchronized (this) {
       Open old = open.put(entry, new Open(commit, shared));
       if (old != null) {
+        dropped(old);
         closing.add(old.shared);
       }
       Iterator<Map.Entry<Path, Open>> eldest = open.entrySet().iterator();
       while (open.size() > capacity && eldest.hasNext()) {
-        closing.add(eldest.next().getValue().shared);
+        Open e = eldest.next().getValue();
+        dropped(e);
+        closing.add(e.shared);
         eldest.remove();
       }
     }
@@ -76,6 +139,9 @@ final class OpenEntries {
     Open o;
     synchronized (this) {
       o = open.remove(entry);
+      if (o != null) {
+        dropped(o);
+      }
     }
     if (o != null) {
       o.shared.release();
@@ -88,6 +154,7 @@ final class OpenEntries {
     synchronized (this) {
       all = new ArrayList<>(open.values());
       open.clear();
+      bodyBytes = 0;
     }
     all.forEach(o -> o.shared.release());
   }

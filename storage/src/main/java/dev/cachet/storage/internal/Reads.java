@@ -235,6 +235,12 @@ final class Reads {
       known = t.meta;
     }
     if (known != null) {
+      // This commit's body, held in memory since it was read whole and checked from its file.
+      byte[] held = index.open.body(entry, known);
+      if (held != null) {
+        markUsed(entry, meta == null);
+        return Optional.of(new ArrayBody(held, held.length));
+      }
       // This commit's file, kept open: no path is looked up, so no link can be followed.
       SharedChannel kept = index.open.acquire(entry, known);
       if (kept != null) {
@@ -292,19 +298,26 @@ final class Reads {
 
   /**
    * The body of this commit, read through the caller's reference to its file; the use is marked,
-   * and written to the file's time when {@code touchFile} (not for a pending update's entry).
+   * and written to the file's time when {@code touchFile} (not for a pending update's entry). Read
+   * whole and checked, a small body is then held beside the file ({@link OpenEntries#holdBody}).
    */
   private FileBody body(Path entry, Metadata commit, SharedChannel shared, boolean touchFile) {
-    long used = index.touch(entry);
-    if (used >= 0 && touchFile) {
-      touchFile(entry, used);
-    }
+    markUsed(entry, touchFile);
     return new FileBody(
         shared,
         commit.bodyOffset(),
         commit.bodyLength(),
         commit.crc32c(),
-        () -> store.removal().drop(entry, commit, "body checksum or length does not match"));
+        () -> store.removal().drop(entry, commit, "body checksum or length does not match"),
+        whole -> index.open.holdBody(entry, commit, whole));
+  }
+
+  /** Marks an entry used, and writes the use to the file's time when {@code touchFile}. */
+  private void markUsed(Path entry, boolean touchFile) {
+    long used = index.touch(entry);
+    if (used >= 0 && touchFile) {
+      touchFile(entry, used);
+    }
   }
 
   /** Sets an entry file's times to a use; recency is a hint, so a failure is ignored. */

@@ -27,7 +27,7 @@ class EntryIndexTest {
    */
   @Test
   void leastRecentlyUsedOrder_whileEntriesAreTouched_neverFails() throws Exception {
-    EntryIndex index = new EntryIndex(0);
+    EntryIndex index = new EntryIndex(0, 0);
     URI uri = URI.create("http://example.com/i");
     Instant t = Instant.parse("2026-01-02T03:04:05Z");
     int n = 2000;

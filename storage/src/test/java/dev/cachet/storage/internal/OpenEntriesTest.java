@@ -44,7 +44,7 @@ class OpenEntriesTest {
   @Test
   void atMostTheCapacityIsKept_theLeastRecentlyUsedClosedFirst_unlessABodyStillReadsIt()
       throws IOException {
-    OpenEntries open = new OpenEntries(2);
+    OpenEntries open = new OpenEntries(2, 0);
     SharedChannel a = opened("a");
     SharedChannel b = opened("b");
     SharedChannel c = opened("c");
@@ -69,7 +69,7 @@ class OpenEntriesTest {
 
   @Test
   void aFileIsServedOnlyForTheCommitItHolds_andForgettingItLetsGo() throws IOException {
-    OpenEntries open = new OpenEntries(4);
+    OpenEntries open = new OpenEntries(4, 0);
     SharedChannel a = opened("a");
     open.keep(dir.resolve("a"), commit(1), a);
     a.release();
@@ -84,5 +84,83 @@ class OpenEntriesTest {
     open.forget(dir.resolve("b"));
     assertThat(b.channel().isOpen()).isFalse();
     assertThat(b.retain()).as("a closed file is never handed out").isFalse();
+  }
+
+  @Test
+  void aHeldBody_isServedOnlyForItsCommit_andGoesWithItsFile() throws IOException {
+    OpenEntries open = new OpenEntries(4, 1 << 20);
+    Path a = dir.resolve("a");
+    byte[] body = {1, 2, 3};
+    open.holdBody(a, commit(1), body);
+    assertThat(open.body(a, commit(1))).as("no file kept: nothing held").isNull();
+
+    SharedChannel ch = opened("a");
+    open.keep(a, commit(1), ch);
+    ch.release();
+    open.holdBody(a, commit(2), body);
+    assertThat(open.body(a, commit(1))).as("held for another commit: not held").isNull();
+    open.holdBody(a, commit(1), body);
+    assertThat(open.body(a, commit(1))).isSameAs(body);
+    assertThat(open.body(a, commit(2))).as("another commit").isNull();
+
+    open.forget(a);
+    assertThat(open.body(a, commit(1))).as("let go of with its file").isNull();
+
+    SharedChannel again = opened("a");
+    open.keep(a, commit(1), again);
+    again.release();
+    assertThat(open.body(a, commit(1))).as("a file kept anew holds nothing yet").isNull();
+    open.holdBody(a, commit(1), body);
+    SharedChannel replaced = opened("a2");
+    open.keep(a, commit(3), replaced);
+    replaced.release();
+    assertThat(open.body(a, commit(1))).as("its file replaced by another commit's").isNull();
+    assertThat(open.body(a, commit(3))).isNull();
+  }
+
+  @Test
+  void heldBodies_stayWithinTheirBudget_theLeastRecentlyUsedLetGoOfFirst_theirFilesKept()
+      throws IOException {
+    OpenEntries open = new OpenEntries(8, 8);
+    for (String name : new String[] {"a", "b", "c"}) {
+      SharedChannel ch = opened(name);
+      open.keep(dir.resolve(name), commit(1), ch);
+      ch.release();
+    }
+    byte[] a = {1, 1, 1, 1};
+    byte[] b = {2, 2, 2, 2};
+    byte[] c = {3, 3, 3, 3};
+    open.holdBody(dir.resolve("a"), commit(1), a);
+    open.holdBody(dir.resolve("b"), commit(1), b);
+    assertThat(open.body(dir.resolve("a"), commit(1))).isSameAs(a); // a is now the most recent
+    open.holdBody(dir.resolve("c"), commit(1), c);
+
+    assertThat(open.body(dir.resolve("b"), commit(1))).as("b, least recently used").isNull();
+    assertThat(open.body(dir.resolve("a"), commit(1))).isSameAs(a);
+    assertThat(open.body(dir.resolve("c"), commit(1))).isSameAs(c);
+    assertThat(open.size()).as("every file is still kept").isEqualTo(3);
+    SharedChannel bFile = open.acquire(dir.resolve("b"), commit(1));
+    assertThat(bFile).isNotNull();
+    bFile.release();
+  }
+
+  @Test
+  void aBodyLargerThanTheLimit_orBeyondANoughtBudget_isNeverHeld() throws IOException {
+    OpenEntries open = new OpenEntries(4, 1 << 20);
+    OpenEntries none = new OpenEntries(4, 0);
+    for (OpenEntries o : new OpenEntries[] {open, none}) {
+      SharedChannel ch = opened("a");
+      o.keep(dir.resolve("a"), commit(1), ch);
+      ch.release();
+    }
+    open.holdBody(dir.resolve("a"), commit(1), new byte[OpenEntries.BODY_BYTES + 1]);
+    none.holdBody(dir.resolve("a"), commit(1), new byte[1]);
+    assertThat(open.body(dir.resolve("a"), commit(1))).isNull();
+    assertThat(none.body(dir.resolve("a"), commit(1))).isNull();
+    byte[] largest = new byte[OpenEntries.BODY_BYTES];
+    open.holdBody(dir.resolve("a"), commit(1), largest);
+    assertThat(open.body(dir.resolve("a"), commit(1))).isSameAs(largest);
+    open.clear();
+    none.clear();
   }
 }

@@ -32,7 +32,7 @@ class WriteBehindTest {
   private static final Duration SETTLE_BOUND = Duration.ofSeconds(30);
 
   private static FileStore.Settings settings() {
-    return new FileStore.Settings(1 << 20, false, 4096, true, Duration.ofSeconds(10), 16);
+    return new FileStore.Settings(1 << 20, false, 4096, true, Duration.ofSeconds(10), 16, 1 << 20);
   }
 
   private static StoredPair pair(int version) {
