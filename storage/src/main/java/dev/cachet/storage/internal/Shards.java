@@ -31,20 +31,20 @@ import org.jspecify.annotations.Nullable;
  * instance's change made meanwhile is seen within that second.
  */
 final class Shards {
-  private final Path root;
+  private final Path[] dirs = new Path[Layout.SHARDS];
   private final Object[] locks = new Object[Layout.SHARDS];
   private final AtomicLongArray changes = new AtomicLongArray(Layout.SHARDS);
   private final AtomicReferenceArray<View> views = new AtomicReferenceArray<>(Layout.SHARDS);
 
   Shards(Path root) {
-    this.root = root;
     for (int i = 0; i < Layout.SHARDS; i++) {
       locks[i] = new Object();
+      dirs[i] = root.resolve(Layout.shardName(i));
     }
   }
 
   Path dir(int shard) {
-    return root.resolve(Layout.shardName(shard));
+    return dirs[shard];
   }
 
   /** The lock under which this instance changes the shard's entries. */
