@@ -40,9 +40,10 @@ import org.jspecify.annotations.Nullable;
  * update slots, so it creates no file and leaves the shard unchanged; a write of a slot cut short
  * is ignored when read. A crash at any instant leaves the old entry or the new one, never a torn
  * one. With {@link Builder#durable(boolean)} on (the default) the shard directory is forced after
- * every commit (once for a batch of commits written behind their callers) and removal, so a power
- * cut never brings back a replaced or removed entry; an entry file's data is not forced, and one a
- * power cut leaves without its data fails its checksums and is dropped on open. A 304's update is
+ * every commit that replaces an entry (once for a batch of commits written behind their callers)
+ * and every removal, so a power cut never brings back a replaced or removed entry. A new entry's
+ * name is not forced, nor is any entry file's data: a power cut may lose a new entry, or leave it
+ * without its data, when it fails its checksums and is dropped on open (a miss). A 304's update is
  * not forced (a power cut may lose it, which costs one more revalidation). The commit of a small
  * body is carried out behind its caller ({@link Builder#writeBehindBytes(long)}): the pair is this
  * storage's at once, served from memory until it is on the disk, where other instances see it.
@@ -235,10 +236,10 @@ public final class FileStorage implements Storage {
   }
 
   /**
-   * Waits until every pair committed so far is on the disk (forced to it when durable), where other
-   * instances sharing the directory see it. Commits of small bodies are carried out behind their
-   * callers (see {@link Builder#writeBehindBytes(long)}); this storage sees them at once either
-   * way.
+   * Waits until every pair committed so far is on the disk (its replacements forced to it when
+   * durable, see {@link Builder#durable(boolean)}), where other instances sharing the directory see
+   * it. Commits of small bodies are carried out behind their callers (see {@link
+   * Builder#writeBehindBytes(long)}); this storage sees them at once either way.
    *
    * @throws java.io.InterruptedIOException if interrupted while waiting
    */
@@ -371,14 +372,17 @@ public final class FileStorage implements Storage {
     }
 
     /**
-     * Whether commits and removals force the shard directory to the disk (default true): a commit
-     * after its rename (a batch of commits written behind their callers once for the batch, see
-     * {@link #writeBehindBytes(long)}), a removal after its deletions, so that a power cut never
-     * brings back a replaced or removed entry. An entry file's data is not forced: one a power cut
-     * leaves without its data fails its checksums and is dropped on open (a miss). Off, a crash of
+     * Whether replacements and removals force the shard directory to the disk (default true): a
+     * commit that replaces an entry after its rename (a batch of commits written behind their
+     * callers once for the batch, see {@link #writeBehindBytes(long)}), a removal after its
+     * deletions, so that a power cut never brings back a replaced or removed entry. A new entry's
+     * name is not forced, nor is an entry file's data: a power cut may lose a new entry, or leave
+     * one without its data, which fails its checksums and is dropped on open (a miss either way;
+     * forcing the name alone would keep only a file whose data may not be there). Off, a crash of
      * the process still leaves no torn entry, but a crash of the machine may also bring back
-     * removed entries. Updates ({@link FileStorage#update}, a 304's freshening) are never forced: a
-     * power cut may lose one, which costs one more revalidation, never a torn entry.
+     * replaced or removed entries. Updates ({@link FileStorage#update}, a 304's freshening) are
+     * never forced: a power cut may lose one, which costs one more revalidation, never a torn
+     * entry.
      *
      * @param durable false to let commits return before the disk has them
      * @return this builder

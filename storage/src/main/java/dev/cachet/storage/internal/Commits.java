@@ -7,10 +7,12 @@ import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.BasicFileAttributes;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The commit protocol: an entry file (header, metadata, body) is written whole to a temporary file
@@ -18,9 +20,11 @@ import java.nio.file.attribute.BasicFileAttributes;
  * renamed over the entry's name in its shard, atomically: that rename is the commit, and it
  * replaces the previous commit of the pair, whose file a reader that has it open still reads whole.
  * A new key costs one file creation and one rename. When durable, the shard directory is forced
- * after the rename (once for a batch of commits, see {@link FileStore#syncShards}), so that the
- * rename, and with it the removal of the replaced entry, survives a power cut; the file's data is
- * not forced (an entry a power cut leaves without its data fails its checksums and is dropped).
+ * after a rename that replaced an entry file (once for a batch of commits, see {@link
+ * FileStore#syncShards}), so that the replacement, the removal of the old entry, survives a power
+ * cut. A rename to a new name is not forced, as the file's data never is: after a power cut the new
+ * entry may be missing, or be there without its data, failing its checksums and dropped; in either
+ * case one more miss, and nothing stored before comes back or goes.
  */
 final class Commits {
   private final FileStore store;
@@ -114,7 +118,8 @@ final class Commits {
 
   /**
    * Commits a body held in memory: one file created, written in one gathering write, renamed.
-   * Returns the shard, for a durable caller that forces it later ({@code sync} false).
+   * Returns the shard when the commit replaced an entry file, for a durable caller that forces it
+   * later ({@code sync} false); else -1.
    */
   int commit(StoredPair pair, byte[] body, int length, long crc, boolean sync) throws IOException {
     EntryCodec.Head head = EntryCodec.head(pair, Layout.newGeneration());
@@ -129,15 +134,29 @@ final class Commits {
       Files.deleteIfExists(temp.path());
       throw e;
     }
-    publish(temp, meta, head.bytes(), sync);
+    Renamed renamed = rename(temp, meta, head.bytes(), () -> true);
+    if (sync && renamed == Renamed.OVER_A_FILE) {
+      store.force(shards.dir(temp.shard()));
+    }
     store.evictIfNeeded();
-    return temp.shard();
+    return renamed == Renamed.OVER_A_FILE ? temp.shard() : -1;
+  }
+
+  /** What a rename into place did. */
+  private enum Renamed {
+    /** Nothing: the precondition no longer held, and the temporary file is deleted. */
+    NOTHING,
+    /** The file took a name no file had. */
+    TO_A_NEW_NAME,
+    /** The file replaced another of its name: a replacement of the entry. */
+    OVER_A_FILE
   }
 
   /**
    * Renames a complete temporary entry file over the entry's name: the commit. Then records it in
-   * the index and the shard's view, sets its time (its recency), and forces the shard when durable
-   * and {@code sync}. The caller evicts over the bound (outside any shard lock).
+   * the index and the shard's view, sets its time (its recency), and forces the shard when durable,
+   * {@code sync} and the rename replaced a file. The caller evicts over the bound (outside any
+   * shard lock).
    *
    * @param head the file's first bytes, holding its sealed header
    */
@@ -151,10 +170,21 @@ final class Commits {
    */
   boolean publish(Temp temp, Metadata meta, byte[] head, boolean sync, Precondition still)
       throws IOException {
+    Renamed renamed = rename(temp, meta, head, still);
+    if (sync && renamed == Renamed.OVER_A_FILE) {
+      store.force(shards.dir(temp.shard()));
+    }
+    return renamed != Renamed.NOTHING;
+  }
+
+  /** Renames the file into place under the shard's lock, if {@code still} holds, and learns it. */
+  private Renamed rename(Temp temp, Metadata meta, byte[] head, Precondition still)
+      throws IOException {
     store.checkOpen();
     int shard = temp.shard();
     Path dir = shards.dir(shard);
     Path entry = dir.resolve(temp.entryName());
+    boolean replacing;
     synchronized (shards.lock(shard)) {
       // The shard must be a directory itself: a rename into a link in its place would write
       // through it.
@@ -165,8 +195,9 @@ final class Commits {
       }
       if (!still.holds()) {
         Files.deleteIfExists(temp.path());
-        return false;
+        return Renamed.NOTHING;
       }
+      replacing = nameTaken(shard, before, entry, temp.entryName());
       try {
         Files.move(temp.path(), entry, StandardCopyOption.ATOMIC_MOVE);
       } catch (IOException | RuntimeException e) {
@@ -187,10 +218,24 @@ final class Commits {
           new EntryCodec.Read(meta, EntryCodec.storedHeaderCrc(head), 0, meta.bodyEnd()),
           now);
     }
-    if (sync && store.durable()) {
-      FileStore.syncDirectory(dir);
+    return replacing ? Renamed.OVER_A_FILE : Renamed.TO_A_NEW_NAME;
+  }
+
+  /**
+   * Whether a file has this name in the shard now, under its lock: one this instance knows, one the
+   * shard's view lists while it still describes the directory as {@code before} found it, else
+   * whatever is there (a link too).
+   */
+  private boolean nameTaken(
+      int shard, @Nullable BasicFileAttributes before, Path entry, String name) {
+    if (index.get(entry) != null) {
+      return true;
     }
-    return true;
+    Shards.View view = shards.view(shard);
+    if (before != null && view != null && view.stillValid(before, System.nanoTime())) {
+      return view.names(name.substring(0, 64)).contains(name);
+    }
+    return Files.exists(entry, LinkOption.NOFOLLOW_LINKS);
   }
 
   /** What must still be true of the shard when a commit renames into it. */

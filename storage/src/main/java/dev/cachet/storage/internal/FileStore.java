@@ -21,6 +21,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -47,6 +48,7 @@ public final class FileStore implements Storage {
   private final Removal removal;
   private final Parts parts;
   private final Set<FileBodyWriter> writers = ConcurrentHashMap.newKeySet();
+  private final AtomicLong forced = new AtomicLong();
   private volatile boolean closed;
 
   private FileStore(Path root, Settings settings, DirectoryLock lock, OwnerOnly modes) {
@@ -68,7 +70,7 @@ public final class FileStore implements Storage {
    * How a store is opened and runs.
    *
    * @param maximumBytes the byte bound of the entries
-   * @param durable whether commits are forced to the disk
+   * @param durable whether replacements and removals are forced to the disk
    * @param bufferBytes a writer holds a body of up to this many bytes in memory and writes it to
    *     the disk at commit
    * @param verifyChecksums whether recovery reads every body to check its checksum
@@ -123,6 +125,22 @@ public final class FileStore implements Storage {
     return durable;
   }
 
+  /**
+   * Forces a directory of the store, its names, to the disk when durable: after a rename that
+   * replaced an entry, or a removal's deletions.
+   */
+  void force(Path dir) {
+    if (durable) {
+      forced.incrementAndGet();
+      syncDirectory(dir);
+    }
+  }
+
+  /** How many times a directory of the store was forced. */
+  long forcedDirectories() {
+    return forced.get();
+  }
+
   Reads reads() {
     return reads;
   }
@@ -167,8 +185,9 @@ public final class FileStore implements Storage {
   }
 
   /**
-   * Commits a pair whose body is in memory without forcing its shard; returns the shard, which a
-   * durable caller forces with {@link #syncShards} (once for a batch of commits).
+   * Commits a pair whose body is in memory without forcing its shard; returns the shard when the
+   * commit replaced an entry, which a durable caller forces with {@link #syncShards} (once for a
+   * batch of commits), else -1.
    */
   int commitUnforced(StoredPair pair, byte[] body, int length) throws IOException {
     checkOpen();
@@ -177,12 +196,13 @@ public final class FileStore implements Storage {
     return commits.commit(pair, body, length, crc.getValue(), false);
   }
 
-  /** Forces these shard directories, when durable: the group commit of a batch of renames. */
+  /**
+   * Forces these shard directories, when durable: the group commit of a batch of renames that
+   * replaced entries.
+   */
   void syncShards(Set<Integer> touched) {
-    if (durable) {
-      for (int shard : touched) {
-        syncDirectory(shards.dir(shard));
-      }
+    for (int shard : touched) {
+      force(shards.dir(shard));
     }
   }
 

@@ -28,9 +28,9 @@ import org.jspecify.annotations.Nullable;
 /**
  * The writes pending behind their callers ({@link WriteBehind}), by key, and the one thread that
  * carries them out in their order, a batch at a time: the writes queued while the previous batch
- * was written. When durable, each shard directory a batch renamed into is forced once for the whole
- * batch (a group commit), so a forced write's cost is shared by every commit of the batch; only
- * then are the batch's writes reported done.
+ * was written. When durable, each shard directory in which a batch replaced entries is forced once
+ * for the whole batch (a group commit), so a forced write's cost is shared by the batch; only then
+ * are the batch's writes reported done.
  *
  * <p>A queue is written a short while after its first write, so that a batch gathers the writes of
  * that while: {@link #COMMIT_DELAY_NANOS} after its first commit, {@link #UPDATE_DELAY_NANOS} after
@@ -245,9 +245,10 @@ final class GroupCommit {
   }
 
   /**
-   * Writes a batch in commit order, then, when durable, forces each shard it renamed into once (the
-   * group commit), and only then reports the batch's writes done: {@link #settle} and the waits for
-   * every write return once their writes are as durable as the store makes them.
+   * Writes a batch in commit order, then, when durable, forces once each shard in which it replaced
+   * entries (the group commit; a new name is not forced, see {@link Commits}), and only then
+   * reports the batch's writes done: {@link #settle} and the waits for every write return once
+   * their writes are as durable as the store makes them.
    */
   private void publish(List<PendingWrite> batch) {
     Set<Integer> touched = new HashSet<>();
@@ -260,7 +261,10 @@ final class GroupCommit {
       }
       try {
         if (p.base == null) {
-          touched.add(store.commitUnforced(p.pair, requireNonNull(p.body, "body"), p.length));
+          int replaced = store.commitUnforced(p.pair, requireNonNull(p.body, "body"), p.length);
+          if (replaced >= 0) {
+            touched.add(replaced);
+          }
         } else if (!store.update(p.pair, p.base)) {
           FileStore.LOG.log(
               Level.DEBUG,

@@ -69,10 +69,10 @@ final class Removal {
             shards.applied(shard, before, Reads.attributes(dir), name, null);
           }
         }
-        if (any && store.durable()) {
+        if (any) {
           // Durable means a removal survives a power cut: otherwise an invalidated entry (RFC 9111
           // §4.4) could come back after a restart.
-          FileStore.syncDirectory(dir);
+          store.force(dir);
         }
       } catch (NoSuchFileException nothingStored) {
         // No entries under this key.
@@ -98,9 +98,7 @@ final class Removal {
               }
             }
           }
-          if (store.durable()) {
-            FileStore.syncDirectory(dir);
-          }
+          store.force(dir);
         } catch (NoSuchFileException none) {
           // Nothing stored in this shard.
         } catch (IOException | DirectoryIteratorException e) {

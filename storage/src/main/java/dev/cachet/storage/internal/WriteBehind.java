@@ -21,8 +21,8 @@ import java.util.UUID;
  * pair visible to this storage at once (from memory) and hands the file work (the entry file
  * written and renamed into place) to a background thread, which carries out the commits queued
  * meanwhile as one batch, gathered for a short while ({@link GroupCommit}): when durable, each
- * shard directory the batch renamed into is forced once for the whole batch (a group commit), so
- * the cost of a forced write is shared by every commit of the batch. Until that is done the pair is
+ * shard directory in which the batch replaced entries is forced once for the whole batch (a group
+ * commit), so the cost of a forced write is shared by the batch. Until that is done the pair is
  * <em>pending</em>: {@link #find} and {@link #openBody} serve it from memory, and an update or
  * removal of its key first waits for it, so this storage's callers see their own writes in order.
  * Other instances sharing the directory see the pair when its metadata is renamed into place, as

@@ -7,10 +7,8 @@ import dev.cachet.core.Headers;
 import dev.cachet.core.Request;
 import dev.cachet.core.Response;
 import dev.cachet.core.StoredPair;
-import dev.cachet.storage.BodyWriter;
 import java.io.IOException;
 import java.net.URI;
-import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -47,30 +45,11 @@ class WriteBehindTest {
         at);
   }
 
-  /** A pair fresh for a minute, of another key than {@link #pair}'s. */
-  private static StoredPair fresh(String uri, UUID id) {
-    URI u = URI.create(uri);
-    return new StoredPair(
-        id,
-        CacheKey.of(u),
-        Request.get(u),
-        Response.of(200, Headers.of("Cache-Control", "max-age=60")),
-        Instant.EPOCH,
-        Instant.EPOCH);
-  }
-
-  private static void store(WriteBehind s, StoredPair p) throws IOException {
-    try (BodyWriter w = s.newWriter(p)) {
-      w.write(ByteBuffer.wrap(new byte[] {1, 2, 3}));
-      w.commit();
-    }
-  }
-
   @Test
   void V_02_manyUpdatesOfOnePair_holdOnePendingWrite_andTheNewestReachesTheDisk()
       throws IOException {
     try (WriteBehind s = new WriteBehind(FileStore.open(root, settings()), 4096, 1 << 20)) {
-      store(s, pair(0));
+      Pairs.store(s, pair(0));
       s.settleAll();
       for (int i = 1; i <= 1000; i++) {
         assertThat(s.update(pair(i))).isTrue();
@@ -90,7 +69,7 @@ class WriteBehindTest {
   @Test
   void V_02_anUpdate_reachesTheDiskUnasked_withinTheDelay() throws Exception {
     try (WriteBehind s = new WriteBehind(FileStore.open(root, settings()), 4096, 1 << 20)) {
-      store(s, pair(0));
+      Pairs.store(s, pair(0));
       s.settleAll();
       assertThat(s.update(pair(1))).isTrue();
       // Nobody waits for it: it is written once the queue's delay has passed. The bound is far
@@ -116,8 +95,10 @@ class WriteBehindTest {
     try (WriteBehind s = new WriteBehind(FileStore.open(root, settings()), 4096, 1 << 20)) {
       List<StoredPair> stored = new java.util.ArrayList<>();
       for (int i = 0; i < 50; i++) {
-        StoredPair p = fresh("http://example.com/batch/" + i, new UUID(9, i));
-        store(s, p);
+        StoredPair p =
+            Pairs.of(
+                "http://example.com/batch/" + i, new UUID(9, i), "Cache-Control", "max-age=60");
+        Pairs.store(s, p);
         stored.add(p);
       }
       // Nobody waits: the batch is written once its delay has passed (a generous bound here).
@@ -141,7 +122,7 @@ class WriteBehindTest {
   @Test
   void V_02_aPairUpdatedMoreOftenThanTheDelay_stillReachesTheDiskUnasked() throws Exception {
     try (WriteBehind s = new WriteBehind(FileStore.open(root, settings()), 4096, 1 << 20)) {
-      store(s, pair(0));
+      Pairs.store(s, pair(0));
       s.settleAll();
       long delayMillis = GroupCommit.UPDATE_DELAY_NANOS / 1_000_000;
       int version = 0;
@@ -163,11 +144,12 @@ class WriteBehindTest {
   @Test
   void V_02_aCommitJoiningQueuedUpdates_isWrittenWithThem() throws IOException {
     try (WriteBehind s = new WriteBehind(FileStore.open(root, settings()), 4096, 1 << 20)) {
-      store(s, pair(0));
+      Pairs.store(s, pair(0));
       s.settleAll();
       assertThat(s.update(pair(1))).isTrue();
-      StoredPair other = fresh("http://example.com/other", new UUID(8, 8));
-      store(s, other);
+      StoredPair other =
+          Pairs.of("http://example.com/other", new UUID(8, 8), "Cache-Control", "max-age=60");
+      Pairs.store(s, other);
       // Waiting for the commit's key only: the update queued before it goes in the same batch, long
       // before its own delay.
       s.settle(other.key());
