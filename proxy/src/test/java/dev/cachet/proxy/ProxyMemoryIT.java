@@ -18,6 +18,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Random;
 import java.util.concurrent.CompletableFuture;
@@ -81,13 +82,14 @@ class ProxyMemoryIT {
       }
       HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
       List<CompletableFuture<Long>> bigs = new ArrayList<>();
+      List<String> cutShort = Collections.synchronizedList(new ArrayList<>());
       for (int i = 0; i < 100; i++) {
         bigs.add(
             client
                 .sendAsync(
                     HttpRequest.newBuilder(URI.create(base + "/big/" + i)).build(),
                     HttpResponse.BodyHandlers.ofInputStream())
-                .thenApply(r -> drain(r.body())));
+                .thenApply(r -> drain(r.body(), cutShort)));
       }
       // Fifty clients asking for small bodies twenty times each: the origin (WireMock, 160
       // threads) serves them beside the hundred big ones without refusing connections.
@@ -109,8 +111,11 @@ class ProxyMemoryIT {
       }
       int whole = 0;
       for (CompletableFuture<Long> f : bigs) {
-        if (f.get(5, TimeUnit.MINUTES) == big.length) {
+        long n = f.get(5, TimeUnit.MINUTES);
+        if (n == big.length) {
           whole++;
+        } else if (n >= 0) {
+          cutShort.add(n + " of " + big.length + " bytes, with no error");
         }
       }
       int smallOk = 0;
@@ -121,7 +126,9 @@ class ProxyMemoryIT {
       long peakKiB = peakResidentKiB(proxy.pid());
       System.out.println("ProxyMemoryIT: peak resident memory " + peakKiB / 1024 + " MiB");
       String output = Files.readString(log, StandardCharsets.UTF_8);
-      assertThat(whole).as(output).isEqualTo(100);
+      assertThat(whole)
+          .as("bodies cut short: " + cutShort + "; proxy log: " + output)
+          .isEqualTo(100);
       assertThat(peakKiB).as("peak resident KiB; " + output).isLessThan(256 * 1024);
     } finally {
       for (Socket s : slow) {
@@ -135,7 +142,8 @@ class ProxyMemoryIT {
     }
   }
 
-  private static long drain(java.io.InputStream in) {
+  /** The bytes of a body; -1, with why in {@code cutShort}, when reading it failed. */
+  private static long drain(java.io.InputStream in, List<String> cutShort) {
     long n = 0;
     byte[] buf = new byte[64 * 1024];
     try (in) {
@@ -143,6 +151,7 @@ class ProxyMemoryIT {
         n += r;
       }
     } catch (IOException e) {
+      cutShort.add("after " + n + " bytes: " + e);
       return -1;
     }
     return n;

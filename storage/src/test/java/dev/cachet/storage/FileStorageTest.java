@@ -130,6 +130,28 @@ class FileStorageTest extends StorageContract {
   }
 
   /**
+   * A body first read as one chunk is held too, and what a caller does with the array a stream
+   * handed it never changes the held body.
+   */
+  @Test
+  void aBodyReadAsAChunk_isHeld_andACallersArrayIsItsOwn() throws IOException {
+    Path root = temp.resolve("held-chunk");
+    StoredPair p = pair("http://example.com/held-chunk");
+    byte[] body = bytes(1000, 8);
+    try (FileStorage s = FileStorage.newBuilder(root).durable(false).build()) {
+      store(s, p, body);
+      s.flush();
+      assertThat(readChunks(s, p)).contains(body);
+      FileStorageRecoveryTest.flipABodyByte(root.resolve(Layout.entryPath(p.key(), p.id())));
+      byte[] handedOut = readStream(s, p).orElseThrow();
+      assertThat(handedOut).as("held since the chunk was read").isEqualTo(body);
+      Arrays.fill(handedOut, (byte) 0);
+      assertThat(readStream(s, p)).contains(body);
+      assertThat(readChunks(s, p)).contains(body);
+    }
+  }
+
+  /**
    * Entry files are opened for writing too (a file kept open takes its commit's updates); one that
    * cannot be, its mode changed behind the store's back, is still read.
    */

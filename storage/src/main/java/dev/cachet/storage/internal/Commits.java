@@ -222,9 +222,12 @@ final class Commits {
   }
 
   /**
-   * Whether a file has this name in the shard now, under its lock: one this instance knows, one the
-   * shard's view lists while it still describes the directory as {@code before} found it, else
-   * whatever is there (a link too).
+   * Whether a file has this name in the shard now, under its lock: one this instance knows, or one
+   * the shard's view lists while it still describes the directory as {@code before} found it; a
+   * name the view lacks is taken as free only from a settled view (an unsettled one may have missed
+   * another instance's rename in the same tick of the directory's time), else the name is looked up
+   * (a link counts too). Another instance renaming the same pair's file between that look-up and
+   * this rename is not seen: the same pair committed by two instances at one instant.
    */
   private boolean nameTaken(
       int shard, @Nullable BasicFileAttributes before, Path entry, String name) {
@@ -233,7 +236,12 @@ final class Commits {
     }
     Shards.View view = shards.view(shard);
     if (before != null && view != null && view.stillValid(before, System.nanoTime())) {
-      return view.names(name.substring(0, 64)).contains(name);
+      if (view.names(name.substring(0, 64)).contains(name)) {
+        return true;
+      }
+      if (view.settled()) {
+        return false;
+      }
     }
     return Files.exists(entry, LinkOption.NOFOLLOW_LINKS);
   }

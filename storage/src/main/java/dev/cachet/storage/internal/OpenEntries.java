@@ -69,6 +69,9 @@ final class OpenEntries {
     }
     o.body = body;
     bodyBytes += body.length;
+    // At most once per body held: a walk from the least recently used file, under this lock, over
+    // at most the open files (4,096 by default). The budget counts body bytes, not the arrays'
+    // headers.
     for (Iterator<Open> eldest = open.values().iterator();
         bodyBytes > bodyBudget && eldest.hasNext(); ) {
       Open e = eldest.next();
@@ -77,6 +80,11 @@ final class OpenEntries {
         e.body = null;
       }
     }
+  }
+
+  /** The bytes of the bodies held now. */
+  synchronized long heldBytes() {
+    return bodyBytes;
   }
 
   /** Lets go of a file's held body, if any: the file is let go of, or replaced. */

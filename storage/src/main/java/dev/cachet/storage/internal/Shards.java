@@ -251,6 +251,14 @@ final class Shards {
           && modified.equals(attributes.lastModifiedTime());
     }
 
+    /**
+     * True when read long enough after the directory's last change that a later change must show in
+     * its time: then what it lacks, the directory lacked.
+     */
+    boolean settled() {
+      return settled;
+    }
+
     boolean stillValid(BasicFileAttributes attributes, long nowNanos) {
       return describes(attributes)
           && (settled || nowNanos - readAtNanos < UNSETTLED_MILLIS * 1_000_000L);

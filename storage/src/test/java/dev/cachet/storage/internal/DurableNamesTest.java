@@ -10,6 +10,8 @@ import java.util.Set;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * What a durable store forces to the disk: the shard's names after a commit that replaced an entry
@@ -48,38 +50,58 @@ class DurableNamesTest {
   }
 
   @Test
-  void aBatchWrittenBehind_forcesOnlyTheShardsItReplacedEntriesIn() throws IOException {
+  void aBatchWrittenBehind_forcesEachShardItReplacedEntriesIn_once() throws IOException {
     FileStore store = FileStore.open(root, settings(true));
     try (WriteBehind s = new WriteBehind(store, 4096, 1 << 20)) {
-      for (int i = 0; i < 50; i++) {
-        Pairs.store(s, pair("http://example.com/new/" + i, new UUID(3, i), "\"1\""));
+      StoredPair first = pair("http://example.com/new/0", new UUID(3, 0), "\"1\"");
+      int shard = Layout.shardOf(Layout.keyHash(first.key()));
+      StoredPair second = null;
+      for (int i = 1; second == null; i++) {
+        StoredPair p = pair("http://example.com/new/" + i, new UUID(3, i), "\"1\"");
+        if (Layout.shardOf(Layout.keyHash(p.key())) == shard) {
+          second = p;
+        }
       }
-      s.settleAll();
-      assertThat(store.forcedDirectories()).as("fifty new names").isZero();
-
-      StoredPair first = pair("http://example.com/new/0", new UUID(3, 0), "\"2\"");
-      StoredPair second = pair("http://example.com/new/1", new UUID(3, 1), "\"2\"");
+      for (int i = 0; i < 50; i++) {
+        Pairs.store(s, pair("http://example.com/more/" + i, new UUID(5, i), "\"1\""));
+      }
       Pairs.store(s, first);
       Pairs.store(s, second);
       s.settleAll();
-      int shards =
-          Layout.shardOf(Layout.keyHash(first.key()))
-                  == Layout.shardOf(Layout.keyHash(second.key()))
-              ? 1
-              : 2;
+      assertThat(store.forcedDirectories()).as("fifty-two new names").isZero();
+
+      Pairs.store(s, pair(first.request().uri().toString(), first.id(), "\"2\""));
+      Pairs.store(s, pair(second.request().uri().toString(), second.id(), "\"2\""));
+      s.settleAll();
       assertThat(store.forcedDirectories())
-          .as("each shard a replacement renamed into, once for the batch")
-          .isEqualTo(shards);
+          .as("two replacements in one shard, one batch: the shard forced once")
+          .isEqualTo(1);
     }
   }
 
-  /** A name another instance's commit took, unknown to this one, is a replacement too. */
-  @Test
-  void replacingAnEntryAnotherInstanceStored_isForced() throws IOException {
+  /**
+   * A name another instance's commit took, unknown to this one's index, is a replacement too:
+   * looked up on the disk, or found in the shard's view once this instance listed it.
+   */
+  @ParameterizedTest(name = "shard listed first: {0}")
+  @ValueSource(booleans = {false, true})
+  void replacingAnEntryAnotherInstanceStored_isForced(boolean listed) throws IOException {
     StoredPair theirs = pair("http://example.com/shared", new UUID(4, 4), "\"1\"");
     try (FileStore other = FileStore.open(root, settings(true));
         FileStore store = FileStore.open(root, settings(true))) {
       Pairs.store(other, theirs);
+      if (listed) {
+        // Another key of the same shard: the listing names their entry, which is not read.
+        String neighbour = null;
+        int shard = Layout.shardOf(Layout.keyHash(theirs.key()));
+        for (int i = 0; neighbour == null; i++) {
+          String uri = "http://example.com/neighbour/" + i;
+          if (Layout.shardOf(Layout.keyHash(pair(uri, theirs.id(), "x").key())) == shard) {
+            neighbour = uri;
+          }
+        }
+        assertThat(store.find(pair(neighbour, theirs.id(), "x").key())).isEmpty();
+      }
       Pairs.store(store, pair("http://example.com/shared", theirs.id(), "\"2\""));
       assertThat(store.forcedDirectories()).isEqualTo(1);
       assertThat(other.forcedDirectories()).as("its own commit was new").isZero();

@@ -103,8 +103,10 @@ class OpenEntriesTest {
     assertThat(open.body(a, commit(1))).isSameAs(body);
     assertThat(open.body(a, commit(2))).as("another commit").isNull();
 
+    assertThat(open.heldBytes()).isEqualTo(3);
     open.forget(a);
     assertThat(open.body(a, commit(1))).as("let go of with its file").isNull();
+    assertThat(open.heldBytes()).isZero();
 
     SharedChannel again = opened("a");
     open.keep(a, commit(1), again);
@@ -116,6 +118,22 @@ class OpenEntriesTest {
     replaced.release();
     assertThat(open.body(a, commit(1))).as("its file replaced by another commit's").isNull();
     assertThat(open.body(a, commit(3))).isNull();
+    assertThat(open.heldBytes()).isZero();
+  }
+
+  @Test
+  void aFileClosedAsTheLeastRecentlyUsed_takesItsHeldBodyWithIt() throws IOException {
+    OpenEntries open = new OpenEntries(2, 1 << 20);
+    for (String name : new String[] {"a", "b", "c"}) {
+      SharedChannel ch = opened(name);
+      open.keep(dir.resolve(name), commit(1), ch);
+      ch.release();
+      open.holdBody(dir.resolve(name), commit(1), new byte[] {1, 2, 3, 4});
+    }
+    assertThat(open.body(dir.resolve("a"), commit(1))).as("a's file was closed").isNull();
+    assertThat(open.heldBytes()).as("b's and c's bodies").isEqualTo(8);
+    open.clear();
+    assertThat(open.heldBytes()).isZero();
   }
 
   @Test
@@ -138,10 +156,15 @@ class OpenEntriesTest {
     assertThat(open.body(dir.resolve("b"), commit(1))).as("b, least recently used").isNull();
     assertThat(open.body(dir.resolve("a"), commit(1))).isSameAs(a);
     assertThat(open.body(dir.resolve("c"), commit(1))).isSameAs(c);
+    assertThat(open.heldBytes()).isEqualTo(8);
     assertThat(open.size()).as("every file is still kept").isEqualTo(3);
     SharedChannel bFile = open.acquire(dir.resolve("b"), commit(1));
     assertThat(bFile).isNotNull();
     bFile.release();
+    open.forget(dir.resolve("a"));
+    open.holdBody(dir.resolve("b"), commit(1), b);
+    assertThat(open.body(dir.resolve("b"), commit(1))).as("room again once a went").isSameAs(b);
+    assertThat(open.body(dir.resolve("c"), commit(1))).isSameAs(c);
   }
 
   @Test
