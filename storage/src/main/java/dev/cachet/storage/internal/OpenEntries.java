@@ -75,9 +75,8 @@ final class OpenEntries {
     for (Iterator<Open> eldest = open.values().iterator();
         bodyBytes > bodyBudget && eldest.hasNext(); ) {
       Open e = eldest.next();
-      if (e.body != null && e != o) {
-        bodyBytes -= e.body.length;
-        e.body = null;
+      if (e != o) {
+        dropped(e);
       }
     }
   }

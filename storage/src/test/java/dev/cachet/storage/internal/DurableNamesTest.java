@@ -2,8 +2,10 @@ package dev.cachet.storage.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.cachet.core.CacheKey;
 import dev.cachet.core.StoredPair;
 import java.io.IOException;
+import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Set;
@@ -31,6 +33,17 @@ class DurableNamesTest {
     return Pairs.of(uri, id, "Cache-Control", "max-age=60", "ETag", etag);
   }
 
+  /** The first URI {@code prefix + i} whose key falls in the same shard as {@code key}. */
+  private static String uriInTheShardOf(CacheKey key, String prefix) {
+    int shard = Layout.shardOf(Layout.keyHash(key));
+    for (int i = 0; ; i++) {
+      String uri = prefix + i;
+      if (Layout.shardOf(Layout.keyHash(CacheKey.of(URI.create(uri)))) == shard) {
+        return uri;
+      }
+    }
+  }
+
   @Test
   void aNewEntry_isNotForced_aReplacementAndARemovalAre() throws IOException {
     try (FileStore store = FileStore.open(root, settings(true))) {
@@ -53,15 +66,9 @@ class DurableNamesTest {
   void aBatchWrittenBehind_forcesEachShardItReplacedEntriesIn_once() throws IOException {
     FileStore store = FileStore.open(root, settings(true));
     try (WriteBehind s = new WriteBehind(store, 4096, 1 << 20)) {
-      StoredPair first = pair("http://example.com/new/0", new UUID(3, 0), "\"1\"");
-      int shard = Layout.shardOf(Layout.keyHash(first.key()));
-      StoredPair second = null;
-      for (int i = 1; second == null; i++) {
-        StoredPair p = pair("http://example.com/new/" + i, new UUID(3, i), "\"1\"");
-        if (Layout.shardOf(Layout.keyHash(p.key())) == shard) {
-          second = p;
-        }
-      }
+      StoredPair first = pair("http://example.com/first", new UUID(3, 0), "\"1\"");
+      StoredPair second =
+          pair(uriInTheShardOf(first.key(), "http://example.com/new/"), new UUID(3, 1), "\"1\"");
       for (int i = 0; i < 50; i++) {
         Pairs.store(s, pair("http://example.com/more/" + i, new UUID(5, i), "\"1\""));
       }
@@ -92,15 +99,8 @@ class DurableNamesTest {
       Pairs.store(other, theirs);
       if (listed) {
         // Another key of the same shard: the listing names their entry, which is not read.
-        String neighbour = null;
-        int shard = Layout.shardOf(Layout.keyHash(theirs.key()));
-        for (int i = 0; neighbour == null; i++) {
-          String uri = "http://example.com/neighbour/" + i;
-          if (Layout.shardOf(Layout.keyHash(pair(uri, theirs.id(), "x").key())) == shard) {
-            neighbour = uri;
-          }
-        }
-        assertThat(store.find(pair(neighbour, theirs.id(), "x").key())).isEmpty();
+        String neighbour = uriInTheShardOf(theirs.key(), "http://example.com/neighbour/");
+        assertThat(store.find(CacheKey.of(URI.create(neighbour)))).isEmpty();
       }
       Pairs.store(store, pair("http://example.com/shared", theirs.id(), "\"2\""));
       assertThat(store.forcedDirectories()).isEqualTo(1);

@@ -12,6 +12,7 @@ import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
@@ -93,7 +94,7 @@ class WriteBehindTest {
   @Test
   void commits_reachTheDiskUnasked() throws Exception {
     try (WriteBehind s = new WriteBehind(FileStore.open(root, settings()), 4096, 1 << 20)) {
-      List<StoredPair> stored = new java.util.ArrayList<>();
+      List<StoredPair> stored = new ArrayList<>();
       for (int i = 0; i < 50; i++) {
         StoredPair p =
             Pairs.of(
