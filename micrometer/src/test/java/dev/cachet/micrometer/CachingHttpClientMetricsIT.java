@@ -403,7 +403,13 @@ class CachingHttpClientMetricsIT {
       future.cancel(true);
 
       // Had the cancel not reached the JDK's own future, the exchange would still be waiting for
-      // the origin's answer, and nothing would be recorded for ten seconds.
+      // the origin's answer, and nothing would be recorded for ten seconds. The failure may be
+      // recorded on the JDK's thread a moment after cancel returns: waited for, well short of that.
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+      while (registry.find("cachet.origin.latency").tags("cache", "cancel").timer() == null
+          && System.nanoTime() < deadline) {
+        Thread.sleep(10);
+      }
       Timer cancelled =
           registry
               .get("cachet.origin.latency")
